@@ -1,0 +1,100 @@
+"""Opening the DuckDB file and applying versioned migrations.
+
+The warehouse is the only layer that opens DuckDB. DuckDB allows one writing process per file, so every command
+opens the database through here and keeps one connection for its whole run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+DEFAULT_DB = "data/khabar.duckdb"
+_MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
+
+
+class WarehouseError(RuntimeError):
+    """A database problem worth one clear line to the user (locked, read-only, corrupt, disk full)."""
+
+
+def default_db_path() -> Path:
+    return Path(os.environ.get("KHABAR_DB") or DEFAULT_DB)
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """All migrations shipped with the package as (version, name, sql), in order."""
+    found = []
+    for entry in resources.files("khabar.warehouse.migrations").iterdir():
+        m = _MIGRATION_NAME.match(entry.name)
+        if m:
+            found.append((int(m.group(1)), m.group(2), entry.read_text(encoding="utf-8")))
+    found.sort()
+    versions = [v for v, _, _ in found]
+    if len(versions) != len(set(versions)):
+        raise WarehouseError(f"duplicate migration versions: {versions}")
+    return found
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Apply every migration not yet recorded; each in its own transaction. Returns the versions applied."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
+    )
+    done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    applied = []
+    for version, name, sql in migrations():
+        if version in done:
+            continue
+        with transaction(con):
+            con.execute(sql)
+            con.execute(
+                "INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, name, datetime.now(UTC)]
+            )
+        applied.append(version)
+    return applied
+
+
+def open_db(path: str | Path | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open (creating when needed) and migrate the warehouse; read-only connections are never migrated."""
+    db_path = Path(path) if path is not None else default_db_path()
+    try:
+        if read_only:
+            if not db_path.exists():
+                raise WarehouseError(f"no database at {db_path}: run an ingest first")
+            return duckdb.connect(str(db_path), read_only=True)
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(db_path))
+    except duckdb.IOException as exc:
+        raise WarehouseError(_explain_io_error(db_path, exc)) from exc
+    except PermissionError as exc:
+        raise WarehouseError(f"cannot create {db_path}: permission denied") from exc
+    con.execute("SET TimeZone = 'UTC'")
+    migrate(con)
+    return con
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One atomic batch: everything inside commits together or not at all."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def _explain_io_error(path: Path, exc: Exception) -> str:
+    text = str(exc)
+    if "lock" in text.lower():
+        return f"database {path} is in use by another khabar process (DuckDB allows one writer); try again later"
+    return f"cannot open database {path}: {text.splitlines()[0]}"
