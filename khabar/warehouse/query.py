@@ -1,0 +1,73 @@
+"""Read-only SQL for users (`khabar sql`): the connection itself cannot write, attach or touch files."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from khabar.warehouse.db import WarehouseError, _explain_io_error, default_db_path
+
+
+def open_readonly(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
+    """A connection on which INSERT/DROP fail (read-only file) and ATTACH/COPY TO/file reads fail (no external
+    access, and the configuration is locked so a query cannot switch it back on)."""
+    db_path = Path(path) if path is not None else default_db_path()
+    if not db_path.exists():
+        raise WarehouseError(f"no database at {db_path}: run an ingest first (or pass --db)")
+    try:
+        con = duckdb.connect(str(db_path), read_only=True)
+    except duckdb.IOException as exc:
+        raise WarehouseError(_explain_io_error(db_path, exc)) from exc
+    con.execute("SET enable_external_access = false")
+    con.execute("SET lock_configuration = true")
+    return con
+
+
+def run_query(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[str], list[tuple]]:
+    try:
+        cur = con.execute(sql)
+    except duckdb.Error as exc:
+        raise WarehouseError(str(exc).splitlines()[0]) from exc
+    columns = [d[0] for d in cur.description] if cur.description else []
+    return columns, cur.fetchall() if columns else []
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return value
+
+
+def format_rows(columns: Sequence[str], rows: Sequence[tuple], fmt: str) -> str:
+    """csv: header then rows; json: one array of row objects; table: aligned text for a terminal."""
+    if fmt == "json":
+        return json.dumps([dict(zip(columns, map(_jsonable, r), strict=True)) for r in rows], ensure_ascii=False)
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([[_jsonable(v) for v in r] for r in rows])
+        return buf.getvalue().rstrip("\n")
+    if fmt == "table":
+        cells = [list(columns)] + [["" if v is None else str(_jsonable(v)) for v in r] for r in rows]
+        widths = [max(len(row[i]) for row in cells) for i in range(len(columns))]
+        lines = [" | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
+        lines.insert(1, "-+-".join("-" * w for w in widths))
+        return "\n".join(lines)
+    raise ValueError(f"unknown format {fmt!r}: use table, csv or json")
