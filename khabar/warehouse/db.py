@@ -83,14 +83,30 @@ def open_db(path: str | Path | None = None, *, read_only: bool = False) -> duckd
 
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """One atomic batch: everything inside commits together or not at all."""
+    """One atomic batch: everything inside commits together or not at all.
+
+    Re-entrant: inside a caller's transaction it joins it, so a stage can group several writers (archive, crawl
+    state, releases) into one commit while each writer stays atomic on its own.
+    """
+    key = id(con)
+    if key in _open_transactions:
+        yield con  # the enclosing transaction commits or rolls back
+        return
     con.execute("BEGIN TRANSACTION")
+    _open_transactions.add(key)
     try:
         yield con
     except BaseException:
+        _open_transactions.discard(key)
         con.execute("ROLLBACK")
         raise
+    _open_transactions.discard(key)
     con.execute("COMMIT")
+
+
+# Connections (by id) inside a transaction() block. DuckDB aborts a transaction on a nested BEGIN, so nesting
+# must be known before issuing one.
+_open_transactions: set[int] = set()
 
 
 def _explain_io_error(path: Path, exc: Exception) -> str:

@@ -109,3 +109,18 @@ def test_read_only_refuses_writes(tmp_path):
     con = open_db(path, read_only=True)
     with pytest.raises(duckdb.Error):
         con.execute("INSERT INTO runs VALUES ('r1', 'demo', now(), NULL, 'running', NULL, NULL)")
+
+
+def test_nested_transactions_commit_or_roll_back_together(tmp_path):
+    con = open_db(tmp_path / "k.duckdb")
+    with pytest.raises(RuntimeError), transaction(con):
+        write_pages(con, [_page("http://a.test/1", "x")])
+        with transaction(con):
+            con.execute("INSERT INTO runs VALUES ('r1', 'demo', now(), NULL, 'running', NULL, NULL)")
+        raise RuntimeError("crash after both writers")
+    assert con.execute("SELECT (SELECT count(*) FROM pages) + (SELECT count(*) FROM runs)").fetchone()[0] == 0
+    with transaction(con):
+        write_pages(con, [_page("http://a.test/1", "x")])
+        with transaction(con):
+            con.execute("INSERT INTO runs VALUES ('r1', 'demo', now(), NULL, 'running', NULL, NULL)")
+    assert con.execute("SELECT (SELECT count(*) FROM pages) + (SELECT count(*) FROM runs)").fetchone()[0] == 2
