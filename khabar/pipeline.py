@@ -1,0 +1,152 @@
+"""The plain-Python pipeline after fetching: archive → extract → cluster → load, one atomic batch at a time.
+
+Flows, the CLI, the demo and benchmarks all call this; none of it needs Prefect. Extraction runs before the
+transaction opens (CPU work outside the lock); everything a batch writes commits together, so a crash never
+leaves half a batch and a re-run of the same pages converges to the same rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import duckdb
+
+from khabar.records import RawPage
+from khabar.warehouse.db import transaction
+from khabar.warehouse.raw import page_digest, write_pages
+from khabar.warehouse.releases import ReleaseRow, release_id_for, write_releases
+
+ExtractFn = Callable[..., dict]
+
+
+@dataclass
+class BatchStats:
+    pages: int = 0
+    articles: int = 0
+    non_articles: int = 0
+    skipped: int = 0                 # non-200 responses: archived, not extracted
+    extraction_errors: int = 0       # records whose `errors` is not empty
+    releases_written: int = 0
+    error_samples: list[str] = field(default_factory=list)
+
+    def add(self, other: BatchStats) -> None:
+        for name in ("pages", "articles", "non_articles", "skipped", "extraction_errors", "releases_written"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.error_samples = (self.error_samples + other.error_samples)[:20]
+
+
+def _default_extract() -> tuple[ExtractFn, Callable[[str], str], str]:
+    from extractors import EXTRACTOR_VERSION, extract, search_form
+
+    return extract, search_form, EXTRACTOR_VERSION
+
+
+def content_hash(search_text: str) -> str:
+    """Exact-duplicate key: the search form already unifies letters, digits and ZWNJ/space variants."""
+    return hashlib.sha256(" ".join(search_text.split()).encode()).hexdigest()[:32]
+
+
+def build_rows(pages: Sequence[RawPage], stats: BatchStats) -> list[ReleaseRow]:
+    """Extract every 200 page of a batch into release rows (pure CPU, no database)."""
+    extract, search_form, version = _default_extract()
+    rows: list[ReleaseRow] = []
+    for page in pages:
+        stats.pages += 1
+        if page.status != 200:
+            stats.skipped += 1
+            continue
+        record = extract(page.body, url=page.final_url or page.url, fetched_at=page.fetched_at,
+                         encoding=page.encoding)  # fmt: skip
+        record["url"] = page.url
+        if record.get("errors"):
+            stats.extraction_errors += 1
+            stats.error_samples.append(f"{page.url}: {record['errors'][0]}")
+        if not record.get("is_article"):
+            stats.non_articles += 1
+        else:
+            stats.articles += 1
+        text = "\n".join(x for x in (record.get("title"), record.get("body")) if x)
+        search_text = search_form(text) if text else None
+        rows.append(
+            ReleaseRow(
+                record=record,
+                canonical_url=page.url,
+                source_id=page.source_id,
+                page_id=page_digest(page.url, page.body)[0],
+                fetched_at=page.fetched_at,
+                extractor_version=version,
+                content_hash=content_hash(search_form(record["body"])) if record.get("body") else None,
+                search_text=search_text,
+            )
+        )
+    return rows
+
+
+def assign_exact_clusters(con: duckdb.DuckDBPyConnection, rows: Sequence[ReleaseRow]) -> None:
+    """Interim clustering by exact content hash (the near-duplicate clusterer replaces this).
+
+    A row joins the cluster of any stored release with the same hash; otherwise the hash names a new cluster.
+    A release keeps its cluster id when it is re-loaded, so re-runs never rename clusters.
+    """
+    ids = [r.release_id for r in rows]
+    hashes = [r.content_hash for r in rows if r.content_hash]
+    known: dict[str, str] = {}
+    by_hash: dict[str, str] = {}
+    if ids:
+        known = dict(con.execute(
+            "SELECT release_id, cluster_id FROM releases WHERE release_id IN (SELECT unnest(?))", [ids]
+        ).fetchall())  # fmt: skip
+    if hashes:
+        by_hash = dict(con.execute(
+            "SELECT content_hash, min(cluster_id) FROM releases WHERE content_hash IN (SELECT unnest(?))"
+            " GROUP BY 1", [hashes]
+        ).fetchall())  # fmt: skip
+    for row in rows:
+        if known.get(row.release_id):
+            row.cluster_id = known[row.release_id]
+        elif row.content_hash:
+            row.cluster_id = by_hash.setdefault(row.content_hash, "c-" + row.content_hash[:16])
+        else:
+            row.cluster_id = "c-" + row.release_id[:16]
+
+
+def refresh_canonical(con: duckdb.DuckDBPyConnection, cluster_ids: Sequence[str]) -> None:
+    """One canonical release per touched cluster: earliest published, then earliest fetched, then URL."""
+    if not cluster_ids:
+        return
+    con.execute(
+        """
+        UPDATE releases SET is_canonical = (releases.release_id = ranked.release_id)
+        FROM (
+            SELECT cluster_id, arg_min(release_id, (coalesce(published_at, fetched_at), fetched_at, url))
+                AS release_id
+            FROM releases WHERE cluster_id IN (SELECT unnest(?)) GROUP BY cluster_id
+        ) AS ranked
+        WHERE releases.cluster_id = ranked.cluster_id
+        """,
+        [list(set(cluster_ids))],
+    )
+
+
+def process_batch(con: duckdb.DuckDBPyConnection, pages: Sequence[RawPage]) -> BatchStats:
+    """Archive, extract, cluster and load one batch of fetched pages in a single transaction."""
+    stats = BatchStats()
+    rows = build_rows(pages, stats)
+    with transaction(con):
+        write_pages(con, pages)
+        assign_exact_clusters(con, rows)
+        stats.releases_written = write_releases(con, rows)
+        refresh_canonical(con, [r.cluster_id for r in rows if r.cluster_id])
+    return stats
+
+
+def new_run_id(flow: str) -> str:
+    """Sortable and unique: the flow name, the UTC start second and a random suffix."""
+    return f"{flow}-{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
+
+
+__all__ = ["BatchStats", "build_rows", "process_batch", "release_id_for"]
