@@ -14,6 +14,7 @@ from typing import Any
 import duckdb
 
 from khabar.warehouse.db import WarehouseError, _explain_io_error, default_db_path
+from khabar.warehouse.search import load_fts
 
 
 def open_readonly(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
@@ -26,6 +27,7 @@ def open_readonly(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
         con = duckdb.connect(str(db_path), read_only=True)
     except duckdb.IOException as exc:
         raise WarehouseError(_explain_io_error(db_path, exc)) from exc
+    load_fts(con)  # before external access is switched off, so `khabar sql` can use match_bm25 too
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
     return con
