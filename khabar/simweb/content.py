@@ -246,6 +246,14 @@ class _Site:
         self.agency = agency
         self.short = self.voc.short
 
+    def deputy_role(self, dep: str) -> str:
+        """Normalised role of a deputy: «معاون توانبخشی بهزیستی استان کرمان», «معاون … استاندار کرمان»."""
+        if "استاندار" in dep:
+            return f"{dep} {self.province}"
+        if dep.endswith("شهرداری"):
+            return f"{dep} {self.capital}"
+        return f"{dep} {self.unit.replace('اداره کل ', '').replace('سازمان ', '')}"
+
 
 class _Ctx:
     """State while writing one release: who was mentioned, which quantities were rendered, the scene."""
@@ -261,6 +269,7 @@ class _Ctx:
         self.quantities: list[Quantity] = []
         self.rendered_q: list[str] = []     # qualifier + text, for reuse in title/lead
         self.mentioned: set[str] = set()
+        self.used: set[str] = set()        # templates already used in this release
         self.speaker: _Official | None = None
         self.title_mode = False
         self.no_qualifier = False
@@ -312,15 +321,7 @@ class _Ctx:
         x = r.random()
         county = self.county if r.random() < 0.7 else self.other_county()
         if x < 0.22:
-            dep = r.choice(s.voc.deputies)
-            role = dep if "استاندار" in dep or "شهرداری" in dep else f"{dep} {s.short}"
-            if "استاندار" in dep:
-                role = f"{dep} {s.province}"
-            elif "شهرداری" in dep:
-                role = f"{dep} {s.capital}"
-            else:
-                role = f"{dep} {s.unit.replace('اداره کل ', '').replace('سازمان ', '')}"
-            return _official(self.seed, role, self.months, org=s.unit)
+            return _official(self.seed, s.deputy_role(r.choice(s.voc.deputies)), self.months, org=s.unit)
         if x < 0.38:
             return _official(self.seed, f"فرماندار {county}", self.months, org=f"فرمانداری {county}")
         if x < 0.52:
@@ -445,23 +446,23 @@ class _Ctx:
                         (whole * 10 + frac) * 100_000 * mult)
             n = self._value(2, 900)
             return f"{self._number(n)} میلیون {cur}", n * 10**6 * mult
-        if x < 0.42:
+        if x < 0.45:
             n = self._value(2, 990)
             return f"{self._number(n)} میلیارد {cur}", n * 10**9 * mult
-        if x < 0.55:
+        if x < 0.58:
             b, m = self._value(2, 900), r.randint(1, 9) * 100
             return f"{self._number(b)} میلیارد و {nw.digits(m, sc)} میلیون {cur}", (b * 10**9 + m * 10**6) * mult
-        if x < 0.68:
+        if x < 0.71:
             whole, frac = r.randint(1, 99), r.randint(1, 9)
             return (f"{nw.digits(whole, sc)}{self.dec_sep}{nw.digits(frac, sc)} میلیارد {cur}",
                     (whole * 10 + frac) * 10**8 * mult)
-        if x < 0.78:
-            n = r.randint(1, 9) * 1000 + r.randint(1, 9) * 100
+        if x < 0.77:
+            n = r.randint(1, 3) * 1000 + r.randint(1, 9) * 100
             return f"{nw.to_mixed(n, sc)} میلیارد {cur}", n * 10**9 * mult
-        if x < 0.88:
+        if x < 0.94:
             n = self._value(100, 990)
             return f"{self._number(n)} میلیون {cur}", n * 10**6 * mult
-        n = r.randint(1, 40)
+        n = r.randint(1, 12)
         return f"{self._number(n)} هزار میلیارد {cur}", n * 10**12 * mult
 
     # -- dates
@@ -484,9 +485,27 @@ class _Ctx:
 
     # -- filling
     def claim(self) -> str:
-        voc = self.site.voc
-        pool = voc.claims if self.rng.random() < 0.72 else GENERIC_CLAIMS
-        return self.fill(self.rng.choice(pool))
+        """A topical clause, not repeating a template already used in this release."""
+        r = self.rng
+        pool = self.site.voc.claims if r.random() < 0.72 else GENERIC_CLAIMS
+        t = r.choice(pool)
+        for _ in range(4):
+            if t not in self.used:
+                break
+            t = r.choice(pool)
+        self.used.add(t)
+        return self.fill(t)
+
+    def pick(self, pool: tuple[str, ...]) -> str:
+        """A template from ``pool``, avoiding ones already used in this release when possible."""
+        r = self.rng
+        t = r.choice(pool)
+        for _ in range(3):
+            if t not in self.used:
+                break
+            t = r.choice(pool)
+        self.used.add(t)
+        return t
 
     def fill(self, template: str) -> str:
         out: list[str] = []
@@ -554,6 +573,8 @@ class _Ctx:
             return self.mention(self.other_official())
         if slot == "R":
             return self.role_only()
+        if slot == "Rname":
+            return self.head().last
         if slot == "qre":
             if self.rendered_q and r.random() < 0.85:
                 return r.choice(self.rendered_q)
@@ -701,9 +722,8 @@ def _setup_appointment(ctx: _Ctx) -> None:
         prev = s.voc.county_head.replace("{county}", prev_county).replace("{capital}", s.capital)
         prev = prev.replace("{district}", nw.to_words(2 + _h(prev_county) % 11))
     else:
-        dep = r.choice(s.voc.deputies)
-        role = f"{dep} {s.province}" if "استاندار" in dep else f"{dep} {s.unit}"
-        prev = f"{r.choice(s.voc.deputies)} {s.unit}" if r.random() < 0.5 else \
+        role = s.deputy_role(r.choice(s.voc.deputies))
+        prev = s.deputy_role(r.choice(s.voc.deputies)) if r.random() < 0.5 else \
             s.voc.county_head.replace("{county}", ctx.other_county()).replace("{capital}", s.capital)
         prev = prev.replace("{district}", nw.to_words(3))
     ctx.newrole = role
@@ -729,7 +749,7 @@ def _body(ctx: _Ctx) -> list[str]:
             "با حکم {R}، {newname} به عنوان {newrole} منصوب شد.",
         )))
     elif r.random() < 0.4:
-        first += " " + ctx.fill(r.choice(ev.FOLLOW_NEXT))
+        first += " " + ctx.fill(ctx.pick(ev.FOLLOW_NEXT))
     paras = [first]
     n = r.randint(3, 8)
     other_used = 0
@@ -737,19 +757,19 @@ def _body(ctx: _Ctx) -> list[str]:
         x = r.random()
         if x < 0.2 and other_used < 2:
             other_used += 1
-            p = ctx.fill(r.choice(ev.OTHER_SPEAKER))
+            p = ctx.fill(ctx.pick(ev.OTHER_SPEAKER))
         elif x < 0.42:
-            p = ctx.fill(r.choice(ev.EVENT_SENTENCES[event]))
+            p = ctx.fill(ctx.pick(ev.EVENT_SENTENCES[event]))
         else:
             if ctx.speaker is not head and r.random() < 0.5:
                 ctx.speaker = head
-            p = ctx.fill(r.choice(ev.FOLLOW_FIRST))
+            p = ctx.fill(ctx.pick(ev.FOLLOW_FIRST))
         k = r.choice((0, 0, 1, 1, 2)) if i < n - 1 else r.choice((0, 1))
         for _ in range(k):
-            p += " " + ctx.fill(r.choice(ev.FOLLOW_NEXT))
+            p += " " + ctx.fill(ctx.pick(ev.FOLLOW_NEXT))
         paras.append(p)
     if r.random() < 0.35:
-        paras.append(ctx.fill(r.choice(ev.EVENT_SENTENCES[event])))
+        paras.append(ctx.fill(ctx.pick(ev.EVENT_SENTENCES[event])))
     return paras
 
 
