@@ -267,7 +267,7 @@ class _Ctx:
         self.jy, self.jm, self.jd = jy, jm, jd
         self.persons: dict[str, Person] = {}
         self.quantities: list[Quantity] = []
-        self.rendered_q: list[str] = []     # qualifier + text, for reuse in title/lead
+        self.rendered_q: list[tuple[str, str]] = []  # (kind, qualifier + text), for reuse in titles/leads
         self.mentioned: set[str] = set()
         self.used: set[str] = set()        # templates already used in this release
         self.speaker: _Official | None = None
@@ -421,7 +421,7 @@ class _Ctx:
             qual = self.rng.choice(QUALIFIERS)
         self.quantities.append(Quantity(float(value), unit, text, qual))
         shown = f"{qual} {text}" if qual else text
-        self.rendered_q.append(shown)
+        self.rendered_q.append((kind, shown))
         return shown
 
     def _money(self, small: bool) -> tuple[str, int]:
@@ -576,9 +576,11 @@ class _Ctx:
         if slot == "Rname":
             return self.head().last
         if slot == "qre":
-            if self.rendered_q and r.random() < 0.85:
-                return r.choice(self.rendered_q)
-            return self.quantity(r.choice(("project", "people", "money")))
+            kind = arg or "project"
+            same = [shown for k, shown in self.rendered_q if k == kind]
+            if same and r.random() < 0.85:
+                return r.choice(same)
+            return self.quantity(kind)
         if slot in ("newrole", "newrole2"):
             return self.newrole
         if slot == "newname":
@@ -755,16 +757,18 @@ def _body(ctx: _Ctx) -> list[str]:
     other_used = 0
     for i in range(1, n):
         x = r.random()
+        narrative = False
         if x < 0.2 and other_used < 2:
             other_used += 1
             p = ctx.fill(ctx.pick(ev.OTHER_SPEAKER))
         elif x < 0.42:
+            narrative = True  # no speaker, so no «وی …» sentence may follow
             p = ctx.fill(ctx.pick(ev.EVENT_SENTENCES[event]))
         else:
             if ctx.speaker is not head and r.random() < 0.5:
                 ctx.speaker = head
             p = ctx.fill(ctx.pick(ev.FOLLOW_FIRST))
-        k = r.choice((0, 0, 1, 1, 2)) if i < n - 1 else r.choice((0, 1))
+        k = 0 if narrative else (r.choice((0, 0, 1, 1, 2)) if i < n - 1 else r.choice((0, 1)))
         for _ in range(k):
             p += " " + ctx.fill(ctx.pick(ev.FOLLOW_NEXT))
         paras.append(p)

@@ -3,7 +3,7 @@
 Slots (filled by ``content._Ctx``): ``{S}`` the current speaker (full name and title at first mention, then the
 surname or the title), ``{O}`` another official who becomes the speaker, ``{R}`` the head's title (no name, for
 titles and leads), ``{claim}`` a topical clause, ``{need}`` an object of «ضرورت/تاکید بر», ``{setting}`` the
-event-specific setting, ``{partner}`` another provincial body, ``{occasion}`` a commemoration, ``{qre}`` a quantity
+event-specific setting, ``{partner}`` another provincial body, ``{occasion}`` a commemoration, ``{qre:KIND}`` a quantity of that kind
 already stated in the body (reused in titles and leads), ``{when}``, ``{date}`` and the place/topic slots of
 ``agencies.py``. Templates that start with «وی» are only used after the speaker has been introduced.
 """
@@ -87,7 +87,7 @@ TITLES: dict[str, tuple[str, ...]] = {
         "نشست شورای هماهنگی {topic} در {county} برگزار شد", "{R}: {claim}", "بررسی مسائل {topic} در {county}",
         "تاکید بر {need} در نشست {topic}", "{R}: {need} ضروری است", "جلسه کارگروه {topic} استان {prov} برگزار شد",
         "راهکارهای {topic} در {county} بررسی شد", "مدیران {short} {prov} بر {need} تاکید کردند",
-        "نشست تخصصی {topic} با حضور {R} برگزار شد", "{qre} در حوزه {topic} {county} بررسی شد",
+        "نشست تخصصی {topic} با حضور {R} برگزار شد", "اجرای {qre:project} در حوزه {topic} {county} بررسی شد",
         "{Rname}: {claim}",
         "مصوبات کارگروه {topic} {county} ابلاغ شد",
         "{R} در جلسه {topic}: {need} در اولویت است",
@@ -101,23 +101,23 @@ TITLES: dict[str, tuple[str, ...]] = {
         "{Rname} در بازدید از {fac}: {claim}",
         "بازدید میدانی {R} از وضعیت {topic} در {county}",
         "بررسی مشکلات {benef} {county} در بازدید {R}",
-        "پیشرفت {qre} در طرح‌های {topic} {county}",
+        "پیشرفت {qre:percent} طرح‌های {topic} در {county}",
     ),
     "inauguration": (
-        "{fac} در {county} افتتاح شد", "بهره‌برداری از {fac} با اعتبار {qre}", "کلنگ {fac} در {county} به زمین زده شد",
-        "افتتاح {qre} {topic} در {county2}", "{R}: {claim}", "آغاز عملیات اجرایی {fac} در {county}",
+        "{fac} در {county} افتتاح شد", "بهره‌برداری از {fac} با اعتبار {qre:money}", "کلنگ {fac} در {county} به زمین زده شد",
+        "افتتاح {qre:project} {topic} در {county2}", "{R}: {claim}", "آغاز عملیات اجرایی {fac} در {county}",
         "{fac} با حضور {R} به بهره‌برداری رسید", "طرح‌های {topic} روستای {village} افتتاح شد",
         "{Rname}: {fac} {county} افتتاح شد",
         "افتتاح طرح‌های {topic} با حضور {R} در {county}",
-        "بهره‌برداری از {qre} در حوزه {topic} {prov}",
+        "بهره‌برداری از {qre:project} در حوزه {topic} {prov}",
         "{fac} {county} پس از سال‌ها انتظار افتتاح شد",
     ),
     "agreement": (
         "امضای تفاهم‌نامه همکاری {short} و {partner}", "تفاهم‌نامه {topic} در {prov} امضا شد",
         "{R}: {claim}", "قرارداد اجرای {prog} منعقد شد", "همکاری {short} و {partner} برای {topic}",
-        "تفاهم‌نامه سه‌جانبه {topic} در {county} به امضا رسید", "{qre} برای {topic} در {county} هزینه می‌شود",
+        "تفاهم‌نامه سه‌جانبه {topic} در {county} به امضا رسید", "{qre:money} برای {topic} در {county} هزینه می‌شود",
         "{Rname}: {claim}",
-        "امضای قرارداد {qre} برای {topic} در {county}",
+        "امضای قرارداد به ارزش {qre:money} برای {topic} در {county}",
         "تفاهم‌نامه اجرای {prog} در {county} امضا شد",
         "همکاری مشترک {short} و {partner} در {county2}",
         "{R} و {partner} تفاهم‌نامه {topic} امضا کردند",
@@ -125,20 +125,20 @@ TITLES: dict[str, tuple[str, ...]] = {
     "programme": (
         "آغاز {prog} در {prov}", "{prog} در {county} اجرا می‌شود", "{R}: {claim}", "اجرای {prog} در {q:county}",
         "پویش {topic} در {county} آغاز شد", "{prog} در روستای {village} کلید خورد",
-        "{qre} زیر پوشش {prog} قرار گرفتند", "اجرای مرحله جدید {prog} در استان {prov}",
+        "{qre:people} زیر پوشش {prog} قرار گرفتند", "اجرای مرحله جدید {prog} در استان {prov}",
         "{Rname}: {claim}",
-        "{prog} در {qre} اجرا شد",
+        "{prog} در {qre:village} اجرا شد",
         "اجرای {prog} در {county} و {county2}",
         "پویش {topic} با مشارکت {benef} {county}",
         "آغاز ثبت‌نام {benef} در {prog}",
     ),
     "announcement": (
-        "{R}: {claim}", "{qre} در حوزه {topic} در {prov}", "عملکرد {short} {prov} در حوزه {topic} اعلام شد",
-        "آمار {topic} در {prov} اعلام شد", "{R} خبر داد: {qre} در {topic}", "گزارش عملکرد {topic} {county}",
-        "افزایش {qre} در {topic} استان {prov}", "{claim}",
+        "{R}: {claim}", "آمار {topic} در {prov}: {qre:people} زیر پوشش", "عملکرد {short} {prov} در حوزه {topic} اعلام شد",
+        "آمار {topic} در {prov} اعلام شد", "{R} خبر داد: اجرای {qre:project} در حوزه {topic}", "گزارش عملکرد {topic} {county}",
+        "رشد {qre:percent} شاخص‌های {topic} در استان {prov}", "{claim}",
         "{Rname}: {claim}",
-        "کاهش {qre} در حوزه {topic} {county}",
-        "{qre} از {benef} {prov} زیر پوشش قرار گرفتند",
+        "کاهش {qre:percent} هزینه‌های {topic} در {county}",
+        "{qre:people} از {benef} {prov} زیر پوشش قرار گرفتند",
         "اعلام آمار {topic} {county} در سال {year}",
     ),
     "appointment": (
@@ -153,7 +153,7 @@ TITLES: dict[str, tuple[str, ...]] = {
     ),
     "ceremony": (
         "تجلیل از {benef} به مناسبت {occasion}", "مراسم {occasion} در {county} برگزار شد", "{R}: {claim}",
-        "گرامیداشت {occasion} در {prov}", "{qre} از {benef} {county} تجلیل شدند", "آیین {occasion} با حضور {R} برگزار شد",
+        "گرامیداشت {occasion} در {prov}", "{qre:people} از {benef} {county} تجلیل شدند", "آیین {occasion} با حضور {R} برگزار شد",
         "تقدیر از خیران {topic} در {county}",
         "{Rname}: {claim}",
         "برگزاری آیین {occasion} در {county2}",
@@ -164,14 +164,14 @@ TITLES: dict[str, tuple[str, ...]] = {
 }
 
 LEADS: tuple[str, ...] = (
-    "{R} از {qre} در حوزه {topic} خبر داد.",
+    "{R} از اجرای {qre:project} در حوزه {topic} خبر داد.",
     "{R} گفت: {claim}.",
     "{R} با اشاره به {topic} گفت: {claim}.",
     "{R} بر {need} تاکید کرد.",
     "{R} گفت: {claim} و {claim}.",
     "{R} با بیان اینکه {claim}، گفت: {claim}.",
     "{R} از اجرای {prog} در {county} خبر داد و گفت: {claim}.",
-    "{R} از اجرای {qre} در {county} در حوزه {topic} خبر داد.",
+    "{R} از اختصاص {qre:money} به {topic} در {county} خبر داد.",
     "{R} با اشاره به برنامه‌های {short} در سال {year} گفت: {claim}.",
     "{R} در {county} گفت: {claim}.",
     "{R} با تاکید بر {need} از {prog} خبر داد.",
@@ -252,7 +252,7 @@ FOLLOW_NEXT: tuple[str, ...] = (
 
 # A second official speaks; {O} becomes the speaker.
 OTHER_SPEAKER: tuple[str, ...] = (
-    "در ادامه این نشست، {O} نیز با اشاره به {topic2} گفت: {claim}.",
+    "در ادامه این {eventnoun}، {O} نیز با اشاره به {topic2} گفت: {claim}.",
     "{O} نیز در این {eventnoun} با بیان اینکه {claim}، افزود: {claim}.",
     "در ادامه، {O} با ارائه گزارشی از وضعیت {topic} در {county} گفت: {claim}.",
     "{O} هم در سخنانی با تاکید بر {need} اظهار کرد: {claim}.",
