@@ -65,6 +65,8 @@ QUANTITY_KINDS: dict[str, tuple[str, str, int, int]] = {
     "point": ("نقطه", "نقطه", 3, 200),
     "case": ("مورد", "مورد", 3, 60_000),
     "unit": ("واحد", "واحد", 5, 6_000),
+    "unit_s": ("واحد", "واحد", 3, 300),
+    "people_s": ("نفر", "نفر", 10, 900),
     "student": ("دانش‌آموز", "دانش‌آموز", 50, 900_000),
     "pupil": ("نوآموز", "نوآموز", 50, 90_000),
     "teacher": ("معلم", "معلم", 10, 12_000),
@@ -531,6 +533,8 @@ class _Ctx:
             return t
         if slot == "county":
             return self.county if r.random() < 0.75 else self.other_county()
+        if slot == "district":
+            return nw.to_words(r.randint(1, 12))
         if slot == "county2":
             return self.other_county()
         if slot == "prov":

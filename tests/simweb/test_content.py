@@ -264,3 +264,26 @@ def test_speed() -> None:
         content.generate_release(1, site_list[i % 40], T0 + timedelta(days=i // 40), i % 40)
     rate = n / (time.perf_counter() - t)
     assert rate > 800, rate  # target ≥ 2,000/s on an idle core; lenient for CI noise
+
+
+def test_every_template_slot_is_known() -> None:
+    from khabar.simweb.vocab import agencies, events, templated
+
+    known = {"q", "qre", "claim", "topic", "topic2", "county", "county2", "prov", "capital", "village", "fac",
+             "prog", "benef", "partner", "short", "need", "occasion", "date", "when", "year", "setting",
+             "eventnoun", "S", "O", "R", "Rname", "newrole", "newrole2", "newname", "oldname", "prevrole",
+             "district", "jdate", "weekday"}
+    texts: list[str] = [*events.LEADS, *events.OPENERS, *events.FOLLOW_FIRST, *events.FOLLOW_NEXT,
+                        *events.OTHER_SPEAKER, *events.EDIT_SENTENCES, *agencies.GENERIC_CLAIMS]
+    for d in (events.TITLES, events.SETTINGS, events.EVENT_SENTENCES):
+        for v in d.values():
+            texts.extend(v)
+    for v in agencies.AGENCY_VOCAB.values():
+        texts.extend(v.claims)
+    for f in templated.FAMILIES:
+        texts.extend([f.title, f.lead or "", *f.paragraphs])
+    for t in texts:
+        for name, arg in re.findall(r"\{(\w+)(?::(\w+))?\}", t):
+            assert name in known, (name, t)
+            if name in ("q", "qre"):
+                assert arg in content.QUANTITY_KINDS or arg in ("money", "money_small"), (arg, t)
