@@ -13,10 +13,10 @@ import math
 import random
 import re
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from khabar.simweb import numwords as nw
-from khabar.simweb.directory import AGENCY_TYPE_BY_KEY, AGENCY_TYPES, NEWS_AGENCIES, PROVINCES, AgencyType
+from khabar.simweb.directory import AGENCY_TYPE_BY_KEY, AGENCY_TYPES, PROVINCES, AgencyType
 from khabar.simweb.model import EVENT_TYPES, Person, Quantity, Release, SiteSpec
 from khabar.simweb.vocab import (
     COUNTIES,
@@ -1048,23 +1048,39 @@ def republish(original: Release, target: SiteSpec, published_at: datetime, seed:
 
 # ------------------------------------------------------------------------------------------ edits
 
+def _text_variant(text: str, tags: list[str] | tuple[str, ...]) -> str:
+    """``text`` with the ZWNJ, digit and letter habits recorded in ``tags`` (used for text added by an edit)."""
+    for t in tags:
+        if t.startswith("zwnj_"):
+            text = _zwnj_variant(text, t[5:])
+    if "arabic_digits" in tags:
+        text = nw.to_arabic_indic_digits(text)
+    if "arabic_letters" in tags:
+        text = text.translate(_ARABIC_LETTERS)
+    return text
+
+
 def edit_release(release: Release, seed: int) -> Release:
-    """The same release edited after publication: a corrected figure or an added sentence; version + 1."""
+    """The same release edited after publication (same URL, version + 1): a corrected figure, a replaced
+    sentence or an added sentence; the truth follows the new text."""
     rng = _rng(seed, "edit", release.cluster_id, release.site_id, release.version)
-    arabic = "arabic_letters" in release.variant_tags
     title, lead, paras = release.title, release.lead, list(release.paragraphs)
     persons, quantities = list(release.persons), list(release.quantities)
     tags = [t for t in release.variant_tags if not t.startswith("edit_")]
-    script = "latin" if any(c in "0123456789" for c in "".join(paras)) else "persian"
-    if any(c in nw.ARABIC_INDIC_DIGITS for c in "".join(paras)):
+    joined = "".join(paras)
+    script = "latin" if any(c in "0123456789" for c in joined) else "persian"
+    if any(c in nw.ARABIC_INDIC_DIGITS for c in joined):
         script = "arabic"
+        if "arabic_digits" not in tags:
+            tags.append("arabic_digits")
     body = "\n".join(paras)
     # Candidates for correction: plain-digit counts that occur exactly once in the body.
     cands = [q for q in quantities if q.unit not in ("ریال", "درصد")
              and re.fullmatch(r"[0-9۰-۹٠-٩]+ (?:\S+ )?\S+", q.text) and body.count(q.text) == 1
              and q.text.split(" ", 1)[1].translate(_PERSIAN_LETTERS) == q.unit
              and q.text not in title and (lead is None or q.text not in lead)]
-    if cands and rng.random() < 0.6:
+    x = rng.random()
+    if cands and x < 0.45:
         q = rng.choice(cands)
         num, unit_word = q.text.split(" ", 1)
         old = int(nw.to_latin_digits(num))
@@ -1076,30 +1092,29 @@ def edit_release(release: Release, seed: int) -> Release:
         quantities = [replace(x, value=float(new), text=new_text) if x is q else x for x in quantities]
         tags.append("edit_corrected_figure")
     else:
-        # Add a sentence at the end of the last paragraph, written for the release's own agency and place.
+        # New text written for the release's own agency and place, in the page's spelling habits.
         s = _Site(release.origin_site_id, release.agency, release.province, None, release.attribution)
-        ctx = _Ctx(seed, s, release.published_at, rng, script=script if script != "arabic" else "persian",
+        ctx = _Ctx(seed, s, release.published_at, rng, script="latin" if script == "latin" else "persian",
                    dec_sep="." if script == "latin" else "٫")
-        sentence = ctx.fill(rng.choice(ev.EDIT_SENTENCES))
-        if script == "arabic":
-            sentence = nw.to_arabic_indic_digits(sentence)
-            ctx.quantities = [replace(q, text=nw.to_arabic_indic_digits(q.text)) for q in ctx.quantities]
-        if arabic:
-            sentence = sentence.translate(_ARABIC_LETTERS)
-            ctx.quantities = [replace(q, text=q.text.translate(_ARABIC_LETTERS),
-                                      qualifier=q.qualifier.translate(_ARABIC_LETTERS) if q.qualifier else None)
-                              for q in ctx.quantities]
-        if rng.random() < 0.5:
+        sentence = _text_variant(ctx.fill(rng.choice(ev.EDIT_SENTENCES)), tags)
+        added = [replace(q, text=_text_variant(q.text, tags),
+                         qualifier=_text_variant(q.qualifier, tags) if q.qualifier else None)
+                 for q in ctx.quantities]
+        multi = [i for i in range(1, len(paras)) if len(_split_sentences(paras[i])) > 1]
+        if multi and x < 0.7:
+            i = rng.choice(multi)
+            sents = _split_sentences(paras[i])
+            sents[-1] = sentence
+            paras[i] = " ".join(sents)
+            tags.append("edit_changed_sentence")
+        elif rng.random() < 0.5:
             paras[-1] = paras[-1] + " " + sentence
+            tags.append("edit_added_sentence")
         else:
             paras.append(sentence)
-        quantities += ctx.quantities
-        tags.append("edit_added_sentence")
+            tags.append("edit_added_sentence")
+        quantities += added
     full = "\n".join([title, lead or "", *paras])
     ps, qs = _truth_in(full, persons, quantities)
     return replace(release, paragraphs=tuple(paras), persons=ps, quantities=qs, version=release.version + 1,
                    variant_tags=tuple(tags))
-
-
-# Silence "imported but unused" for names re-exported for the site engineer's convenience.
-_ = (NEWS_AGENCIES, date)
