@@ -82,6 +82,7 @@ QUANTITY_KINDS: dict[str, tuple[str, str, int, int]] = {
     "sqm": ("متر مربع", "متر مربع", 100, 250_000),
     "hectare": ("هکتار", "هکتار", 10, 60_000),
     "head": ("راس", "راس", 100, 900_000),
+    "colony": ("کلنی", "کلنی", 100, 90_000),
     "ton": ("تن", "تن", 5, 900_000),
     "km": ("کیلومتر", "کیلومتر", 2, 900),
     "vehicle": ("دستگاه", "دستگاه", 2, 400),
@@ -910,10 +911,10 @@ def _new_title(original: Release, paras: list[str], rng: random.Random) -> tuple
         for p in paras[:3]:
             m = re.search(r"(?:گفت|افزود|اظهار کرد|اظهار داشت|تصریح کرد|عنوان کرد|خاطرنشان کرد): ([^.]+)\.", p)
             if m:
-                quote = m.group(1).split("، ")[0].split(" و ")[0]
-                words = quote.split()
-                if len(words) >= 4:
-                    quote = " ".join(words[:14])
+                quote = m.group(1)
+                if len(quote.split()) > 16:
+                    quote = quote.split("، ")[0]
+                if 4 <= len(quote.split()) <= 16:
                     who = role.replace("استان ", "") if role else original.attribution
                     return f"{who}: {quote}", "title_quote"
     if x < 0.65 and original.lead:
