@@ -44,6 +44,7 @@ __all__ = [
     "generate_templated_release",
     "gregorian_to_jalali",
     "republish",
+    "site_text_style",
 ]
 
 EVENT_TYPE_LABELS: dict[str, str] = dict(ev.EVENT_TYPE_LABELS)
@@ -664,8 +665,11 @@ def _apply(fn, title: str, lead: str | None, paras: list[str], persons, quantiti
     return title, lead, paras, persons, quantities
 
 
-def _site_style(seed: int, site_id: str) -> tuple[str, str, str]:
-    """(digit script, decimal separator, ZWNJ style) of a site: most write Persian digits and ZWNJ."""
+def site_text_style(seed: int, site_id: str) -> tuple[str, str, str]:
+    """(digit script, decimal separator, ZWNJ style) of a site: most write Persian digits and ZWNJ.
+
+    Public so the renderer can write a site's dates and codes with the same habits as its release text.
+    """
     h = _h(seed, "style", site_id)
     script = "latin" if h % 100 < 25 else "persian"
     dec = "." if script == "latin" else ("٫" if (h >> 8) % 3 else "/")
@@ -787,7 +791,7 @@ def generate_release(seed: int, site: SiteSpec, published_at: datetime, serial: 
     """An original release issued by an agency site; the text is a function of (seed, site, day, serial)."""
     day = published_at.strftime("%Y%m%d")
     rng = _rng(seed, "release", site.site_id, day, serial)
-    script, dec, zstyle = _site_style(seed, site.site_id)
+    script, dec, zstyle = site_text_style(seed, site.site_id)
     if rng.random() < 0.1:
         script = "latin" if script == "persian" else "persian"
         dec = "." if script == "latin" else "٫"
@@ -837,7 +841,7 @@ def generate_templated_release(seed: int, site: SiteSpec, published_at: datetime
     dates, places and named people change, so siblings are near-duplicates that must not be merged."""
     day = published_at.strftime("%Y%m%d")
     rng = _rng(seed, "templated", site.site_id, day, serial)
-    script, dec, zstyle = _site_style(seed, site.site_id)
+    script, dec, zstyle = site_text_style(seed, site.site_id)
     s = _site_of(site)
     ctx = _Ctx(seed, s, published_at, rng, script=script, dec_sep=dec)
     ctx.fixed_style = True
