@@ -101,6 +101,26 @@ QUANTITY_KINDS: dict[str, tuple[str, str, int, int]] = {
     "unitblood": ("واحد", "واحد", 50, 6_000),
     "call": ("تماس", "تماس", 50, 30_000),
     "dose": ("دوز", "دوز", 500, 400_000),
+    # Narrow ranges for the templated families, chosen so that «از این تعداد …» parts stay below their totals.
+    "injured": ("نفر", "نفر", 4, 95),
+    "killed": ("نفر", "نفر", 1, 3),
+    "trip_day": ("سفر", "سفر", 60_000, 900_000),
+    "call_115": ("تماس", "تماس", 2_500, 9_000),
+    "dispatch": ("ماموریت", "ماموریت", 350, 1_400),
+    "transferred": ("نفر", "نفر", 90, 340),
+    "call_123": ("تماس", "تماس", 300, 2_400),
+    "case_s": ("مورد", "مورد", 12, 280),
+    "mission_s": ("ماموریت", "ماموریت", 15, 140),
+    "helped": ("نفر", "نفر", 150, 900),
+    "hospitalised": ("نفر", "نفر", 10, 140),
+    "donor": ("نفر", "نفر", 3_000, 6_000),
+    "blood_unit": ("واحد", "واحد", 1_500, 2_900),
+    "farmer": ("نفر", "نفر", 1_500, 90_000),
+    "inspection": ("مورد", "مورد", 300, 3_000),
+    "student_l": ("دانش‌آموز", "دانش‌آموز", 40_000, 900_000),
+    "pct_low": ("درصد", "درصد", 5, 35),
+    "pct_mid": ("درصد", "درصد", 20, 60),
+    "pct_high": ("درصد", "درصد", 60, 99),
 }
 
 QUALIFIERS: tuple[str, ...] = ("بیش از", "حدود", "نزدیک به", "کمتر از", "افزون بر", "بالغ بر", "بیش از", "حدود")
@@ -309,9 +329,11 @@ class _Ctx:
         return _fmt(a.unit, self.site.province, self.site.capital)
 
     def other_county(self) -> str:
-        c = self.rng.choice(self.site.counties)
-        if c == self.county and len(self.site.counties) > 1:
-            c = self.rng.choice(self.site.counties)
+        """A county of the province other than the release's main one."""
+        counties = self.site.counties
+        c = self.rng.choice(counties)
+        while c == self.county and len(counties) > 1:
+            c = self.rng.choice(counties)
         return c
 
     # -- officials
@@ -417,7 +439,7 @@ class _Ctx:
             unit = "ریال"
         else:
             word, unit, lo, hi = QUANTITY_KINDS.get(kind, QUANTITY_KINDS["people"])
-            n = self.rng.randint(lo, hi) if kind == "percent" else self._value(lo, hi)
+            n = self.rng.randint(lo, hi) if unit == "درصد" else self._value(lo, hi)
             text = f"{self._number(n, kind not in ('percent',) or n <= 20)} {word}"
             value = n
         qual = None
@@ -433,9 +455,11 @@ class _Ctx:
         sc = self.script
         cur = "ریال" if r.random() < 0.62 else "تومان"
         mult = 10 if cur == "تومان" else 1
-        if self.fixed_style:
+        if self.fixed_style:  # templated: one currency per site, plain digits
+            cur = "ریال" if _h("currency", self.site.site_id) % 3 == 0 else "تومان"
+            mult = 10 if cur == "تومان" else 1
             if small:
-                n = r.randint(5, 990) * 1000
+                n = r.randint(12, 95) * 1000
                 return f"{nw.digits(n, sc)} {cur}", n * mult
             n = r.randint(2, 900)
             return f"{nw.digits(n, sc)} میلیارد {cur}", n * 10**9 * mult
@@ -534,7 +558,7 @@ class _Ctx:
                 self.keywords.append(kw)
             return t
         if slot == "county":
-            return self.county if r.random() < 0.75 else self.other_county()
+            return self.county if self.fixed_style or r.random() < 0.75 else self.other_county()
         if slot == "district":
             return nw.to_words(r.randint(1, 12))
         if slot == "county2":
@@ -584,7 +608,7 @@ class _Ctx:
         if slot == "qre":
             kind = arg or "project"
             same = [shown for k, shown in self.rendered_q if k == kind]
-            if same and r.random() < 0.85:
+            if same and (self.fixed_style or r.random() < 0.85):
                 return r.choice(same)
             return self.quantity(kind)
         if slot in ("newrole", "newrole2"):
