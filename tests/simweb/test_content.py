@@ -287,3 +287,44 @@ def test_every_template_slot_is_known() -> None:
             assert name in known, (name, t)
             if name in ("q", "qre"):
                 assert arg in content.QUANTITY_KINDS or arg in ("money", "money_small"), (arg, t)
+
+
+def test_quantity_forms_cover_the_genre() -> None:
+    qs = [q for r in _releases(400, seed=12) for q in r.quantities]
+    texts = [q.text for q in qs]
+    assert any("تومان" in t for t in texts) and any("ریال" in t for t in texts)
+    assert any(re.search(r"[0-9۰-۹][٫./][0-9۰-۹] (?:میلیون|میلیارد)", t) for t in texts)  # «۲٫۵ میلیون تومان»
+    assert any(re.search(r"میلیارد و [0-9۰-۹]+ میلیون", t) for t in texts)  # «۱۲۰ میلیارد و ۵۰۰ میلیون ریال»
+    assert any(t.startswith("یک هزار و ") for t in texts)
+    assert any(re.fullmatch(r"[^\d۰-۹]+ \S+", t) for t in texts)  # all in words: «پنج مدرسه»
+    assert any(re.search(r"[0-9]", t) for t in texts) and any(re.search(r"[۰-۹]", t) for t in texts)
+    quals = Counter(q.qualifier for q in qs if q.qualifier)
+    assert {"بیش از", "حدود", "نزدیک به", "کمتر از"} <= set(quals)
+    assert all(q.unit == "ریال" for q in qs if "تومان" in q.text)
+    assert len({q.unit for q in qs}) >= 20
+
+
+def test_republish_applies_each_kind_of_edit() -> None:
+    tags: Counter[str] = Counter()
+    for i, r in enumerate(_releases(200, seed=13)):
+        tags.update(content.republish(r, NEWS_SITES[i % 4], r.published_at, 13).variant_tags)
+    for t in ("preamble_city", "preamble_quoted", "trimmed", "merged", "sentence_cut", "latin_digits",
+              "arabic_digits", "zwnj_space", "zwnj_none", "arabic_letters", "title_quote"):
+        assert tags[t] > 0, (t, tags)
+
+
+def test_templated_families_differ_from_each_other() -> None:
+    site = next(s for s in AGENCY_SITES if s.agency == "جمعیت هلال احمر")
+    by_family: dict[str, Release] = {}
+    for serial in range(12):
+        t = content.generate_templated_release(1, site, T0, serial)
+        by_family.setdefault(t.variant_tags[1], t)
+    assert len(by_family) == 2
+    a, b = by_family.values()
+    assert _jaccard(_body(a), _body(b)) < 0.2
+
+
+def test_site_text_style_is_stable() -> None:
+    styles = {content.site_text_style(1, s.site_id) for s in AGENCY_SITES}
+    assert content.site_text_style(1, "x") == content.site_text_style(1, "x")
+    assert {s[0] for s in styles} == {"persian", "latin"}
