@@ -808,7 +808,7 @@ def _body(ctx: _Ctx) -> list[str]:
         for _ in range(k):
             p += " " + ctx.fill(ctx.pick(ev.FOLLOW_NEXT))
         paras.append(p)
-    if r.random() < 0.35:
+    if len(paras) < 8 and r.random() < 0.35:
         paras.append(ctx.fill(ctx.pick(ev.EVENT_SENTENCES[event])))
     return paras
 

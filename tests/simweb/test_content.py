@@ -129,7 +129,7 @@ def test_deterministic() -> None:
 def test_original_shape() -> None:
     for r in _releases(200):
         assert r.paragraphs[0].startswith(f"به گزارش {r.attribution}،")
-        assert 3 <= len(r.paragraphs) <= 9
+        assert 3 <= len(r.paragraphs) <= 8
         assert r.event_type in EVENT_TYPES
         assert r.cluster_id.startswith(f"r-{r.site_id}-")
         assert not r.is_republication and not r.is_templated and r.version == 1
