@@ -661,7 +661,8 @@ def _truth_in(text: str, persons: tuple[Person, ...] | list[Person],
     qseen: set[tuple[float, str, str]] = set()
     for q in quantities:
         key = (q.value, q.unit, q.text)
-        if key not in qseen and _occurs(q.text, text):
+        span = f"{q.qualifier} {q.text}" if q.qualifier else q.text
+        if key not in qseen and _occurs(span, text):
             qseen.add(key)
             qs.append(q)
     return tuple(ps), tuple(qs)
