@@ -2,7 +2,7 @@
 
 These are the hard negatives of deduplication: two siblings share almost every 5-shingle, yet report different
 days, numbers and places, so they are different releases. Only these slots vary: ``{q:KIND}`` (plain digits),
-``{county}``/``{county2}``, ``{jdate}`` (Jalali date of publication), ``{weekday}``, ``{S}`` (the spokesperson,
+``{county}``/``{county2}``, ``{jdate}`` (Jalali date of publication), ``{weekday}``, ``{prov}``/``{capital}`` (fixed per site), ``{S}`` (the spokesperson,
 full name at first mention). Everything else is fixed text, written long enough to keep Jaccard high.
 """
 
@@ -34,7 +34,7 @@ class Family:
 
 ROAD_ACCIDENTS = Family(
     key="road_accidents",
-    title="آمار روزانه تصادفات جاده‌ای استان در {weekday} {jdate}",
+    title="آمار روزانه تصادفات جاده‌ای استان {prov} در روز {weekday} {jdate}",
     lead="بر اساس آمار ثبت‌شده در مرکز مدیریت راه‌های استان، در شبانه‌روز گذشته {qre:accident} تصادف در محورهای استان رخ داد.",
     paragraphs=(
         "بر اساس آمار ثبت‌شده در مرکز مدیریت راه‌های استان، در شبانه‌روز منتهی به صبح {weekday} {jdate} تعداد "
@@ -55,7 +55,7 @@ ROAD_ACCIDENTS = Family(
 
 BLOOD_DONATION = Family(
     key="blood_donation",
-    title="اهدای خون در استان در هفته منتهی به {jdate}",
+    title="اهدای خون در استان {prov} در هفته منتهی به {jdate}",
     lead=None,
     paragraphs=(
         "در هفته منتهی به {weekday} {jdate} تعداد {q:donor} از مردم نیکوکار استان با مراجعه به پایگاه‌های "
@@ -76,7 +76,7 @@ BLOOD_DONATION = Family(
 
 RESCUE_MISSIONS = Family(
     key="rescue_missions",
-    title="امدادرسانی هلال احمر به حادثه‌دیدگان در {weekday} {jdate}",
+    title="امدادرسانی هلال احمر {prov} به حادثه‌دیدگان در روز {weekday} {jdate}",
     lead=None,
     paragraphs=(
         "در شبانه‌روز منتهی به صبح {weekday} {jdate} نیروهای امدادی جمعیت هلال احمر استان در {q:mission_s} امدادی "
@@ -96,7 +96,7 @@ RESCUE_MISSIONS = Family(
 
 EMERGENCY_115 = Family(
     key="emergency_115",
-    title="ماموریت‌های اورژانس ۱۱۵ استان در {weekday} {jdate}",
+    title="ماموریت‌های اورژانس ۱۱۵ استان {prov} در روز {weekday} {jdate}",
     lead=None,
     paragraphs=(
         "در شبانه‌روز منتهی به صبح {weekday} {jdate} مرکز ارتباطات اورژانس ۱۱۵ استان به {q:call_115} پاسخ داد که از "
@@ -117,7 +117,7 @@ EMERGENCY_115 = Family(
 
 VACCINATION_DAILY = Family(
     key="vaccination_daily",
-    title="گزارش روزانه واکسیناسیون در استان تا {jdate}",
+    title="گزارش روزانه واکسیناسیون در استان {prov} تا {jdate}",
     lead=None,
     paragraphs=(
         "بر اساس آخرین آمار ثبت‌شده در سامانه یکپارچه بهداشت تا پایان روز {weekday} {jdate} تعداد {q:dose} "
@@ -138,7 +138,7 @@ VACCINATION_DAILY = Family(
 
 SCHOOL_ENROLMENT = Family(
     key="school_enrolment",
-    title="آخرین آمار ثبت‌نام دانش‌آموزان در مدارس استان تا {jdate}",
+    title="آخرین آمار ثبت‌نام دانش‌آموزان در مدارس استان {prov} تا {jdate}",
     lead=None,
     paragraphs=(
         "بر اساس آخرین آمار ثبت‌شده در سامانه ثبت‌نام مدارس تا پایان روز {weekday} {jdate} تعداد {q:student_l} در "
@@ -158,7 +158,7 @@ SCHOOL_ENROLMENT = Family(
 
 WHEAT_PURCHASE = Family(
     key="wheat_purchase",
-    title="آخرین آمار خرید تضمینی گندم در استان تا {jdate}",
+    title="آخرین آمار خرید تضمینی گندم در استان {prov} تا {jdate}",
     lead=None,
     paragraphs=(
         "بر اساس آخرین آمار ثبت‌شده در سامانه خرید تضمینی تا پایان روز {weekday} {jdate} تعداد {q:ton} گندم از "
@@ -178,7 +178,7 @@ WHEAT_PURCHASE = Family(
 
 FRUIT_PRICES = Family(
     key="fruit_prices",
-    title="نرخ میوه و تره‌بار در میادین شهرداری در هفته منتهی به {jdate}",
+    title="نرخ میوه و تره‌بار در میادین شهرداری {capital} در هفته منتهی به {jdate}",
     lead=None,
     paragraphs=(
         "بر اساس نرخ‌نامه اعلام‌شده برای هفته منتهی به {weekday} {jdate}، قیمت هر کیلوگرم سیب‌زمینی در میادین و "
@@ -198,7 +198,7 @@ FRUIT_PRICES = Family(
 
 BASIC_GOODS = Family(
     key="basic_goods",
-    title="وضعیت ذخایر و نرخ کالاهای اساسی استان در هفته منتهی به {jdate}",
+    title="وضعیت ذخایر و نرخ کالاهای اساسی استان {prov} در هفته منتهی به {jdate}",
     lead=None,
     paragraphs=(
         "بر اساس گزارش کارگروه تنظیم بازار استان در هفته منتهی به {weekday} {jdate}، تعداد {q:ton} کالای اساسی "
@@ -218,7 +218,7 @@ BASIC_GOODS = Family(
 
 SOCIAL_EMERGENCY = Family(
     key="social_emergency",
-    title="گزارش هفتگی تماس‌های اورژانس اجتماعی ۱۲۳ استان تا {jdate}",
+    title="گزارش هفتگی تماس‌های اورژانس اجتماعی ۱۲۳ استان {prov} تا {jdate}",
     lead=None,
     paragraphs=(
         "در هفته منتهی به {weekday} {jdate} تعداد {q:call_123} با خط ۱۲۳ اورژانس اجتماعی بهزیستی استان برقرار شد که "
