@@ -721,6 +721,9 @@ def _finish(ctx: _Ctx, title: str, lead: str | None, paras: list[str], *, arabic
                                                     tuple[Quantity, ...]]:
     persons: list[Person] = list(ctx.persons.values())
     quantities: list[Quantity] = list(ctx.quantities)
+    if ctx.script == "latin":  # fixed numbers in templates («خط ۱۲۳») follow the page's digits too
+        title, lead, paras, persons, quantities = _apply(
+            nw.to_latin_digits, title, lead, paras, persons, quantities)
     if zstyle != "zwnj":
         title, lead, paras, persons, quantities = _apply(
             lambda t: _zwnj_variant(t, zstyle), title, lead, paras, persons, quantities)
