@@ -582,6 +582,8 @@ class _Ctx:
             return self.partner
         if slot == "short":
             return s.short
+        if slot == "unit":
+            return s.unit
         if slot == "need":
             return r.choice(ev.NEEDS)
         if slot == "occasion":
@@ -783,7 +785,9 @@ def _body(ctx: _Ctx) -> list[str]:
     head = ctx.head()
     ctx.speaker = head
     opener = ctx.fill(r.choice(ev.OPENERS))
-    first = f"به گزارش {ctx.site.attribution}، {opener}"
+    # A few releases omit the comma after the attribution, as the seed release does.
+    sep = " " if r.random() < 0.04 else "، "
+    first = f"به گزارش {ctx.site.attribution}{sep}{opener}"
     if event == "appointment":
         first += " " + ctx.fill(r.choice((
             "وی در این مراسم با تقدیر از تلاش‌های {oldname}، {newname} را به عنوان {newrole} معرفی کرد.",
@@ -977,7 +981,12 @@ def republish(original: Release, target: SiteSpec, published_at: datetime, seed:
             lambda t: t.translate(_PERSIAN_LETTERS), title, lead, paras, persons, quantities)
 
     # Preamble.
-    first = _PREAMBLE_RE.sub("", paras[0], count=1)
+    att = original.attribution.translate(_PERSIAN_LETTERS) if was_arabic else original.attribution
+    prefix = f"به گزارش {att}"
+    if paras[0].startswith(prefix):
+        first = paras[0][len(prefix):].lstrip("،").lstrip()
+    else:
+        first = _PREAMBLE_RE.sub("", paras[0], count=1)
     src = original.attribution
     x = rng.random()
     if x < 0.45:

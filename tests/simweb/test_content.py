@@ -128,7 +128,7 @@ def test_deterministic() -> None:
 
 def test_original_shape() -> None:
     for r in _releases(200):
-        assert r.paragraphs[0].startswith(f"به گزارش {r.attribution}،")
+        assert r.paragraphs[0].startswith(f"به گزارش {r.attribution}")
         assert 3 <= len(r.paragraphs) <= 8
         assert r.event_type in EVENT_TYPES
         assert r.cluster_id.startswith(f"r-{r.site_id}-")
@@ -272,7 +272,7 @@ def test_every_template_slot_is_known() -> None:
     known = {"q", "qre", "claim", "topic", "topic2", "county", "county2", "prov", "capital", "village", "fac",
              "prog", "benef", "partner", "short", "need", "occasion", "date", "when", "year", "setting",
              "eventnoun", "S", "O", "R", "Rname", "newrole", "newrole2", "newname", "oldname", "prevrole",
-             "district", "jdate", "weekday"}
+             "district", "jdate", "weekday", "unit"}
     texts: list[str] = [*events.LEADS, *events.OPENERS, *events.FOLLOW_FIRST, *events.FOLLOW_NEXT,
                         *events.OTHER_SPEAKER, *events.EDIT_SENTENCES, *agencies.GENERIC_CLAIMS]
     for d in (events.TITLES, events.SETTINGS, events.EVENT_SENTENCES):
@@ -328,3 +328,12 @@ def test_site_text_style_is_stable() -> None:
     styles = {content.site_text_style(1, s.site_id) for s in AGENCY_SITES}
     assert content.site_text_style(1, "x") == content.site_text_style(1, "x")
     assert {s[0] for s in styles} == {"persian", "latin"}
+
+
+def test_republish_replaces_the_whole_attribution() -> None:
+    """The copy's first paragraph is the news agency's preamble followed by the original's whole text."""
+    for i, r in enumerate(_releases(300, seed=14)):
+        c = content.republish(r, NEWS_SITES[i % 4], r.published_at, 14)
+        rest = _norm_tokens(r.paragraphs[0][len("به گزارش " + r.attribution):])
+        copy = _norm_tokens(c.paragraphs[0])
+        assert copy[-len(rest):] == rest, (r.paragraphs[0], c.paragraphs[0])

@@ -84,6 +84,7 @@ OCCASIONS: dict[str, tuple[str, ...]] = {
 
 TITLES: dict[str, tuple[str, ...]] = {
     "meeting": (
+        "به همت {unit} و در راستای {need}، نشست تخصصی {topic} در {county} برگزار شد",
         "نشست شورای هماهنگی {topic} در {county} برگزار شد", "{R}: {claim}", "بررسی مسائل {topic} در {county}",
         "تاکید بر {need} در نشست {topic}", "{R}: {need} ضروری است", "جلسه کارگروه {topic} استان {prov} برگزار شد",
         "راهکارهای {topic} در {county} بررسی شد", "مدیران {short} {prov} بر {need} تاکید کردند",
@@ -123,6 +124,7 @@ TITLES: dict[str, tuple[str, ...]] = {
         "{R} و {partner} تفاهم‌نامه {topic} امضا کردند",
     ),
     "programme": (
+        "به همت {unit} و با هدف {need}، {prog} در {county} آغاز شد",
         "آغاز {prog} در {prov}", "{prog} در {county} اجرا می‌شود", "{R}: {claim}", "اجرای {prog} در {q:county}",
         "پویش {topic} در {county} آغاز شد", "{prog} در روستای {village} کلید خورد",
         "{qre:people} زیر پوشش {prog} قرار گرفتند", "اجرای مرحله جدید {prog} در استان {prov}",
@@ -152,6 +154,7 @@ TITLES: dict[str, tuple[str, ...]] = {
         "تغییر در مدیریت {newrole}",
     ),
     "ceremony": (
+        "به همت {unit}، آیین {occasion} با حضور {R} در {county} برگزار شد",
         "تجلیل از {benef} به مناسبت {occasion}", "مراسم {occasion} در {county} برگزار شد", "{R}: {claim}",
         "گرامیداشت {occasion} در {prov}", "{qre:people} از {benef} {county} تجلیل شدند", "آیین {occasion} با حضور {R} برگزار شد",
         "تقدیر از خیران {topic} در {county}",
@@ -180,6 +183,9 @@ LEADS: tuple[str, ...] = (
 
 # First paragraph: «به گزارش {attr}، …» is prepended by the generator.
 OPENERS: tuple[str, ...] = (
+    "در {setting} که {when} برگزار شد، {S} با بیان اینکه {claim}، افزود: {claim}.",
+    "در این {eventnoun} که با حضور مدیران {short} و نمایندگان {partner} برگزار شد، {S} گفت: {claim}.",
+    "{when} و در {setting}، {S} با اشاره به {topic} اظهار داشت: {claim}.",
     "{S} {when} در {setting} با اشاره به {topic} گفت: {claim}.",
     "{S} {when} در {setting} اظهار کرد: {claim}.",
     "{S} در {setting} که {when} برگزار شد، با بیان اینکه {claim}، افزود: {claim}.",
