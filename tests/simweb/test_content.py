@@ -90,10 +90,10 @@ _NORM_RE = re.compile(r"[^\w\s]")
 
 def _norm_tokens(text: str) -> list[str]:
     t = text.replace("ي", "ی").replace("ك", "ک").replace("\u200c", " ")
-    t = nw.to_latin_digits(t)
+    t = _NORM_RE.sub(" ", nw.to_latin_digits(t))
     t = re.sub(r"(?<!\S)(ن?می) ", r"\1", t)
-    t = re.sub(r" (ها|های|هایی|ای|اند)(?!\S)", r"\1", t)
-    return _NORM_RE.sub(" ", t).split()
+    t = re.sub(r" (ها|های|هایی|ای|اند|ایم|ام)(?!\S)", r"\1", t)
+    return t.split()
 
 
 def _shingles(text: str, k: int = 5) -> set[tuple[str, ...]]:
