@@ -4,6 +4,18 @@ Every function is a pure function of its arguments (seeded ``random.Random`` fro
 so a page can be regenerated on demand by the server and its truth recomputed anywhere. The truth is built while
 the text is written (each person and quantity is recorded where it is rendered) and then re-checked against the
 final strings, so a truth span always occurs verbatim in the title, lead or paragraphs.
+
+Truth conventions (what a page shows, not a normalised form, except where said):
+- ``Person.name`` is first name + surname as written (no honorific; ZWNJ/letter variants applied); ``role`` and
+  ``organisation`` are normalised Persian. Later mentions by surname or title are not listed again.
+- ``Quantity.text`` runs from the number to the unit word («۱۲ هزار و ۵۰۰ نفر», «۲٫۵ میلیون تومان»), the
+  qualifier («بیش از») excluded and kept in ``qualifier``; ``value`` is in rial for money (1 تومان = 10 ریال);
+  ``unit`` is normalised («ریال», «نفر», «دانش‌آموز»). Dates, years, phone lines («۱۲۳») are not quantities.
+- ``Release.attribution`` is the body named after «به گزارش» as the first paragraph writes it.
+- ``variant_tags`` name the spelling habits and edits of this copy: ``latin_digits``, ``arabic_digits``,
+  ``persian_digits``, ``arabic_letters``, ``zwnj_space``/``zwnj_none``/``zwnj_all_space``, and for copies
+  ``preamble_*``, ``trimmed``, ``merged``, ``sentence_cut``, ``title_*``, ``lead_*``; edits add ``edit_*``;
+  templated releases carry ``templated`` and their family key.
 """
 
 from __future__ import annotations
