@@ -356,6 +356,18 @@ class _Ctx:
         return _official(self.seed, self.site.head_role, self.months, org=self.site.unit)
 
     def other_official(self) -> _Official:
+        """Another official, preferably one not yet named and not sharing a surname with anyone named."""
+        taken = {self.head().last}
+        taken.update(o.last for o in (self.new_off, self.old_off) if o is not None)
+        taken.update(p.name.rsplit(" ", 1)[-1] for p in self.persons.values())
+        off = self._draw_official()
+        for _ in range(3):
+            if off.name not in self.mentioned and off.last not in taken:
+                break
+            off = self._draw_official()
+        return off
+
+    def _draw_official(self) -> _Official:
         """An official other than the head, weighted towards the ones who appear in provincial releases."""
         r = self.rng
         s = self.site
