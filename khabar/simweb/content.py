@@ -725,7 +725,8 @@ def site_text_style(seed: int, site_id: str) -> tuple[str, str, str]:
     Public so the renderer can write a site's dates and codes with the same habits as its release text.
     """
     h = _h(seed, "style", site_id)
-    script = "latin" if h % 100 < 25 else "persian"
+    d = h % 100
+    script = "latin" if d < 25 else ("arabic" if d < 30 else "persian")
     dec = "." if script == "latin" else ("٫" if (h >> 8) % 3 else "/")
     z = (h >> 16) % 100
     zstyle = "zwnj" if z < 70 else ("space" if z < 88 else ("all_space" if z < 95 else "none"))
@@ -747,9 +748,9 @@ def _finish(ctx: _Ctx, title: str, lead: str | None, paras: list[str], *, arabic
                                                     tuple[Quantity, ...]]:
     persons: list[Person] = list(ctx.persons.values())
     quantities: list[Quantity] = list(ctx.quantities)
-    if ctx.script == "latin":  # fixed numbers in templates («خط ۱۲۳») follow the page's digits too
-        title, lead, paras, persons, quantities = _apply(
-            nw.to_latin_digits, title, lead, paras, persons, quantities)
+    if ctx.script != "persian":  # fixed numbers in templates («خط ۱۲۳») follow the page's digits too
+        fn = nw.to_latin_digits if ctx.script == "latin" else nw.to_arabic_indic_digits
+        title, lead, paras, persons, quantities = _apply(fn, title, lead, paras, persons, quantities)
     if zstyle != "zwnj":
         title, lead, paras, persons, quantities = _apply(
             lambda t: _zwnj_variant(t, zstyle), title, lead, paras, persons, quantities)
@@ -851,7 +852,7 @@ def generate_release(seed: int, site: SiteSpec, published_at: datetime, serial: 
     day = published_at.strftime("%Y%m%d")
     rng = _rng(seed, "release", site.site_id, day, serial)
     script, dec, zstyle = site_text_style(seed, site.site_id)
-    if rng.random() < 0.1:
+    if script != "arabic" and rng.random() < 0.1:
         script = "latin" if script == "persian" else "persian"
         dec = "." if script == "latin" else "٫"
     s = _site_of(site)

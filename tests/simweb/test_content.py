@@ -327,7 +327,7 @@ def test_templated_families_differ_from_each_other() -> None:
 def test_site_text_style_is_stable() -> None:
     styles = {content.site_text_style(1, s.site_id) for s in AGENCY_SITES}
     assert content.site_text_style(1, "x") == content.site_text_style(1, "x")
-    assert {s[0] for s in styles} == {"persian", "latin"}
+    assert {s[0] for s in styles} == {"persian", "latin", "arabic"}
 
 
 def test_republish_replaces_the_whole_attribution() -> None:
