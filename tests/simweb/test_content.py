@@ -337,3 +337,11 @@ def test_republish_replaces_the_whole_attribution() -> None:
         rest = _norm_tokens(r.paragraphs[0][len("به گزارش " + r.attribution):])
         copy = _norm_tokens(c.paragraphs[0])
         assert copy[-len(rest):] == rest, (r.paragraphs[0], c.paragraphs[0])
+
+
+def test_templated_family_alike_across_sites() -> None:
+    roads = [s for s in AGENCY_SITES if s.agency.startswith("اداره کل راهداری")]
+    a = content.generate_templated_release(1, roads[0], T0, 0)
+    b = content.generate_templated_release(1, roads[9], T0 + timedelta(days=3), 0)
+    assert a.variant_tags[1] == b.variant_tags[1] == "road_accidents"
+    assert _jaccard(_body(a), _body(b)) > 0.6
