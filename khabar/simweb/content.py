@@ -20,6 +20,7 @@ Truth conventions (what a page shows, not a normalised form, except where said):
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import random
@@ -211,9 +212,13 @@ class _Official:
         return f"{self.first} {self.last}"
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _official(seed: int, role: str, months: int, *, kind: str = "civil", shift: int = 0,
               org: str | None = None) -> _Official:
-    """Office holder of ``role`` at month index ``months``; terms of 2–4 years, staggered per role."""
+    """Office holder of ``role`` at month index ``months``; terms of 2–4 years, staggered per role.
+
+    Cached (the server asks for the same officials on every page), so callers must not mutate the result.
+    """
     period = 24 + _h("period", role) % 25
     phase = _h("phase", role) % period
     term = (months + phase) // period + shift
@@ -309,6 +314,7 @@ class _Ctx:
         self.rendered_q: list[tuple[str, str]] = []  # (kind, qualifier + text), for reuse in titles/leads
         self.mentioned: set[str] = set()
         self.used: set[str] = set()        # templates already used in this release
+        self._head: _Official | None = None
         self.speaker: _Official | None = None
         self.title_mode = False
         self.no_qualifier = False
@@ -353,7 +359,9 @@ class _Ctx:
 
     # -- officials
     def head(self) -> _Official:
-        return _official(self.seed, self.site.head_role, self.months, org=self.site.unit)
+        if self._head is None:
+            self._head = _official(self.seed, self.site.head_role, self.months, org=self.site.unit)
+        return self._head
 
     def other_official(self) -> _Official:
         """Another official, preferably one not yet named and not sharing a surname with anyone named."""
@@ -776,6 +784,7 @@ _EVENTS = tuple(e for e in EVENT_TYPES if e in _EVENT_WEIGHTS)
 _EVENT_W = tuple(_EVENT_WEIGHTS[e] for e in _EVENTS)
 
 
+@functools.lru_cache(maxsize=4096)
 def _site_of(site: SiteSpec) -> _Site:
     return _Site(site.site_id, site.agency, site.province, site.agency_unit, site.attribution, site.host)
 
@@ -801,7 +810,8 @@ def _setup_appointment(ctx: _Ctx) -> None:
     ctx.new_off = _official(ctx.seed, role, ctx.months, shift=1)
     if ctx.new_off.name == ctx.old_off.name:
         ctx.new_off = _official(ctx.seed, role + "*", ctx.months)
-        ctx.new_off.role = role
+        o = ctx.new_off
+        ctx.new_off = _Official(o.first, o.last, o.hon, role, o.org)
 
 
 def _body(ctx: _Ctx) -> list[str]:
