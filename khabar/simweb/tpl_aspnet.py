@@ -55,7 +55,9 @@ def _bottom(site) -> str:
 def article(v: ArticleView) -> str:
     site = v.site
     ctr = f"dnn_ctr{site.tabid + 300}_ArticleView"
-    code_txt = clock.d(int(v.code), "latin" if h64("aspcode", site.site_id) % 2 else "persian")
+    old = v.charset == "windows-1256"  # cp1256 has no Persian digits: old pages wrote dates in Latin digits
+    code_txt = clock.d(int(v.code), "latin" if old or h64("aspcode", site.site_id) % 2 else "persian")
+    script = "latin" if old else "persian"
     if v.kind == "video":
         body = (f'<object width="400" height="300"><param name="movie" value="/Portals/0/Video/{v.code}.swf" />'
                 f"</object><br />{e(v.title)}")
@@ -65,11 +67,11 @@ def article(v: ArticleView) -> str:
         body = "".join(f'<p style="text-align: justify">{e(p)}</p>' for p in v.paragraphs)
     lead = (f'<tr><td class="NewsLead"><span id="{ctr}_lblLead" class="Normal">{e(v.lead)}</span></td></tr>'
             if v.lead else "")
-    edited = (f'<br /><span id="{ctr}_lblModified">ویرایش: {clock.byline_aspnet(v.modified_at)}</span>'
+    edited = (f'<br /><span id="{ctr}_lblModified">ویرایش: {clock.byline_aspnet(v.modified_at, script)}</span>'
               if v.modified_at else "")
     table = (f'<table class="NewsTable" width="100%" cellpadding="4">'
              f'<tr><td class="NewsTitle"><h1><span id="{ctr}_lblTitle">{e(v.title)}</span></h1></td></tr>'
-             f'<tr><td class="NewsDate"><span id="{ctr}_lblDate">{clock.byline_aspnet(v.published_at)}</span>'
+             f'<tr><td class="NewsDate"><span id="{ctr}_lblDate">{clock.byline_aspnet(v.published_at, script)}</span>'
              f'&nbsp;&nbsp; کد خبر: <span id="{ctr}_lblNewsID">{code_txt}</span>{edited}</td></tr>{lead}'
              f'<tr><td class="NewsBody"><div id="{ctr}_divBody" class="Normal">{body}</div></td></tr>'
              f'<tr><td class="NewsTools"><a href="/print/{v.code}">نسخه قابل چاپ</a> | '

@@ -46,7 +46,10 @@ class Response:
 
 
 def _html(text: str, charset: str = "utf-8") -> bytes:
-    return text.encode("cp1256" if charset == "windows-1256" else "utf-8", "xmlcharrefreplace")
+    """Encode a page; windows-1256 pages write Farsi yeh as Arabic ي (as old sites did), the rest as char refs."""
+    if charset == "windows-1256":
+        return text.replace("ی", "ي").encode("cp1256", "xmlcharrefreplace")
+    return text.encode("utf-8")
 
 
 class World:
