@@ -262,7 +262,7 @@ class SimWebServer:
             log(0, 0, "fault")
             return False
         if fault.kind == "redirect":
-            loc = f"/r/{fault.hops - 1}?to={quote(target, safe='')}"
+            loc = f"/r/{fault.hops - 2}?to={quote(target, safe='')}"  # hops redirects in all
             hdrs = [("Location", loc), ("Content-Type", "text/html; charset=utf-8")]
             writer.write(_head(fault.status, hdrs, 0, keep))
             await writer.drain()
