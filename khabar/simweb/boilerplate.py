@@ -6,6 +6,7 @@ contains release text except the titles of *other* items in related / most-read 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from html import escape
 
@@ -73,6 +74,7 @@ def comments(site: SiteProfile, key: object) -> str:
             '<p class="note">نظرات حاوی توهین و افترا منتشر نمی‌شود.</p><button>ارسال نظر</button></form></section>')
 
 
+@functools.lru_cache(maxsize=512)
 def footer(site: SiteProfile) -> str:
     addr = f"نشانی: {site.spec.province or 'تهران'}، بلوار اصلی، ساختمان شماره {h64(site.site_id) % 40 + 1}"
     return (f'<footer class="footer"><p>{e(addr)}</p><p>تلفن: ۰۳۴-۳۲۱{h64(site.site_id, "tel") % 90000 + 10000}</p>'

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 
 from khabar.simweb import clock
@@ -20,6 +21,7 @@ def _head(site, title: str, extra: str = "") -> str:
             f'<link rel="stylesheet" href="/static/css/main.css?v=3.2">{extra}</head>')
 
 
+@functools.lru_cache(maxsize=512)
 def _header(site) -> str:
     return (f'<body class="rtl"><header class="site-header"><a class="logo" href="/">'
             f'<img src="/static/img/logo.png" alt="{e(site.spec.name)}"></a>'

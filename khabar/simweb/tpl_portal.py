@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from khabar.simweb import clock
 from khabar.simweb.boilerplate import (
     MENU,
@@ -27,12 +29,14 @@ def _head(site, title: str, extra: str = "") -> str:
             f'<link rel="stylesheet" href="/themes/portal/style.css">{extra}</head>')
 
 
+@functools.lru_cache(maxsize=512)
 def _top(site) -> str:
     return (f'<body><div id="wrapper"><div id="header"><div class="banner"><img src="/themes/portal/banner.jpg" '
             f'alt="{e(site.spec.name)}"><span class="site-title">{e(site.spec.name)}</span></div>'
             f'<div id="topmenu">{menu_ul(MENU, "topnav")}</div></div>')
 
 
+@functools.lru_cache(maxsize=512)
 def _sidebar_right(site) -> str:
     systems = "".join(f'<li><a href="/fa/system/{i}">{e(s)}</a></li>' for i, s in enumerate(SYSTEMS))
     return (f'<div id="sidebar-right" class="sidebar"><div class="block"><h3>سامانه‌ها</h3><ul>{systems}</ul></div>'

@@ -116,6 +116,11 @@ class World:
         return r.title
 
     def url(self, item: Item) -> str:
+        return self._url(item.site.index, item.ordinal)
+
+    @functools.lru_cache(maxsize=65536)  # noqa: B019 - URLs never change (edits keep titles)
+    def _url(self, site_index: int, ordinal: int) -> str:
+        item = self.catalog.item(self.sites[site_index], ordinal)
         return canonical_url(item.site, self.code(item), self.title(item), item.kind)
 
     def modified(self, item: Item) -> datetime | None:
