@@ -88,6 +88,7 @@ class SimWebServer:
     def set_today(self, d: date) -> None:
         """Move the clock: items published up to the end of ``d`` (Tehran) become visible, edits due appear."""
         self.world.set_today(d)
+        self.config = self.world.config
 
     def clear_log(self) -> None:
         self.request_log.clear()
