@@ -9,7 +9,7 @@ Design decisions (issue 2):
   raise ``httpx.ConnectError`` for any other host, so nothing leaves the machine. Humans:
   ``curl --connect-to ::127.0.0.1:8765 http://kerman.behzisti.test/``.
 - **World** (``config.SimWebConfig``): seed 42, 16 agency sites over 8 provinces + 4 news agencies, 2019-03-21
-  (1398-01-01) to today 2024-03-19 (1402-12-29); ~2.2 releases/day per agency site (0.6–1.4 × per site, fewer on
+  (1398-01-01) to today 2024-03-19 (1402-12-29); ~2.25 releases/day per agency site (0.6–1.4 × per site, fewer on
   Thu/Fri); 35 % of releases republished on 1–3 news agencies 5 min–30 h later; 12 % templated hard negatives;
   5 % edited 1–5 days later (same URL, version 2); portal items before 1399 in Arabic ي/ك; two ASP.NET sites serve
   pages before 1400 in windows-1256. News agencies carry republications only.

@@ -57,7 +57,7 @@ class SimWebConfig:
     start_day: date = date(2019, 3, 21)         # 1398-01-01
     today: date = date(2024, 3, 19)             # 1402-12-29
     horizon_days: int = 120                     # catalog is built this far past ``today`` (the clock may advance)
-    releases_per_day: float = 2.2               # mean own releases per agency site per day (scaled per site)
+    releases_per_day: float = 2.25              # mean own releases per agency site per day (scaled per site)
     republish_share: float = 0.35
     republish_max_copies: int = 3
     republish_max_delay_h: float = 30.0

@@ -43,7 +43,10 @@ _REASONS = {200: "OK", 301: "Moved Permanently", 302: "Found", 304: "Not Modifie
 
 @dataclass(frozen=True)
 class LogEntry:
-    """One request as the server saw it (the crawler's politeness tests read per-host timing from these)."""
+    """One request as the server saw it (the crawler's politeness tests read per-host timing from these).
+
+    Logged when the response starts (before any byte is written), so the log is complete as soon as a client
+    has its answer; ``status``/``bytes`` are what the server sends (0 for resets and timeouts)."""
 
     wall: float            # time.time() when the request head was read
     mono: float            # time.monotonic() at the same moment
@@ -231,11 +234,12 @@ class SimWebServer:
             hdrs += [("Content-Encoding", "gzip"), ("Vary", "Accept-Encoding")]
         send = b"" if method == "HEAD" else body
         if fault is not None and fault.kind == "truncated" and len(send) > 64:
+            log(resp.status, len(send) // 2, resp.kind)
             writer.write(_head(resp.status, hdrs, len(send), keep=False) + send[: len(send) // 2])
             await writer.drain()
-            log(resp.status, len(send) // 2, resp.kind)
             return False
         if fault is not None and fault.kind == "slow":
+            log(resp.status, len(send), resp.kind)
             writer.write(_head(resp.status, hdrs, len(body), keep))
             chunks = 10
             step = max(1, -(-len(send) // chunks))
@@ -243,39 +247,38 @@ class SimWebServer:
                 writer.write(send[i:i + step])
                 await writer.drain()
                 await asyncio.sleep(self.config.faults.slow_s / chunks)
-            log(resp.status, len(send), resp.kind)
             return True
+        log(resp.status, len(send), resp.kind)
         writer.write(_head(resp.status, hdrs, len(body), keep) + send)
         await writer.drain()
-        log(resp.status, len(send), resp.kind)
         return True
 
     async def _fault(self, writer: asyncio.StreamWriter, fault: Fault, target: str, keep: bool, log) -> bool:
         if fault.kind == "timeout":
-            await asyncio.sleep(self.config.faults.timeout_s)
             log(0, 0, "fault")
+            await asyncio.sleep(self.config.faults.timeout_s)
             return False
         if fault.kind == "reset":
             sock = writer.get_extra_info("socket")
             with contextlib.suppress(OSError):
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            writer.transport.abort()
             log(0, 0, "fault")
+            writer.transport.abort()
             return False
         if fault.kind == "redirect":
             loc = f"/r/{fault.hops - 2}?to={quote(target, safe='')}"  # hops redirects in all
             hdrs = [("Location", loc), ("Content-Type", "text/html; charset=utf-8")]
+            log(fault.status, 0, "redirect")
             writer.write(_head(fault.status, hdrs, 0, keep))
             await writer.drain()
-            log(fault.status, 0, "redirect")
             return True
         body = (f"<html><body><h1>{fault.status} {_REASONS.get(fault.status, '')}</h1></body></html>").encode()
         hdrs = [("Content-Type", "text/html")]
         if fault.retry_after:
             hdrs.append(("Retry-After", str(fault.retry_after)))
+        log(fault.status, len(body), "fault")
         writer.write(_head(fault.status, hdrs, len(body), keep) + body)
         await writer.drain()
-        log(fault.status, len(body), "fault")
         return True
 
 
