@@ -1,0 +1,63 @@
+"""URL identity: one canonical spelling per page, shared by the crawler (seen URLs) and dedup (release ids).
+
+The canonical form is a *key*, not necessarily a fetchable address: scheme forced to https, host lower-cased with
+``www.``/``m.``/``mobile.`` dropped, the port dropped, path percent-encoding normalised (Persian slugs decoded
+then re-encoded the one way), tracking parameters and fragments dropped, remaining query parameters sorted, a trailing
+slash dropped (except for the root). Fetch the URL as discovered; key everything by ``canonical_url``.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+
+TRACKING_PARAMS = frozenset(
+    {"fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "mc_cid", "mc_eid", "ref_src", "_ga", "_gl",
+     "spm", "at_medium", "at_campaign"}
+)  # fmt: skip
+_HOST_PREFIXES = ("www.", "m.", "mobile.", "amp.")
+_SAFE_PATH = "/:@!$&'()*+,;=-._~"
+
+
+def host_key(host: str) -> str:
+    """The site identity of a host: lower-case, no port, no www./m./mobile./amp. prefix, IDNA-safe."""
+    host = (host or "").strip().lower().rstrip(".")
+    if host.startswith("[") or host.count(":") > 1:
+        return host  # IPv6 literal
+    host = host.split(":", 1)[0]
+    for prefix in _HOST_PREFIXES:
+        if host.startswith(prefix) and host.count(".") >= 2:
+            host = host[len(prefix):]
+            break
+    return host
+
+
+def is_tracking_param(name: str) -> bool:
+    name = name.lower()
+    return name.startswith("utm_") or name in TRACKING_PARAMS
+
+
+def _norm_path(path: str) -> str:
+    # decode then re-encode: «%D8%AE%D8%A8%D8%B1», «%d8%ae…» and raw «خبر» all become the same string
+    path = quote(unquote(path, errors="surrogateescape"), safe=_SAFE_PATH, errors="surrogateescape")
+    while "//" in path:
+        path = path.replace("//", "/")
+    if len(path) > 1 and path.endswith("/"):
+        path = path.rstrip("/") or "/"
+    return path or "/"
+
+
+def canonical_url(url: str) -> str:
+    """The identity key of a URL (see the module docstring). Idempotent: canonical_url(canonical_url(u)) == it."""
+    parts = urlsplit(url.strip())
+    host = host_key(parts.hostname or "")
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking_param(k)]
+    query.sort()
+    return urlunsplit(("https", host, _norm_path(parts.path), urlencode(query, doseq=True), ""))
+
+
+def same_site(url_a: str, url_b: str) -> bool:
+    """True when both URLs are on one site (host identity as in `host_key`)."""
+    return host_key(urlsplit(url_a).hostname or "") == host_key(urlsplit(url_b).hostname or "")
+
+
+__all__ = ["TRACKING_PARAMS", "canonical_url", "host_key", "is_tracking_param", "same_site"]
