@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
 import typer
+
+if TYPE_CHECKING:
+    import duckdb
 
 from khabar.extract_cli import extract_command
 from khabar.simweb.cli import app as simweb_app
@@ -49,6 +56,197 @@ def sql_command(
     except WarehouseError as exc:
         raise _fail(str(exc)) from None
     typer.echo(format_rows(columns, rows, fmt))
+
+
+DB_HELP = "DuckDB file (default: $KHABAR_DB or data/khabar.duckdb)."
+SOURCES_HELP = "Sources registry (YAML)."
+
+
+def _open_writer(db: str | None) -> duckdb.DuckDBPyConnection:
+    from khabar.warehouse.db import WarehouseError, open_db
+
+    try:
+        return open_db(db)
+    except WarehouseError as exc:
+        raise _fail(str(exc)) from None
+
+
+def _summary_line(summary: object) -> str:
+    d = summary.as_dict()  # type: ignore[attr-defined]
+    return (f"{d['flow']} {d['run_id']}: {d['status']}; {d['pages']} pages, {d['articles']} articles,"
+            f" {d['releases_written']} releases written, {d['extraction_errors']} with extraction errors")  # fmt: skip
+
+
+@contextmanager
+def _progress(label: str, total: int | None = None) -> Iterator[Callable[[int], None]]:
+    """A rich progress bar on stderr (silent when stderr is not a terminal)."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    console = Console(stderr=True)
+    columns = [SpinnerColumn(), TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+    with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+@app.command("ingest", help="Run one incremental ingest (the daily job) over the sources.")
+def ingest_command(
+    sources: str = typer.Option("config/sources.yaml", "--sources", help=SOURCES_HELP),
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    only: list[str] = typer.Option([], "--source", "-s", help="Only these source ids (repeatable)."),
+    simweb: bool = typer.Option(False, "--simweb", help="Crawl the built-in simulated web (started on loopback)."),
+) -> None:
+    from khabar.ingest import IngestError, run_ingest
+
+    con = _open_writer(db)
+    try:
+        with _progress("ingest: pages") as progress:
+            summary = run_ingest(con, sources_path=sources, only=only or None, simweb=simweb, progress=progress)
+    except IngestError as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(_summary_line(summary))
+
+
+@app.command("backfill", help="Fetch every release published in [--from, --to) (Jalali or Gregorian), resumable.")
+def backfill_command(
+    start: str = typer.Option(..., "--from", help="First day, e.g. 1402-01-01 or 2023-03-21."),
+    end: str = typer.Option(..., "--to", help="Day after the last, e.g. 1403-01-01 (half-open)."),
+    sources: str = typer.Option("config/sources.yaml", "--sources", help=SOURCES_HELP),
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    only: list[str] = typer.Option([], "--source", "-s", help="Only these source ids (repeatable)."),
+    simweb: bool = typer.Option(False, "--simweb", help="Crawl the built-in simulated web (started on loopback)."),
+) -> None:
+    from khabar.ingest import IngestError, run_backfill
+
+    con = _open_writer(db)
+    try:
+        with _progress("backfill: pages") as progress:
+            summary = run_backfill(con, start, end, sources_path=sources, only=only or None, simweb=simweb,
+                                   progress=progress)  # fmt: skip
+    except IngestError as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(_summary_line(summary))
+
+
+@app.command("reprocess", help="Re-extract archived pages (no network) after an extractor change.")
+def reprocess_command(
+    since: str | None = typer.Option(None, "--since", help="Only pages fetched since this ISO date/time."),
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+) -> None:
+    from datetime import UTC, datetime
+
+    from khabar.jobs import reprocess
+
+    when = None
+    if since:
+        try:
+            when = datetime.fromisoformat(since)
+        except ValueError:
+            raise _fail(f"--since {since!r} is not an ISO date or date-time", 2) from None
+        when = when if when.tzinfo else when.replace(tzinfo=UTC)
+    con = _open_writer(db)
+    with _progress("reprocess: pages") as progress:
+        summary = reprocess(con, when, progress=progress)
+    typer.echo(_summary_line(summary))
+
+
+@app.command("import", help="Import .warc/.warc.gz files and HTML files through extract, dedup and load.")
+def import_command(
+    paths: list[str] = typer.Argument(..., help="WARC or HTML files."),
+    url: str | None = typer.Option(None, "--url", help="URL of a single HTML file (else file:// is used)."),
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+) -> None:
+    from khabar.jobs import import_files
+
+    if url and len(paths) > 1:
+        raise _fail("--url applies to a single HTML file", 2)
+    con = _open_writer(db)
+    try:
+        with _progress("import: pages") as progress:
+            summary = import_files(con, paths, url=url, progress=progress)
+    except (FileNotFoundError, OSError, ValueError) as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(_summary_line(summary))
+
+
+@app.command("search", help="Full-text search over the normalised Persian text of the releases.")
+def search_command(
+    query: str = typer.Argument(..., help="Words to look for, e.g. «طرح اشتغال کرمان»."),
+    limit: int = typer.Option(20, "--limit", "-n", help="Number of results."),
+    copies: bool = typer.Option(False, "--copies", help="List every copy, not one row per release."),
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    fmt: str = typer.Option("table", "--format", "-f", help="Output format: table, csv or json."),
+) -> None:
+    from extractors import search_form
+    from khabar.warehouse.db import WarehouseError
+    from khabar.warehouse.query import format_rows, open_readonly
+    from khabar.warehouse.search import search
+
+    if fmt not in ("table", "csv", "json"):
+        raise _fail(f"unknown format {fmt!r}: use table, csv or json", 2)
+    try:
+        con = open_readonly(db)
+        rows = search(con, search_form(query), limit, canonical_only=not copies)
+    except WarehouseError as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(format_rows(["release_id", "score", "jalali", "agency", "title", "url"], rows, fmt))
+
+
+@app.command("export", help="Export a table or report view to Parquet, CSV or JSON Lines.")
+def export_command(
+    out: str = typer.Argument(..., help="Output file."),
+    fmt: str = typer.Option("parquet", "--format", "-f", help="parquet, csv or jsonl."),
+    table: str = typer.Option("releases", "--table", "-t", help="Table or report_* view to export."),
+    canonical_only: bool = typer.Option(False, "--canonical-only", help="One row per release (no copies)."),
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+) -> None:
+    from khabar.warehouse.db import WarehouseError
+    from khabar.warehouse.export import export
+    from khabar.warehouse.query import open_readonly
+
+    try:
+        con = open_readonly(db)
+        n = export(con, table, out, fmt, canonical_only=canonical_only)
+    except (WarehouseError, OSError) as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(f"wrote {n} rows of {table} to {out}")
+
+
+@app.command("status", help="Recent runs and source health.")
+def status_command(
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    runs: int = typer.Option(10, "--runs", help="How many recent runs to show."),
+) -> None:
+    from khabar.warehouse.db import WarehouseError
+    from khabar.warehouse.query import format_rows, open_readonly, run_query
+
+    try:
+        con = open_readonly(db)
+        cols, rows = run_query(con, f"SELECT run_id, flow, status, started_at, round(seconds, 1) AS seconds"
+                                    f" FROM report_runs LIMIT {int(runs)}")  # fmt: skip
+        typer.echo("Recent runs\n" + format_rows(cols, rows, "table"))
+        cols, rows = run_query(con, "SELECT source_id, requests, errors, error_rate, last_success, last_error_class,"
+                                    " median_ms FROM report_source_health ORDER BY source_id")  # fmt: skip
+        typer.echo("\nSource health\n" + format_rows(cols, rows, "table"))
+    except WarehouseError as exc:
+        raise _fail(str(exc)) from None
+
+
+@app.command("serve", help="Start a local Prefect server and serve the daily, backfill and reprocess deployments.")
+def serve_command(
+    sources: str = typer.Option("config/sources.yaml", "--sources", help=SOURCES_HELP),
+) -> None:
+    from flows.serve import serve
+
+    raise typer.Exit(serve(sources))
 
 
 def main() -> None:

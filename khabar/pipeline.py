@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 import duckdb
 
 from khabar.records import RawPage
+from khabar.urls import canonical_url
 from khabar.warehouse.db import transaction
 from khabar.warehouse.raw import page_digest, write_pages
 from khabar.warehouse.releases import ReleaseRow, release_id_for, write_releases
@@ -74,7 +75,7 @@ def build_rows(pages: Sequence[RawPage], stats: BatchStats) -> list[ReleaseRow]:
         rows.append(
             ReleaseRow(
                 record=record,
-                canonical_url=page.url,
+                canonical_url=canonical_url(page.url),
                 source_id=page.source_id,
                 page_id=page_digest(page.url, page.body)[0],
                 fetched_at=page.fetched_at,
@@ -132,12 +133,19 @@ def refresh_canonical(con: duckdb.DuckDBPyConnection, cluster_ids: Sequence[str]
     )
 
 
-def process_batch(con: duckdb.DuckDBPyConnection, pages: Sequence[RawPage]) -> BatchStats:
-    """Archive, extract, cluster and load one batch of fetched pages in a single transaction."""
+def process_batch(con: duckdb.DuckDBPyConnection, pages: Sequence[RawPage], *,
+                  also: Callable[[duckdb.DuckDBPyConnection], None] | None = None) -> BatchStats:  # fmt: skip
+    """Archive, extract, cluster and load one batch of fetched pages in a single transaction.
+
+    `also` runs inside the same transaction: the crawler's fetch_log rows and seen-URL state go there, so a
+    crash never records a page as seen without its release (or the reverse).
+    """
     stats = BatchStats()
     rows = build_rows(pages, stats)
     with transaction(con):
         write_pages(con, pages)
+        if also is not None:
+            also(con)
         assign_exact_clusters(con, rows)
         stats.releases_written = write_releases(con, rows)
         refresh_canonical(con, [r.cluster_id for r in rows if r.cluster_id])

@@ -49,6 +49,8 @@ def _norm_path(path: str) -> str:
 def canonical_url(url: str) -> str:
     """The identity key of a URL (see the module docstring). Idempotent: canonical_url(canonical_url(u)) == it."""
     parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in ("http", "https"):
+        return urlunsplit((parts.scheme.lower(), parts.netloc, parts.path, parts.query, ""))  # file:, urn: …
     host = host_key(parts.hostname or "")
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking_param(k)]
     query.sort()

@@ -42,7 +42,7 @@ def run_query(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[str], list
     return columns, cur.fetchall() if columns else []
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Decimal):
@@ -50,24 +50,24 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, bytes):
         return value.hex()
     if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
     return value
 
 
 def format_rows(columns: Sequence[str], rows: Sequence[tuple], fmt: str) -> str:
     """csv: header then rows; json: one array of row objects; table: aligned text for a terminal."""
     if fmt == "json":
-        return json.dumps([dict(zip(columns, map(_jsonable, r), strict=True)) for r in rows], ensure_ascii=False)
+        return json.dumps([dict(zip(columns, map(jsonable, r), strict=True)) for r in rows], ensure_ascii=False)
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")
         writer.writerow(columns)
-        writer.writerows([[_jsonable(v) for v in r] for r in rows])
+        writer.writerows([[jsonable(v) for v in r] for r in rows])
         return buf.getvalue().rstrip("\n")
     if fmt == "table":
-        cells = [list(columns)] + [["" if v is None else str(_jsonable(v)) for v in r] for r in rows]
+        cells = [list(columns)] + [["" if v is None else str(jsonable(v)) for v in r] for r in rows]
         widths = [max(len(row[i]) for row in cells) for i in range(len(columns))]
         lines = [" | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
         lines.insert(1, "-+-".join("-" * w for w in widths))

@@ -47,16 +47,19 @@ def has_search_index(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(row and row[0])
 
 
-def search(con: duckdb.DuckDBPyConnection, normalised_query: str, limit: int = 20) -> list[tuple]:
+def search(con: duckdb.DuckDBPyConnection, normalised_query: str, limit: int = 20, *,
+           canonical_only: bool = False) -> list[tuple]:  # fmt: skip
     """Best matches first: (release_id, score, published_jalali, agency, title, url). The query must already be in
-    search form (the same normalisation as `search_text`), or Persian variants will not match."""
+    search form (the same normalisation as `search_text`), or Persian variants will not match. `canonical_only`
+    shows one row per release instead of every republished copy."""
     if not has_search_index(con):
         raise WarehouseError("no search index yet: run an ingest (it builds the index) first")
     return con.execute(
         """
         SELECT release_id, score, published_jalali, agency, title, url FROM (
             SELECT *, fts_main_releases.match_bm25(release_id, ?) AS score FROM releases
-        ) WHERE score IS NOT NULL AND is_article ORDER BY score DESC, release_id LIMIT ?
+        ) WHERE score IS NOT NULL AND is_article AND (NOT ? OR is_canonical)
+        ORDER BY score DESC, release_id LIMIT ?
         """,
-        [normalised_query, limit],
+        [normalised_query, canonical_only, limit],
     ).fetchall()
