@@ -8,6 +8,7 @@ UV_VERSION := 0.13.8
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PREFECT_HOME := $(CURDIR)/data/prefect
 export KHABAR_DB ?= $(CURDIR)/data/khabar.duckdb
+export PREFECT_LOGGING_EXTRA_LOGGERS := khabar
 
 .PHONY: install demo test lint bench soak serve lock clean
 
@@ -30,6 +31,10 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check . || true
+
+# A local Prefect server (UI on http://127.0.0.1:4200) serving the daily, backfill and reprocess deployments.
+serve: $(STAMP)
+	$(VENV)/bin/khabar serve
 
 bench: $(STAMP)
 	$(PY) -m bench

@@ -1,0 +1,16 @@
+"""Prefect flows and deployments: thin wrappers over the plain-Python jobs in `khabar` (schedule, retries,
+logging, run-summary artifacts, nothing else). Every flow is also callable as plain Python: `khabar.ingest` and
+`khabar.jobs` hold the work."""
+
+from __future__ import annotations
+
+import os
+
+# khabar logs through the standard `khabar` logger; Prefect forwards it to the run's logs. Must precede the import.
+os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "khabar")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+from flows.ingest import backfill, daily_ingest
+from flows.reprocess import reprocess
+
+__all__ = ["backfill", "daily_ingest", "reprocess"]

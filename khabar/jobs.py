@@ -20,7 +20,8 @@ import duckdb
 from khabar.pipeline import BatchStats, new_run_id, process_batch
 from khabar.records import RawPage
 from khabar.warehouse.raw import iter_pages
-from khabar.warehouse.runs import finish_run, start_run
+from khabar.warehouse.runs import finish_run, mark_crashed, start_run
+from khabar.warehouse.search import rebuild_search_index
 
 Progress = Callable[[int], None]
 
@@ -49,16 +50,25 @@ def batched(items: Iterable[RawPage], size: int) -> Iterator[list[RawPage]]:
         yield batch
 
 
+PageLoader = Callable[[duckdb.DuckDBPyConnection, list[RawPage]], BatchStats]
+
+
 def run_batches(con: duckdb.DuckDBPyConnection, flow: str, pages: Iterable[RawPage], params: dict[str, Any], *,
-                batch_size: int = 200, progress: Progress | None = None) -> RunSummary:  # fmt: skip
-    """Stream pages through the pipeline as one recorded run."""
+                batch_size: int = 200, progress: Progress | None = None,
+                loader: PageLoader | None = None) -> RunSummary:  # fmt: skip
+    """Stream pages through the pipeline as one recorded run, then refresh the search index.
+
+    `loader` replaces `process_batch` (the flows pass a Prefect task wrapping it)."""
+    load = loader or process_batch
+    mark_crashed(con)
     summary = RunSummary(new_run_id(flow), flow)
     start_run(con, summary.run_id, flow, params)
     try:
         for batch in batched(pages, batch_size):
-            summary.stats.add(process_batch(con, batch))
+            summary.stats.add(load(con, batch))
             if progress:
                 progress(len(batch))
+        rebuild_search_index(con)
     except BaseException as exc:
         summary.status = "failed"
         summary.extra["error"] = f"{type(exc).__name__}: {exc}"
@@ -69,11 +79,12 @@ def run_batches(con: duckdb.DuckDBPyConnection, flow: str, pages: Iterable[RawPa
 
 
 def reprocess(con: duckdb.DuckDBPyConnection, since: datetime | None = None, *, batch_size: int = 200,
-              progress: Progress | None = None) -> RunSummary:  # fmt: skip
+              progress: Progress | None = None, loader: PageLoader | None = None) -> RunSummary:  # fmt: skip
     """Re-extract every archived page (newest copy per URL) fetched since `since`: no network at all."""
     # Materialise the URL list first: iterating a cursor while the same database is written is fragile.
     pages = list(iter_pages(con, since=since))
-    return run_batches(con, "reprocess", pages, {"since": since}, batch_size=batch_size, progress=progress)
+    return run_batches(con, "reprocess", pages, {"since": since}, batch_size=batch_size, progress=progress,
+                       loader=loader)  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------------------- import ---
@@ -131,12 +142,13 @@ def iter_import(paths: Iterable[str | Path], *, url: str | None = None) -> Itera
 
 
 def import_files(con: duckdb.DuckDBPyConnection, paths: list[str], *, url: str | None = None,
-                 batch_size: int = 200, progress: Progress | None = None) -> RunSummary:  # fmt: skip
+                 batch_size: int = 200, progress: Progress | None = None,
+                 loader: PageLoader | None = None) -> RunSummary:  # fmt: skip
     for raw in paths:  # fail before the run starts, not half-way through
         if not Path(raw).is_file():
             raise FileNotFoundError(f"no such file: {raw}")
     return run_batches(con, "import", iter_import(paths, url=url), {"paths": paths, "url": url},
-                       batch_size=batch_size, progress=progress)  # fmt: skip
+                       batch_size=batch_size, progress=progress, loader=loader)  # fmt: skip
 
 
 __all__ = ["RunSummary", "batched", "import_files", "iter_import", "reprocess", "run_batches"]

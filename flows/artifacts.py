@@ -1,0 +1,29 @@
+"""Run-summary artifacts: what a run did, readable in the Prefect UI next to its logs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prefect.artifacts import create_markdown_artifact
+
+_ROWS = (
+    ("status", "Status"), ("pages", "Pages processed"), ("articles", "Articles"),
+    ("non_articles", "Non-article pages"), ("skipped", "Non-200 responses (archived only)"),
+    ("releases_written", "Release rows written"), ("extraction_errors", "Records with extraction errors"),
+)  # fmt: skip
+
+
+def summary_markdown(title: str, summary: dict[str, Any]) -> str:
+    lines = [f"# {title}", "", f"Run `{summary.get('run_id')}`", "", "| | |", "|---|---|"]
+    lines += [f"| {label} | {summary.get(key, '')} |" for key, label in _ROWS]
+    crawl = summary.get("crawl")
+    if isinstance(crawl, dict):
+        lines += [f"| crawl: {k} | {v} |" for k, v in crawl.items() if not isinstance(v, dict | list)]
+    samples = summary.get("error_samples") or []
+    if samples:
+        lines += ["", "## Extraction errors (sample)", ""] + [f"- {s}" for s in samples[:10]]
+    return "\n".join(lines)
+
+
+def publish_summary(key: str, title: str, summary: dict[str, Any]) -> None:
+    create_markdown_artifact(key=key, markdown=summary_markdown(title, summary), description=title)

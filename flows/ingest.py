@@ -1,0 +1,54 @@
+"""`daily_ingest` and `backfill`: the crawl flows. Work happens in `khabar.ingest`; here only Prefect concerns."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from prefect import flow, get_run_logger
+
+from flows.artifacts import publish_summary
+from flows.tasks import load_crawl_batch_task
+from khabar.ingest import DEFAULT_SOURCES, SimWeb, run_backfill, run_ingest
+from khabar.warehouse.db import open_db
+
+
+def _simweb(simweb: bool, simweb_today: date | None, simweb_port: int | None) -> SimWeb | None:
+    return SimWeb(today=simweb_today, port=simweb_port) if simweb or simweb_port else None
+
+
+@flow(name="daily-ingest", retries=1, retry_delay_seconds=120, log_prints=True)
+def daily_ingest(sources_path: str = DEFAULT_SOURCES, sources: list[str] | None = None, db: str | None = None,
+                 simweb: bool = False, simweb_today: date | None = None,
+                 simweb_port: int | None = None) -> dict[str, Any]:  # fmt: skip
+    """Incremental ingest of all (or some) sources: new and changed pages only."""
+    logger = get_run_logger()
+    con = open_db(db)
+    try:
+        summary = run_ingest(con, sources_path=sources_path, only=sources,
+                             simweb=_simweb(simweb, simweb_today, simweb_port),
+                             loader=load_crawl_batch_task).as_dict()  # fmt: skip
+    finally:
+        con.close()
+    logger.info("daily ingest %s: %s pages, %s releases written", summary["run_id"], summary["pages"],
+                summary["releases_written"])  # fmt: skip
+    publish_summary("daily-ingest-summary", "Daily ingest", summary)
+    return summary
+
+
+@flow(name="backfill", log_prints=True)
+def backfill(start: str, end: str, sources_path: str = DEFAULT_SOURCES, sources: list[str] | None = None,
+             db: str | None = None, simweb: bool = False, simweb_today: date | None = None,
+             simweb_port: int | None = None) -> dict[str, Any]:  # fmt: skip
+    """Every release published in [start, end): Jalali (1402-01-01) or Gregorian (2023-03-21) days; resumable."""
+    logger = get_run_logger()
+    con = open_db(db)
+    try:
+        summary = run_backfill(con, start, end, sources_path=sources_path, only=sources,
+                               simweb=_simweb(simweb, simweb_today, simweb_port),
+                               loader=load_crawl_batch_task).as_dict()  # fmt: skip
+    finally:
+        con.close()
+    logger.info("backfill %s..%s %s: %s pages", start, end, summary["run_id"], summary["pages"])
+    publish_summary("backfill-summary", f"Backfill {start}..{end}", summary)
+    return summary

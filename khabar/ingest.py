@@ -1,0 +1,158 @@
+"""Crawl → extract → dedup → load as one plain-Python run (the daily ingest and backfills).
+
+The crawler streams bounded batches; each batch is loaded in one transaction together with its fetch_log rows
+and crawl state (`pipeline.process_batch(also=…)`), so memory stays flat however long the run and a crash (even
+SIGKILL) loses only the batch in flight, which the next run fetches again. Prefect flows call these functions and
+only swap the batch loader for a Prefect task; tests and benchmarks call them as they are.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import httpx
+
+from khabar.jobs import Progress, RunSummary
+from khabar.pipeline import BatchStats, new_run_id, process_batch
+from khabar.warehouse.raw import write_fetch_log
+from khabar.warehouse.runs import finish_run, mark_crashed, start_run
+from khabar.warehouse.search import rebuild_search_index
+
+log = logging.getLogger("khabar.ingest")
+
+DEFAULT_SOURCES = "config/sources.yaml"
+
+
+class IngestError(Exception):
+    """A run could not start (bad registry, unknown source ids, bad date range): one clear message."""
+
+
+@dataclass(frozen=True)
+class SimWeb:
+    """Crawl the built-in simulated web: start it in-process (optionally at a given day), or use a running one."""
+
+    today: date | None = None
+    port: int | None = None          # a `khabar simweb serve` already listening on this port
+
+
+BatchLoader = Callable[[duckdb.DuckDBPyConnection, Any], BatchStats]
+
+
+def load_crawl_batch(con: duckdb.DuckDBPyConnection, batch: Any) -> BatchStats:
+    """Load one crawl batch atomically: pages → releases, plus its fetch_log rows and crawl state."""
+    from khabar.warehouse.crawl_state import save_batch_state
+
+    def also(c: duckdb.DuckDBPyConnection) -> None:
+        write_fetch_log(c, batch.fetch_log)
+        save_batch_state(c, batch)
+
+    return process_batch(con, batch.pages, also=also)
+
+
+@contextmanager
+def _simweb_transport(sim: SimWeb | None) -> Iterator[httpx.AsyncBaseTransport | None]:
+    if sim is None:
+        yield None
+        return
+    from khabar.simweb.config import SimWebConfig
+    from khabar.simweb.server import SimWebServer
+    from khabar.simweb.sites import all_hosts
+    from khabar.simweb.transport import SimWebTransport
+
+    if sim.port is not None:
+        yield SimWebTransport(sim.port, all_hosts(SimWebConfig()))
+        return
+    config = SimWebConfig() if sim.today is None else SimWebConfig(today=sim.today)
+    with SimWebServer(config) as srv:
+        yield SimWebTransport(srv.port, srv.hosts)
+
+
+def _load_sources(path: str | Path, only: list[str] | None) -> list[Any]:
+    from khabar.crawl.sources import SourcesError, load_sources
+
+    try:
+        sources = load_sources(Path(path))
+    except (SourcesError, OSError) as exc:
+        raise IngestError(str(exc)) from exc
+    if only:
+        known = {s.id for s in sources}
+        missing = [s for s in only if s not in known]
+        if missing:
+            raise IngestError(f"unknown source id(s) {', '.join(missing)} in {path}")
+        sources = [s for s in sources if s.id in set(only)]
+    return sources
+
+
+def _run(con: duckdb.DuckDBPyConnection, flow: str, mode: Any, params: dict[str, Any], *, sources_path: str | Path,
+         only: list[str] | None, simweb: SimWeb | bool | None, transport: httpx.AsyncBaseTransport | None,
+         progress: Progress | None, loader: BatchLoader | None, settings: Any | None) -> RunSummary:  # fmt: skip
+    from khabar.crawl import Crawler, CrawlSettings
+    from khabar.warehouse.crawl_state import load_state
+
+    sources = _load_sources(sources_path, only)
+    sim = SimWeb() if simweb is True else (simweb or None)
+    mark_crashed(con)
+    summary = RunSummary(new_run_id(flow), flow)
+    start_run(con, summary.run_id, flow, {**params, "sources": [s.id for s in sources]})
+    load = loader or load_crawl_batch
+
+    def sink(batch: Any) -> None:
+        summary.stats.add(load(con, batch))
+        if progress:
+            progress(len(batch.pages))
+
+    try:
+        state = load_state(con, [s.id for s in sources])
+        with nullcontext(transport) if transport is not None else _simweb_transport(sim) as tx:
+            crawler = Crawler(sources, settings or CrawlSettings(), transport=tx, state=state, run_id=summary.run_id)
+            report = asyncio.run(crawler.run(mode, sink))
+        summary.extra["crawl"] = report.as_dict() if hasattr(report, "as_dict") else report
+        rebuild_search_index(con)
+    except BaseException as exc:
+        summary.status = "failed"
+        summary.extra["error"] = f"{type(exc).__name__}: {exc}"
+        finish_run(con, summary.run_id, "failed", summary.as_dict())
+        raise
+    finish_run(con, summary.run_id, summary.status, summary.as_dict())
+    log.info("%s %s: %s", flow, summary.run_id, summary.as_dict())
+    return summary
+
+
+def run_ingest(con: duckdb.DuckDBPyConnection, *, sources_path: str | Path = DEFAULT_SOURCES,
+               only: list[str] | None = None, simweb: SimWeb | bool | None = None,
+               transport: httpx.AsyncBaseTransport | None = None, progress: Progress | None = None,
+               loader: BatchLoader | None = None, settings: Any | None = None) -> RunSummary:  # fmt: skip
+    """The daily job: new and changed pages of every source since its watermark (GUIDE §1.4)."""
+    from khabar.crawl import Incremental
+
+    return _run(con, "daily_ingest", Incremental(), {}, sources_path=sources_path, only=only, simweb=simweb,
+                transport=transport, progress=progress, loader=loader, settings=settings)  # fmt: skip
+
+
+def run_backfill(con: duckdb.DuckDBPyConnection, start: str | date, end: str | date, *,
+                 sources_path: str | Path = DEFAULT_SOURCES, only: list[str] | None = None,
+                 simweb: SimWeb | bool | None = None, transport: httpx.AsyncBaseTransport | None = None,
+                 progress: Progress | None = None, loader: BatchLoader | None = None,
+                 settings: Any | None = None) -> RunSummary:  # fmt: skip
+    """Every release published in [start, end) — Jalali or Gregorian — resumable; the watermark never moves."""
+    from khabar.crawl import Backfill
+    from khabar.crawl.dates import parse_range
+
+    try:
+        lo, hi = parse_range(f"{start}..{end}")
+    except ValueError as exc:
+        raise IngestError(str(exc)) from exc
+    return _run(con, "backfill", Backfill(lo, hi), {"start": lo.isoformat(), "end": hi.isoformat()},
+                sources_path=sources_path, only=only, simweb=simweb, transport=transport, progress=progress,
+                loader=loader, settings=settings)  # fmt: skip
+
+
+__all__ = ["IngestError", "SimWeb", "load_crawl_batch", "run_backfill", "run_ingest"]
