@@ -43,7 +43,7 @@ def export(con: duckdb.DuckDBPyConnection, relation: str, out: str | Path, fmt: 
         if "is_canonical" not in cols:
             raise WarehouseError(f"{relation} has no is_canonical column: drop --canonical-only")
         sql += " WHERE is_canonical"
-    reader = con.execute(sql).fetch_record_batch(batch_rows)
+    reader = con.execute(sql).to_arrow_reader(batch_rows)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".part")

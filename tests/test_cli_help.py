@@ -1,0 +1,40 @@
+"""Every command and sub-command has help text and answers --help (sqlite-utils' habit)."""
+
+from __future__ import annotations
+
+import click
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from khabar.cli import app
+
+runner = CliRunner()
+
+
+def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], click.Command]]:
+    out = []
+    for name, cmd in group.commands.items():
+        out.append(((*prefix, name), cmd))
+        if isinstance(cmd, click.Group):
+            out += _commands(cmd, (*prefix, name))
+    return out
+
+
+COMMANDS = _commands(typer.main.get_command(app))  # type: ignore[arg-type]
+
+
+def test_the_documented_commands_exist():
+    names = {" ".join(path) for path, _ in COMMANDS}
+    for wanted in ("ingest", "backfill", "reprocess", "import", "extract", "sql", "search", "export", "status",
+                   "simweb", "demo", "serve"):  # fmt: skip
+        assert wanted in names
+
+
+@pytest.mark.parametrize("path", [p for p, _ in COMMANDS], ids=lambda p: " ".join(p))
+def test_help(path):
+    result = runner.invoke(app, [*path, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage" in result.output
+    cmd = dict(COMMANDS)[path]
+    assert (cmd.help or "").strip(), f"{' '.join(path)} has no help text"
