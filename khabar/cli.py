@@ -78,6 +78,21 @@ def _summary_line(summary: object) -> str:
 
 
 @contextmanager
+def _clear_errors() -> Iterator[None]:
+    """Database and file-system failures mid-run (disk full, lock, read-only) become one line and exit 1; the
+    batch in flight was rolled back, so the next run picks up where this one stopped."""
+    import duckdb
+
+    from khabar.warehouse.db import WarehouseError
+
+    try:
+        yield
+    except (duckdb.Error, WarehouseError, OSError) as exc:
+        first = (str(exc).splitlines() or [type(exc).__name__])[0]
+        raise _fail(f"{first} (nothing half-written: re-run to continue)") from None
+
+
+@contextmanager
 def _progress(label: str, total: int | None = None) -> Iterator[Callable[[int], None]]:
     """A rich progress bar on stderr (silent when stderr is not a terminal)."""
     from rich.console import Console
@@ -108,7 +123,7 @@ def ingest_command(
 
     con = _open_writer(db)
     try:
-        with _progress("ingest: pages") as progress:
+        with _clear_errors(), _progress("ingest: pages") as progress:
             summary = run_ingest(con, sources_path=sources, only=only or None, simweb=simweb, progress=progress)
     except IngestError as exc:
         raise _fail(str(exc)) from None
@@ -128,7 +143,7 @@ def backfill_command(
 
     con = _open_writer(db)
     try:
-        with _progress("backfill: pages") as progress:
+        with _clear_errors(), _progress("backfill: pages") as progress:
             summary = run_backfill(con, start, end, sources_path=sources, only=only or None, simweb=simweb,
                                    progress=progress)  # fmt: skip
     except IngestError as exc:
@@ -153,7 +168,7 @@ def reprocess_command(
             raise _fail(f"--since {since!r} is not an ISO date or date-time", 2) from None
         when = when if when.tzinfo else when.replace(tzinfo=UTC)
     con = _open_writer(db)
-    with _progress("reprocess: pages") as progress:
+    with _clear_errors(), _progress("reprocess: pages") as progress:
         summary = reprocess(con, when, progress=progress)
     typer.echo(_summary_line(summary))
 
@@ -170,9 +185,9 @@ def import_command(
         raise _fail("--url applies to a single HTML file", 2)
     con = _open_writer(db)
     try:
-        with _progress("import: pages") as progress:
+        with _clear_errors(), _progress("import: pages") as progress:
             summary = import_files(con, paths, url=url, progress=progress)
-    except (FileNotFoundError, OSError, ValueError) as exc:
+    except ValueError as exc:
         raise _fail(str(exc)) from None
     typer.echo(_summary_line(summary))
 

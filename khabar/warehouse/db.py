@@ -76,6 +76,8 @@ def open_db(path: str | Path | None = None, *, read_only: bool = False) -> duckd
         raise WarehouseError(_explain_io_error(db_path, exc)) from exc
     except PermissionError as exc:
         raise WarehouseError(f"cannot create {db_path}: permission denied") from exc
+    except OSError as exc:  # read-only file system, disk full, …
+        raise WarehouseError(f"cannot create {db_path}: {exc.strerror or exc}") from exc
     con.execute("SET TimeZone = 'UTC'")
     migrate(con)
     return con
