@@ -1,0 +1,17 @@
+"""khabar's extractor: Persian press-release HTML → one structured record (GUIDE §1.1).
+
+Pure functions (text and HTML in, fields out); the only I/O is reading ``config/`` lexicons once, lazily.
+Modules: ``html`` (decode, parse, main content), ``normalize`` (search form, hazm display form), ``dates``,
+``numbers``, ``quantities``, ``persons``, ``attribution`` (attribution, agency, province), ``gazetteer``,
+``events`` (event type, keywords), ``newscode``, ``classify`` (is_article), ``core`` (``extract``).
+"""
+
+from __future__ import annotations
+
+from extractors.core import KEYS, extract
+from extractors.events import EVENT_TYPES
+from extractors.normalize import normalise, search_form
+
+EXTRACTOR_VERSION = "1.0.0"
+
+__all__ = ["EVENT_TYPES", "EXTRACTOR_VERSION", "KEYS", "extract", "normalise", "search_form"]

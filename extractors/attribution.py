@@ -1,0 +1,133 @@
+"""Who reports («به گزارش …»), which agency issued the release and which province it is about.
+
+Attribution is the body named after «به گزارش» up to the comma, «به نقل از», «از <place>» — or, when the
+writer left the comma out (the seed release does), up to the end of the first place name. Agency and province are
+normalised against ``config/gazetteers``: the attribution and a quoted source («به نقل از …») weigh most, then
+mentions in the title and text (officials' titles name their agency and province).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from extractors.gazetteer import orgs, places
+from extractors.normalize import search_form, unify_letters
+
+_ATTR = re.compile(r"به\s+گزارش\s+(?P<rest>[^\n]{2,200})")
+_CUT = re.compile(r"\s*(?:[،,:؛]|\s+به\s+نقل\s+از\s+|\s+از\s+(?=\S)|\s+و\s+به\s+نقل\s+|\s*-\s+)")
+_QUOTED = re.compile(r"به\s+نقل\s+از\s+(?P<src>[^،,:\n]{2,120})")
+_OUTLET_MASK = re.compile(r"(?:خبرگزاری|گزارش|نقل از|سایت|پایگاه خبری)\s+(?:فارس|مهر|ایرنا|ایسنا|تسنیم)\b")
+
+
+def attribution_of(first_paragraph: str) -> str | None:
+    """The reporting body named in «به گزارش …» in the first paragraph(s), as written (letters unified)."""
+    if not first_paragraph:
+        return None
+    m = _ATTR.search(first_paragraph[:600])
+    if not m:
+        return None
+    rest = m.group("rest")
+    cut = _CUT.search(rest)
+    cand = rest[:cut.start()] if cut else rest
+    words = cand.split()
+    if not cut or len(words) > 16:
+        cand = _cut_at_place(rest)
+    cand = cand.strip(" .«»\"'")
+    if not cand or len(cand.split()) > 18:
+        return None
+    return unify_letters(cand)
+
+
+_ATTR_STOP = {"در", "دراین", "ضمن", "با", "طی", "که", "امروز", "دیروز", "صبح", "عصر", "روز", "دکتر", "مهندس", "آقای",
+              "خانم", "سرهنگ", "سردار", "حجت الاسلام", "حجت", "گفت", "مدیرکل", "استاندار", "فرماندار", "معاون"}
+
+
+def _cut_at_place(rest: str) -> str:
+    """No comma: end the attribution after the last province/county name before the clause goes on (a name,
+    «در این جلسه», a verb), or after 6 words."""
+    words = rest.split()
+    limit = len(words)
+    for i, w in enumerate(words[:20]):
+        if i >= 2 and search_form(w) in _ATTR_STOP:
+            limit = i
+            break
+    words = words[:min(limit, 16)]
+    pl = places()
+    best = 0
+    n = 1
+    while n <= len(words):
+        hit = 0
+        for width in (3, 2, 1):
+            if n - width < 0:
+                continue
+            chunk = search_form(" ".join(words[n - width:n]))
+            if chunk in pl.province_names or (chunk in pl.county_to_province and chunk not in pl.ambiguous):
+                hit = width
+                break
+        if hit:
+            ext = n
+            for more in (1, 2):
+                if n + more <= len(words) and search_form(" ".join(words[n - hit:n + more])) in pl.province_names:
+                    ext = n + more
+            best = ext
+            n = ext + 1
+            continue
+        n += 1
+    if best:
+        return " ".join(words[:best])
+    return " ".join(words[:min(len(words), 6)])
+
+
+def quoted_source(text: str) -> str | None:
+    m = _QUOTED.search(text[:600])
+    return unify_letters(m.group("src").strip()) if m else None
+
+
+def agency_of(attribution: str | None, quoted: str | None, title: str, text: str) -> str | None:
+    """The issuing agency (gazetteer name): attribution or quoted source first, else the most mentioned agency;
+    a news outlet only when no government agency is named."""
+    o = orgs()
+    scores: Counter[str] = Counter()
+    outlets: Counter[str] = Counter()
+    for src, w in ((attribution, 10.0), (quoted, 10.0), (title, 2.0), (text, 1.0)):
+        if not src:
+            continue
+        for m in o.pattern.finditer(search_form(src)):
+            org = o.by_pattern[m.group(0)]
+            if org.is_outlet:
+                outlets[org.name] += w
+            else:
+                scores[org.name] += w * org.weight
+    if scores:
+        return max(scores.items(), key=lambda kv: kv[1])[0]
+    if outlets:
+        return max(outlets.items(), key=lambda kv: kv[1])[0]
+    return None
+
+
+def province_of(attribution: str | None, quoted: str | None, title: str, text: str) -> str | None:
+    """The province the release is about: «استان X» and province names weigh 3, county names 1, the
+    attribution and quoted source ×4; a province named only as a word with other meanings needs «استان»."""
+    pl = places()
+    scores: Counter[str] = Counter()
+    for src, w in ((attribution, 4.0), (quoted, 4.0), (title, 2.0), (text, 1.0)):
+        if not src:
+            continue
+        sf = _OUTLET_MASK.sub(" ", search_form(src))
+        for m in pl.pattern.finditer(sf):
+            name = m.group(0)
+            before = sf[max(0, m.start() - 8):m.start()]
+            after_ostan = before.endswith("استان ")
+            after_county = before.endswith("شهرستان ")
+            if name in pl.province_names and not after_county:
+                if name in pl.weak_provinces and not after_ostan:
+                    continue
+                scores[pl.province_names[name]] += w * (3.0 if after_ostan else 2.0)
+            elif name in pl.county_to_province:
+                if name in pl.ambiguous and not after_county:
+                    continue
+                scores[pl.county_to_province[name]] += w
+    if not scores:
+        return None
+    return max(scores.items(), key=lambda kv: kv[1])[0]

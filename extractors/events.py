@@ -1,0 +1,60 @@
+"""Event type and keywords.
+
+Event types (documented list, same as ``khabar/simweb/model.py`` EVENT_TYPES): meeting (نشست، جلسه),
+visit (بازدید), inauguration (افتتاح، بهره‌برداری، کلنگ‌زنی), agreement (تفاهم‌نامه، قرارداد), programme (اجرای
+طرح، پویش), announcement (اطلاعیه، آمار، گزارش عملکرد، نشست خبری), appointment (انتصاب، معارفه، تودیع),
+ceremony (مراسم، بزرگداشت، تجلیل). Phrases and weights live in ``config/extract/events.yaml``.
+
+Keywords: the page's own tags when it has them, else the most frequent content words (hazm stopwords removed).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from extractors.gazetteer import event_lex, stopwords
+from extractors.normalize import search_form
+
+EVENT_TYPES: tuple[str, ...] = ("meeting", "visit", "inauguration", "agreement", "programme", "announcement",
+                                "appointment", "ceremony")
+_SECTION_WEIGHTS = (3.0, 2.0, 2.0, 1.0)  # title, lead, first paragraph, rest
+
+
+def event_type(title: str | None, lead: str | None, paragraphs: list[str]) -> str | None:
+    sections = [title or "", lead or "", paragraphs[0] if paragraphs else "", " ".join(paragraphs[1:])]
+    lex = event_lex()
+    scores = dict.fromkeys(EVENT_TYPES, 0.0)
+    for text, w in zip(sections, _SECTION_WEIGHTS, strict=True):
+        if not text:
+            continue
+        sf = " " + search_form(text) + " "
+        for typ, phrases in lex.items():
+            for phrase, pw in phrases.items():
+                n = sf.count(" " + phrase)
+                if n:
+                    scores[typ] += pw * w * min(n, 3)
+    # «نشست خبری» is an announcement, not a meeting
+    best = max(EVENT_TYPES, key=lambda t: (scores[t], -EVENT_TYPES.index(t)))
+    return best if scores[best] > 0 else None
+
+
+_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def keywords(tags: list[str], title: str | None, paragraphs: list[str], limit: int = 8) -> list[str]:
+    """Page tags (normalised) when present, else frequent content words of title and body."""
+    out: list[str] = []
+    for t in tags:
+        k = search_form(t)
+        if k and k not in out:
+            out.append(k)
+    if out:
+        return out[:limit * 2]
+    stop = stopwords()
+    counts: Counter[str] = Counter()
+    for i, text in enumerate([title or "", *paragraphs]):
+        for w in _WORD.findall(search_form(text)):
+            if w not in stop and not w.startswith("می"):
+                counts[w] += 3 if i == 0 else 1
+    return [w for w, n in counts.most_common(limit) if n > 1]

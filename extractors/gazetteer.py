@@ -1,0 +1,153 @@
+"""Gazetteers and lexicons from ``config/`` (provinces with counties, agencies, people, units, events).
+
+Read once, lazily, on first use; everything is keyed by the search form so lookups ignore ی/ک and ZWNJ habits.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from extractors.normalize import search_form
+
+CONFIG = Path(__file__).resolve().parents[1] / "config"
+
+
+def _load(rel: str) -> Any:
+    with open(CONFIG / rel, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+@dataclass(frozen=True)
+class Places:
+    province_names: dict[str, str]        # search form of a province name or alias → canonical name
+    weak_provinces: frozenset[str]         # search forms counted only after «استان»
+    county_to_province: dict[str, str]     # search form of a county → canonical province
+    ambiguous: frozenset[str]              # counties counted only as «شهرستان X»
+    pattern: re.Pattern[str]               # every province and county name, longest first, on the search form
+
+
+@functools.cache
+def places() -> Places:
+    data = _load("gazetteers/provinces.yaml")
+    names: dict[str, str] = {}
+    counties: dict[str, str] = {}
+    for p in data["provinces"]:
+        names[search_form(p["name"])] = p["name"]
+        for a in p.get("aliases") or ():
+            names[search_form(a)] = p["name"]
+        for c in [p["capital"], *p.get("counties", ())]:
+            counties.setdefault(search_form(c), p["name"])
+    alts = sorted(set(names) | set(counties), key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(a) for a in alts) + r")(?![\w])")
+    return Places(names, frozenset(search_form(x) for x in data.get("weak_province_names", ())), counties,
+                  frozenset(search_form(x) for x in data.get("ambiguous", ())), pattern)
+
+
+@dataclass(frozen=True)
+class Org:
+    name: str
+    weight: float
+    is_outlet: bool
+
+
+@dataclass(frozen=True)
+class Orgs:
+    by_pattern: dict[str, Org]             # search-form pattern → org
+    pattern: re.Pattern[str]
+
+
+@functools.cache
+def orgs() -> Orgs:
+    data = _load("gazetteers/agencies.yaml")
+    by: dict[str, Org] = {}
+    for key, outlet in (("agencies", False), ("news_outlets", True)):
+        for a in data[key]:
+            org = Org(a["name"], float(a.get("weight", 1.0)), outlet)
+            for pat in a["patterns"]:
+                by[search_form(pat)] = org
+    alts = sorted(by, key=len, reverse=True)
+    return Orgs(by, re.compile(r"(?<![\w])(?:" + "|".join(re.escape(a) for a in alts) + r")(?![\w])"))
+
+
+@dataclass(frozen=True)
+class PersonLex:
+    honorifics: tuple[str, ...]            # search forms, longest first (multi-word)
+    weak_honorifics: frozenset[str]
+    name_prefixes: frozenset[str]
+    first_names: frozenset[str]            # search forms (a ZWNJ compound becomes two words, kept as such)
+    ambiguous_first: frozenset[str]
+    surnames: frozenset[str]
+    surname_suffixes: frozenset[str]
+    surname_prefixes: frozenset[str]
+    role_heads: tuple[tuple[str, ...], ...]  # token tuples, longest first
+
+
+@functools.cache
+def person_lex() -> PersonLex:
+    d = _load("gazetteers/persons.yaml")
+
+    def sf(xs: list[str]) -> list[str]:
+        return [search_form(x) for x in xs]
+
+    return PersonLex(
+        honorifics=tuple(sorted(set(sf(d["honorifics"])), key=len, reverse=True)),
+        weak_honorifics=frozenset(sf(d["weak_honorifics"])),
+        name_prefixes=frozenset(sf(d["name_prefixes"])),
+        first_names=frozenset(sf(d["first_names"])),
+        ambiguous_first=frozenset(sf(d["ambiguous_first_names"])),
+        surnames=frozenset(sf(d["surnames"])),
+        surname_suffixes=frozenset(sf(d["surname_suffixes"])),
+        surname_prefixes=frozenset(sf(d["surname_prefixes"])),
+        role_heads=tuple(sorted({tuple(x.split()) for x in sf(d["role_heads"])}, key=len, reverse=True)),
+    )
+
+
+@dataclass(frozen=True)
+class UnitLex:
+    forms: dict[tuple[str, ...], tuple[str, float | None]]  # token tuple → (canonical unit, rial factor or None)
+    max_len: int
+    qualifiers: tuple[tuple[str, ...], ...]                  # token tuples, longest first
+
+
+@functools.cache
+def unit_lex() -> UnitLex:
+    d = _load("extract/units.yaml")
+    forms: dict[tuple[str, ...], tuple[str, float | None]] = {}
+    for u in d["money"]:
+        for f in u["forms"]:
+            forms[tuple(search_form(f).split())] = (u["unit"], float(u["rial_factor"]))
+    for u in d["units"]:
+        for f in u["forms"]:
+            forms.setdefault(tuple(search_form(f).split()), (u["unit"], None))
+    quals = tuple(sorted({tuple(search_form(q).split()) for q in d["qualifiers"]}, key=len, reverse=True))
+    return UnitLex(forms, max(len(k) for k in forms), quals)
+
+
+@functools.cache
+def event_lex() -> dict[str, dict[str, float]]:
+    d = _load("extract/events.yaml")
+    return {t: {search_form(p): float(w) for p, w in v["phrases"].items()} for t, v in d["types"].items()}
+
+
+@functools.cache
+def stopwords() -> frozenset[str]:
+    """hazm's stopword list (read from its data file, no Normalizer needed) plus ours."""
+    words: set[str] = set()
+    try:
+        import hazm
+
+        path = Path(hazm.__file__).parent / "data" / "stopwords.dat"
+        words.update(search_form(w) for w in path.read_text(encoding="utf-8").split("\n") if w.strip())
+    except (ImportError, OSError):
+        pass
+    extra = CONFIG / "extract" / "stopwords_extra.txt"
+    if extra.exists():
+        words.update(search_form(w) for w in extra.read_text(encoding="utf-8").split("\n")
+                     if w.strip() and not w.startswith("#"))
+    return frozenset(words)

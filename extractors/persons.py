@@ -1,0 +1,315 @@
+"""People named in a release, with their role when the text states it.
+
+hazm ships no NER offline, so this reads the genre's patterns with lexicons from ``config/gazetteers``:
+- «ROLE، [honorific] FIRST SURNAME» and «[honorific] FIRST SURNAME، ROLE» (the usual first mention),
+- «FIRST SURNAME ROLE …» and «… به عنوان ROLE» (appointments, titles),
+- an honorific (دکتر، مهندس، حجت‌الاسلام والمسلمین، سرهنگ …) before a name,
+- a surname alone right before a role («صادق زاده مدیرکل بهزیستی») or after «در این جلسه» («رزم حسینی ضمن …»).
+Later mentions by surname or title are folded into the first full mention, as annotators do.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from extractors.gazetteer import person_lex, stopwords
+from extractors.normalize import search_form, unify_letters
+from extractors.tokens import Tok, tokenize
+
+_PREDICATES = {
+    "گفت", "افزود", "اظهار", "عنوان", "بیان", "تصریح", "تاکید", "خاطرنشان", "یادآور", "اعلام", "خبر", "ضمن", "با",
+    "در", "به", "از", "را", "که", "نیز", "هم", "همچنین", "طی", "برای", "تا", "و", "امروز", "دیروز", "روز", "صبح",
+    "عصر", "ظهر", "شامگاه", "بامداد", "پیش", "شد", "است", "بود", "منصوب", "معرفی", "سخن", "سخنان", "ادامه", "داد",
+    "کرد", "دانست", "توضیح", "اشاره", "قدردانی", "تقدیر", "گزارش", "پس", "بر", "ارائه", "هنگام", "حین", "می", "وی",
+    "این", "آن", "جلسه", "نشست", "مراسم", "آیین", "استان", "شهرستان", "سازمان", "اداره", "پایان", "حضور", "همراه",
+    "خود", "اینکه", "جمع", "حاشیه", "بخش", "دیدار", "بازدید", "سفر", "رئیس", "رییس", "معاون", "مدیر", "ها", "های",
+}
+_ROLE_STOP = {
+    "گفت", "افزود", "اظهار", "عنوان", "بیان", "تصریح", "تاکید", "خاطرنشان", "یادآور", "اعلام", "خبر", "ضمن", "با",
+    "را", "که", "نیز", "هم", "همچنین", "طی", "امروز", "دیروز", "صبح", "عصر", "ظهر", "شامگاه", "پیش", "شد", "است",
+    "بود", "منصوب", "معرفی", "سخن", "ادامه", "توضیح", "اشاره", "قدردانی", "تقدیر", "برای", "تا", "پس", "وی", "هنگام",
+    "حین", "می", "طبق", "بنا", "روز", "دانست", "کرد", "کردند", "داشت", "گردید", "پرداخت", "گذشته", "ضرورت",
+}
+_ROLE_IN = {"در": {"مجلس"}, "و": {"پرورش", "نقل", "بلوچستان", "بختیاری", "بویراحمد", "شهرسازی", "درمان", "دارو",
+                                   "آموزش", "فناوری", "منابع", "خیریه", "تجارت", "جوانان", "ترافیک", "اجتماعی",
+                                   "آبخیزداری", "فاضلاب", "صنایع", "گردشگری", "عمرانی", "امنیتی", "ایثارگران", "کار",
+                                   "رفاه", "حمل", "بهداشتی", "پشتیبانی", "توسعه", "ارشاد", "جرگلان", "فرهنگی"}}
+_NOT_SURNAME = {"آباد", "شهر", "دشت", "کوه", "زاده", "پور", "آبادی", "ع", "س", "عج", "ره", "ص"}
+_CONTEXT_NOUNS = {"جلسه", "نشست", "مراسم", "آیین", "همایش", "دیدار", "گردهمایی"}
+
+
+@functools.cache
+def _name_stop() -> frozenset[str]:
+    lex = person_lex()
+    base = set(stopwords()) - lex.surname_suffixes - {"کل", "عالی", "خوب", "بزرگ"}
+    base |= _PREDICATES
+    base |= {h for h in lex.honorifics if " " not in h}
+    base |= {r[0] for r in lex.role_heads}
+    return frozenset(base)
+
+
+def _role_head_at(toks: list[Tok], i: int) -> int:
+    """Length in tokens of a role head starting at ``i`` (0 if none)."""
+    for head in person_lex().role_heads:
+        n = len(head)
+        if i + n <= len(toks):
+            keys = " ".join(t.key for t in toks[i:i + n]).split()
+            if tuple(keys[:n]) == head:
+                return n
+    # «مدیرکل» written with ZWNJ/space variants is covered by the lexicon; also accept «نماینده‌ی», «رئیس‌»
+    return 0
+
+
+def _role_from(toks: list[Tok], i: int, text: str) -> tuple[str, int] | None:
+    """The role phrase from its head at ``i`` to the clause boundary: (raw role, last index)."""
+    n = _role_head_at(toks, i)
+    if not n:
+        return None
+    j = i + n - 1
+    while j + 1 < len(toks) and not toks[j].closes and j - i < 12:
+        nxt = toks[j + 1]
+        k = nxt.key
+        if k in _ROLE_IN:
+            after = toks[j + 2].key if j + 2 < len(toks) else ""
+            if after.split(" ")[0] in _ROLE_IN[k] and not nxt.closes:
+                j += 1
+                continue
+            break
+        if k in _ROLE_STOP or k[:1].isdigit() or nxt.lead:
+            break
+        if k.startswith(("می ", "نمی ")):
+            break
+        j += 1
+    raw = text[toks[i].start:toks[j].end]
+    return unify_letters(raw), j
+
+
+def _honorific_at(toks: list[Tok], i: int) -> int:
+    lex = person_lex()
+    for h in lex.honorifics:
+        parts = h.split()
+        n = len(parts)
+        if i + n <= len(toks):
+            joined = " ".join(t.key for t in toks[i:i + n + 1]).split()
+            if tuple(joined[:len(parts)]) == tuple(parts):
+                # how many tokens the honorific covers (a ZWNJ-joined honorific is one token)
+                covered, acc = 0, 0
+                while acc < len(parts) and i + covered < len(toks):
+                    acc += len(toks[i + covered].key.split())
+                    covered += 1
+                if acc == len(parts) and not any(t.closes for t in toks[i:i + covered]):
+                    return covered
+    return 0
+
+
+def _first_name_at(toks: list[Tok], i: int) -> int:
+    """Tokens covered by a first name at ``i`` («علی», «سید علی», «حبیب الله», «محمد رضا»)."""
+    lex = person_lex()
+    j = i
+    if toks[j].key in lex.name_prefixes and j + 1 < len(toks) and not toks[j].closes:
+        j += 1
+    if toks[j].key not in lex.first_names:
+        two = f"{toks[j].key} {toks[j + 1].key}" if j + 1 < len(toks) and not toks[j].closes else ""
+        if two in lex.first_names:
+            return j + 2 - i
+        return 0
+    n = j + 1 - i
+    if j + 1 < len(toks) and not toks[j].closes:
+        two = f"{toks[j].key} {toks[j + 1].key}"
+        if two in lex.first_names:
+            n += 1
+    return n
+
+
+def _surname_tokens(toks: list[Tok], j: int) -> int:
+    """How many tokens after a first name form the surname (0 if none)."""
+    lex = person_lex()
+    stop = _name_stop()
+    n = 0
+    real = 0
+    while j + n < len(toks) and real < 3:
+        t = toks[j + n]
+        k = t.key
+        if t.lead or k[:1].isdigit() or not k[:1].isalpha():
+            break
+        nxt_key = toks[j + n + 1].key if j + n + 1 < len(toks) and not t.closes else ""
+        if k in stop and k not in lex.surname_suffixes and nxt_key not in lex.surname_suffixes:
+            break
+        if _role_head_at(toks, j + n) or _honorific_at(toks, j + n):
+            break
+        n += 1
+        if k not in lex.surname_suffixes:
+            real += 1
+        if t.closes:
+            break
+        # a one-word surname is the rule; go on only for compounds («رزم حسینی», «صادق زاده», «حاجی علی اکبری»)
+        nxt = toks[j + n].key if j + n < len(toks) else ""
+        if nxt in lex.surname_suffixes:
+            continue
+        if k in lex.surname_prefixes or nxt in lex.surnames:
+            continue
+        break
+    if n and toks[j + n - 1].key in _NOT_SURNAME and n == 1:
+        return 0
+    if n and all(toks[x].key in _NOT_SURNAME for x in range(j, j + n)):
+        return 0
+    if n and toks[j + n - 1].key in ("آباد", "شهر", "دشت"):
+        return 0
+    return n
+
+
+def _clause_role_before(toks: list[Tok], s: int, text: str) -> str | None:
+    """«ROLE، NAME»: the role clause that ends with the comma right before the name."""
+    if s == 0 or not toks[s - 1].trail.strip().startswith(("،", ",")):
+        return None
+    k = s - 1
+    start = k
+    while start > 0 and not toks[start - 1].closes and s - start < 14:
+        start -= 1
+    for i in range(start, s):
+        if _role_head_at(toks, i):
+            r = _role_from(toks, i, text)
+            if r and r[1] >= s - 1 - 0:
+                return unify_letters(text[toks[i].start:toks[s - 1].end])
+            if r:
+                return r[0]
+    return None
+
+
+def _as_role(toks: list[Tok], e: int, text: str) -> str | None:
+    """«NAME (را) به عنوان ROLE»: the role the person is appointed to."""
+    j = e + 1
+    if j < len(toks) and toks[j].key == "را":
+        j += 1
+    if j + 2 < len(toks) and toks[j].key == "به" and toks[j + 1].key == "عنوان":
+        r = _role_from(toks, j + 2, text)
+        return r[0] if r else None
+    return None
+
+
+def _role_after(toks: list[Tok], e: int, text: str) -> str | None:
+    """Role stated after the name: «NAME، ROLE», «NAME ROLE», «NAME (را) به عنوان ROLE»."""
+    j = e + 1
+    if j >= len(toks):
+        return None
+    if toks[j].key == "را":
+        j += 1
+    if j + 1 < len(toks) and toks[j].key == "به" and toks[j + 1].key == "عنوان":
+        r = _role_from(toks, j + 2, text) if j + 2 < len(toks) else None
+        return r[0] if r else None
+    if toks[e].trail.strip()[:1] in ("،", ",", ""):
+        r = _role_from(toks, e + 1, text)
+        if r:
+            return r[0]
+    return None
+
+
+def _person(name: str, role: str | None) -> dict[str, Any]:
+    return {"name": name, "role": role}
+
+
+def persons_in(text: str, found: dict[str, dict[str, Any]], surnames_pending: list[tuple[str, str | None]]) -> None:
+    """Add the people of one text to ``found`` (search-form name → person), in order."""
+    toks = tokenize(text)
+    lex = person_lex()
+    i = 0
+    while i < len(toks):
+        h = _honorific_at(toks, i)
+        s = i + h
+        if s >= len(toks):
+            break
+        if h and toks[i].key in lex.weak_honorifics and not _first_name_at(toks, s):
+            h, s = 0, i
+        fn = _first_name_at(toks, s)
+        if fn:
+            sn = _surname_tokens(toks, s + fn)
+            if sn:
+                e = s + fn + sn - 1
+                role = _as_role(toks, e, text) or _clause_role_before(toks, i, text) or _role_after(toks, e, text)
+                first_key = toks[s + fn - 1].key
+                sur_key = toks[s + fn].key
+                anchored = bool(h) or role is not None or sur_key in lex.surnames
+                if (first_key in lex.ambiguous_first or toks[s].key in lex.ambiguous_first) and not anchored:
+                    i += 1
+                    continue
+                name = unify_letters(text[toks[s].start:toks[e].end])
+                key = search_form(name)
+                if key not in found:
+                    found[key] = _person(name, role)
+                elif role and not found[key]["role"]:
+                    found[key]["role"] = role
+                i = e + 1
+                continue
+        if h:
+            # honorific + surname only («دکتر صادق‌زاده»): a later mention, or a person named without first name
+            sn = _surname_tokens(toks, s)
+            if sn:
+                e = s + sn - 1
+                name = unify_letters(text[toks[s].start:toks[e].end])
+                role = _clause_role_before(toks, i, text) or _role_after(toks, e, text)
+                surnames_pending.append((name, role))
+                i = e + 1
+                continue
+        # surname right before a role head, or after «در این جلسه»
+        if _role_head_at(toks, i) and i > 0 and not toks[i - 1].closes:
+            cand = _surname_before(toks, i)
+            if cand is not None:
+                a = cand
+                name = unify_letters(text[toks[a].start:toks[i - 1].end])
+                r = _role_from(toks, i, text)
+                surnames_pending.append((name, r[0] if r else None))
+        if toks[i].key in _CONTEXT_NOUNS and (not toks[i].closes or toks[i].trail.strip() in ("،", ",")):
+            a = i + 1
+            b = a
+            while b < len(toks) and b - a < 3 and toks[b].key not in _name_stop() and not toks[b].key[:1].isdigit():
+                if toks[b].closes:
+                    break
+                b += 1
+            if a < b < len(toks) and toks[b].key in {"ضمن", "با", "گفت", "در", "اظهار", "عنوان", "نیز", "طی"}:
+                last = toks[b - 1].key
+                if last in lex.surnames or (last in lex.surname_suffixes and b - a >= 2):
+                    name = unify_letters(text[toks[a].start:toks[b - 1].end])
+                    surnames_pending.append((name, _role_after(toks, b - 1, text)))
+        i += 1
+
+
+def _surname_before(toks: list[Tok], r: int) -> int | None:
+    """Start index of a surname that ends right before the role head at ``r`` («صادق زاده مدیرکل»)."""
+    lex = person_lex()
+    k = r - 1
+    key = toks[k].key
+    if key in lex.surname_suffixes and k >= 1 and not toks[k - 1].closes:
+        prev = toks[k - 1].key
+        if prev not in _name_stop() and prev.isalpha():
+            return k - 1
+        return None
+    if key.endswith((" زاده", " پور", " نژاد", " نیا")) or key in lex.surnames:
+        if k >= 1 and toks[k - 1].key in lex.surname_prefixes and not toks[k - 1].closes:
+            return k - 1
+        return k
+    return None
+
+
+def extract_persons(parts: list[str]) -> list[dict[str, Any]]:
+    """People in title, lead and paragraphs: ``[{name, role}]`` in order of first full mention."""
+    found: dict[str, dict[str, Any]] = {}
+    pending: list[tuple[str, str | None]] = []
+    for part in parts:
+        if part:
+            persons_in(part, found, pending)
+    full_keys = list(found)
+    for name, role in pending:
+        key = search_form(name)
+        if not key or key in _name_stop():
+            continue
+        if any(k == key or k.endswith(" " + key) or k.replace(" ", "").endswith(key.replace(" ", ""))
+               for k in full_keys):
+            continue
+        if key in found:
+            if role and not found[key]["role"]:
+                found[key]["role"] = role
+            continue
+        found[key] = _person(name, role)
+        full_keys.append(key)
+    return list(found.values())

@@ -1,0 +1,99 @@
+"""Quantities: a number followed by a unit word («۱۱ طرح», «۵۰ میلیارد ریال», «یک هزار و ۲۰۰ نفر», «۲۵ درصد»),
+with the qualifier before it («بیش از», «حدود», …). Money is converted to rial (1 تومان = 10 ریال).
+
+``text`` is the raw span from the number to the unit word (qualifier excluded, kept in ``qualifier``), as the
+simulated web's truth and most annotators do. A number without a known unit is not a quantity (dates, years,
+phone lines, article numbers).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from extractors.gazetteer import unit_lex
+from extractors.normalize import match_form
+from extractors.numbers import WORDS, read_number
+from extractors.tokens import Tok, tokenize
+
+_NOT_AFTER = {"سال", "ساعت", "خط", "شماره", "کد", "تلفن", "سامانه", "ماده", "بند", "تبصره", "اصل", "پلاک", "منطقه",
+              "فاز", "مرحله", "ردیف", "صفحه", "جلد", "کیلومتر", "ناحیه", "بخش"}
+_WORD_STARTS = frozenset({*WORDS, "هزار"})
+
+
+def _unit_at(toks: list[Tok], j: int) -> tuple[str, float | None, int] | None:
+    lex = unit_lex()
+    for n in range(min(lex.max_len, len(toks) - j), 0, -1):
+        key = tuple(" ".join(t.key for t in toks[j:j + n]).split())
+        if key in lex.forms and not any(t.closes for t in toks[j:j + n - 1]):
+            unit, factor = lex.forms[key]
+            return unit, factor, j + n - 1
+    return None
+
+
+def _qualifier(toks: list[Tok], i: int) -> tuple[str, int] | None:
+    for q in unit_lex().qualifiers:
+        n = len(q)
+        if i - n >= 0 and tuple(" ".join(t.key for t in toks[i - n:i]).split()) == q and not toks[i - 1].closes:
+            return " ".join(t.raw for t in toks[i - n:i]), i - n
+    return None
+
+
+def _percent_token(tok: Tok) -> float | None:
+    k = tok.key
+    if k.endswith("%") and k[:-1].replace(".", "", 1).isdigit():
+        return float(k[:-1])
+    return None
+
+
+def extract_quantities(text: str) -> list[dict[str, Any]]:
+    """Quantities in one text, in order of appearance."""
+    if not text:
+        return []
+    toks = tokenize(text)
+    out: list[dict[str, Any]] = []
+    i = 0
+    while i < len(toks):
+        tok = toks[i]
+        pct = _percent_token(tok)
+        if pct is not None:
+            q = _qualifier(toks, i)
+            out.append(_record(pct, "درصد", text[tok.start:tok.end], q))
+            i += 1
+            continue
+        num = read_number(toks, i) if (tok.key[:1].isdigit() or tok.key in _WORD_STARTS) else None
+        if num is None:
+            i += 1
+            continue
+        if i > 0 and toks[i - 1].key in _NOT_AFTER and not toks[i - 1].closes:
+            i = num.last + 1
+            continue
+        unit = _unit_at(toks, num.last + 1) if not toks[num.last].closes else None
+        if unit is None:
+            i = num.last + 1
+            continue
+        name, factor, uend = unit
+        value = num.value * factor if factor else num.value
+        span = text[toks[i].start:toks[uend].end]
+        out.append(_record(value, name, span, _qualifier(toks, i)))
+        i = uend + 1
+    return out
+
+
+def _record(value: float, unit: str, span: str, q: tuple[str, int] | None) -> dict[str, Any]:
+    rec: dict[str, Any] = {"value": float(value), "unit": unit, "text": span}
+    rec["qualifier"] = q[0] if q else None
+    return rec
+
+
+def quantities_of(parts: list[str]) -> list[dict[str, Any]]:
+    """Quantities over several texts (title, lead, paragraphs); the same span with the same value once."""
+    seen: set[tuple[float, str, str]] = set()
+    out: list[dict[str, Any]] = []
+    for part in parts:
+        for q in extract_quantities(part):
+            key = (q["value"], q["unit"], match_form(q["text"]))
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(q)
+    return out
