@@ -11,13 +11,12 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from extractors.gazetteer import orgs, places
+from extractors.gazetteer import org_index, place_index, places, words_of
 from extractors.normalize import search_form, unify_letters
 
 _ATTR = re.compile(r"به\s+گزارش\s+(?P<rest>[^\n]{2,200})")
 _CUT = re.compile(r"\s*(?:[،,:؛]|\s+به\s+نقل\s+از\s+|\s+از\s+(?=\S)|\s+و\s+به\s+نقل\s+|\s*-\s+)")
 _QUOTED = re.compile(r"به\s+نقل\s+از\s+(?P<src>[^،,:\n]{2,120})")
-_OUTLET_MASK = re.compile(r"(?:خبرگزاری|گزارش|نقل از|سایت|پایگاه خبری)\s+(?:فارس|مهر|ایرنا|ایسنا|تسنیم)\b")
 
 
 def attribution_of(first_paragraph: str) -> str | None:
@@ -84,17 +83,19 @@ def quoted_source(text: str) -> str | None:
     return unify_letters(m.group("src").strip()) if m else None
 
 
+_OUTLET_WORDS = {"خبرگزاری", "گزارش", "سایت", "خبری"}
+
+
 def agency_of(attribution: str | None, quoted: str | None, title: str, text: str) -> str | None:
     """The issuing agency (gazetteer name): attribution or quoted source first, else the most mentioned agency;
     a news outlet only when no government agency is named."""
-    o = orgs()
+    idx = org_index()
     scores: Counter[str] = Counter()
     outlets: Counter[str] = Counter()
     for src, w in ((attribution, 10.0), (quoted, 10.0), (title, 2.0), (text, 1.0)):
         if not src:
             continue
-        for m in o.pattern.finditer(search_form(src)):
-            org = o.by_pattern[m.group(0)]
+        for _a, _b, _p, org in idx.find(words_of(search_form(src))):
             if org.is_outlet:
                 outlets[org.name] += w
             else:
@@ -110,16 +111,18 @@ def province_of(attribution: str | None, quoted: str | None, title: str, text: s
     """The province the release is about: «استان X» and province names weigh 3, county names 1, the
     attribution and quoted source ×4; a province named only as a word with other meanings needs «استان»."""
     pl = places()
+    idx = place_index()
     scores: Counter[str] = Counter()
     for src, w in ((attribution, 4.0), (quoted, 4.0), (title, 2.0), (text, 1.0)):
         if not src:
             continue
-        sf = _OUTLET_MASK.sub(" ", search_form(src))
-        for m in pl.pattern.finditer(sf):
-            name = m.group(0)
-            before = sf[max(0, m.start() - 8):m.start()]
-            after_ostan = before.endswith("استان ")
-            after_county = before.endswith("شهرستان ")
+        words = words_of(search_form(src))
+        for a, _b, name, _v in idx.find(words):
+            prev = words[a - 1] if a else ""
+            if prev in _OUTLET_WORDS or (a >= 2 and words[a - 2] == "نقل" and prev == "از" and name == "فارس"):
+                continue
+            after_ostan = prev == "استان"
+            after_county = prev == "شهرستان"
             if name in pl.province_names and not after_county:
                 if name in pl.weak_provinces and not after_ostan:
                     continue

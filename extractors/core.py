@@ -124,7 +124,7 @@ def _tags(page: Page, ld: dict[str, Any] | None) -> list[str]:
 
 
 def _language(page: Page, text: str) -> str | None:
-    sample = text[:2000]
+    sample = text[:300]
     if sample and len(_PERSIAN.findall(sample)) > 0.3 * len(sample.replace(" ", "")):
         return "fa" if _PERSIAN_ONLY.search(sample) or not page.lang or page.lang.startswith(("fa", "prs")) \
             else page.lang.split("-")[0].lower()

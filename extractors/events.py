@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from extractors.gazetteer import event_lex, stopwords
+from extractors.gazetteer import event_index, stopwords, words_of
 from extractors.normalize import search_form
 
 EVENT_TYPES: tuple[str, ...] = ("meeting", "visit", "inauguration", "agreement", "programme", "announcement",
@@ -23,17 +23,18 @@ _SECTION_WEIGHTS = (3.0, 2.0, 2.0, 1.0)  # title, lead, first paragraph, rest
 
 def event_type(title: str | None, lead: str | None, paragraphs: list[str]) -> str | None:
     sections = [title or "", lead or "", paragraphs[0] if paragraphs else "", " ".join(paragraphs[1:])]
-    lex = event_lex()
+    idx = event_index()
     scores = dict.fromkeys(EVENT_TYPES, 0.0)
     for text, w in zip(sections, _SECTION_WEIGHTS, strict=True):
         if not text:
             continue
-        sf = " " + search_form(text) + " "
-        for typ, phrases in lex.items():
-            for phrase, pw in phrases.items():
-                n = sf.count(" " + phrase)
-                if n:
-                    scores[typ] += pw * w * min(n, 3)
+        seen: Counter[str] = Counter()
+        for _a, _b, phrase, hits in idx.find(words_of(search_form(text))):
+            seen[phrase] += 1
+            if seen[phrase] > 3:
+                continue
+            for typ, pw in hits:
+                scores[typ] += pw * w
     # «نشست خبری» is an announcement, not a meeting
     best = max(EVENT_TYPES, key=lambda t: (scores[t], -EVENT_TYPES.index(t)))
     return best if scores[best] > 0 else None

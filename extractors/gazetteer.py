@@ -151,3 +151,69 @@ def stopwords() -> frozenset[str]:
         words.update(search_form(w) for w in extra.read_text(encoding="utf-8").split("\n")
                      if w.strip() and not w.startswith("#"))
     return frozenset(words)
+
+
+class PhraseIndex:
+    """Multi-word phrase lookup over a list of search-form words: one dict lookup per word for the misses,
+    which is most words (far faster than one big regex alternation)."""
+
+    def __init__(self, phrases: dict[str, Any]) -> None:
+        by: dict[str, list[tuple[tuple[str, ...], str, Any]]] = {}
+        for phrase, value in phrases.items():
+            words = tuple(phrase.split())
+            if words:
+                by.setdefault(words[0], []).append((words, phrase, value))
+        self.by_first = {k: sorted(v, key=lambda x: len(x[0]), reverse=True) for k, v in by.items()}
+
+    def find(self, words: list[str]) -> list[tuple[int, int, str, Any]]:
+        """Greedy longest, non-overlapping matches: (first word, end word exclusive, phrase, value)."""
+        out: list[tuple[int, int, str, Any]] = []
+        i, n = 0, len(words)
+        get = self.by_first.get
+        while i < n:
+            cands = get(words[i])
+            if cands:
+                for phrase_words, phrase, value in cands:
+                    k = len(phrase_words)
+                    if tuple(words[i:i + k]) == phrase_words:
+                        out.append((i, i + k, phrase, value))
+                        i += k
+                        break
+                else:
+                    i += 1
+                continue
+            i += 1
+        return out
+
+
+_WORD_EDGE = re.compile(r"[^\w\s%]")
+
+
+def words_of(sf: str) -> list[str]:
+    """Words of a search-form text with punctuation dropped (so «کرمان،» matches «کرمان»)."""
+    return _WORD_EDGE.sub(" ", sf).split()
+
+
+@functools.cache
+def place_index() -> PhraseIndex:
+    pl = places()
+    phrases: dict[str, Any] = {}
+    for k, v in pl.county_to_province.items():
+        phrases[k] = ("county", v)
+    for k, v in pl.province_names.items():
+        phrases[k] = ("province", v)
+    return PhraseIndex(phrases)
+
+
+@functools.cache
+def org_index() -> PhraseIndex:
+    return PhraseIndex(dict(orgs().by_pattern))
+
+
+@functools.cache
+def event_index() -> PhraseIndex:
+    phrases: dict[str, list[tuple[str, float]]] = {}
+    for typ, ph in event_lex().items():
+        for p, w in ph.items():
+            phrases.setdefault(p, []).append((typ, w))
+    return PhraseIndex(phrases)

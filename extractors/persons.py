@@ -49,16 +49,45 @@ def _name_stop() -> frozenset[str]:
     return frozenset(base)
 
 
+@functools.cache
+def _heads_by_first() -> dict[str, tuple[tuple[str, ...], ...]]:
+    by: dict[str, list[tuple[str, ...]]] = {}
+    for head in person_lex().role_heads:
+        by.setdefault(head[0], []).append(head)
+    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in by.items()}
+
+
+@functools.cache
+def _hons_by_first() -> dict[str, tuple[tuple[str, ...], ...]]:
+    by: dict[str, list[tuple[str, ...]]] = {}
+    for h in person_lex().honorifics:
+        parts = tuple(h.split())
+        by.setdefault(parts[0], []).append(parts)
+    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in by.items()}
+
+
+def _phrase_at(toks: list[Tok], i: int, index: dict[str, tuple[tuple[str, ...], ...]]) -> int:
+    """Tokens covered by the longest lexicon phrase starting at token ``i`` (0 if none); a token whose key has a
+    space (a ZWNJ compound) counts as several words, and no clause boundary may fall inside the phrase."""
+    cands = index.get(toks[i].key.split(" ", 1)[0])
+    if not cands:
+        return 0
+    for phrase in cands:
+        words: list[str] = []
+        covered = 0
+        while len(words) < len(phrase) and i + covered < len(toks):
+            if covered and toks[i + covered - 1].closes:
+                break
+            words.extend(toks[i + covered].key.split(" "))
+            covered += 1
+        if tuple(words[:len(phrase)]) == phrase and len(words) == len(phrase):
+            return covered
+    return 0
+
+
 def _role_head_at(toks: list[Tok], i: int) -> int:
     """Length in tokens of a role head starting at ``i`` (0 if none)."""
-    for head in person_lex().role_heads:
-        n = len(head)
-        if i + n <= len(toks):
-            keys = " ".join(t.key for t in toks[i:i + n]).split()
-            if tuple(keys[:n]) == head:
-                return n
-    # «مدیرکل» written with ZWNJ/space variants is covered by the lexicon; also accept «نماینده‌ی», «رئیس‌»
-    return 0
+    return _phrase_at(toks, i, _heads_by_first())
 
 
 def _role_from(toks: list[Tok], i: int, text: str) -> tuple[str, int] | None:
@@ -86,21 +115,7 @@ def _role_from(toks: list[Tok], i: int, text: str) -> tuple[str, int] | None:
 
 
 def _honorific_at(toks: list[Tok], i: int) -> int:
-    lex = person_lex()
-    for h in lex.honorifics:
-        parts = h.split()
-        n = len(parts)
-        if i + n <= len(toks):
-            joined = " ".join(t.key for t in toks[i:i + n + 1]).split()
-            if tuple(joined[:len(parts)]) == tuple(parts):
-                # how many tokens the honorific covers (a ZWNJ-joined honorific is one token)
-                covered, acc = 0, 0
-                while acc < len(parts) and i + covered < len(toks):
-                    acc += len(toks[i + covered].key.split())
-                    covered += 1
-                if acc == len(parts) and not any(t.closes for t in toks[i:i + covered]):
-                    return covered
-    return 0
+    return _phrase_at(toks, i, _hons_by_first())
 
 
 def _first_name_at(toks: list[Tok], i: int) -> int:
@@ -213,8 +228,12 @@ def persons_in(text: str, found: dict[str, dict[str, Any]], surnames_pending: li
     """Add the people of one text to ``found`` (search-form name → person), in order."""
     toks = tokenize(text)
     lex = person_lex()
+    starts = _start_words()
     i = 0
     while i < len(toks):
+        if toks[i].key.split(" ", 1)[0] not in starts:
+            i += 1
+            continue
         h = _honorific_at(toks, i)
         s = i + h
         if s >= len(toks):
@@ -272,6 +291,15 @@ def persons_in(text: str, found: dict[str, dict[str, Any]], surnames_pending: li
                     name = unify_letters(text[toks[a].start:toks[b - 1].end])
                     surnames_pending.append((name, _role_after(toks, b - 1, text)))
         i += 1
+
+
+@functools.cache
+def _start_words() -> frozenset[str]:
+    """First words of anything a person pattern can start with: most tokens are skipped on one set lookup."""
+    lex = person_lex()
+    words = {w.split(" ", 1)[0] for w in lex.first_names | lex.name_prefixes}
+    words |= set(_hons_by_first()) | set(_heads_by_first()) | _CONTEXT_NOUNS
+    return frozenset(words)
 
 
 def _surname_before(toks: list[Tok], r: int) -> int | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -27,21 +28,29 @@ class Tok:
         return bool(self.trail)
 
 
-def tokenize(text: str) -> list[Tok]:
+@functools.lru_cache(maxsize=65536)
+def _key(core: str) -> str:
+    return search_form(core)
+
+
+@functools.lru_cache(maxsize=512)
+def tokenize(text: str) -> tuple[Tok, ...]:
+    """Words of ``text`` (cached: persons and quantities read the same paragraphs)."""
+    return tuple(_tokenize(text))
+
+
+_WORD = re.compile(r"([«\"'(“\[{‹]*)(\S*?)([،,.:;؛!?؟»\"')”\]}›…]*)(?=\s|$)")
+
+
+def _tokenize(text: str) -> list[Tok]:
     out: list[Tok] = []
-    for m in _TOKEN.finditer(text):
-        w = m.group(0)
-        s, e = 0, len(w)
-        while s < e and w[s] in _LEAD_P:
-            s += 1
-        while e > s and w[e - 1] in _TRAIL_P:
-            # keep a decimal point or a trailing % inside numbers («۲.۵», «۲۵٪» are handled by the number reader)
-            e -= 1
-        core = w[s:e]
+    for m in _WORD.finditer(text):
+        lead, core, trail = m.group(1), m.group(2), m.group(3)
         if not core:
-            if out and w.strip(_LEAD_P):  # a lone «،» closes the previous word's clause
+            if trail and out:  # a lone «،» closes the previous word's clause
                 prev = out[-1]
-                out[-1] = Tok(prev.start, prev.end, prev.raw, prev.key, prev.lead, prev.trail + w)
+                out[-1] = Tok(prev.start, prev.end, prev.raw, prev.key, prev.lead, prev.trail + trail)
             continue
-        out.append(Tok(m.start() + s, m.start() + e, core, search_form(core), w[:s], w[e:]))
+        s = m.start(2)
+        out.append(Tok(s, s + len(core), core, _key(core), lead, trail))
     return out

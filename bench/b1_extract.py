@@ -1,0 +1,208 @@
+"""B1 — extraction accuracy and throughput against the simulated web's truth, khabar vs trafilatura + htmldate.
+
+    .venv/bin/python -m bench.b1_extract [--pages N] [--seed S]
+
+Pages are article pages of the default simulated world, spread over every site (so every template, encoding
+and digit habit) and over the whole 1398–1402 range, rendered in-process (no HTTP). Both extractors get the
+same decoded page; timings cover extraction only (khabar: ``extract``; baseline: ``trafilatura.bare_extraction``
+plus ``htmldate.find_date``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from extractors import extract, search_form
+from khabar.simweb.config import SimWebConfig
+from khabar.simweb.model import PageTruth
+from khabar.simweb.world import World
+
+
+def sample_pages(pages: int, seed: int = 7) -> list[tuple[PageTruth, bytes, str]]:
+    """``pages`` article pages, round-robin over sites, uniformly over each site's history."""
+    world = World(SimWebConfig())
+    rng = random.Random(seed)
+    out: list[tuple[PageTruth, bytes, str]] = []
+    totals = {s.site_id: world.catalog.count_through(s, world.today) for s in world.sites}
+    seen: set[tuple[str, int]] = set()
+    while len(out) < pages:
+        for site in world.sites:
+            if len(out) >= pages:
+                break
+            o = rng.randrange(totals[site.site_id])
+            if (site.site_id, o) in seen:
+                continue
+            seen.add((site.site_id, o))
+            item = world.catalog.item(site, o)
+            if not item.is_article:
+                continue
+            truth = world.truth(item)
+            body, charset = world.render_article(item)
+            out.append((truth, body, charset))
+    return out
+
+
+def _tokens(text: str | None) -> Counter[str]:
+    return Counter(search_form(text or "").split())
+
+
+def token_f1(pred: str | None, gold: str | None) -> float:
+    p, g = _tokens(pred), _tokens(gold)
+    if not p and not g:
+        return 1.0
+    common = sum((p & g).values())
+    if not common:
+        return 0.0
+    prec, rec = common / sum(p.values()), common / sum(g.values())
+    return 2 * prec * rec / (prec + rec)
+
+
+class PR:
+    """Micro-averaged precision/recall over multisets."""
+
+    def __init__(self) -> None:
+        self.tp = self.fp = self.fn = 0
+
+    def add(self, pred: Iterable[Any], gold: Iterable[Any]) -> None:
+        p, g = Counter(pred), Counter(gold)
+        tp = sum((p & g).values())
+        self.tp += tp
+        self.fp += sum(p.values()) - tp
+        self.fn += sum(g.values()) - tp
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+
+def _qkey(value: float, unit: str) -> tuple[float, str]:
+    return round(float(value), 3), search_form(unit)
+
+
+def score_khabar(recs: list[dict[str, Any]], truths: list[PageTruth]) -> dict[str, float]:
+    n = len(truths)
+    persons, quants = PR(), PR()
+    c: Counter[str] = Counter()
+    f1 = 0.0
+    for rec, t in zip(recs, truths, strict=True):
+        c["title"] += (rec["title"] or "").strip() == t.title
+        c["date"] += (rec["published_at"] or "")[:10] == (t.published_day.isoformat() if t.published_day else "")
+        c["jalali"] += rec["published_jalali"] == t.published_jalali
+        c["news_code"] += rec["news_code"] == t.news_code
+        c["lead"] += (rec["lead"] or None) == t.lead
+        c["attribution"] += search_form(rec["attribution"] or "") == search_form(t.attribution or "")
+        c["agency"] += rec["agency"] == t.agency
+        c["province"] += rec["province"] == t.province
+        c["event_type"] += rec["event_type"] == t.event_type
+        c["is_article"] += bool(rec["is_article"])
+        f1 += token_f1(rec["body"], t.body)
+        persons.add({search_form(p["name"]) for p in rec["persons"]}, {search_form(p.name) for p in t.persons})
+        quants.add([_qkey(q["value"], q["unit"]) for q in rec["quantities"]],
+                   [_qkey(q.value, q.unit) for q in t.quantities])
+    out = {k: c[k] / n for k in ("title", "date", "jalali", "news_code", "lead", "attribution", "agency",
+                                  "province", "event_type", "is_article")}
+    out.update(body_f1=f1 / n, persons_p=persons.precision, persons_r=persons.recall,
+               quantities_p=quants.precision, quantities_r=quants.recall)
+    return out
+
+
+def run_baseline(pages: list[tuple[PageTruth, bytes, str]]) -> tuple[list[dict[str, Any]], float]:
+    import logging
+
+    import htmldate
+    import trafilatura
+
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+    logging.getLogger("htmldate").setLevel(logging.CRITICAL)
+    texts = [body.decode(charset, "replace") for _, body, charset in pages]
+    out: list[dict[str, Any]] = []
+    t0 = time.perf_counter()
+    for html in texts:
+        doc = trafilatura.bare_extraction(html, with_metadata=True)
+        try:
+            date = htmldate.find_date(html)
+        except Exception:
+            date = None
+        title = getattr(doc, "title", None) if doc is not None else None
+        text = getattr(doc, "text", None) if doc is not None else None
+        out.append({"title": title, "date": date, "body": text})
+    return out, time.perf_counter() - t0
+
+
+def score_baseline(recs: list[dict[str, Any]], truths: list[PageTruth]) -> dict[str, float]:
+    n = len(truths)
+    c: Counter[str] = Counter()
+    f1 = 0.0
+    for rec, t in zip(recs, truths, strict=True):
+        c["title"] += (rec["title"] or "").strip() == t.title
+        c["date"] += (rec["date"] or "")[:10] == (t.published_day.isoformat() if t.published_day else "")
+        f1 += token_f1(rec["body"], t.body)
+    return {"title": c["title"] / n, "date": c["date"] / n, "news_code": 0.0, "body_f1": f1 / n,
+            "persons_p": 0.0, "persons_r": 0.0, "quantities_p": 0.0, "quantities_r": 0.0}
+
+
+def run(pages: int = 2000, seed: int = 7, baseline: bool = True) -> dict[str, Any]:
+    """Render ``pages`` simulated article pages, extract them with khabar (and the baseline), score both."""
+    sample = sample_pages(pages, seed)
+    truths = [t for t, _, _ in sample]
+    extract(sample[0][1], url=truths[0].url, encoding=sample[0][2])  # warm the lexicons (read once per process)
+    t0 = time.perf_counter()
+    recs = [extract(body, url=t.url, encoding=charset) for t, body, charset in sample]
+    k_secs = time.perf_counter() - t0
+    result: dict[str, Any] = {
+        "pages": len(sample),
+        "templates": dict(Counter(t.template for t in truths)),
+        "encodings": dict(Counter(t.encoding for t in truths)),
+        "years": dict(sorted(Counter(t.published_jalali[:4] for t in truths if t.published_jalali).items())),
+        "khabar": {"pages_per_s": len(sample) / k_secs, **score_khabar(recs, truths)},
+    }
+    if baseline:
+        b_recs, b_secs = run_baseline(sample)
+        result["baseline"] = {"pages_per_s": len(sample) / b_secs, **score_baseline(b_recs, truths)}
+        result["speedup"] = result["khabar"]["pages_per_s"] / result["baseline"]["pages_per_s"]
+    return result
+
+
+_ROWS = ("pages_per_s", "title", "date", "body_f1", "news_code", "persons_p", "persons_r", "quantities_p",
+         "quantities_r", "jalali", "lead", "attribution", "agency", "province", "event_type")
+
+
+def table(result: dict[str, Any]) -> str:
+    k, b = result["khabar"], result.get("baseline", {})
+    lines = [f"B1 extraction over {result['pages']} simulated article pages {result['templates']} {result['encodings']}",
+             f"{'metric':<14}{'khabar':>10}{'trafilatura+htmldate':>24}"]
+    for row in _ROWS:
+        kv = k.get(row)
+        bv = b.get(row)
+        fmt = "{:>10.1f}" if row == "pages_per_s" else "{:>10.4f}"
+        bfmt = "{:>24.1f}" if row == "pages_per_s" else "{:>24.4f}"
+        lines.append(f"{row:<14}" + (fmt.format(kv) if kv is not None else f"{'-':>10}")
+                     + (bfmt.format(bv) if bv is not None else f"{'n/a':>24}"))
+    if "speedup" in result:
+        lines.append(f"speed-up: {result['speedup']:.1f}x")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--pages", type=int, default=2000)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--no-baseline", action="store_true")
+    args = ap.parse_args(argv)
+    result = run(args.pages, args.seed, baseline=not args.no_baseline)
+    print(table(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
