@@ -29,9 +29,8 @@ def attribution_of(first_paragraph: str) -> str | None:
     rest = m.group("rest")
     cut = _CUT.search(rest)
     cand = rest[:cut.start()] if cut else rest
-    words = cand.split()
-    if not cut or len(words) > 16:
-        cand = _cut_at_place(rest)
+    if not cut or len(cand.split()) > 5:
+        cand = _cut_at_place(cand, keep=cut is not None)
     cand = cand.strip(" .«»\"'")
     if not cand or len(cand.split()) > 18:
         return None
@@ -39,10 +38,11 @@ def attribution_of(first_paragraph: str) -> str | None:
 
 
 _ATTR_STOP = {"در", "دراین", "ضمن", "با", "طی", "که", "امروز", "دیروز", "صبح", "عصر", "روز", "دکتر", "مهندس", "آقای",
-              "خانم", "سرهنگ", "سردار", "حجت الاسلام", "حجت", "گفت", "مدیرکل", "استاندار", "فرماندار", "معاون"}
+              "خانم", "سرهنگ", "سردار", "حجت الاسلام", "حجت", "گفت", "مدیرکل", "استاندار", "فرماندار", "معاون",
+              "رئیس", "رییس", "مدیرعامل", "شهردار", "سرپرست", "مدیر"}
 
 
-def _cut_at_place(rest: str) -> str:
+def _cut_at_place(rest: str, keep: bool = False) -> str:
     """No comma: end the attribution after the last province/county name before the clause goes on (a name,
     «در این جلسه», a verb), or after 6 words."""
     words = rest.split()
@@ -75,7 +75,7 @@ def _cut_at_place(rest: str) -> str:
         n += 1
     if best:
         return " ".join(words[:best])
-    return " ".join(words[:min(len(words), 6)])
+    return " ".join(words if keep else words[:min(len(words), 6)])
 
 
 def quoted_source(text: str) -> str | None:

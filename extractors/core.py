@@ -84,7 +84,7 @@ def _visible_date(page: Page, region: LexborNode | None, paragraphs: list[str],
                 continue
             if _NOT_PUB.search(cls) or in_boilerplate(node, stop=region):
                 continue
-            found = dates.find_dates(node.text(deep=True), fetched_at)
+            found = dates.find_dates(node.text(deep=True, separator=" "), fetched_at)
             if found:
                 return found[0]
         if root is region:
