@@ -1,0 +1,109 @@
+"""Plain-Python jobs: `import` (WARC and HTML files) and `reprocess` (re-extraction with no network at all)."""
+
+from __future__ import annotations
+
+import io
+import socket
+from datetime import date
+
+import pytest
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+import extractors
+from khabar.jobs import import_files, reprocess
+from khabar.simweb.config import SimWebConfig
+from khabar.simweb.truth import iter_truth
+from khabar.simweb.world import World
+from khabar.warehouse.db import open_db
+
+DAY = date(2023, 8, 3)
+
+
+@pytest.fixture(scope="module")
+def pages() -> list[tuple[str, bytes, str]]:
+    """(url, html bytes, charset) of a day's simulated articles, rendered in-process (no HTTP)."""
+    config = SimWebConfig()
+    world = World(config)
+    out = []
+    for truth in iter_truth(config, DAY, DAY.replace(day=4)):
+        if truth.page_kind != "article":
+            continue
+        item = world.item_for_url(truth.url)
+        assert item is not None
+        body, charset = world.render_article(item)
+        out.append((truth.url, body, charset))
+        if len(out) == 12:
+            break
+    return out
+
+
+def _warc(pages: list[tuple[str, bytes, str]]) -> bytes:
+    buf = io.BytesIO()
+    writer = WARCWriter(buf, gzip=True)
+    for url, body, charset in pages:
+        headers = StatusAndHeaders("200 OK", [("Content-Type", f"text/html; charset={charset}")],
+                                   protocol="HTTP/1.1")  # fmt: skip
+        writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body),
+                                                      http_headers=headers))  # fmt: skip
+    return buf.getvalue()
+
+
+@pytest.fixture()
+def no_network(monkeypatch):
+    """Any socket connection fails the test: re-extraction must not touch the network."""
+    calls: list[object] = []
+
+    def refuse(self, *args, **kwargs):
+        calls.append(args)
+        raise AssertionError(f"network access during reprocess: {args}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", lambda *a, **k: refuse(None, *a))
+    return calls
+
+
+def test_import_warc_and_html_then_reprocess_without_network(tmp_path, pages, monkeypatch, no_network):
+    warc = tmp_path / "crawl.warc.gz"
+    warc.write_bytes(_warc(pages[:8]))
+    html_url, html_body, _ = pages[8]
+    html = tmp_path / "page.html"
+    html.write_bytes(html_body)
+    con = open_db(tmp_path / "k.duckdb")
+
+    s1 = import_files(con, [str(warc)])
+    s2 = import_files(con, [str(html)], url=html_url)
+    assert (s1.stats.pages, s1.stats.articles, s2.stats.articles) == (8, 8, 1)
+    assert con.execute("SELECT count(*) FROM releases WHERE is_article").fetchone() == (9,)
+    assert con.execute("SELECT count(*) FROM releases WHERE title IS NULL OR body IS NULL").fetchone() == (0,)
+    before = dict(con.execute("SELECT release_id, title FROM releases").fetchall())
+
+    # an "extractor change": a new version that marks titles
+    real_extract = extractors.extract
+
+    def changed(*args, **kwargs):
+        rec = real_extract(*args, **kwargs)
+        rec["title"] = "★ " + (rec["title"] or "")
+        return rec
+
+    monkeypatch.setattr(extractors, "extract", changed)
+    monkeypatch.setattr(extractors, "EXTRACTOR_VERSION", "test-changed")
+    summary = reprocess(con)
+    assert summary.stats.pages == 9 and summary.status == "completed"
+    after = dict(con.execute("SELECT release_id, title FROM releases").fetchall())
+    assert after.keys() == before.keys()
+    assert all(after[k] == "★ " + before[k] for k in before)
+    assert con.execute("SELECT DISTINCT extractor_version FROM releases").fetchall() == [("test-changed",)]
+    assert no_network == []
+    # importing the same files again adds nothing
+    import_files(con, [str(warc)])
+    assert con.execute("SELECT count(*) FROM releases").fetchone() == (9,)
+    assert con.execute("SELECT count(*) FROM pages").fetchone() == (9,)
+
+
+def test_import_missing_file_is_a_clear_error(tmp_path):
+    con = open_db(tmp_path / "k.duckdb")
+    with pytest.raises(FileNotFoundError, match="no such file"):
+        import_files(con, [str(tmp_path / "nope.warc")])
+    assert con.execute("SELECT count(*) FROM runs").fetchone() == (0,)
