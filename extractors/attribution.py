@@ -86,13 +86,14 @@ def quoted_source(text: str) -> str | None:
 _OUTLET_WORDS = {"خبرگزاری", "گزارش", "سایت", "خبری"}
 
 
-def agency_of(attribution: str | None, quoted: str | None, title: str, text: str) -> str | None:
+def agency_of(attribution: str | None, quoted: str | None, title: str, text: str,
+              first: str = "") -> str | None:
     """The issuing agency (gazetteer name): attribution or quoted source first, else the most mentioned agency;
     a news outlet only when no government agency is named."""
     idx = org_index()
     scores: Counter[str] = Counter()
     outlets: Counter[str] = Counter()
-    for src, w in ((attribution, 10.0), (quoted, 10.0), (title, 2.0), (text, 1.0)):
+    for src, w in ((attribution, 10.0), (quoted, 10.0), (title, 2.0), (first, 2.0), (text, 1.0)):
         if not src:
             continue
         for _a, _b, _p, org in idx.find(words_of(search_form(src))):

@@ -18,6 +18,9 @@ from extractors.tokens import Tok, tokenize
 _NOT_AFTER = {"سال", "ساعت", "خط", "شماره", "کد", "تلفن", "سامانه", "ماده", "بند", "تبصره", "اصل", "پلاک", "منطقه",
               "فاز", "مرحله", "ردیف", "صفحه", "جلد", "کیلومتر", "ناحیه", "بخش"}
 _WORD_STARTS = frozenset({*WORDS, "هزار"})
+_MONTHS = frozenset({"فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "امرداد", "شهریور", "مهر", "آبان", "آذر", "دی",
+                     "بهمن", "اسفند", "حمل", "ثور", "جوزا", "سرطان", "اسد", "سنبله", "میزان", "عقرب", "قوس",
+                     "جدی", "دلو", "حوت"})
 
 
 def _unit_at(toks: list[Tok], j: int) -> tuple[str, float | None, int] | None:
@@ -64,7 +67,8 @@ def extract_quantities(text: str) -> list[dict[str, Any]]:
         if num is None:
             i += 1
             continue
-        if i > 0 and toks[i - 1].key in _NOT_AFTER and not toks[i - 1].closes:
+        year_after_month = toks[i - 1].key in _MONTHS and 1300 <= num.value <= 1500 if i > 0 else False
+        if i > 0 and (toks[i - 1].key in _NOT_AFTER or year_after_month) and not toks[i - 1].closes:
             i = num.last + 1
             continue
         unit = _unit_at(toks, num.last + 1) if not toks[num.last].closes else None
