@@ -29,13 +29,13 @@ _ROLE_STOP = {
     "گفت", "افزود", "اظهار", "عنوان", "بیان", "تصریح", "تاکید", "خاطرنشان", "یادآور", "اعلام", "خبر", "ضمن", "با",
     "را", "که", "نیز", "هم", "همچنین", "طی", "امروز", "دیروز", "صبح", "عصر", "ظهر", "شامگاه", "پیش", "شد", "است",
     "بود", "منصوب", "معرفی", "سخن", "ادامه", "توضیح", "اشاره", "قدردانی", "تقدیر", "برای", "تا", "پس", "وی", "هنگام",
-    "حین", "می", "طبق", "بنا", "روز", "دانست", "کرد", "کردند", "داشت", "گردید", "پرداخت", "گذشته", "ضرورت",
+    "حین", "می", "طبق", "بنا", "روز", "ساعت", "دانست", "کرد", "کردند", "داشت", "گردید", "پرداخت", "گذشته", "ضرورت",
 }
 _ROLE_IN = {"در": {"مجلس"}, "و": {"پرورش", "نقل", "بلوچستان", "بختیاری", "بویراحمد", "شهرسازی", "درمان", "دارو",
                                    "آموزش", "فناوری", "منابع", "خیریه", "تجارت", "جوانان", "ترافیک", "اجتماعی",
                                    "آبخیزداری", "فاضلاب", "صنایع", "گردشگری", "عمرانی", "امنیتی", "ایثارگران", "کار",
                                    "رفاه", "حمل", "بهداشتی", "پشتیبانی", "توسعه", "ارشاد", "جرگلان", "فرهنگی"}}
-_NOT_SURNAME = {"آباد", "شهر", "دشت", "کوه", "زاده", "پور", "آبادی", "ع", "س", "عج", "ره", "ص"}
+_NOT_SURNAME = {"رغم", "آباد", "شهر", "دشت", "کوه", "زاده", "پور", "آبادی", "ع", "س", "عج", "ره", "ص"}
 _CONTEXT_NOUNS = {"جلسه", "نشست", "مراسم", "آیین", "همایش", "دیدار", "گردهمایی"}
 
 
@@ -124,6 +124,8 @@ def _first_name_at(toks: list[Tok], i: int) -> int:
     j = i
     if toks[j].key in lex.name_prefixes and j + 1 < len(toks) and not toks[j].closes:
         j += 1
+    if toks[j].key.startswith("سید") and len(toks[j].key) > 4 and " " not in toks[j].key:
+        return j + 1 - i
     if toks[j].key not in lex.first_names:
         two = f"{toks[j].key} {toks[j + 1].key}" if j + 1 < len(toks) and not toks[j].closes else ""
         if two in lex.first_names:
@@ -241,6 +243,8 @@ def persons_in(text: str, found: dict[str, dict[str, Any]], surnames_pending: li
         if h and toks[i].key in lex.weak_honorifics and not _first_name_at(toks, s):
             h, s = 0, i
         fn = _first_name_at(toks, s)
+        if fn and toks[s + fn - 1].closes:
+            fn = 0
         if fn:
             sn = _surname_tokens(toks, s + fn)
             if sn:
@@ -249,7 +253,9 @@ def persons_in(text: str, found: dict[str, dict[str, Any]], surnames_pending: li
                 first_key = toks[s + fn - 1].key
                 sur_key = toks[s + fn].key
                 anchored = bool(h) or role is not None or sur_key in lex.surnames
-                if (first_key in lex.ambiguous_first or toks[s].key in lex.ambiguous_first) and not anchored:
+                ambiguous = (first_key in lex.ambiguous_first or toks[s].key in lex.ambiguous_first
+                             or sur_key in lex.ambiguous_first or sur_key in lex.first_names)
+                if ambiguous and not anchored:
                     i += 1
                     continue
                 name = unify_letters(text[toks[s].start:toks[e].end])

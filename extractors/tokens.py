@@ -39,7 +39,7 @@ def tokenize(text: str) -> tuple[Tok, ...]:
     return tuple(_tokenize(text))
 
 
-_WORD = re.compile(r"([«\"'(“\[{‹]*)(\S*?)([،,.:;؛!?؟»\"')”\]}›…]*)(?=\s|$)")
+_WORD = re.compile(r"([«\"'(“\[{‹\u200c]*)(\S*?)([،,.:;؛!?؟»\"')”\]}›…]*)(?=\s|$)")
 
 
 def _tokenize(text: str) -> list[Tok]:
