@@ -19,6 +19,8 @@ from extractors.normalize import search_form
 EVENT_TYPES: tuple[str, ...] = ("meeting", "visit", "inauguration", "agreement", "programme", "announcement",
                                 "appointment", "ceremony")
 _SECTION_WEIGHTS = (3.0, 2.0, 2.0, 1.0)  # title, lead, first paragraph, rest
+_APPOINTED = re.compile(r"(?:رئیس|رییس|مدیر|مدیرکل|سرپرست|معاون|فرماندار|بخشدار|شهردار|دبیر|مدیرعامل)\b.*\bشد$")
+_HELD = re.compile(r"برگزار|افتتاح|اجرا|امضا|آغاز|تجلیل|بهره برداری|اعلام|پرداخت|اضافه|برطرف|منعقد|بازدید|مجهز")
 
 
 def event_type(title: str | None, lead: str | None, paragraphs: list[str]) -> str | None:
@@ -35,6 +37,10 @@ def event_type(title: str | None, lead: str | None, paragraphs: list[str]) -> st
                 continue
             for typ, pw in hits:
                 scores[typ] += pw * w
+    # «X رئیس اداره … شد»: a title naming a new office holder is an appointment
+    t = search_form(title or "")
+    if _APPOINTED.search(t) and not _HELD.search(t) and ":" not in t and not any(c.isdigit() for c in t):
+        scores["appointment"] += 20.0
     # «نشست خبری» is an announcement, not a meeting
     best = max(EVENT_TYPES, key=lambda t: (scores[t], -EVENT_TYPES.index(t)))
     return best if scores[best] > 0 else None
