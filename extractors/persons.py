@@ -151,7 +151,8 @@ def _surname_tokens(toks: list[Tok], j: int) -> int:
         if t.lead or k[:1].isdigit() or not k[:1].isalpha():
             break
         nxt_key = toks[j + n + 1].key if j + n + 1 < len(toks) and not t.closes else ""
-        if k in stop and k not in lex.surname_suffixes and nxt_key not in lex.surname_suffixes:
+        if (k in stop and k not in lex.surname_suffixes and nxt_key not in lex.surname_suffixes
+                and not (k in lex.surnames and n == 0)):
             break
         if _role_head_at(toks, j + n) or _honorific_at(toks, j + n):
             break
@@ -287,7 +288,7 @@ def persons_in(text: str, found: dict[str, dict[str, Any]], surnames_pending: li
         if toks[i].key in _CONTEXT_NOUNS and (not toks[i].closes or toks[i].trail.strip() in ("،", ",")):
             a = i + 1
             b = a
-            while b < len(toks) and b - a < 3 and toks[b].key not in _name_stop() and not toks[b].key[:1].isdigit():
+            while b < len(toks) and b - a < 2 and toks[b].key not in _name_stop() and not toks[b].key[:1].isdigit():
                 if toks[b].closes:
                     break
                 b += 1
@@ -335,7 +336,7 @@ def extract_persons(parts: list[str]) -> list[dict[str, Any]]:
     full_keys = list(found)
     for name, role in pending:
         key = search_form(name)
-        if not key or key in _name_stop():
+        if not key or key in _name_stop() or key in person_lex().first_names or key.startswith("سید"):
             continue
         if any(k == key or k.endswith(" " + key) or k.replace(" ", "").endswith(key.replace(" ", ""))
                for k in full_keys):
