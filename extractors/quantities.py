@@ -68,7 +68,8 @@ def extract_quantities(text: str) -> list[dict[str, Any]]:
             i += 1
             continue
         year_after_month = toks[i - 1].key in _MONTHS and 1300 <= num.value <= 1500 if i > 0 else False
-        if i > 0 and (toks[i - 1].key in _NOT_AFTER or year_after_month) and not toks[i - 1].closes:
+        label = i > 0 and toks[i - 1].key in _NOT_AFTER and not (i > 1 and toks[i - 2].key in ("این", "آن", "هر"))
+        if i > 0 and (label or year_after_month) and not toks[i - 1].closes:
             i = num.last + 1
             continue
         unit = _unit_at(toks, num.last + 1) if not toks[num.last].closes else None
