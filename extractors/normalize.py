@@ -47,7 +47,7 @@ def search_form(text: str) -> str:
     punctuation unified, whitespace collapsed. Idempotent."""
     if not text:
         return ""
-    t = unicodedata.normalize("NFC", text) if not text.isascii() else text
+    t = text if text.isascii() or unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
     return _SPACES.sub(" ", t.translate(_SEARCH_MAP)).strip().lower()
 
 

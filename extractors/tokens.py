@@ -39,18 +39,22 @@ def tokenize(text: str) -> tuple[Tok, ...]:
     return tuple(_tokenize(text))
 
 
-_WORD = re.compile(r"([«\"'(“\[{‹\u200c]*)(\S*?)([،,.:;؛!?؟»\"')”\]}›…]*)(?=\s|$)")
+_LEAD_CHARS = _LEAD_P + "\u200c"
+_TRAIL_CHARS = _TRAIL_P + "\u200c"
 
 
 def _tokenize(text: str) -> list[Tok]:
     out: list[Tok] = []
-    for m in _WORD.finditer(text):
-        lead, core, trail = m.group(1), m.group(2), m.group(3)
+    for m in _TOKEN.finditer(text):
+        w = m.group(0)
+        rest = w.lstrip(_LEAD_CHARS)
+        core = rest.rstrip(_TRAIL_CHARS)
         if not core:
-            if trail and out:  # a lone «،» closes the previous word's clause
+            if out and rest:  # a lone «،» closes the previous word's clause
                 prev = out[-1]
-                out[-1] = Tok(prev.start, prev.end, prev.raw, prev.key, prev.lead, prev.trail + trail)
+                out[-1] = Tok(prev.start, prev.end, prev.raw, prev.key, prev.lead, prev.trail + rest)
             continue
-        s = m.start(2)
-        out.append(Tok(s, s + len(core), core, _key(core), lead, trail))
+        s = m.start() + len(w) - len(rest)
+        trail = rest[len(core):].replace("\u200c", "")
+        out.append(Tok(s, s + len(core), core, _key(core), w[:len(w) - len(rest)], trail))
     return out
