@@ -164,22 +164,24 @@ class Content:
 
 def main_content(page: Page) -> Content:
     """Paragraphs of the densest ``<p>`` block; falls back to ``<br>``-separated text of the densest block."""
-    groups: dict[int, tuple[LexborNode, list[tuple[LexborNode, str]]]] = {}
+    by_parent: dict[int, tuple[LexborNode, list[LexborNode]]] = {}
     for p in page.tree.css("p"):
         parent = p.parent
         if parent is None:
             continue
-        text = clean_text(p.text(deep=True))
-        if not text:
+        entry = by_parent.get(parent.mem_id)
+        if entry is None:
+            by_parent[parent.mem_id] = (parent, [p])
+        else:
+            entry[1].append(p)
+    groups: dict[int, tuple[LexborNode, list[tuple[LexborNode, str]]]] = {}
+    for key, (parent, ps) in by_parent.items():
+        if in_boilerplate(parent):  # checked once per block, before any text is read
             continue
-        key = parent.mem_id
-        if key not in groups:
-            groups[key] = (parent, [])
-        groups[key][1].append((p, text))
+        texts = [(p, clean_text(p.text(deep=True))) for p in ps]
+        groups[key] = (parent, [(p, t) for p, t in texts if t])
     best: tuple[float, LexborNode | None, list[tuple[LexborNode, str]]] = (0.0, None, [])
     for parent, items in groups.values():
-        if in_boilerplate(parent):
-            continue
         score = 0.0
         for p, text in items:
             links = _link_text_len(p)

@@ -114,3 +114,18 @@ def test_truncated_and_unhinted_windows_1256_pages(world: World) -> None:
     half = extract(body[: len(body) // 2], url=truth.url, encoding="windows-1256")
     assert half["title"] == truth.title
     assert set(half) == set(KEYS)
+
+
+def test_oversized_page_is_read_quickly() -> None:
+    import time
+
+    w = World(replace(SimWebConfig(), faults=FaultConfig(oversized_pages=1)))
+    (site_index, ordinal), = w._oversized
+    item = w.catalog.item(w.sites[site_index], ordinal)
+    body, charset = w.render_article(item)
+    assert len(body) > 10_000_000
+    t0 = time.perf_counter()
+    rec = extract(body, url=w.url(item), encoding=charset)
+    assert time.perf_counter() - t0 < 5.0
+    truth = w.truth(item)
+    assert rec["title"] == truth.title and rec["body"] == truth.body
