@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from extractors.gazetteer import org_index, place_index, places, words_of
+from extractors.gazetteer import org_index, place_index, places, text_words
 from extractors.normalize import search_form, unify_letters
 
 _ATTR = re.compile(r"به\s+گزارش\s+(?P<rest>[^\n]{2,200})")
@@ -86,17 +86,20 @@ def quoted_source(text: str) -> str | None:
 _OUTLET_WORDS = {"خبرگزاری", "گزارش", "سایت", "خبری"}
 
 
-def agency_of(attribution: str | None, quoted: str | None, title: str, text: str,
+def _sources(weighted: list[tuple[str | None, float]], text: str | list[str]) -> list[tuple[str, float]]:
+    paras = [text] if isinstance(text, str) else text
+    return [(s, w) for s, w in weighted if s] + [(p, 1.0) for p in paras if p]
+
+
+def agency_of(attribution: str | None, quoted: str | None, title: str, text: str | list[str],
               first: str = "") -> str | None:
     """The issuing agency (gazetteer name): attribution or quoted source first, else the most mentioned agency;
     a news outlet only when no government agency is named."""
     idx = org_index()
     scores: Counter[str] = Counter()
     outlets: Counter[str] = Counter()
-    for src, w in ((attribution, 10.0), (quoted, 10.0), (title, 2.0), (first, 2.0), (text, 1.0)):
-        if not src:
-            continue
-        for _a, _b, _p, org in idx.find(words_of(search_form(src))):
+    for src, w in _sources([(attribution, 10.0), (quoted, 10.0), (title, 2.0), (first, 2.0)], text):
+        for _a, _b, _p, org in idx.find(text_words(src)):
             if org.is_outlet:
                 outlets[org.name] += w
             else:
@@ -108,16 +111,14 @@ def agency_of(attribution: str | None, quoted: str | None, title: str, text: str
     return None
 
 
-def province_of(attribution: str | None, quoted: str | None, title: str, text: str) -> str | None:
+def province_of(attribution: str | None, quoted: str | None, title: str, text: str | list[str]) -> str | None:
     """The province the release is about: «استان X» and province names weigh 3, county names 1, the
     attribution and quoted source ×4; a province named only as a word with other meanings needs «استان»."""
     pl = places()
     idx = place_index()
     scores: Counter[str] = Counter()
-    for src, w in ((attribution, 4.0), (quoted, 4.0), (title, 2.0), (text, 1.0)):
-        if not src:
-            continue
-        words = words_of(search_form(src))
+    for src, w in _sources([(attribution, 4.0), (quoted, 4.0), (title, 2.0)], text):
+        words = text_words(src)
         for a, _b, name, _v in idx.find(words):
             prev = words[a - 1] if a else ""
             if prev in _OUTLET_WORDS or (a >= 2 and words[a - 2] == "نقل" and prev == "از" and name == "فارس"):

@@ -203,8 +203,9 @@ def _extract(rec: dict[str, Any], html: bytes | str, url: str | None, fetched_at
     first = paragraphs[0] if paragraphs else (rec["lead"] or "")
     rec["attribution"] = _guard(rec, "attribution", lambda: attr.attribution_of(first))
     quoted = _guard(rec, "attribution", lambda: attr.quoted_source(first))
-    body_text = "\n".join(paragraphs)
-    rec["agency"] = _guard(rec, "agency", lambda: attr.agency_of(rec["attribution"], quoted, title or "", body_text, first))
+    body_text = paragraphs
+    rec["agency"] = _guard(rec, "agency",
+                           lambda: attr.agency_of(rec["attribution"], quoted, title or "", body_text, first))
     rec["province"] = _guard(rec, "province",
                              lambda: attr.province_of(rec["attribution"], quoted, title or "", body_text))
     rec["persons"] = _guard(rec, "persons", lambda: extract_persons(parts), [])

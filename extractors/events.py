@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from extractors.gazetteer import event_index, stopwords, words_of
+from extractors.gazetteer import event_index, stopwords, text_words
 from extractors.normalize import search_form
 
 EVENT_TYPES: tuple[str, ...] = ("meeting", "visit", "inauguration", "agreement", "programme", "announcement",
@@ -24,19 +24,20 @@ _HELD = re.compile(r"برگزار|افتتاح|اجرا|امضا|آغاز|تجل
 
 
 def event_type(title: str | None, lead: str | None, paragraphs: list[str]) -> str | None:
-    sections = [title or "", lead or "", paragraphs[0] if paragraphs else "", " ".join(paragraphs[1:])]
+    sections = [[title or ""], [lead or ""], paragraphs[:1], paragraphs[1:]]
     idx = event_index()
     scores = dict.fromkeys(EVENT_TYPES, 0.0)
-    for text, w in zip(sections, _SECTION_WEIGHTS, strict=True):
-        if not text:
-            continue
+    for texts, w in zip(sections, _SECTION_WEIGHTS, strict=True):
         seen: Counter[str] = Counter()
-        for _a, _b, phrase, hits in idx.find(words_of(search_form(text))):
-            seen[phrase] += 1
-            if seen[phrase] > 3:
+        for text in texts:
+            if not text:
                 continue
-            for typ, pw in hits:
-                scores[typ] += pw * w
+            for _a, _b, phrase, hits in idx.find(text_words(text)):
+                seen[phrase] += 1
+                if seen[phrase] > 3:
+                    continue
+                for typ, pw in hits:
+                    scores[typ] += pw * w
     # «X رئیس اداره … شد»: a title naming a new office holder is an appointment
     t = search_form(title or "")
     if _APPOINTED.search(t) and not _HELD.search(t) and ":" not in t and not any(c.isdigit() for c in t):

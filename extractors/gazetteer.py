@@ -165,7 +165,7 @@ class PhraseIndex:
                 by.setdefault(words[0], []).append((words, phrase, value))
         self.by_first = {k: sorted(v, key=lambda x: len(x[0]), reverse=True) for k, v in by.items()}
 
-    def find(self, words: list[str]) -> list[tuple[int, int, str, Any]]:
+    def find(self, words: list[str] | tuple[str, ...]) -> list[tuple[int, int, str, Any]]:
         """Greedy longest, non-overlapping matches: (first word, end word exclusive, phrase, value)."""
         out: list[tuple[int, int, str, Any]] = []
         i, n = 0, len(words)
@@ -192,6 +192,12 @@ _WORD_EDGE = re.compile(r"[^\w\s%]")
 def words_of(sf: str) -> list[str]:
     """Words of a search-form text with punctuation dropped (so «کرمان،» matches «کرمان»)."""
     return _WORD_EDGE.sub(" ", sf).split()
+
+
+@functools.lru_cache(maxsize=256)
+def text_words(text: str) -> tuple[str, ...]:
+    """``words_of(search_form(text))``, cached: agency, province and event readers scan the same paragraphs."""
+    return tuple(words_of(search_form(text)))
 
 
 @functools.cache
