@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from extractors.normalize import search_form
 
@@ -13,8 +13,7 @@ _LEAD_P = "«\"'(“[{‹"
 _TRAIL_P = "،,.:;؛!?؟»\"')”]}›…"
 
 
-@dataclass(frozen=True, slots=True)
-class Tok:
+class Tok(NamedTuple):
     start: int          # raw offsets of the word without its edge punctuation
     end: int
     raw: str
@@ -56,5 +55,5 @@ def _tokenize(text: str) -> list[Tok]:
             continue
         s = m.start() + len(w) - len(rest)
         trail = rest[len(core):].replace("\u200c", "")
-        out.append(Tok(s, s + len(core), core, _key(core), w[:len(w) - len(rest)], trail))
+        out.append(Tok(s, s + len(core), core, _key(core), w[:len(w) - len(rest)], trail))  # tuple: cheap
     return out
