@@ -223,11 +223,12 @@ def _role_after(toks: list[Tok], e: int, text: str) -> str | None:
     return None
 
 
-def _person(name: str, role: str | None) -> dict[str, Any]:
-    return {"name": name, "role": role}
+def _person(name: str, role: str | None, honorific: str | None = None) -> dict[str, Any]:
+    return {"name": name, "role": role, "honorific": honorific}
 
 
-def persons_in(text: str, found: dict[str, dict[str, Any]], surnames_pending: list[tuple[str, str | None]]) -> None:
+def persons_in(text: str, found: dict[str, dict[str, Any]],
+               surnames_pending: list[tuple[str, str | None, str | None]]) -> None:
     """Add the people of one text to ``found`` (search-form name → person), in order."""
     toks = tokenize(text)
     lex = person_lex()
@@ -261,8 +262,9 @@ def persons_in(text: str, found: dict[str, dict[str, Any]], surnames_pending: li
                     continue
                 name = unify_letters(text[toks[s].start:toks[e].end])
                 key = search_form(name)
+                hon = unify_letters(text[toks[i].start:toks[s - 1].end]) if h else None
                 if key not in found:
-                    found[key] = _person(name, role)
+                    found[key] = _person(name, role, hon)
                 elif role and not found[key]["role"]:
                     found[key]["role"] = role
                 i = e + 1
@@ -274,7 +276,7 @@ def persons_in(text: str, found: dict[str, dict[str, Any]], surnames_pending: li
                 e = s + sn - 1
                 name = unify_letters(text[toks[s].start:toks[e].end])
                 role = _clause_role_before(toks, i, text) or _role_after(toks, e, text)
-                surnames_pending.append((name, role))
+                surnames_pending.append((name, role, unify_letters(text[toks[i].start:toks[s - 1].end])))
                 i = e + 1
                 continue
         # surname right before a role head, or after «در این جلسه»
@@ -284,7 +286,7 @@ def persons_in(text: str, found: dict[str, dict[str, Any]], surnames_pending: li
                 a = cand
                 name = unify_letters(text[toks[a].start:toks[i - 1].end])
                 r = _role_from(toks, i, text)
-                surnames_pending.append((name, r[0] if r else None))
+                surnames_pending.append((name, r[0] if r else None, None))
         if toks[i].key in _CONTEXT_NOUNS and (not toks[i].closes or toks[i].trail.strip() in ("،", ",")):
             a = i + 1
             b = a
@@ -296,7 +298,7 @@ def persons_in(text: str, found: dict[str, dict[str, Any]], surnames_pending: li
                 last = toks[b - 1].key
                 if last in lex.surnames or (last in lex.surname_suffixes and b - a >= 2):
                     name = unify_letters(text[toks[a].start:toks[b - 1].end])
-                    surnames_pending.append((name, _role_after(toks, b - 1, text)))
+                    surnames_pending.append((name, _role_after(toks, b - 1, text), None))
         i += 1
 
 
@@ -327,14 +329,14 @@ def _surname_before(toks: list[Tok], r: int) -> int | None:
 
 
 def extract_persons(parts: list[str]) -> list[dict[str, Any]]:
-    """People in title, lead and paragraphs: ``[{name, role}]`` in order of first full mention."""
+    """People in title, lead and paragraphs: ``[{name, role, honorific}]`` in order of first full mention."""
     found: dict[str, dict[str, Any]] = {}
-    pending: list[tuple[str, str | None]] = []
+    pending: list[tuple[str, str | None, str | None]] = []
     for part in parts:
         if part:
             persons_in(part, found, pending)
     full_keys = list(found)
-    for name, role in pending:
+    for name, role, hon in pending:
         key = search_form(name)
         if not key or key in _name_stop() or key in person_lex().first_names or key.startswith("سید"):
             continue
@@ -345,6 +347,6 @@ def extract_persons(parts: list[str]) -> list[dict[str, Any]]:
             if role and not found[key]["role"]:
                 found[key]["role"] = role
             continue
-        found[key] = _person(name, role)
+        found[key] = _person(name, role, hon)
         full_keys.append(key)
     return list(found.values())
