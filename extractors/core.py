@@ -160,6 +160,9 @@ def _extract(rec: dict[str, Any], html: bytes | str, url: str | None, fetched_at
     title = _guard(rec, "title", lambda: find_title(page, ld))
     content = main_content(page)
     paragraphs = content.paragraphs
+    body_ld = (ld or {}).get("articleBody")
+    if not paragraphs and isinstance(body_ld, str) and len(body_ld) > 200:
+        paragraphs = [clean_text(x) for x in body_ld.split("\n") if x.strip()]
     kind = _guard(rec, "is_article", lambda: page_kind(page, title, paragraphs), "article")
     rec["is_article"] = kind == "article"
     rec["title"] = title

@@ -129,3 +129,21 @@ def test_oversized_page_is_read_quickly() -> None:
     assert time.perf_counter() - t0 < 5.0
     truth = w.truth(item)
     assert rec["title"] == truth.title and rec["body"] == truth.body
+
+
+def test_br_separated_body_meta_date_and_code_in_url() -> None:
+    text = ("به گزارش روابط عمومی اداره کل بهزیستی استان یزد، مدیرکل بهزیستی استان یزد، دکتر محمد رضایی "
+            "در نشست شورای معاونان گفت: بیش از ۲۵۰ خانوار زیر پوشش طرح توانمندسازی قرار گرفتند.")
+    more = "وی افزود: برای اجرای این طرح ۱۲ میلیارد تومان اعتبار در نظر گرفته شده است و کار ادامه دارد."
+    html = (f'<html><head><meta charset="utf-8"><meta property="og:title" content="اجرای طرح توانمندسازی در یزد">'
+            f'<meta property="article:published_time" content="1402-05-12T10:20:00+03:30"></head><body>'
+            f'<div class="menu"><a href="/">خانه</a></div><h1>اجرای طرح توانمندسازی در یزد</h1>'
+            f'<div class="txt">{text}<br><br>{more}<br>انتهای پیام</div></body></html>')
+    rec = extract(html, url="https://yazd.behzisti.ir/news/98765/slug")
+    assert rec["is_article"] and rec["title"] == "اجرای طرح توانمندسازی در یزد"
+    assert rec["body"] == f"{text}\n\n{more}"
+    assert rec["published_jalali"] == "1402-05-12"  # a Jalali date in an ISO meta field
+    assert rec["news_code"] == "98765"
+    assert rec["province"] == "یزد" and rec["agency"] == "سازمان بهزیستی"
+    assert [p["name"] for p in rec["persons"]] == ["محمد رضایی"]
+    assert {(q["value"], q["unit"]) for q in rec["quantities"]} == {(250.0, "خانوار"), (12e10, "ریال")}
