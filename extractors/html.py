@@ -25,7 +25,8 @@ _SPACE_RUN = re.compile(r"[ \t\r\f\v]+")
 
 def decode(html: bytes | str, encoding: str | None = None) -> tuple[str, str | None, list[str]]:
     """Bytes → text: the crawler's charset, else a BOM or ``<meta charset>``, else strict UTF-8, else
-    charset-normalizer, else windows-1256 (old Iranian sites). Never raises."""
+    charset-normalizer, else windows-1256 (old Iranian sites). Never raises. A wrong hint is not an error when
+    another charset decodes the page cleanly; only lossy decoding is reported."""
     errors: list[str] = []
     if isinstance(html, str):
         return html, None, errors
@@ -42,25 +43,28 @@ def decode(html: bytes | str, encoding: str | None = None) -> tuple[str, str | N
         codec = _CHARSET_ALIASES.get(cand.strip().lower(), cand.strip().lower())
         try:
             return data.decode(codec), codec, errors
-        except LookupError:
-            errors.append(f"encoding: unknown charset {cand!r}")
-        except UnicodeDecodeError:
-            errors.append(f"encoding: page is not valid {cand}")
+        except (LookupError, UnicodeDecodeError):
+            continue
     try:
         return data.decode("utf-8"), "utf-8", errors
     except UnicodeDecodeError:
         pass
+    codec = "cp1256"
     try:
         from charset_normalizer import from_bytes
 
         best = from_bytes(data[:200_000]).best()
-        if best is not None and best.encoding:
+        if best is not None and best.encoding and (
+                best.encoding.replace("_", "").lower() in ("cp1256", "windows1256")
+                or _looks_persian(data, best.encoding)):
             codec = best.encoding
-            if codec.replace("_", "").lower() in ("cp1256", "windows1256") or _looks_persian(data, codec):
-                return data.decode(codec, "replace"), codec, errors
     except Exception as exc:  # charset-normalizer is a heuristic; never let it break extraction
         errors.append(f"encoding: detection failed ({type(exc).__name__})")
-    return data.decode("cp1256", "replace"), "cp1256", errors
+    text = data.decode(codec, "replace")
+    bad = text.count("\ufffd")
+    if bad:
+        errors.append(f"encoding: {bad} undecodable bytes replaced ({codec})")
+    return text, codec, errors
 
 
 def _looks_persian(data: bytes, codec: str) -> bool:
