@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from extractors.gazetteer import event_index, stopwords, text_words
+from extractors.gazetteer import event_index, setting_lex, stopwords, text_words
 from extractors.normalize import search_form
 
 EVENT_TYPES: tuple[str, ...] = ("meeting", "visit", "inauguration", "agreement", "programme", "announcement",
@@ -38,6 +38,9 @@ def event_type(title: str | None, lead: str | None, paragraphs: list[str]) -> st
                     continue
                 for typ, pw in hits:
                     scores[typ] += pw * w
+    if paragraphs:
+        for typ, v in setting_votes(paragraphs[0]).items():
+            scores[typ] += 12.0 * v
     # «X رئیس اداره … شد»: a title naming a new office holder is an appointment
     t = search_form(title or "")
     if _APPOINTED.search(t) and not _HELD.search(t) and ":" not in t and not any(c.isdigit() for c in t):
@@ -45,6 +48,26 @@ def event_type(title: str | None, lead: str | None, paragraphs: list[str]) -> st
     # «نشست خبری» is an announcement, not a meeting
     best = max(EVENT_TYPES, key=lambda t: (scores[t], -EVENT_TYPES.index(t)))
     return best if scores[best] > 0 else None
+
+
+def setting_votes(first_paragraph: str) -> dict[str, float]:
+    """Votes from the setting of the opening sentence: «در <head> <up to 6 words>» (before the first comma)."""
+    heads, words = setting_lex()
+    text = first_paragraph
+    if text.startswith("به گزارش") and "،" in text:
+        text = text.split("،", 1)[1]
+    ws = text_words(text.split(":", 1)[0])[:80]
+    votes: dict[str, float] = {}
+    for a, b, _h, default in heads.find(ws):
+        if a == 0 or ws[a - 1] not in ("در", "این"):
+            continue
+        for typ, w in default.items():
+            votes[typ] = votes.get(typ, 0.0) + w
+        for _a, _b, _p, types in words.find(ws[b:b + 6]):
+            for typ in types:
+                votes[typ] = votes.get(typ, 0.0) + 1.0
+        break
+    return votes
 
 
 _WORD = re.compile(r"[^\W\d_]{3,}")

@@ -223,3 +223,15 @@ def event_index() -> PhraseIndex:
         for p, w in ph.items():
             phrases.setdefault(p, []).append((typ, w))
     return PhraseIndex(phrases)
+
+
+@functools.cache
+def setting_lex() -> tuple[PhraseIndex, PhraseIndex]:
+    """(heads → default votes, words → event type) for the opening sentence's setting."""
+    d = _load("extract/events.yaml")
+    heads = {search_form(h): {t: float(w) for t, w in (v or {}).items()} for h, v in d["setting_heads"].items()}
+    words: dict[str, list[str]] = {}
+    for typ, ws in d["setting_words"].items():
+        for w in ws:
+            words.setdefault(search_form(w), []).append(typ)
+    return PhraseIndex(heads), PhraseIndex(words)
