@@ -84,3 +84,11 @@ def test_golden_seed_release(seed_text: str) -> None:
     assert rec["news_code"] == g["news_code"]
     # raw text kept: every ZWNJ of the seed is in the record
     assert rec["body"].count("\u200c") == seed_text.split("\n", 1)[1].count("\u200c")
+
+
+def test_golden_event_types_mostly_right(world: World) -> None:
+    right = 0
+    for g in SIMWEB:
+        body, _ = world.render_article(world.item_for_url(g["url"]))
+        right += extract(body, url=g["url"])["event_type"] == g["event_type"]
+    assert right >= 0.9 * len(SIMWEB)
