@@ -13,9 +13,10 @@ import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import duckdb
 import httpx
@@ -41,6 +42,13 @@ class SimWeb:
 
     today: date | None = None
     port: int | None = None          # a `khabar simweb serve` already listening on this port
+
+    def now(self) -> datetime:
+        """The simulated web's clock: the end of its current day in Tehran (what is visible there)."""
+        from khabar.simweb.config import SimWebConfig
+
+        day = self.today or SimWebConfig().today
+        return datetime.combine(day + timedelta(days=1), time(0), ZoneInfo("Asia/Tehran")) - timedelta(minutes=1)
 
 
 BatchLoader = Callable[[duckdb.DuckDBPyConnection, Any], BatchStats]
@@ -93,12 +101,15 @@ def _load_sources(path: str | Path, only: list[str] | None) -> list[Any]:
 
 def _run(con: duckdb.DuckDBPyConnection, flow: str, mode: Any, params: dict[str, Any], *, sources_path: str | Path,
          only: list[str] | None, simweb: SimWeb | bool | None, transport: httpx.AsyncBaseTransport | None,
-         progress: Progress | None, loader: BatchLoader | None, settings: Any | None) -> RunSummary:  # fmt: skip
+         progress: Progress | None, loader: BatchLoader | None, settings: Any | None,
+         now: datetime | None = None) -> RunSummary:  # fmt: skip
     from khabar.crawl import Crawler, CrawlSettings
     from khabar.warehouse.crawl_state import load_state
 
     sources = _load_sources(sources_path, only)
     sim = SimWeb() if simweb is True else (simweb or None)
+    if now is None and sim is not None:
+        now = sim.now()
     mark_crashed(con)
     summary = RunSummary(new_run_id(flow), flow)
     start_run(con, summary.run_id, flow, {**params, "sources": [s.id for s in sources]})
@@ -110,9 +121,10 @@ def _run(con: duckdb.DuckDBPyConnection, flow: str, mode: Any, params: dict[str,
             progress(len(batch.pages))
 
     try:
-        state = load_state(con, [s.id for s in sources])
+        cs = settings or CrawlSettings()
+        state = load_state(con, [s.id for s in sources], recheck_days=cs.recheck_days, now=now)
         with nullcontext(transport) if transport is not None else _simweb_transport(sim) as tx:
-            crawler = Crawler(sources, settings or CrawlSettings(), transport=tx, state=state, run_id=summary.run_id)
+            crawler = Crawler(sources, cs, transport=tx, state=state, run_id=summary.run_id, now=now)
             report = asyncio.run(crawler.run(mode, sink))
         summary.extra["crawl"] = report.as_dict() if hasattr(report, "as_dict") else report
         rebuild_search_index(con)
@@ -129,19 +141,20 @@ def _run(con: duckdb.DuckDBPyConnection, flow: str, mode: Any, params: dict[str,
 def run_ingest(con: duckdb.DuckDBPyConnection, *, sources_path: str | Path = DEFAULT_SOURCES,
                only: list[str] | None = None, simweb: SimWeb | bool | None = None,
                transport: httpx.AsyncBaseTransport | None = None, progress: Progress | None = None,
-               loader: BatchLoader | None = None, settings: Any | None = None) -> RunSummary:  # fmt: skip
+               loader: BatchLoader | None = None, settings: Any | None = None,
+               now: datetime | None = None) -> RunSummary:  # fmt: skip
     """The daily job: new and changed pages of every source since its watermark (GUIDE §1.4)."""
     from khabar.crawl import Incremental
 
     return _run(con, "daily_ingest", Incremental(), {}, sources_path=sources_path, only=only, simweb=simweb,
-                transport=transport, progress=progress, loader=loader, settings=settings)  # fmt: skip
+                transport=transport, progress=progress, loader=loader, settings=settings, now=now)  # fmt: skip
 
 
 def run_backfill(con: duckdb.DuckDBPyConnection, start: str | date, end: str | date, *,
                  sources_path: str | Path = DEFAULT_SOURCES, only: list[str] | None = None,
                  simweb: SimWeb | bool | None = None, transport: httpx.AsyncBaseTransport | None = None,
                  progress: Progress | None = None, loader: BatchLoader | None = None,
-                 settings: Any | None = None) -> RunSummary:  # fmt: skip
+                 settings: Any | None = None, now: datetime | None = None) -> RunSummary:  # fmt: skip
     """Every release published in [start, end) — Jalali or Gregorian — resumable; the watermark never moves."""
     from khabar.crawl import Backfill
     from khabar.crawl.dates import parse_range
@@ -152,7 +165,7 @@ def run_backfill(con: duckdb.DuckDBPyConnection, start: str | date, end: str | d
         raise IngestError(str(exc)) from exc
     return _run(con, "backfill", Backfill(lo, hi), {"start": lo.isoformat(), "end": hi.isoformat()},
                 sources_path=sources_path, only=only, simweb=simweb, transport=transport, progress=progress,
-                loader=loader, settings=settings)  # fmt: skip
+                loader=loader, settings=settings, now=now)  # fmt: skip
 
 
 __all__ = ["IngestError", "SimWeb", "load_crawl_batch", "run_backfill", "run_ingest"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 TRACKING_PARAMS = frozenset(
-    {"fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "mc_cid", "mc_eid", "ref_src", "_ga", "_gl",
+    {"fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "mc_cid", "mc_eid", "ref", "ref_src", "from", "_ga", "_gl",
      "spm", "at_medium", "at_campaign"}
 )  # fmt: skip
 _HOST_PREFIXES = ("www.", "m.", "mobile.", "amp.")

@@ -1,0 +1,438 @@
+"""The crawler: per source, discover surfaces, collect candidate links, fetch what is new or changed, and hand
+bounded batches to a sink.
+
+- **Incremental** (the daily job): feeds, recent sitemaps and the first listing pages, each with a conditional GET;
+  new URLs are fetched, URLs published in the last `recheck_days` are re-checked conditionally (edits), URLs that
+  failed before are retried; the walk over listings stops at the first page with nothing unseen.
+- **Backfill** `[start, end)` (Tehran days): sitemap entries dated in range (or listings walked newest → oldest
+  when a site has no dated sitemap); sources already completed for the same range are skipped (checkpoint), and
+  the incremental watermark never moves.
+
+Batches go to `sink(batch)` in a worker thread, one at a time, so fetching continues while the previous batch is
+extracted and loaded, and memory stays bounded. A surface's validators (ETag/Last-Modified) are only handed over
+after every link it yielded was fetched, so a crash never hides links behind a 304.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as dtime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+
+from khabar.crawl.http import Fetched, Fetcher
+from khabar.crawl.parse import (
+    Entry,
+    next_page_by_number,
+    parse_feed,
+    parse_html_links,
+    parse_sitemap,
+    robots_sitemaps,
+    url_shape,
+)
+from khabar.crawl.settings import CrawlSettings
+from khabar.crawl.sources import Source
+from khabar.crawl.state import CrawlBatch, CrawlState, SourceState, SurfaceState, UrlState
+from khabar.records import FetchLogEntry, RawPage
+from khabar.urls import canonical_url
+
+log = logging.getLogger("khabar.crawl")
+TEHRAN = ZoneInfo("Asia/Tehran")
+
+
+@dataclass(frozen=True)
+class Incremental:
+    """The daily run."""
+
+
+@dataclass(frozen=True)
+class Backfill:
+    start: date   # inclusive, Tehran day
+    end: date     # exclusive
+
+    @property
+    def lo(self) -> datetime:
+        return datetime.combine(self.start, dtime(0), TEHRAN)
+
+    @property
+    def hi(self) -> datetime:
+        return datetime.combine(self.end, dtime(0), TEHRAN)
+
+
+Mode = Incremental | Backfill
+
+
+@dataclass
+class SourceReport:
+    surfaces: int = 0
+    candidates: int = 0
+    fetched: int = 0
+    not_modified: int = 0
+    failed: int = 0
+    skipped_robots: int = 0
+    errors: Counter[str] = field(default_factory=Counter)
+    fatal: str | None = None
+
+
+@dataclass
+class CrawlReport:
+    sources: dict[str, SourceReport] = field(default_factory=dict)
+    requests: int = 0
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        tot = Counter[str]()
+        for r in self.sources.values():
+            tot.update({"surfaces": r.surfaces, "candidates": r.candidates, "fetched": r.fetched,
+                        "not_modified": r.not_modified, "failed": r.failed, "robots_disallowed": r.skipped_robots})  # fmt: skip
+        errors = Counter[str]()
+        for r in self.sources.values():
+            errors.update(r.errors)
+        return {**tot, "requests": self.requests, "seconds": round(self.seconds, 1),
+                "failed_sources": {k: v.fatal for k, v in self.sources.items() if v.fatal},
+                "errors": dict(errors.most_common(12))}  # fmt: skip
+
+
+@dataclass
+class _Cand:
+    url: str
+    key: str
+    via: str
+    published: datetime | None = None
+    modified: datetime | None = None
+    recheck: UrlState | None = None
+
+
+class Crawler:
+    """`await Crawler(sources, settings, transport=…, state=…).run(mode, sink)`; the report says what happened."""
+
+    def __init__(self, sources: Iterable[Source], settings: CrawlSettings | None = None, *,
+                 transport: httpx.AsyncBaseTransport | None = None, state: CrawlState | None = None,
+                 run_id: str | None = None, now: datetime | None = None) -> None:  # fmt: skip
+        self.now = now  # the simulated web has its own clock; None = the wall clock at the start of run()
+        self.sources = [s for s in sources if s.enabled]
+        self.settings = settings or CrawlSettings()
+        self.transport = transport
+        self.state = state or CrawlState()
+        self.run_id = run_id
+        self.report = CrawlReport()
+        self._pending = CrawlBatch()
+        self._flushing: asyncio.Task[None] | None = None
+        self._last_flush = time.monotonic()
+        self._sink: Callable[[CrawlBatch], None] | None = None
+
+    # ------------------------------------------------------------------------------------------ batches ---
+    def _log(self, entry: FetchLogEntry) -> None:
+        self.report.requests += 1
+        self._pending.fetch_log.append(entry)
+
+    async def _maybe_flush(self, force: bool = False) -> None:
+        due = len(self._pending.pages) >= self.settings.batch_size or (
+            time.monotonic() - self._last_flush >= self.settings.batch_seconds and self._pending.pages)
+        if not (due or (force and self._pending)):
+            return
+        batch, self._pending = self._pending, CrawlBatch()
+        self._last_flush = time.monotonic()
+        if self._flushing is not None:
+            await self._flushing     # at most one batch in flight: bounded memory, errors surface here
+        assert self._sink is not None
+        self._flushing = asyncio.create_task(asyncio.to_thread(self._sink, batch))
+        if force:
+            await self._flushing
+            self._flushing = None
+
+    # ------------------------------------------------------------------------------------------ run ---
+    async def run(self, mode: Mode, sink: Callable[[CrawlBatch], None]) -> CrawlReport:
+        self._sink = sink
+        self.now = self.now or datetime.now(UTC)
+        t0 = time.perf_counter()
+        async with Fetcher(self.settings, self.transport, self.run_id, self._log) as fetcher:
+            for src in self.sources:
+                if src.rate_limit:
+                    fetcher.host_rates[src.host] = src.rate_limit
+                if src.concurrency:
+                    fetcher.host_concurrency[src.host] = src.concurrency
+            tasks = [asyncio.create_task(self._source(fetcher, src, mode)) for src in self.sources]
+            for task in asyncio.as_completed(tasks):
+                await task
+                await self._maybe_flush()
+        await self._maybe_flush(force=True)
+        if self._flushing is not None:
+            await self._flushing
+        self.report.seconds = time.perf_counter() - t0
+        return self.report
+
+    async def _source(self, fetcher: Fetcher, src: Source, mode: Mode) -> None:
+        rep = self.report.sources.setdefault(src.id, SourceReport())
+        if isinstance(mode, Backfill) and (src.id, mode.start, mode.end) in self.state.backfills_done:
+            log.info("%s: backfill %s..%s already complete", src.id, mode.start, mode.end)
+            return
+        try:
+            await self._crawl_source(fetcher, src, mode, rep)
+        except Exception as exc:  # one source failing never stops the others
+            rep.fatal = f"{type(exc).__name__}: {exc}"
+            log.exception("source %s failed", src.id)
+
+    async def _crawl_source(self, fetcher: Fetcher, src: Source, mode: Mode, rep: SourceReport) -> None:
+        s = self.settings
+        now = self.now or datetime.now(UTC)
+        prev = self.state.sources.get(src.id)
+        seen = self.state.seen.get(src.id, set())
+        if isinstance(mode, Backfill):
+            lo, hi = mode.lo, mode.hi
+        else:
+            base = prev.watermark if prev and prev.watermark else now - timedelta(days=s.initial_lookback_days)
+            lo, hi = base - timedelta(days=s.recheck_days), None
+        surface_updates: list[SurfaceState] = []
+        cands: dict[str, _Cand] = {}
+        known = (prev.surfaces if prev and prev.surfaces else None) or {}
+        shapes: set[str] = set(known.get("shapes", []))
+
+        def add(entry: Entry, via: str, *, require_date: bool = False) -> None:
+            if not src.allows(entry.url):
+                return
+            if via in ("feed", "sitemap"):
+                shapes.add(url_shape(entry.url))
+            elif shapes and not src.link_selector and url_shape(entry.url) not in shapes:
+                return  # a menu or sidebar link, not an article
+            key = canonical_url(entry.url)
+            when = entry.published or entry.modified
+            in_range = when is None or (when >= lo and (hi is None or when < hi))
+            if isinstance(mode, Backfill) and entry.published is None and entry.modified is not None:
+                # lastmod is a modification time: a page published in range may have been edited since
+                in_range = entry.modified >= lo and entry.modified < hi + timedelta(days=30)
+            if require_date and when is None:
+                in_range = False
+            if key in seen:
+                last = self.state.fetched_at.get(key)
+                if not (entry.modified and last and entry.modified > last + timedelta(seconds=1)):
+                    return
+            elif not in_range:
+                return
+            if key not in cands:
+                cands[key] = _Cand(entry.url, key, via, entry.published, entry.modified)
+
+        async def surface(url: str, kind: str, conditional: bool = True) -> Fetched | None:
+            """Fetch a discovery surface; None when unchanged (304) or failed."""
+            if not src.allows(url):
+                return None
+            st = self.state.surfaces.get(url) if conditional else None
+            res = await fetcher.get(url, source_id=src.id, allows=src.allows, kind=kind,
+                                    etag=st.etag if st else None, last_modified=st.last_modified if st else None)  # fmt: skip
+            rep.surfaces += 1
+            if res.not_modified:
+                return None
+            if not res.ok:
+                rep.errors[f"{kind}: {res.error}"] += 1
+                return None
+            surface_updates.append(SurfaceState(url, src.id, kind, res.fetched_at, res.headers.get("etag"),
+                                                res.headers.get("last-modified")))  # fmt: skip
+            return res
+
+        # 1. robots.txt (cached per host) and surfaces: configured, or discovered from the home page
+        robots = await fetcher.robots(src.url, src.id, src.allows)
+        feeds = list(src.feeds) or list(known.get("feeds", []))
+        sitemaps = list(src.sitemaps) or list(known.get("sitemaps", []))
+        archive = src.archive.format(page=1) if src.archive else known.get("archive")
+        home = await surface(src.url, "home", conditional=bool(known))
+        date_finder = _date_finder()
+        home_links = None
+        if home is not None:
+            home_links = parse_html_links(_decode(home), home.final_url, find_date=date_finder,
+                                          link_selector=src.link_selector)  # fmt: skip
+            feeds = feeds or [u for u in home_links.feeds if src.allows(u)]
+            archive = archive or home_links.archive
+        if not sitemaps:
+            sitemaps = [u for u in robots_sitemaps(_robots_text(robots)) if src.allows(u)] if robots else []
+        if not sitemaps and not known:
+            sitemaps = [_root(src.url) + "/sitemap.xml"]
+        found: dict[str, Any] = {"feeds": feeds, "sitemaps": sitemaps, "archive": archive}
+
+        # 2. feeds
+        for feed in feeds[:5]:
+            res = await surface(feed, "feed")
+            if res is not None:
+                for e in parse_feed(res.body, res.final_url):
+                    add(e, "feed")
+
+        # 3. sitemaps (index → children, loop-safe); children chosen by lastmod against the window
+        dated = 0
+        todo: list[tuple[str, int]] = [(u, 0) for u in sitemaps]
+        visited: set[str] = set()
+        while todo and len(visited) < s.max_sitemaps:
+            url, depth = todo.pop(0)
+            if url in visited or depth > 3:
+                continue
+            visited.add(url)
+            res = await surface(url, "sitemap")
+            st = self.state.surfaces.get(url)
+            if res is None:
+                children = [Entry(c[0], None, _dt(c[1])) for c in (st.children or [])] if st and st.children else []
+            else:
+                try:
+                    doc = parse_sitemap(res.body, res.final_url)
+                except ValueError as exc:
+                    rep.errors[f"sitemap: {exc}"] += 1
+                    continue
+                children = doc.children
+                surface_updates[-1].children = [[c.url, c.modified.isoformat() if c.modified else None]
+                                                for c in children]  # fmt: skip
+                for e in doc.urls:
+                    dated += e.published is not None or e.modified is not None
+                    add(e, "sitemap")
+            undated = 0
+            for c in children:
+                if c.modified is not None and c.modified < lo:
+                    continue
+                if c.modified is None:
+                    undated += 1
+                    if undated > 3 and not isinstance(mode, Backfill):
+                        continue
+                todo.append((c.url, depth + 1))
+
+        # 4. listings newest → oldest (always in daily runs; in backfills only when sitemaps gave no dates)
+        if not isinstance(mode, Backfill) or dated == 0:
+            await self._walk(src, mode, home_links, archive, surface, add, seen, lo, date_finder, shapes)
+        found["shapes"] = sorted(shapes)[:20]
+
+        # 5. re-checks of recent pages and retries of failed ones (daily runs)
+        if isinstance(mode, Incremental):
+            for u in self.state.recent.get(src.id, []):
+                cands.setdefault(u.key, _Cand(u.url, u.key, "recheck", u.published, None, u))
+            for u in self.state.failed.get(src.id, []):
+                cands.setdefault(u.key, _Cand(u.url, u.key, "retry", u.published))
+
+        # 6. fetch
+        rep.candidates += len(cands)
+        newest = await self._fetch_all(fetcher, src, list(cands.values()), rep)
+        self._pending.surfaces.extend(surface_updates)
+        watermark = None
+        if isinstance(mode, Incremental):
+            watermark = max([d for d in (newest, prev.watermark if prev else None) if d is not None], default=None)
+        self._pending.sources.append(SourceState(src.id, watermark, found))
+        if isinstance(mode, Backfill) and rep.failed == 0 and rep.fatal is None:
+            self._pending.backfills.append((src.id, mode.start, mode.end))
+        await self._maybe_flush()
+
+    async def _walk(self, src: Source, mode: Mode, home_links: Any, archive: str | None, surface: Any, add: Any,
+                    seen: set[str], lo: datetime, date_finder: Any, shapes: set[str]) -> None:  # fmt: skip
+        s = self.settings
+        backfill = isinstance(mode, Backfill)
+        if home_links is not None and not backfill:
+            for e in home_links.items:
+                add(e, "listing")
+        url = archive
+        visited: set[str] = set()
+        n = 0
+        while url and url not in visited and n < s.max_listing_pages:
+            visited.add(url)
+            n += 1
+            res = await surface(url, "listing", conditional=(n == 1))
+            if res is None:
+                break
+            links = parse_html_links(_decode(res), res.final_url, find_date=date_finder,
+                                     link_selector=src.link_selector)  # fmt: skip
+            items = [e for e in links.items if src.allows(e.url)
+                     and (not shapes or src.link_selector or url_shape(e.url) in shapes)]  # fmt: skip
+            unseen = [e for e in items if canonical_url(e.url) not in seen]
+            dates = [e.published for e in items if e.published is not None]
+            for e in items:
+                add(e, "listing")
+            if not items or (not backfill and not unseen):
+                break
+            if dates and min(dates) < lo:
+                break
+            url = links.next_page or (src.archive.format(page=n + 1) if src.archive else next_page_by_number(url))
+
+    async def _fetch_all(self, fetcher: Fetcher, src: Source, cands: list[_Cand], rep: SourceReport
+                         ) -> datetime | None:  # fmt: skip
+        newest: list[datetime | None] = [None]
+        queue: asyncio.Queue[_Cand] = asyncio.Queue()
+        for c in sorted(cands, key=lambda c: c.published or datetime.min.replace(tzinfo=UTC), reverse=True):
+            queue.put_nowait(c)
+
+        async def worker() -> None:
+            while not queue.empty():
+                c = queue.get_nowait()
+                await self._fetch_one(fetcher, src, c, rep, newest)
+                await self._maybe_flush()
+
+        width = max(1, min(len(cands), (src.concurrency or self.settings.per_host_concurrency) * 2))
+        await asyncio.gather(*(worker() for _ in range(width)))
+        return newest[0]
+
+    async def _fetch_one(self, fetcher: Fetcher, src: Source, c: _Cand, rep: SourceReport,
+                         newest: list[datetime | None]) -> None:  # fmt: skip
+        r = c.recheck
+        res = await fetcher.get(c.url, source_id=src.id, allows=src.allows, kind=c.via,
+                                etag=r.etag if r else None, last_modified=r.last_modified if r else None)  # fmt: skip
+        if res.error == "robots-disallowed":
+            rep.skipped_robots += 1
+            return
+        if res.not_modified:
+            rep.not_modified += 1
+            self._pending.urls.append(UrlState(c.key, src.id, c.url, True, res.fetched_at, 304,
+                                               res.headers.get("etag"), res.headers.get("last-modified"),
+                                               c.published))  # fmt: skip
+            return
+        if not res.ok:
+            rep.failed += 1
+            rep.errors[res.error or f"HTTP {res.status}"] += 1
+            gone = res.status in (404, 410)
+            self._pending.urls.append(UrlState(c.key, src.id, c.url, gone, res.fetched_at, res.status,
+                                               published=c.published, last_error=res.error))  # fmt: skip
+            return
+        rep.fetched += 1
+        if c.published and (newest[0] is None or c.published > newest[0]):
+            newest[0] = c.published
+        self._pending.pages.append(RawPage(
+            url=c.url, final_url=res.final_url, source_id=src.id, status=200, headers=res.headers, body=res.body,
+            fetched_at=res.fetched_at, run_id=self.run_id, discovered_via=c.via, published_hint=c.published,
+            encoding=res.encoding))  # fmt: skip
+        self._pending.urls.append(UrlState(c.key, src.id, c.url, True, res.fetched_at, 200, res.headers.get("etag"),
+                                           res.headers.get("last-modified"), c.published))  # fmt: skip
+
+
+def _decode(res: Fetched) -> str:
+    return res.body.decode(res.encoding or "utf-8", "replace")
+
+
+def _root(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    p = urlsplit(url)
+    return f"{p.scheme}://{p.netloc}"
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _robots_text(rules: Any) -> str:
+    """protego keeps the sitemaps it parsed; return them as robots lines."""
+    try:
+        return "\n".join(f"Sitemap: {u}" for u in rules.sitemaps)
+    except AttributeError:
+        return ""
+
+
+def _date_finder() -> Callable[[str], datetime | None]:
+    """Listing rows show dates in Persian; reuse the extractor's date reader (pure, no I/O)."""
+    from extractors.dates import find_dates
+
+    def find(text: str) -> datetime | None:
+        found = find_dates(text[:400]) if text else []
+        return found[0] if found else None
+
+    return find
+
+
+__all__ = ["Backfill", "CrawlReport", "Crawler", "Incremental", "Mode"]

@@ -1,0 +1,317 @@
+"""The polite fetcher: per-host rate and concurrency limits, robots.txt with crawl-delay, conditional GET,
+retries with exponential backoff and jitter honouring Retry-After, timeouts including a whole-request deadline
+(slow-drip responses), a redirect cap that re-checks every hop against the source's domains, a streamed size cap
+(gzip bombs included: the cap applies to decoded bytes), and charset detection. Every attempt is one fetch_log row.
+
+The only module that opens sockets. The httpx client is created inside the running event loop; its transport is
+injectable (`httpx.MockTransport`, the simulated web's loopback transport)."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+from protego import Protego
+
+from khabar.crawl.settings import CrawlSettings
+from khabar.records import FetchLogEntry
+from khabar.urls import host_key
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
+_TEXT_TYPES = ("html", "xml", "rss", "atom", "text/plain", "octet-stream", "gzip")
+_RETRY_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
+
+
+class TooLarge(Exception):
+    pass
+
+
+@dataclass
+class Fetched:
+    """The outcome of one logical fetch (after retries and redirects)."""
+
+    url: str
+    final_url: str
+    status: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    encoding: str | None = None
+    error: str | None = None          # None on 200/304; else the reason of the last attempt
+    fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def ok(self) -> bool:
+        return self.status == 200 and self.error is None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+def detect_charset(headers: dict[str, str], body: bytes) -> str | None:
+    """Header, then `<meta charset>`, then sniffing (windows-1256 included); None when nothing is known."""
+    m = _HEADER_CHARSET.search(headers.get("content-type", ""))
+    if m:
+        return _norm_charset(m.group(1))
+    m2 = _META_CHARSET.search(body[:4096])
+    if m2:
+        return _norm_charset(m2.group(1).decode("ascii", "ignore"))
+    try:
+        body[:65536].decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(body[:65536], cp_isolation=["cp1256", "utf_8", "iso8859_6", "cp1252"]).best()
+    return _norm_charset(best.encoding) if best else None
+
+
+def _norm_charset(name: str) -> str:
+    n = name.strip().lower().replace("_", "-")
+    return {"cp1256": "windows-1256", "utf8": "utf-8", "arabic": "windows-1256"}.get(n, n)
+
+
+def _retry_after(value: str | None, cap: float) -> float | None:
+    if not value:
+        return None
+    try:
+        secs = float(value)
+    except ValueError:
+        try:
+            secs = (parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds()
+        except (TypeError, ValueError, IndexError):
+            return None
+    return max(0.0, min(secs, cap))
+
+
+class HostGate:
+    """At most `concurrency` requests in flight and one start per `interval` seconds for one host."""
+
+    def __init__(self, rate: float, concurrency: int) -> None:
+        self.interval = 1.0 / rate
+        self.sem = asyncio.Semaphore(concurrency)
+        self._lock = asyncio.Lock()
+        self._next = 0.0
+
+    async def __aenter__(self) -> None:
+        await self.sem.acquire()
+        async with self._lock:
+            now = time.monotonic()
+            wait = self._next - now
+            self._next = max(now, self._next) + self.interval
+        if wait > 0:
+            await asyncio.sleep(wait)
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.sem.release()
+
+    def slow_down(self, seconds: float) -> None:
+        """A 429/503 with Retry-After pushes the next start for the whole host, not just for one URL."""
+        self._next = max(self._next, time.monotonic() + seconds)
+
+
+class Fetcher:
+    """Use as `async with Fetcher(settings, transport, run_id) as f:`; `await f.get(url, allows=…)`."""
+
+    def __init__(self, settings: CrawlSettings, transport: httpx.AsyncBaseTransport | None = None,
+                 run_id: str | None = None, log: Callable[[FetchLogEntry], None] | None = None) -> None:  # fmt: skip
+        self.settings = settings
+        self.transport = transport
+        self.run_id = run_id
+        self._log = log or (lambda entry: None)
+        self._gates: dict[str, HostGate] = {}
+        self._robots: dict[str, Protego | None] = {}
+        self._robots_lock: dict[str, asyncio.Lock] = {}
+        self._global = asyncio.Semaphore(settings.global_concurrency)
+        self._client: httpx.AsyncClient | None = None
+        self.host_rates: dict[str, float] = {}
+        self.host_concurrency: dict[str, int] = {}
+
+    async def __aenter__(self) -> Fetcher:
+        s = self.settings
+        self._client = httpx.AsyncClient(
+            transport=self.transport, follow_redirects=False, http2=False,
+            timeout=httpx.Timeout(s.read_timeout, connect=s.connect_timeout, pool=s.total_timeout),
+            headers={"User-Agent": s.agent, "Accept-Encoding": "gzip, deflate, br",
+                     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+                     "Accept-Language": "fa,en;q=0.5"},
+            limits=httpx.Limits(max_connections=s.global_concurrency, max_keepalive_connections=s.global_concurrency),
+        )  # fmt: skip
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+
+    def gate(self, host: str) -> HostGate:
+        g = self._gates.get(host)
+        if g is None:
+            rate = self.host_rates.get(host, self.settings.rate_limit)
+            conc = min(self.host_concurrency.get(host, self.settings.per_host_concurrency),
+                       self.settings.per_host_concurrency)  # fmt: skip
+            g = self._gates[host] = HostGate(rate, conc)
+        return g
+
+    # ------------------------------------------------------------------------------------------ robots ---
+    async def robots(self, url: str, source_id: str | None, allows: Callable[[str], bool]) -> Protego | None:
+        """The host's robots.txt, fetched once per run; None means everything is allowed."""
+        parts = urlsplit(url)
+        key = host_key(parts.hostname or "")  # one robots.txt per site (www./http variants share it)
+        lock = self._robots_lock.setdefault(key, asyncio.Lock())
+        async with lock:
+            if key in self._robots:
+                return self._robots[key]
+            res = await self.get(f"{parts.scheme}://{parts.netloc}/robots.txt", source_id=source_id, allows=allows, check_robots=False,
+                                 kind="robots")  # fmt: skip
+            rules: Protego | None = None
+            if res.ok:
+                try:
+                    rules = Protego.parse(res.body.decode("utf-8", "replace"))
+                except Exception:  # garbage robots.txt: treat as absent
+                    rules = None
+            elif res.status is None or (res.status >= 500):
+                rules = Protego.parse("User-agent: *\nDisallow: /")  # unreachable: stay away this run
+            self._robots[key] = rules
+            if rules is not None:
+                delay = rules.crawl_delay(self.settings.agent)
+                if isinstance(delay, int | float) and 0 < delay <= 60:
+                    gate = self.gate(parts.hostname or "")
+                    gate.interval = max(gate.interval, float(delay))
+            return rules
+
+    async def allowed_by_robots(self, url: str, source_id: str | None, allows: Callable[[str], bool]) -> bool:
+        if not self.settings.respect_robots:
+            return True
+        rules = await self.robots(url, source_id, allows)
+        return rules is None or rules.can_fetch(url, self.settings.agent)
+
+    # ------------------------------------------------------------------------------------------ fetch ---
+    async def get(self, url: str, *, source_id: str | None, allows: Callable[[str], bool],
+                  etag: str | None = None, last_modified: str | None = None, check_robots: bool = True,
+                  kind: str = "page") -> Fetched:  # fmt: skip
+        """GET with politeness, retries and redirects. Never raises for network or HTTP trouble: the reason is in
+        `error` and in fetch_log."""
+        s = self.settings
+        if check_robots and not await self.allowed_by_robots(url, source_id, allows):
+            self._entry(url, None, 0, 0.0, "robots-disallowed", 0, source_id, kind)
+            return Fetched(url, url, error="robots-disallowed")
+        target, hops, visited = url, 0, {url}
+        attempt = 0
+        while True:
+            attempt += 1
+            res, retry_in = await self._attempt(target, source_id, etag, last_modified, attempt, kind)
+            if res.status is not None and 300 <= res.status < 400 and res.status != 304:
+                loc = res.headers.get("location")
+                nxt = urljoin(target, loc) if loc else None
+                hops += 1
+                if nxt is None:
+                    return self._final(url, target, res, "redirect-without-location")
+                if not allows(nxt):
+                    return self._final(url, target, res, "redirect-outside-source")
+                if nxt in visited:
+                    return self._final(url, target, res, "redirect-loop")
+                if hops > s.max_redirects:
+                    return self._final(url, target, res, "too-many-redirects")
+                visited.add(nxt)
+                target, attempt = nxt, 0
+                continue
+            if retry_in is None or attempt >= s.max_attempts:
+                res.url = url
+                return res
+            await asyncio.sleep(retry_in)
+
+    def _final(self, url: str, target: str, res: Fetched, error: str) -> Fetched:
+        res.url, res.final_url, res.error = url, target, error
+        return res
+
+    def _backoff(self, attempt: int) -> float:
+        s = self.settings
+        return min(s.backoff_max, s.backoff_base * 2 ** (attempt - 1)) * random.uniform(0.5, 1.5)
+
+    async def _attempt(self, url: str, source_id: str | None, etag: str | None, last_modified: str | None,
+                       attempt: int, kind: str) -> tuple[Fetched, float | None]:  # fmt: skip
+        """One request. Returns the outcome and, when it may be retried, the delay before the next attempt."""
+        assert self._client is not None
+        s = self.settings
+        host = urlsplit(url).hostname or ""
+        headers: dict[str, str] = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        gate = self.gate(host)
+        res = Fetched(url, url)
+        started = datetime.now(UTC)
+        t0 = time.perf_counter()
+        size = 0
+        retry_in: float | None = None
+        async with self._global, gate:
+            try:
+                async with asyncio.timeout(s.total_timeout):
+                    async with self._client.stream("GET", url, headers=headers) as r:
+                        res.status = r.status_code
+                        res.headers = {k.lower(): v for k, v in r.headers.items()}
+                        res.final_url = str(r.url)
+                        declared = r.headers.get("content-length")
+                        if r.status_code == 200:
+                            if declared and declared.isdigit() and int(declared) > s.max_bytes:
+                                raise TooLarge(declared)
+                            ctype = res.headers.get("content-type", "").lower()
+                            if ctype and not any(t in ctype for t in _TEXT_TYPES):
+                                res.error = f"content-type {ctype.split(';')[0]}"
+                            else:
+                                chunks = []
+                                async for chunk in r.aiter_bytes():
+                                    size += len(chunk)
+                                    if size > s.max_bytes:
+                                        raise TooLarge(str(size))
+                                    chunks.append(chunk)
+                                res.body = b"".join(chunks)
+                        else:
+                            pass  # error bodies are not kept (they can be hostile and large)
+            except TooLarge:
+                res.error, res.body = "too-large", b""
+            except TimeoutError:
+                res.error = "TotalTimeout"          # slow drip: not retried in this run; the next run tries again
+            except (httpx.TimeoutException, httpx.TransportError, httpx.DecodingError) as exc:
+                res.error = type(exc).__name__
+                retry_in = self._backoff(attempt)
+            except (httpx.HTTPError, ValueError, OSError) as exc:   # anything else the wire can throw
+                res.error = type(exc).__name__
+        ms = (time.perf_counter() - t0) * 1000
+        if res.error is None and res.status is not None:
+            if res.status in _RETRY_STATUS:
+                res.error = f"HTTP {res.status}"
+                wait = _retry_after(res.headers.get("retry-after"), s.retry_after_cap)
+                if wait is not None:
+                    gate.slow_down(wait)
+                retry_in = max(wait or 0.0, self._backoff(attempt))
+            elif res.status >= 400:
+                res.error = f"HTTP {res.status}"
+        if res.ok:
+            res.encoding = detect_charset(res.headers, res.body)
+        res.fetched_at = started
+        self._entry(url, res.status, size, ms, res.error, attempt, source_id, kind, started)
+        return res, retry_in
+
+    def _entry(self, url: str, status: int | None, size: int, ms: float, error: str | None, attempt: int,
+               source_id: str | None, kind: str, started: datetime | None = None) -> None:  # fmt: skip
+        self._log(FetchLogEntry(run_id=self.run_id, url=url, host=urlsplit(url).hostname or "", status=status,
+                                bytes=size, milliseconds=round(ms, 2), error_class=error, attempt=attempt,
+                                started_at=started or datetime.now(UTC), source_id=source_id,
+                                extra={"kind": kind}))  # fmt: skip
+
+
+def as_dict(f: Fetched) -> dict[str, Any]:
+    return {"url": f.url, "status": f.status, "error": f.error, "bytes": len(f.body)}

@@ -1,0 +1,45 @@
+"""Crawler settings: politeness, timeouts, caps and the incremental windows. Defaults are polite to small
+government servers (≤ 1 request/s and ≤ 2 in flight per host); tests and benchmarks lift them explicitly."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class CrawlSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    user_agent: str = "khabar/0.1 (+{contact}; press-release archiver)"
+    contact_url: str = "https://github.com/khabar/khabar"
+    rate_limit: float = Field(1.0, gt=0, description="default requests per second per host")
+    per_host_concurrency: int = Field(2, ge=1)
+    global_concurrency: int = Field(32, ge=1)
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    total_timeout: float = 60.0           # whole request incl. body: defeats slow-drip responses
+    max_bytes: int = 10 * 1024 * 1024     # decoded body cap, enforced while streaming (gzip bombs included)
+    max_redirects: int = 5
+    max_attempts: int = 5                 # 1 + retries
+    backoff_base: float = 0.5             # seconds; doubled per attempt, jittered ×[0.5, 1.5)
+    backoff_max: float = 30.0
+    retry_after_cap: float = 60.0         # never sleep longer than this for one Retry-After
+    recheck_days: float = 3.0             # re-check (conditional GET) pages published this recently
+    initial_lookback_days: float = 3.0    # first incremental run of a source: how far back to look
+    max_listing_pages: int = 500          # per source and run: a runaway pagination stops here
+    max_sitemaps: int = 200               # per source and run
+    batch_size: int = Field(100, ge=1)    # pages per batch handed to the sink
+    batch_seconds: float = 10.0           # … or whatever arrived within this time
+    respect_robots: bool = True
+
+    @property
+    def agent(self) -> str:
+        return self.user_agent.format(contact=self.contact_url)
+
+    @classmethod
+    def fast(cls, **overrides: object) -> CrawlSettings:
+        """Politeness lifted (tests and throughput benchmarks on loopback only)."""
+        base: dict[str, object] = {"rate_limit": 500.0, "per_host_concurrency": 4, "global_concurrency": 64,
+                                   "backoff_base": 0.02, "backoff_max": 0.5, "retry_after_cap": 1.0,
+                                   "read_timeout": 2.0, "connect_timeout": 2.0, "total_timeout": 10.0}  # fmt: skip
+        base.update(overrides)
+        return cls(**base)  # type: ignore[arg-type]
