@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
 from khabar.extract_cli import extract_command
 from khabar.simweb.cli import app as simweb_app
+from khabar.sources_cli import app as sources_app
 
 app = typer.Typer(
     help="khabar: collect, extract, deduplicate and warehouse Iranian agency press releases.",
@@ -20,6 +21,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(simweb_app, name="simweb", help="The simulated agency web (loopback HTTP, ground truth).")
+app.add_typer(sources_app, name="sources", help="The source registry: list it, or check what each source yields.")
 app.command("extract", help="Extract structured records from HTML files (JSON Lines on stdout).")(extract_command)
 
 

@@ -42,7 +42,7 @@ from khabar.crawl.settings import CrawlSettings
 from khabar.crawl.sources import Source
 from khabar.crawl.state import CrawlBatch, CrawlState, SourceState, SurfaceState, UrlState
 from khabar.records import FetchLogEntry, RawPage
-from khabar.urls import canonical_url
+from khabar.urls import canonical_url, host_key
 
 log = logging.getLogger("khabar.crawl")
 TEHRAN = ZoneInfo("Asia/Tehran")
@@ -157,9 +157,9 @@ class Crawler:
         async with Fetcher(self.settings, self.transport, self.run_id, self._log) as fetcher:
             for src in self.sources:
                 if src.rate_limit:
-                    fetcher.host_rates[src.host] = src.rate_limit
+                    fetcher.host_rates[host_key(src.host)] = src.rate_limit
                 if src.concurrency:
-                    fetcher.host_concurrency[src.host] = src.concurrency
+                    fetcher.host_concurrency[host_key(src.host)] = src.concurrency
             tasks = [asyncio.create_task(self._source(fetcher, src, mode)) for src in self.sources]
             for task in asyncio.as_completed(tasks):
                 await task

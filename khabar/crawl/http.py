@@ -155,6 +155,7 @@ class Fetcher:
             await self._client.aclose()
 
     def gate(self, host: str) -> HostGate:
+        host = host_key(host)  # www./m. variants are the same server: one budget
         g = self._gates.get(host)
         if g is None:
             rate = self.host_rates.get(host, self.settings.rate_limit)

@@ -11,7 +11,8 @@ from khabar.simweb.sites import build_sites
 def source_entries(config: SimWebConfig, rate_limit: float = 2.0) -> list[dict]:
     """One entry per site: the home page only (feeds, sitemaps and archives are for the crawler to discover)."""
     return [{"id": s.site_id, "url": f"{s.origin}/", "agency": s.spec.agency, "province": s.spec.province,
-             "rate_limit": rate_limit} for s in build_sites(config)]
+             "kind": "news_agency" if s.spec.kind == "news" else "agency", "rate_limit": rate_limit}
+            for s in build_sites(config)]
 
 
 def sources_yaml(config: SimWebConfig, rate_limit: float = 2.0) -> str:
