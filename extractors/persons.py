@@ -29,7 +29,7 @@ _ROLE_STOP = {
     "گفت", "افزود", "اظهار", "عنوان", "بیان", "تصریح", "تاکید", "خاطرنشان", "یادآور", "اعلام", "خبر", "ضمن", "با",
     "را", "که", "نیز", "هم", "همچنین", "طی", "امروز", "دیروز", "صبح", "عصر", "ظهر", "شامگاه", "پیش", "شد", "است",
     "بود", "منصوب", "معرفی", "سخن", "ادامه", "توضیح", "اشاره", "قدردانی", "تقدیر", "برای", "تا", "پس", "وی", "هنگام",
-    "حین", "می", "طبق", "بنا", "روز", "ساعت", "دانست", "کرد", "کردند", "داشت", "گردید", "پرداخت", "گذشته", "ضرورت",
+    "حین", "می", "طبق", "بنا", "روز", "ساعت", "دانست", "جمعی", "برگزار", "جمع", "حضور", "کرد", "کردند", "داشت", "گردید", "پرداخت", "گذشته", "ضرورت",
 }
 _ROLE_IN = {"در": {"مجلس"}, "و": {"پرورش", "نقل", "بلوچستان", "بختیاری", "بویراحمد", "شهرسازی", "درمان", "دارو",
                                    "آموزش", "فناوری", "منابع", "خیریه", "تجارت", "جوانان", "ترافیک", "اجتماعی",
@@ -96,9 +96,17 @@ def _role_from(toks: list[Tok], i: int, text: str) -> tuple[str, int] | None:
     if not n:
         return None
     j = i + n - 1
-    while j + 1 < len(toks) and not toks[j].closes and j - i < 12:
+    while j + 1 < len(toks) and not toks[j].closes and j - i < 16:
         nxt = toks[j + 1]
         k = nxt.key
+        if k == "و" and j + 2 < len(toks) and not nxt.closes:
+            after = toks[j + 2]
+            ak = after.key.split(" ")[0]
+            if not (ak in _ROLE_STOP or ak in _PREDICATES or _role_head_at(toks, j + 2) or _honorific_at(toks, j + 2)
+                    or _first_name_at(toks, j + 2) or after.lead or ak[:1].isdigit()):
+                j += 1
+                continue
+            break
         if k in _ROLE_IN:
             after = toks[j + 2].key if j + 2 < len(toks) else ""
             if after.split(" ")[0] in _ROLE_IN[k] and not nxt.closes:
@@ -223,8 +231,33 @@ def _role_after(toks: list[Tok], e: int, text: str) -> str | None:
     return None
 
 
+_ORG_OF_HEAD = {"مدیرکل": "اداره کل", "مدیر کل": "اداره کل", "استاندار": "استانداری", "فرماندار": "فرمانداری",
+                "شهردار": "شهرداری", "دادستان": "دادسرای"}
+_ORG_WORDS = ("سازمان", "دانشگاه", "جمعیت", "اداره", "شرکت", "بنیاد", "کمیته", "ستاد", "شبکه", "بیمارستان", "مرکز",
+              "دادگستری", "شورای", "انجمن", "موسسه", "مؤسسه", "پژوهشگاه", "پارک", "صندوق", "بانک")
+
+
+def organisation_of(role: str | None) -> str | None:
+    """The body a role heads, when the title names it: «مدیرکل بهزیستی استان کرمان» → «اداره کل بهزیستی استان
+    کرمان», «رئیس سازمان جهاد کشاورزی …» → «سازمان جهاد کشاورزی …», «فرماندار بم» → «فرمانداری بم»."""
+    if not role:
+        return None
+    words = role.split()
+    if len(words) < 2 or words[0] in ("معاون", "نماینده", "امام", "بخشدار", "فرمانده", "وزیر", "مشاور", "عضو"):
+        return None
+    if words[0] == "شهردار" and words[1] == "منطقه":
+        return None
+    for head, org in _ORG_OF_HEAD.items():
+        hw = head.split()
+        if words[:len(hw)] == hw and len(words) > len(hw):
+            return f"{org} {' '.join(words[len(hw):])}"
+    if words[0] in ("رئیس", "رییس", "مدیرعامل", "سرپرست", "دبیر", "مدیر") and words[1].startswith(_ORG_WORDS):
+        return " ".join(words[1:])
+    return None
+
+
 def _person(name: str, role: str | None, honorific: str | None = None) -> dict[str, Any]:
-    return {"name": name, "role": role, "honorific": honorific}
+    return {"name": name, "role": role, "honorific": honorific, "organisation": organisation_of(role)}
 
 
 def persons_in(text: str, found: dict[str, dict[str, Any]],
@@ -267,6 +300,7 @@ def persons_in(text: str, found: dict[str, dict[str, Any]],
                     found[key] = _person(name, role, hon)
                 elif role and not found[key]["role"]:
                     found[key]["role"] = role
+                    found[key]["organisation"] = organisation_of(role)
                 i = e + 1
                 continue
         if h:
@@ -329,7 +363,8 @@ def _surname_before(toks: list[Tok], r: int) -> int | None:
 
 
 def extract_persons(parts: list[str]) -> list[dict[str, Any]]:
-    """People in title, lead and paragraphs: ``[{name, role, honorific}]`` in order of first full mention."""
+    """People in title, lead and paragraphs: ``[{name, role, honorific, organisation}]`` in order of first full
+    mention."""
     found: dict[str, dict[str, Any]] = {}
     pending: list[tuple[str, str | None, str | None]] = []
     for part in parts:
@@ -346,6 +381,7 @@ def extract_persons(parts: list[str]) -> list[dict[str, Any]]:
         if key in found:
             if role and not found[key]["role"]:
                 found[key]["role"] = role
+                found[key]["organisation"] = organisation_of(role)
             continue
         found[key] = _person(name, role, hon)
         full_keys.append(key)
