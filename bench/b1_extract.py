@@ -107,11 +107,18 @@ def score_khabar(recs: list[dict[str, Any]], truths: list[PageTruth]) -> dict[st
         c["is_article"] += bool(rec["is_article"])
         f1 += token_f1(rec["body"], t.body)
         persons.add({search_form(p["name"]) for p in rec["persons"]}, {search_form(p.name) for p in t.persons})
+        by_name = {search_form(p["name"]): p for p in rec["persons"]}
+        for p in t.persons:
+            got = by_name.get(search_form(p.name))
+            if got is not None:
+                c["roles_seen"] += 1
+                c["roles_ok"] += search_form(got["role"] or "") == search_form(p.role)
         quants.add([_qkey(q["value"], q["unit"]) for q in rec["quantities"]],
                    [_qkey(q.value, q.unit) for q in t.quantities])
     out = {k: c[k] / n for k in ("title", "date", "jalali", "news_code", "lead", "attribution", "agency",
                                   "province", "event_type", "is_article")}
     out.update(body_f1=f1 / n, persons_p=persons.precision, persons_r=persons.recall,
+               person_role=c["roles_ok"] / max(1, c["roles_seen"]),
                quantities_p=quants.precision, quantities_r=quants.recall)
     return out
 
@@ -174,7 +181,7 @@ def run(pages: int = 2000, seed: int = 7, baseline: bool = True) -> dict[str, An
 
 
 _ROWS = ("pages_per_s", "title", "date", "body_f1", "news_code", "persons_p", "persons_r", "quantities_p",
-         "quantities_r", "jalali", "lead", "attribution", "agency", "province", "event_type")
+         "quantities_r", "jalali", "lead", "attribution", "agency", "province", "event_type", "person_role")
 
 
 def table(result: dict[str, Any]) -> str:

@@ -4,6 +4,9 @@ Pure functions (text and HTML in, fields out); the only I/O is reading ``config/
 Modules: ``html`` (decode, parse, main content), ``normalize`` (search form, hazm display form), ``dates``,
 ``numbers``, ``quantities``, ``persons``, ``attribution`` (attribution, agency, province), ``gazetteer``,
 ``events`` (event type, keywords), ``newscode``, ``classify`` (is_article), ``core`` (``extract``).
+
+Beyond GUIDE §1.1, person dicts also carry ``honorific`` and ``organisation`` and quantity dicts ``qualifier``
+(«بیش از», «حدود», …); every value may be null.
 """
 
 from __future__ import annotations
