@@ -16,7 +16,9 @@ _ERROR = re.compile(r"\b404\b|\b500\b|صفحه (?:مورد نظر )?(?:یافت|
 _APP = re.compile(r"اپلیکیشن|نرم ?افزار (?:اندروید|موبایل)|کافه ?بازار|مایکت|دریافت (?:از بازار|مستقیم)")
 _VIDEO_TITLE = re.compile(r"^\s*(?:فیلم|ویدئو|ویدیو|کلیپ|تیزر)\s*[|:｜\-]")
 
-MIN_ARTICLE_CHARS = 250
+MIN_ARTICLE_CHARS = 250   # below this a page with a player / store link / «404» is not an article
+MIN_SHORT_CHARS = 80      # two or more paragraphs of at least this much text make an article
+MIN_SINGLE_CHARS = 200    # … or one paragraph of this much
 
 
 def page_kind(page: Page, title: str | None, paragraphs: list[str]) -> str:
@@ -31,12 +33,16 @@ def page_kind(page: Page, title: str | None, paragraphs: list[str]) -> str:
     ld = article_ld(page) or {}
     is_video_meta = og_type.startswith("video") or ld.get("@type") == "VideoObject"
     has_player = page.tree.css_first("video, embed, object, iframe[src*=aparat], .video-player") is not None
+    if is_video_meta and (body_chars < MIN_ARTICLE_CHARS or _VIDEO_TITLE.search(title or "")):
+        return "video"
     if body_chars < MIN_ARTICLE_CHARS:
-        if is_video_meta or (has_player and _VIDEO_TITLE.search(title or "")) or has_player:
+        if has_player:
             return "video"
         if _APP.search(search_form(" ".join([title or "", *paragraphs]))):
             return "app"
-        return "listing"
-    if is_video_meta and _VIDEO_TITLE.search(title or ""):
-        return "video"
-    return "article"
+    if body_chars and sum(p.count(" ") for p in paragraphs) < 0.04 * body_chars:
+        return "error"  # binary or undecodable bytes, not prose
+    # a short release is still a release: two paragraphs of prose, or one long one
+    if (len(paragraphs) >= 2 and body_chars >= MIN_SHORT_CHARS) or body_chars >= MIN_SINGLE_CHARS:
+        return "article"
+    return "listing"

@@ -38,6 +38,25 @@ _PERSIAN = re.compile(r"[\u0600-\u06FF]")
 _PERSIAN_ONLY = re.compile(r"[پچژگ]")
 
 
+MAX_BODY_CHARS = 1_000_000
+MAX_NLP_CHARS = 100_000
+
+
+def _limit(paragraphs: list[str], budget: int) -> list[str]:
+    out: list[str] = []
+    for p in paragraphs:
+        if budget <= 0:
+            break
+        out.append(p[:budget])
+        budget -= len(p)
+    return out
+
+
+def _ends(text: str, head: int = 40_000, tail: int = 20_000) -> str:
+    """Bylines and codes sit before or right after the story: scan only the ends of very long texts."""
+    return text if len(text) <= head + tail else text[:head] + " " + text[-tail:]
+
+
 def empty_record(url: str | None = None) -> dict[str, Any]:
     rec: dict[str, Any] = dict.fromkeys(KEYS)
     rec.update(url=url, is_article=False, persons=[], quantities=[], keywords=[], errors=[])
@@ -84,7 +103,7 @@ def _visible_date(page: Page, region: LexborNode | None, paragraphs: list[str],
                 continue
             if _NOT_PUB.search(cls) or in_boilerplate(node, stop=region):
                 continue
-            found = dates.find_dates(node.text(deep=True, separator=" "), fetched_at)
+            found = dates.find_dates(_ends(node.text(deep=True, separator=" ")), fetched_at)
             if found:
                 return found[0]
         if root is region:
@@ -94,7 +113,7 @@ def _visible_date(page: Page, region: LexborNode | None, paragraphs: list[str],
                 head = text[:cut] if cut > 0 else text
             else:
                 head = text
-            found = dates.find_dates(head, fetched_at)
+            found = dates.find_dates(head[:20_000], fetched_at)
             if found:
                 return found[0]
     return None
@@ -178,8 +197,8 @@ def _extract(rec: dict[str, Any], html: bytes | str, url: str | None, fetched_at
         if vis is not None and (iso is None or abs(iso.date() - vis.date()) > timedelta(days=1)):
             dt = vis
         if dt is None:
-            dt = dates.find_relative(region.text(deep=True, separator=" ") if region is not None else text[:5000],
-                                     fetched_at)
+            dt = dates.find_relative(_ends(region.text(deep=True, separator=" ")) if region is not None
+                                     else text[:5000], fetched_at)
         if dt is not None:
             rec["published_at"] = dates.to_iso(dt)
             rec["published_jalali"] = dates.to_jalali(dt)
@@ -188,11 +207,11 @@ def _extract(rec: dict[str, Any], html: bytes | str, url: str | None, fetched_at
 
     def _code() -> str | None:
         if region is not None:
-            c = newscode.code_from_text(region.text(deep=True, separator=" "))
+            c = newscode.code_from_text(_ends(region.text(deep=True, separator=" ")))
             if c:
                 return c
         body_node = page.tree.body
-        c = newscode.code_from_text(body_node.text(deep=True, separator=" ")) if body_node is not None else None
+        c = newscode.code_from_text(_ends(body_node.text(deep=True, separator=" "))) if body_node is not None else None
         return (c or newscode.code_from_ld(ld) or newscode.code_from_fields(page.tree.root)
                 or newscode.code_from_url(rec["url"]) or newscode.code_from_url(page.canonical))
 
@@ -202,6 +221,10 @@ def _extract(rec: dict[str, Any], html: bytes | str, url: str | None, fetched_at
     if kind != "article":
         rec["keywords"] = _guard(rec, "keywords", lambda: keywords(tags, title, []), [])
         return
+    if rec["body"] and len(rec["body"]) > MAX_BODY_CHARS:
+        rec["body"] = rec["body"][:MAX_BODY_CHARS]
+        rec["errors"].append(f"body truncated at {MAX_BODY_CHARS} characters")
+    paragraphs = _limit(paragraphs, MAX_NLP_CHARS)  # readers below are linear, but no release is this long
     parts = [p for p in (title, rec["lead"], *paragraphs) if p]
     first = paragraphs[0] if paragraphs else (rec["lead"] or "")
     rec["attribution"] = _guard(rec, "attribution", lambda: attr.attribution_of(first))

@@ -94,7 +94,22 @@ class Page:
     title_tag: str | None = None
 
 
+_CONTAINER_TAGS = re.compile(r"</?(?:div|span|font|b|i|u|em|strong|section|article|center|small|big|blockquote|"
+                             r"table|tbody|tr|td|ul|ol|li|dl|dd|dt)\b[^>]*>", re.I)
+
+
+def _defuse_nesting(text: str) -> str:
+    """lexbor's tree builder is quadratic in nesting depth (100,000 unclosed ``<div>`` take minutes): when far more
+    tags open than close, drop the container tags and keep the text, paragraphs and headings."""
+    opens = text.count("<")
+    closes = text.count("</")
+    if opens - 2 * closes < 3000:
+        return text
+    return _CONTAINER_TAGS.sub(" ", text)
+
+
 def parse(text: str) -> Page:
+    text = _defuse_nesting(text)
     tree = LexborHTMLParser(text)
     page = Page(tree=tree, html=text)
     for m in tree.css("meta"):
@@ -220,20 +235,34 @@ def _strip_trailers(paras: list[str]) -> list[str]:
 
 
 def _fallback_content(page: Page) -> Content:
-    """No paragraph block: take the element with the most direct (non-link) text and split it on ``<br>``."""
-    best: tuple[int, LexborNode | None] = (0, None)
-    for node in page.tree.css("div, td, section, article, span"):
+    """No paragraph block: take the element with the most direct (non-link) text and split it on ``<br>``.
+
+    One pass over the text nodes (deeply nested pages stay linear); boilerplate is checked for the few best
+    candidates only."""
+    root = page.tree.body
+    if root is None:
+        return Content(None, [])
+    lengths: dict[int, list] = {}
+    for node in root.traverse(include_text=True):
+        if node.tag != "-text":
+            continue
+        parent = node.parent
+        if parent is None or parent.tag in ("a", "script", "style", "option", "title"):
+            continue
+        n = len((node.text_content or "").strip())
+        if n:
+            entry = lengths.setdefault(parent.mem_id, [0, parent])
+            entry[0] += n
+    for total, node in sorted(lengths.values(), key=lambda e: e[0], reverse=True)[:5]:
+        if total < 200:
+            break
         if in_boilerplate(node):
             continue
-        direct = sum(len(c.text_content or "") for c in node.iter(include_text=True) if c.tag == "-text")
-        if direct > best[0]:
-            best = (direct, node)
-    if best[1] is None or best[0] < 200:
-        return Content(None, [])
-    html = best[1].html or ""
-    parts = re.split(r"<br\s*/?>\s*(?:<br\s*/?>)?", html, flags=re.I)
-    paras = [clean_text(LexborHTMLParser(f"<div>{p}</div>").text(deep=True)) for p in parts]
-    return Content(best[1], _strip_trailers([p for p in paras if p and not _END_MARKERS.match(p)]))
+        html = node.html or ""
+        parts = re.split(r"<br\s*/?>\s*(?:<br\s*/?>)?", html, flags=re.I)
+        paras = [clean_text(LexborHTMLParser(f"<div>{p}</div>").text(deep=True)) for p in parts]
+        return Content(node, _strip_trailers([p for p in paras if p and not _END_MARKERS.match(p)]))
+    return Content(None, [])
 
 
 _LEAD_SEL = ('[itemprop="description"]:not(meta), .lead, .summary, .news-summary, .NewsLead, .subtitle, '

@@ -147,3 +147,32 @@ def test_br_separated_body_meta_date_and_code_in_url() -> None:
     assert rec["province"] == "یزد" and rec["agency"] == "سازمان بهزیستی"
     assert [p["name"] for p in rec["persons"]] == ["محمد رضایی"]
     assert {(q["value"], q["unit"]) for q in rec["quantities"]} == {(250.0, "خانوار"), (12e10, "ریال")}
+
+
+SHORT = ('<!doctype html><html lang="fa"><head><meta charset="utf-8"><title>{t}</title></head><body>'
+         '<div class="menu"><a href="/">خانه</a></div><article><h1>{t}</h1>'
+         '<p>به گزارش روابط عمومی بهزیستی استان کرمان، نشست شورای هماهنگی با حضور مدیرکل برگزار شد.</p>'
+         '<p>در این نشست بیش از ۱۱ طرح اشتغال‌زایی با اعتبار ۵۰ میلیارد ریال بررسی شد. شماره {n}.</p>'
+         '</article></body></html>')
+
+
+@pytest.mark.parametrize(("title", "n"), [("خبر کوتاه", "1"), ("خبر\x00 با\x00 نول", "\x00"),
+                                          ("\u202eخبر\u202c \u2067دوجهته\u2069", "\u200f7")])
+def test_short_releases_are_articles(title: str, n: str) -> None:
+    rec = extract(SHORT.format(t=title, n=n).encode())
+    assert rec["is_article"] is True
+    assert rec["attribution"] == "روابط عمومی بهزیستی استان کرمان" and rec["province"] == "کرمان"
+    assert [(q["value"], q["unit"], q["qualifier"]) for q in rec["quantities"]] == [
+        (11.0, "طرح", "بیش از"), (50e9, "ریال", None)]
+
+
+def test_hostile_bodies_are_fast_and_not_articles() -> None:
+    import os
+    import time
+
+    for body in (b"<html><body>" + b"<div>" * 100_000 + "عمیق".encode() + b"</body></html>", os.urandom(64 * 1024),
+                 SHORT.format(t="خط بلند", n="ا" * 2_000_000).encode()):
+        t0 = time.perf_counter()
+        rec = extract(body)
+        assert time.perf_counter() - t0 < 5.0
+        assert rec["is_article"] is False
