@@ -196,7 +196,7 @@ def _clause_role_before(toks: list[Tok], s: int, text: str) -> str | None:
     for i in range(start, s):
         if _role_head_at(toks, i):
             r = _role_from(toks, i, text)
-            if r and r[1] >= s - 1 - 0:
+            if r and r[1] >= s - 1:
                 return unify_letters(text[toks[i].start:toks[s - 1].end])
             if r:
                 return r[0]

@@ -105,3 +105,19 @@ def test_later_mentions_are_not_new_persons() -> None:
     ps = extract_persons(["استاندار کرمان، دکتر علی صادق‌زاده گفت: خوب.", "دکتر صادق‌زاده افزود: بد.",
                           "صادق‌زاده همچنین گفت", "بازدید از بیمارستان شهید بهشتی و امام رضا (ع) در حسین آباد"])
     assert [p["name"] for p in ps] == ["علی صادق‌زاده"]
+
+
+def test_news_codes_from_labels_fields_and_urls() -> None:
+    from selectolax.lexbor import LexborHTMLParser
+
+    from extractors.newscode import code_from_fields, code_from_text, code_from_url
+
+    assert code_from_text("کد خبر: ۱۲۳۴۵۶") == "123456"
+    assert code_from_text("شناسه خبر : ٩٨٧٦٥") == "98765"
+    assert code_from_text("کد مطلب 4455 | بازدید 12") == "4455"
+    assert code_from_text("تاریخ انتشار ۱۴۰۲/۰۵/۱۲") is None
+    tree = LexborHTMLParser('<form><input type="hidden" name="hfNewsID" value="3302"></form>')
+    assert code_from_fields(tree.root) == "3302"
+    assert code_from_url("http://x.test/Default.aspx?tabid=310&ArticleID=3302") == "3302"
+    assert code_from_url("https://x.test/fa/news/156758/%D9%85%D8%AF") == "156758"
+    assert code_from_url("https://x.test/about") is None
