@@ -14,7 +14,7 @@ import re
 from collections import Counter
 
 from extractors.gazetteer import event_index, setting_lex, stopwords, text_words
-from extractors.normalize import search_form
+from extractors.normalize import search_form, unify_letters
 
 EVENT_TYPES: tuple[str, ...] = ("meeting", "visit", "inauguration", "agreement", "programme", "announcement",
                                 "appointment", "ceremony")
@@ -70,22 +70,30 @@ def setting_votes(first_paragraph: str) -> dict[str, float]:
     return votes
 
 
-_WORD = re.compile(r"[^\W\d_]{3,}")
+_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|\u200c)+[^\W\d_]")
 
 
 def keywords(tags: list[str], title: str | None, paragraphs: list[str], limit: int = 8) -> list[str]:
-    """Page tags (normalised) when present, else frequent content words of title and body."""
+    """Page tags when present, else frequent content words of title and body (hazm stopwords removed).
+    Terms keep their ZWNJ («استان‌ها»), with ی/ک unified; duplicates are judged on the search form."""
     out: list[str] = []
+    seen: set[str] = set()
     for t in tags:
-        k = search_form(t)
-        if k and k not in out:
-            out.append(k)
+        term = " ".join(unify_letters(t).split())
+        k = search_form(term)
+        if k and k not in seen:
+            seen.add(k)
+            out.append(term)
     if out:
         return out[:limit * 2]
     stop = stopwords()
     counts: Counter[str] = Counter()
+    form: dict[str, str] = {}
     for i, text in enumerate([title or "", *paragraphs]):
-        for w in _WORD.findall(search_form(text)):
-            if w not in stop and not w.startswith("می"):
-                counts[w] += 3 if i == 0 else 1
-    return [w for w, n in counts.most_common(limit) if n > 1]
+        for w in _WORD.findall(unify_letters(text)):
+            k = search_form(w)
+            if len(k) < 3 or k in stop or k.startswith(("می ", "نمی ")) or (" " in k and k.split()[0] in stop):
+                continue
+            form.setdefault(k, w)
+            counts[k] += 3 if i == 0 else 1
+    return [form[k] for k, n in counts.most_common(limit) if n > 1]
