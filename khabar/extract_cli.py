@@ -22,7 +22,8 @@ def _fetched_at(value: str | None) -> datetime | None:
 
 def extract_command(
     paths: list[str] = typer.Argument(..., help="HTML files, '-' for stdin."),
-    url: str | None = typer.Option(None, "--url", help="The page URL (else taken from canonical / og:url)."),
+    url: str | None = typer.Option(None, "--url",
+                                   help="The page URL, for every input (else taken from canonical / og:url)."),
     fetched_at: str | None = typer.Option(None, "--fetched-at",
                                           help="Fetch time, ISO 8601 (resolves relative dates such as «۲ ساعت پیش»)."),
     encoding: str | None = typer.Option(None, "--encoding", help="Charset, if known (else sniffed)."),
@@ -33,9 +34,6 @@ def extract_command(
     except ValueError:
         typer.echo(f"khabar: error: --fetched-at is not ISO 8601: {fetched_at!r}", err=True)
         raise typer.Exit(2) from None
-    if url and len(paths) > 1:
-        typer.echo("khabar: error: --url applies to one input; give one path or omit --url", err=True)
-        raise typer.Exit(2)
     from extractors import extract
 
     status = 0

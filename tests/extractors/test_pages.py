@@ -176,3 +176,15 @@ def test_hostile_bodies_are_fast_and_not_articles() -> None:
         rec = extract(body)
         assert time.perf_counter() - t0 < 5.0
         assert rec["is_article"] is False
+
+
+def test_dari_page_is_persian_with_afghan_months() -> None:
+    html = ('<html lang="prs"><head><meta charset="utf-8"><title>ولایت هرات</title></head><body>'
+            '<h1>توزیع کمک به ۲۰۰ خانواده در هرات</h1><div class="date">۱۲ اسد ۱۴۰۲</div><div class="text">'
+            '<p>به گزارش آژانس خبری، مسئولان ولایت هرات امروز کمک‌های غذایی را میان ۲۰۰ خانواده نیازمند توزیع کردند.</p>'
+            '<p>این کمک‌ها شامل آرد، روغن و برنج بود و در سه ولسوالی توزیع شد تا خانواده‌ها زمستان را آسان‌تر بگذرانند.</p>'
+            '</div></body></html>')
+    rec = extract(html)
+    assert rec["language"] == "fa" and rec["is_article"] is True
+    assert rec["published_jalali"] == "1402-05-12"
+    assert {(q["value"], q["unit"]) for q in rec["quantities"]} == {(200.0, "خانواده")}
