@@ -155,7 +155,7 @@ class Crawler:
         self.now = self.now or datetime.now(UTC)
         t0 = time.perf_counter()
         async with Fetcher(self.settings, self.transport, self.run_id, self._log) as fetcher:
-            for src in self.sources:
+            for src in [] if self.settings.override_source_limits else self.sources:
                 if src.rate_limit:
                     fetcher.host_rates[host_key(src.host)] = src.rate_limit
                 if src.concurrency:
@@ -354,42 +354,56 @@ class Crawler:
 
     async def _fetch_all(self, fetcher: Fetcher, src: Source, cands: list[_Cand], rep: SourceReport
                          ) -> datetime | None:  # fmt: skip
+        """Fetch candidates newest first; pages that failed transiently get one more round at the end of the
+        source (the server has had time to recover), then their failure is recorded for the next run."""
         newest: list[datetime | None] = [None]
-        queue: asyncio.Queue[_Cand] = asyncio.Queue()
-        for c in sorted(cands, key=lambda c: c.published or datetime.min.replace(tzinfo=UTC), reverse=True):
-            queue.put_nowait(c)
-
-        async def worker() -> None:
-            while not queue.empty():
-                c = queue.get_nowait()
-                await self._fetch_one(fetcher, src, c, rep, newest)
-                await self._maybe_flush()
-
+        order = sorted(cands, key=lambda c: c.published or datetime.min.replace(tzinfo=UTC), reverse=True)
         width = max(1, min(len(cands), (src.concurrency or self.settings.per_host_concurrency) * 2))
-        await asyncio.gather(*(worker() for _ in range(width)))
+        again: list[_Cand] = []
+        for final in (False, True):
+            queue: asyncio.Queue[_Cand] = asyncio.Queue()
+            for c in order:
+                queue.put_nowait(c)
+
+            async def worker(queue: asyncio.Queue[_Cand] = queue, again: list[_Cand] = again,
+                             final: bool = final) -> None:  # fmt: skip
+                while not queue.empty():
+                    c = queue.get_nowait()
+                    if await self._fetch_one(fetcher, src, c, rep, newest, final):
+                        again.append(c)
+                    await self._maybe_flush()
+
+            await asyncio.gather(*(worker() for _ in range(width)))
+            if not again:
+                break
+            order, again = again, []
+            await asyncio.sleep(self.settings.backoff_max / 2)
         return newest[0]
 
     async def _fetch_one(self, fetcher: Fetcher, src: Source, c: _Cand, rep: SourceReport,
-                         newest: list[datetime | None]) -> None:  # fmt: skip
+                         newest: list[datetime | None], final: bool = True) -> bool:  # fmt: skip
+        """Fetch one page; True when it failed transiently and may be tried again later in this run."""
         r = c.recheck
         res = await fetcher.get(c.url, source_id=src.id, allows=src.allows, kind=c.via,
                                 etag=r.etag if r else None, last_modified=r.last_modified if r else None)  # fmt: skip
         if res.error == "robots-disallowed":
             rep.skipped_robots += 1
-            return
+            return False
         if res.not_modified:
             rep.not_modified += 1
             self._pending.urls.append(UrlState(c.key, src.id, c.url, True, res.fetched_at, 304,
                                                res.headers.get("etag"), res.headers.get("last-modified"),
                                                c.published))  # fmt: skip
-            return
+            return False
         if not res.ok:
+            if not final and _transient(res):
+                return True
             rep.failed += 1
             rep.errors[res.error or f"HTTP {res.status}"] += 1
             gone = res.status in (404, 410)
             self._pending.urls.append(UrlState(c.key, src.id, c.url, gone, res.fetched_at, res.status,
                                                published=c.published, last_error=res.error))  # fmt: skip
-            return
+            return False
         rep.fetched += 1
         if c.published and (newest[0] is None or c.published > newest[0]):
             newest[0] = c.published
@@ -399,6 +413,14 @@ class Crawler:
             encoding=res.encoding))  # fmt: skip
         self._pending.urls.append(UrlState(c.key, src.id, c.url, True, res.fetched_at, 200, res.headers.get("etag"),
                                            res.headers.get("last-modified"), c.published))  # fmt: skip
+        return False
+
+
+def _transient(res: Fetched) -> bool:
+    err = res.error or ""
+    if res.status is not None:
+        return res.status in (408, 425, 429) or res.status >= 500
+    return not err.startswith(("redirect", "too-", "content-type", "robots"))
 
 
 def _decode(res: Fetched) -> str:

@@ -220,10 +220,8 @@ class Fetcher:
                     return self._final(url, target, res, "redirect-without-location")
                 if not allows(nxt):
                     return self._final(url, target, res, "redirect-outside-source")
-                if nxt in visited:
-                    return self._final(url, target, res, "redirect-loop")
-                if hops > s.max_redirects:
-                    return self._final(url, target, res, "too-many-redirects")
+                if hops > s.max_redirects:  # a URL may redirect to itself once (cookies); a cycle hits the cap
+                    return self._final(url, target, res, "redirect-loop" if nxt in visited else "too-many-redirects")
                 visited.add(nxt)
                 target, attempt = nxt, 0
                 continue

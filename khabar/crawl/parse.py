@@ -90,7 +90,7 @@ def _text(el: Element, *names: str) -> str | None:
     return None
 
 
-_SCAN_ITEM = re.compile(r"<(item|entry)\b.*?</\1>", re.S | re.I)
+_SCAN_ITEM = re.compile(r"<(?:item|entry)\b", re.I)
 _SCAN_LINK = re.compile(r"<link[^>]*?href=[\"']([^\"']+)[\"'][^>]*>|<link>\s*([^<\s]+)\s*</link>|"
                         r"<guid[^>]*isPermaLink=[\"']true[\"'][^>]*>\s*([^<\s]+)\s*</guid>", re.I)  # fmt: skip
 _SCAN_DATE = re.compile(r"<(pubDate|published|updated|dc:date)>\s*([^<]+?)\s*</\1>", re.I)
@@ -127,8 +127,7 @@ def parse_feed(body: bytes, base: str) -> list[Entry]:
             out.append(Entry(urljoin(base, unescape(link)), published or modified, modified, _text(el, "title")))
         return out
     text = body[:MAX_XML].decode("utf-8", "replace")
-    for m in _SCAN_ITEM.finditer(text):
-        chunk = m.group(0)
+    for chunk in _SCAN_ITEM.split(text)[1:]:  # unclosed items too: each chunk runs to the next item
         link = next((g for lm in _SCAN_LINK.finditer(chunk) for g in lm.groups() if g), None)
         if link:
             dm = _SCAN_DATE.search(chunk)

@@ -30,6 +30,7 @@ class CrawlSettings(BaseModel):
     batch_size: int = Field(100, ge=1)    # pages per batch handed to the sink
     batch_seconds: float = 10.0           # … or whatever arrived within this time
     respect_robots: bool = True
+    override_source_limits: bool = False  # tests/benchmarks: ignore each source's own rate_limit/concurrency
 
     @property
     def agent(self) -> str:
@@ -40,6 +41,7 @@ class CrawlSettings(BaseModel):
         """Politeness lifted (tests and throughput benchmarks on loopback only)."""
         base: dict[str, object] = {"rate_limit": 500.0, "per_host_concurrency": 4, "global_concurrency": 64,
                                    "backoff_base": 0.02, "backoff_max": 0.5, "retry_after_cap": 1.0,
-                                   "read_timeout": 2.0, "connect_timeout": 2.0, "total_timeout": 10.0}  # fmt: skip
+                                   "read_timeout": 2.0, "connect_timeout": 2.0, "total_timeout": 10.0,
+                                   "override_source_limits": True}  # fmt: skip
         base.update(overrides)
         return cls(**base)  # type: ignore[arg-type]

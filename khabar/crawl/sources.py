@@ -139,7 +139,7 @@ def parse_sources(text: str, path: str = "<string>") -> list[Source]:
     try:
         return _Registry.model_validate(_strip(raw)).sources
     except ValidationError as exc:
-        err = exc.errors()[0]
+        err = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")[0]  # a typo explains the rest
         loc = tuple(err["loc"])
         line = _line_of(raw, loc)
         field = ".".join(str(p) for p in loc) or "sources"

@@ -85,6 +85,11 @@ SITEMAP_B = """<?xml version="1.0" encoding="UTF-8"?>
 </sitemapindex>"""
 
 
+def _cp1256(text: str) -> bytes:
+    """Old sites in windows-1256 write Arabic ي (Persian ی has no code point there)."""
+    return text.replace("ی", "ي").encode("cp1256", "replace")
+
+
 def _urlset(paths: list[str]) -> bytes:
     locs = "".join(f"<url><loc>http://{HOST}{p}</loc></url>" for p in paths)
     return f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</urlset>'.encode()
@@ -263,10 +268,10 @@ class HostileServer:
         if path == "/news/unclosed":
             return self._send(writer, "<html><body><h1>خبر ناقص<p>به گزارش <b><i>روابط عمومی<table><tr><td>".encode())
         if path == "/news/wrong-charset":
-            return self._send(writer, ARTICLE.format(title="خبر با کدگذاری اشتباه", n="9").encode("cp1256"))
+            return self._send(writer, _cp1256(ARTICLE.format(title="خبر با کدگذاری اشتباه", n="9")))
         if path == "/news/no-charset":
             body = ARTICLE.replace('<meta charset="utf-8">', "").format(title="خبر بدون کدگذاری", n="8")
-            return self._send(writer, body.encode("cp1256"), "text/html")
+            return self._send(writer, _cp1256(body), "text/html")
         if path == "/news/always-500":
             return self._send(writer, b"oops", status="500 Internal Server Error")
         if path == "/news/429":

@@ -1,0 +1,195 @@
+"""The fetcher against httpx.MockTransport and the hostile loopback site: retries, caps, redirects, robots."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import itertools
+import time
+
+import httpx
+import pytest
+
+from khabar.crawl.http import Fetcher, detect_charset
+from khabar.crawl.settings import CrawlSettings
+from khabar.simweb.hostile import HostileServer
+from khabar.simweb.transport import SimWebTransport
+
+FAST = CrawlSettings.fast(total_timeout=3.0, max_bytes=1_000_000)
+
+
+def allows(url: str) -> bool:
+    return "x.test" in url or "hostile.test" in url
+
+
+def fetch(handler, url="http://x.test/a", settings=FAST, **kw):
+    log = []
+
+    async def go():
+        async with Fetcher(settings, httpx.MockTransport(handler), "run", log.append) as f:
+            return await f.get(url, source_id="s", allows=allows, **kw)
+
+    return asyncio.run(go()), log
+
+
+def robots_ok(request: httpx.Request) -> httpx.Response | None:
+    if request.url.path == "/robots.txt":
+        return httpx.Response(200, text="User-agent: *\nDisallow: /private\n")
+    return None
+
+
+def test_retries_5xx_then_success_with_one_log_row_per_attempt():
+    calls = {"n": 0}
+
+    def handler(request):
+        if (r := robots_ok(request)) is not None:
+            return r
+        calls["n"] += 1
+        return httpx.Response(503 if calls["n"] < 3 else 200, text="<html>ok</html>")
+
+    res, log = fetch(handler)
+    assert res.ok and res.body == b"<html>ok</html>"
+    page_rows = [e for e in log if e.url.endswith("/a")]
+    assert [e.status for e in page_rows] == [503, 503, 200] and [e.attempt for e in page_rows] == [1, 2, 3]
+    assert page_rows[0].error_class == "HTTP 503"
+
+
+def test_retry_after_is_honoured():
+    calls = {"t": []}
+
+    def handler(request):
+        if (r := robots_ok(request)) is not None:
+            return r
+        calls["t"].append(time.monotonic())
+        if len(calls["t"]) == 1:
+            return httpx.Response(429, headers={"Retry-After": "1"})
+        return httpx.Response(200, text="ok")
+
+    res, _ = fetch(handler, settings=CrawlSettings.fast(retry_after_cap=5))
+    assert res.ok and calls["t"][1] - calls["t"][0] >= 0.9
+
+
+def test_gives_up_after_max_attempts_and_says_why():
+    res, log = fetch(lambda r: robots_ok(r) or httpx.Response(500))
+    assert not res.ok and res.error == "HTTP 500"
+    assert len([e for e in log if e.url.endswith("/a")]) == FAST.max_attempts
+
+
+def test_conditional_get_304():
+    def handler(request):
+        if (r := robots_ok(request)) is not None:
+            return r
+        assert request.headers["If-None-Match"] == '"v1"'
+        return httpx.Response(304)
+
+    res, _ = fetch(handler, etag='"v1"')
+    assert res.not_modified and res.error is None
+
+
+def test_robots_disallow_is_logged_and_never_requested():
+    seen = []
+
+    def handler(request):
+        seen.append(request.url.path)
+        return robots_ok(request) or httpx.Response(200, text="secret")
+
+    res, log = fetch(handler, url="http://x.test/private/1")
+    assert res.error == "robots-disallowed" and "/private/1" not in seen
+    assert log[-1].error_class == "robots-disallowed"
+
+
+def test_redirects_checked_against_the_source():
+    def handler(request):
+        if (r := robots_ok(request)) is not None:
+            return r
+        if request.url.path == "/loop":
+            return httpx.Response(302, headers={"Location": "/loop2"})
+        if request.url.path == "/loop2":
+            return httpx.Response(302, headers={"Location": "/loop"})
+        return httpx.Response(301, headers={"Location": "http://169.254.169.254/latest"})
+
+    assert fetch(handler, url="http://x.test/loop")[0].error == "redirect-loop"  # after the hop cap
+    assert fetch(handler, url="http://x.test/out")[0].error == "redirect-outside-source"
+
+
+def test_size_cap_while_streaming_and_gzip_bomb():
+    big = b"<p>" + b"x" * 3_000_000
+    bomb = gzip.compress(b"\0" * 50_000_000)
+
+    def handler(request):
+        if (r := robots_ok(request)) is not None:
+            return r
+        if request.url.path == "/bomb":
+            return httpx.Response(200, content=bomb, headers={"Content-Encoding": "gzip", "Content-Type": "text/html"})
+        return httpx.Response(200, content=big, headers={"Content-Type": "text/html"})
+
+    assert fetch(handler)[0].error == "too-large"
+    res, _ = fetch(handler, url="http://x.test/bomb")
+    assert res.error == "too-large" and res.body == b""
+
+
+def test_binary_content_type_is_refused():
+    res, _ = fetch(lambda r: robots_ok(r) or httpx.Response(200, content=b"\x89PNG", headers={"Content-Type": "image/png"}))
+    assert res.error == "content-type image/png" and not res.ok
+
+
+@pytest.mark.parametrize(("headers", "body", "expected"), [
+    ({"content-type": "text/html; charset=windows-1256"}, b"", "windows-1256"),
+    ({}, b'<meta charset="windows-1256">', "windows-1256"),
+    ({}, "<p>خبر</p>".encode(), "utf-8"),
+    ({}, ("<html><body><p>" + "به گزارش روابط عمومی بهزیستی استان کرمان " * 20 + "</p>").replace("ی", "ي").encode("cp1256"), "windows-1256"),
+])  # fmt: skip
+def test_charset(headers, body, expected):
+    assert detect_charset(headers, body) == expected
+
+
+def test_hostile_drip_reset_truncation_do_not_hang():
+    settings = CrawlSettings.fast(total_timeout=2.0, max_attempts=2)
+    with HostileServer() as srv:
+        async def go():
+            async with Fetcher(settings, SimWebTransport(srv.port, srv.HOSTS), "r") as f:
+                paths = ["/news/drip", "/news/reset", "/news/truncated", "/news/slow-headers", "/news/ok-1"]
+                return await asyncio.gather(*(f.get(f"http://hostile.test{p}", source_id="h", allows=allows)
+                                              for p in paths))  # fmt: skip
+
+        t0 = time.monotonic()
+        drip, reset, trunc, slow, ok = asyncio.run(go())
+        assert time.monotonic() - t0 < 20
+    assert drip.error == "TotalTimeout" and slow.error in ("ReadTimeout", "TotalTimeout")
+    assert reset.error and trunc.error and not trunc.ok
+    assert ok.ok and "بهزیستی".encode() in ok.body
+
+
+def test_per_host_rate_and_concurrency_limits():
+    """Defaults: ≤ 2 in flight and starts ≥ 1/rate apart per host; hosts do not wait for each other."""
+    inflight: dict[str, int] = {}
+    peak: dict[str, int] = {}
+    starts: dict[str, list[float]] = {}
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        host = request.url.host
+        if request.url.path == "/robots.txt":
+            return httpx.Response(404)
+        starts.setdefault(host, []).append(time.monotonic())
+        inflight[host] = inflight.get(host, 0) + 1
+        peak[host] = max(peak.get(host, 0), inflight[host])
+        await asyncio.sleep(0.3)
+        inflight[host] -= 1
+        return httpx.Response(200, text="ok")
+
+    settings = CrawlSettings(rate_limit=10.0)  # default concurrency (2 per host)
+
+    async def go():
+        async with Fetcher(settings, httpx.MockTransport(handler)) as f:
+            urls = [f"http://{h}.x.test/{i}" for h in ("a", "b") for i in range(8)]
+            return await asyncio.gather(*(f.get(u, source_id="s", allows=allows) for u in urls))
+
+    t0 = time.monotonic()
+    results = asyncio.run(go())
+    elapsed = time.monotonic() - t0
+    assert all(r.ok for r in results)
+    assert peak == {"a.x.test": 2, "b.x.test": 2}
+    for host, ts in starts.items():
+        gaps = [b - a for a, b in itertools.pairwise(ts)]
+        assert min(gaps) >= 0.09, (host, gaps)
+    assert elapsed < 8 * 0.3 + 1.5  # the two hosts ran side by side
