@@ -54,7 +54,7 @@ def _print_reports(console: Console, db_path: str) -> None:
             table.add_row(*["" if v is None else str(v) for v in r])
         console.print(table)
     totals = run_query(con, "SELECT count(*) FILTER (WHERE is_article), count(DISTINCT cluster_id) FILTER (WHERE"
-                            " is_article), count(*) FILTER (WHERE cardinality(errors) > 0) FROM releases")[1][0]  # fmt: skip
+                            " is_article), count(*) FILTER (WHERE len(errors) > 0) FROM releases")[1][0]  # fmt: skip
     pages = run_query(con, "SELECT count(*) FROM pages")[1][0][0]
     con.close()
     console.print(

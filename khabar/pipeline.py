@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 import duckdb
 
 from khabar.records import RawPage
-from khabar.urls import canonical_url
+from khabar.urls import canonical_url, same_site
 from khabar.warehouse.db import transaction
 from khabar.warehouse.raw import page_digest, write_pages
 from khabar.warehouse.releases import ReleaseRow, release_id_for, write_releases
@@ -41,9 +41,9 @@ class BatchStats:
 
 
 def _default_extract() -> tuple[ExtractFn, Callable[[str], str], str]:
-    from extractors import EXTRACTOR_VERSION, extract, search_form
+    import extractors  # attribute lookups at call time: a re-extraction picks up a changed extractor
 
-    return extract, search_form, EXTRACTOR_VERSION
+    return extractors.extract, extractors.search_form, extractors.EXTRACTOR_VERSION
 
 
 def content_hash(search_text: str) -> str:
@@ -53,6 +53,8 @@ def content_hash(search_text: str) -> str:
 
 def build_rows(pages: Sequence[RawPage], stats: BatchStats) -> list[ReleaseRow]:
     """Extract every 200 page of a batch into release rows (pure CPU, no database)."""
+    from extractors.newscode import code_from_url
+
     extract, search_form, version = _default_extract()
     rows: list[ReleaseRow] = []
     for page in pages:
@@ -60,9 +62,15 @@ def build_rows(pages: Sequence[RawPage], stats: BatchStats) -> list[ReleaseRow]:
         if page.status != 200:
             stats.skipped += 1
             continue
-        record = extract(page.body, url=page.final_url or page.url, fetched_at=page.fetched_at,
-                         encoding=page.encoding)  # fmt: skip
+        # url=None: the record's url is then the page's own rel=canonical/og:url, which names the release when it
+        # points inside the same site (alternative URL shapes of one article become one release)
+        record = extract(page.body, url=None, fetched_at=page.fetched_at, encoding=page.encoding)
+        fetched_url = page.final_url or page.url
+        declared = record.get("url")
+        canonical = declared if declared and same_site(declared, fetched_url) else fetched_url
         record["url"] = page.url
+        if not record.get("news_code"):
+            record["news_code"] = code_from_url(fetched_url)
         if record.get("errors"):
             stats.extraction_errors += 1
             stats.error_samples.append(f"{page.url}: {record['errors'][0]}")
@@ -75,7 +83,7 @@ def build_rows(pages: Sequence[RawPage], stats: BatchStats) -> list[ReleaseRow]:
         rows.append(
             ReleaseRow(
                 record=record,
-                canonical_url=canonical_url(page.url),
+                canonical_url=canonical_url(canonical),
                 source_id=page.source_id,
                 page_id=page_digest(page.url, page.body)[0],
                 fetched_at=page.fetched_at,

@@ -251,11 +251,11 @@ class Fetcher:
             headers["If-Modified-Since"] = last_modified
         gate = self.gate(host)
         res = Fetched(url, url)
-        started = datetime.now(UTC)
-        t0 = time.perf_counter()
         size = 0
         retry_in: float | None = None
         async with self._global, gate:
+            started = datetime.now(UTC)  # latency excludes the politeness wait
+            t0 = time.perf_counter()
             try:
                 async with asyncio.timeout(s.total_timeout):
                     async with self._client.stream("GET", url, headers=headers) as r:
