@@ -75,7 +75,15 @@ def _cut_at_place(rest: str, keep: bool = False) -> str:
         n += 1
     if best:
         return " ".join(words[:best])
-    return " ".join(words if keep else words[:min(len(words), 6)])
+    if keep:
+        return " ".join(words)
+    # no place: end after a known agency or outlet named at the start («خبرگزاری فارس تیم ملی …»)
+    sf_words = [search_form(w) for w in words]
+    for a, b, _p, _org in org_index().find(sf_words):
+        if a <= 3:
+            return " ".join(words[:b])
+        break
+    return " ".join(words[:min(len(words), 6)])
 
 
 def quoted_source(text: str) -> str | None:

@@ -121,3 +121,18 @@ def test_news_codes_from_labels_fields_and_urls() -> None:
     assert code_from_url("http://x.test/Default.aspx?tabid=310&ArticleID=3302") == "3302"
     assert code_from_url("https://x.test/fa/news/156758/%D9%85%D8%AF") == "156758"
     assert code_from_url("https://x.test/about") is None
+
+
+@pytest.mark.parametrize(("first", "attribution"), [
+    ("به گزارش روابط عمومی بهزیستی استان کرمان دراین جلسه رزم حسینی ضمن تقدیر", "روابط عمومی بهزیستی استان کرمان"),
+    ("به گزارش خبرگزاری آوای ایران از کرمان، متن", "خبرگزاری آوای ایران"),
+    ("به گزارش خبرگزاری آوای ایران به نقل از روابط عمومی بهزیستی، متن", "خبرگزاری آوای ایران"),
+    ("به گزارش اداره ارتباطات و امور بین‌الملل شهرداری شیراز، صبح", "اداره ارتباطات و امور بین‌الملل شهرداری شیراز"),
+    ("به گزارش روابط عمومی دانشگاه علوم پزشکی مازندران رئیس دانشگاه گفت، x", "روابط عمومی دانشگاه علوم پزشکی مازندران"),
+    ("به گزارش خبرگزاری فارس تیم ملی قطر در بازی امروز برد", "خبرگزاری فارس"),
+    ("به گزارش ايسنا، سلام", "ایسنا"),
+])
+def test_attribution(first: str, attribution: str) -> None:
+    from extractors.attribution import attribution_of
+
+    assert attribution_of(first) == attribution
