@@ -62,6 +62,17 @@ def sql_command(
 
 DB_HELP = "DuckDB file (default: $KHABAR_DB or data/khabar.duckdb)."
 SOURCES_HELP = "Sources registry (YAML)."
+RATE_HELP = "Requests per second per host for this run, replacing the registry's and the default (1/s)."
+
+
+def _settings(rate_limit: float | None) -> object | None:
+    from khabar.crawl import CrawlSettings
+
+    if rate_limit is None:
+        return None
+    if rate_limit <= 0:
+        raise _fail("--rate-limit must be positive", 2)
+    return CrawlSettings(rate_limit=rate_limit, override_source_limits=True)
 
 
 def _open_writer(db: str | None) -> duckdb.DuckDBPyConnection:
@@ -120,13 +131,15 @@ def ingest_command(
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
     only: list[str] = typer.Option([], "--source", "-s", help="Only these source ids (repeatable)."),
     simweb: bool = typer.Option(False, "--simweb", help="Crawl the built-in simulated web (started on loopback)."),
+    rate_limit: float | None = typer.Option(None, "--rate-limit", help=RATE_HELP),
 ) -> None:
     from khabar.ingest import IngestError, run_ingest
 
     con = _open_writer(db)
     try:
         with _clear_errors(), _progress("ingest: pages") as progress:
-            summary = run_ingest(con, sources_path=sources, only=only or None, simweb=simweb, progress=progress)
+            summary = run_ingest(con, sources_path=sources, only=only or None, simweb=simweb, progress=progress,
+                                 settings=_settings(rate_limit))  # fmt: skip
     except IngestError as exc:
         raise _fail(str(exc)) from None
     typer.echo(_summary_line(summary))
@@ -140,6 +153,7 @@ def backfill_command(
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
     only: list[str] = typer.Option([], "--source", "-s", help="Only these source ids (repeatable)."),
     simweb: bool = typer.Option(False, "--simweb", help="Crawl the built-in simulated web (started on loopback)."),
+    rate_limit: float | None = typer.Option(None, "--rate-limit", help=RATE_HELP),
 ) -> None:
     from khabar.ingest import IngestError, run_backfill
 
@@ -147,7 +161,7 @@ def backfill_command(
     try:
         with _clear_errors(), _progress("backfill: pages") as progress:
             summary = run_backfill(con, start, end, sources_path=sources, only=only or None, simweb=simweb,
-                                   progress=progress)  # fmt: skip
+                                   progress=progress, settings=_settings(rate_limit))  # fmt: skip
     except IngestError as exc:
         raise _fail(str(exc)) from None
     typer.echo(_summary_line(summary))
