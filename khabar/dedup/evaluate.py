@@ -99,3 +99,24 @@ def hard_negative_false_merges(truth: Mapping[str, str], predicted: Mapping[str,
         if len(members[predicted[i]]) > 1:
             merged += 1
     return merged, total
+
+
+def cluster_in_memory(records: list[dict], batch: int = 500) -> dict[str, str]:
+    """Cluster records (keyed by ``url``) in arrival order with the in-memory matcher, batch by batch as the
+    pipeline does; returns url → predicted cluster id."""
+    from khabar.dedup.core import MatchCore
+    from khabar.dedup.fingerprint import fingerprints
+
+    core = MatchCore()
+    out: dict[str, str] = {}
+    for s in range(0, len(records), batch):
+        chunk = records[s : s + batch]
+        fps = fingerprints(chunk)
+        store = core.candidates_in_store(fps)
+        for rec, fp, cands in zip(chunk, fps, store, strict=True):
+            m = core.match(fp, cands)
+            cid = m.cluster_id if m else "c-" + rec["url"]
+            core.add(fp, cid, rec["url"])
+            out[rec["url"]] = cid
+        core.index.flush()
+    return out

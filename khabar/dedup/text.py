@@ -12,7 +12,6 @@ from collections.abc import Iterable
 
 import numpy as np
 
-
 _TOKEN = re.compile(r"[0-9]+(?:[./:][0-9]+)*|[^\W\d_]+", re.UNICODE)
 _MASK64 = (1 << 64) - 1
 # Odd 64-bit multipliers for combining token hashes into shingle hashes (fixed forever: stored data uses them).
@@ -21,19 +20,69 @@ _MULT = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0x
                  dtype=np.uint64)  # fmt: skip
 # Words after which the next token names a place or a person: templated notices vary exactly there.
 CUE_WORDS = frozenset(
-    "شهرستان استان شهر روستای روستا بخش دهستان منطقه آقای خانم دکتر مهندس سرهنگ سردار سرتیپ حجت الاسلام "
-    "والمسلمین استاندار فرماندار بخشدار شهردار مدیرکل رئیس".split()
+    [
+        "شهرستان",
+        "استان",
+        "شهر",
+        "روستای",
+        "روستا",
+        "بخش",
+        "دهستان",
+        "منطقه",
+        "آقای",
+        "خانم",
+        "دکتر",
+        "مهندس",
+        "سرهنگ",
+        "سردار",
+        "سرتیپ",
+        "حجت",
+        "الاسلام",
+        "والمسلمین",
+        "استاندار",
+        "فرماندار",
+        "بخشدار",
+        "شهردار",
+        "مدیرکل",
+        "رئیس",
+    ]
 )
 _TOKEN_CACHE: dict[str, int] = {}
 
 
 _REPLACE: tuple[tuple[str, str], ...] = (
     *zip("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "0123456789" * 2, strict=True),
-    ("ي", "ی"), ("ى", "ی"), ("ك", "ک"), ("ۀ", "ه"), ("ة", "ه"), ("ٱ", "ا"), ("\u200c", " "), ("٫", "."),
+    ("ي", "ی"),
+    ("ى", "ی"),
+    ("ك", "ک"),
+    ("ۀ", "ه"),
+    ("ة", "ه"),
+    ("ٱ", "ا"),
+    ("\u200c", " "),
+    ("٫", "."),
 )
 _DROP = re.compile("[\u064b-\u065f\u0670\u0640\u200d\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad]")
 # Bound morphemes written with ZWNJ, a space or nothing at all: glued to their word so all three spellings agree.
-SUFFIXES = frozenset("ها های هایی هایم هایت هایش هایمان هایتان هایشان اند ام ایم اید ای ترین تر".split())
+SUFFIXES = frozenset(
+    [
+        "ها",
+        "های",
+        "هایی",
+        "هایم",
+        "هایت",
+        "هایش",
+        "هایمان",
+        "هایتان",
+        "هایشان",
+        "اند",
+        "ام",
+        "ایم",
+        "اید",
+        "ای",
+        "ترین",
+        "تر",
+    ]
+)
 PREFIXES = frozenset(("می", "نمی"))
 
 
