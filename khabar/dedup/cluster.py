@@ -62,7 +62,7 @@ class Clusterer:
         tbl = con.execute(
             "SELECT release_id, cluster_id, exact_key, minhash, guard FROM dedup_signatures"
             " ORDER BY created_at, release_id, version"
-        ).fetch_arrow_table()
+        ).to_arrow_table()
         n = tbl.num_rows
         if not n:
             return self
@@ -186,7 +186,7 @@ def _archive_versions(con: duckdb.DuckDBPyConnection, superseded: list[tuple[str
 def _news_agency_ids() -> list[str]:
     from khabar.simweb.directory import NEWS_AGENCIES
 
-    return [a.site_id for a in NEWS_AGENCIES]
+    return [a.key for a in NEWS_AGENCIES]
 
 
 def refresh_canonical(con: duckdb.DuckDBPyConnection, cluster_ids: Iterable[str | None],

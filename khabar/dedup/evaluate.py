@@ -120,3 +120,25 @@ def cluster_in_memory(records: list[dict], batch: int = 500) -> dict[str, str]:
             out[rec["url"]] = cid
         core.index.flush()
     return out
+
+
+def truth_rows(truths: Iterable[PageTruth]) -> list[Any]:
+    """`ReleaseRow`s as the pipeline would build them from perfectly extracted truth pages."""
+    import hashlib
+    from datetime import datetime
+
+    from khabar.dedup.text import normalise
+    from khabar.urls import canonical_url
+    from khabar.warehouse.releases import ReleaseRow
+
+    rows = []
+    for t in truths:
+        rec = truth_record(t)
+        body = " ".join(normalise(t.body or "").split())
+        rows.append(ReleaseRow(
+            record=rec, canonical_url=canonical_url(t.url), source_id=t.site_id, page_id=None,
+            fetched_at=datetime.fromisoformat(t.published_at) if t.published_at else datetime.now(),
+            extractor_version="truth", content_hash=hashlib.sha256(body.encode()).hexdigest()[:32],
+            search_text=normalise("\n".join(x for x in (t.title, t.body) if x)),
+        ))  # fmt: skip
+    return rows
