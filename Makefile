@@ -9,6 +9,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export PREFECT_HOME := $(CURDIR)/data/prefect
 export KHABAR_DB ?= $(CURDIR)/data/khabar.duckdb
 export PREFECT_LOGGING_EXTRA_LOGGERS := khabar
+export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 180
 
 .PHONY: install demo test lint bench soak serve lock clean
 

@@ -9,6 +9,8 @@ import os
 # khabar logs through the standard `khabar` logger; Prefect forwards it to the run's logs. Must precede the import.
 os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "khabar")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+# The temporary server migrates its database on first start: on a busy 2-core machine that exceeds the 20 s default.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 
 from flows.ingest import backfill, daily_ingest
 from flows.reprocess import reprocess

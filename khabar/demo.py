@@ -79,6 +79,7 @@ def run_demo(db_path: str, days: int) -> int:
     """Backfill `days` simulated days before the simulated web's today, then run the daily flow for today."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "khabar")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
     console = Console()
     Path(db_path).parent.mkdir(parents=True, exist_ok=True)
 
