@@ -57,9 +57,16 @@ def canonical_url(url: str) -> str:
     return urlunsplit(("https", host, _norm_path(parts.path), urlencode(query, doseq=True), ""))
 
 
+def strip_tracking(url: str) -> str:
+    """The URL as published minus tracking parameters and fragment (what we request and show)."""
+    parts = urlsplit(url.strip())
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking_param(k)]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query, doseq=True), ""))
+
+
 def same_site(url_a: str, url_b: str) -> bool:
     """True when both URLs are on one site (host identity as in `host_key`)."""
     return host_key(urlsplit(url_a).hostname or "") == host_key(urlsplit(url_b).hostname or "")
 
 
-__all__ = ["TRACKING_PARAMS", "canonical_url", "host_key", "is_tracking_param", "same_site"]
+__all__ = ["TRACKING_PARAMS", "canonical_url", "host_key", "is_tracking_param", "same_site", "strip_tracking"]

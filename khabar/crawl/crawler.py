@@ -42,7 +42,7 @@ from khabar.crawl.settings import CrawlSettings
 from khabar.crawl.sources import Source
 from khabar.crawl.state import CrawlBatch, CrawlState, SourceState, SurfaceState, UrlState
 from khabar.records import FetchLogEntry, RawPage
-from khabar.urls import canonical_url, host_key
+from khabar.urls import canonical_url, host_key, strip_tracking
 
 log = logging.getLogger("khabar.crawl")
 TEHRAN = ZoneInfo("Asia/Tehran")
@@ -218,7 +218,7 @@ class Crawler:
             elif not in_range:
                 return
             if key not in cands:
-                cands[key] = _Cand(entry.url, key, via, entry.published, entry.modified)
+                cands[key] = _Cand(strip_tracking(entry.url), key, via, entry.published, entry.modified)
 
         async def surface(url: str, kind: str, conditional: bool = True) -> Fetched | None:
             """Fetch a discovery surface; None when unchanged (304) or failed."""
