@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from khabar.dedup import minhash
-from khabar.dedup.text import exact_key, guard_features, shingle_hashes, token_ids, tokens
+from khabar.dedup.text import exact_key, guard_features, shingle_hashes, token_ids, token_lines, tokens
 
 SHINGLE = 4  # word 4-shingles: measured on truth, copies keep more 4- than 5-shingles under edits
 _EXACT_SALT = np.uint64(0xA5A5_5A5A_C3C3_3C3C)
@@ -27,9 +27,7 @@ def _parts(record: dict) -> tuple[list[str], list[list[str]]]:
     """All tokens (title, lead, body) for shingles; lead and body lines for the guard (titles are rewritten
     by republishers and decorated with «+ تصاویر», so they would only add false conflicts)."""
     title = tokens(record.get("title") or "")
-    lines = [tokens(line) for line in "\n".join(
-        x for x in (record.get("lead"), record.get("body")) if x).split("\n")]  # fmt: skip
-    lines = [x for x in lines if x]
+    lines = token_lines("\n".join(x for x in (record.get("lead"), record.get("body")) if x))
     flat = title + [t for line in lines for t in line]
     return flat, lines
 

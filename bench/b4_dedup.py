@@ -1,0 +1,124 @@
+"""B4 dedup: docs/s, peak memory and per-record matching cost of the streaming near-duplicate clusterer.
+
+Records are synthetic but truth-like: paragraphs and titles of 60 simulated days recombined (five paragraphs
+each, plus a unique numbered sentence), 30 % of them republished copies of a recent record with a news-agency
+preamble, a dropped paragraph and digit/letter/ZWNJ variants. Generation is cheap (list and string operations)
+and excluded from the timings; each size runs in a fresh process so peak RSS is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import time
+from datetime import date
+from typing import Any
+
+from bench.common import isolated
+
+BATCH = 1000
+_LATIN_TO_PERSIAN = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+_PREAMBLES = ("به گزارش خبرگزاری آوای ایران، ", "به گزارش پایگاه خبری نوین خبر از کرمان، ",
+              "به گزارش خبرگزاری پیام ملت، ", "به گزارش خبرگزاری صدای استان از شیراز، ")  # fmt: skip
+
+
+def _pool() -> tuple[list[str], list[str]]:
+    from khabar.dedup.evaluate import iter_truth_articles
+
+    titles, paras = [], []
+    for t in iter_truth_articles(date(2022, 1, 1), date(2022, 3, 1)):
+        titles.append(t.title or "")
+        paras.extend(p for p in (t.body or "").split("\n\n")[1:] if len(p) > 80)
+    return titles, paras
+
+
+def synthetic(n: int, seed: int = 7):
+    """Yield ``n`` records (dicts with url, title, body, persons) in arrival order."""
+    titles, paras = _pool()
+    rng = random.Random(seed)
+    recent: list[dict] = []
+    for i in range(n):
+        if recent and rng.random() < 0.3:
+            src = rng.choice(recent)
+            body = src["body"].split("\n\n")
+            body = [rng.choice(_PREAMBLES) + body[0].split("، ", 1)[-1], *body[1:-1]]
+            text = "\n\n".join(body)
+            r = rng.random()
+            if r < 0.3:
+                text = text.translate(_LATIN_TO_PERSIAN)
+            elif r < 0.5:
+                text = text.replace("ی", "ي").replace("ک", "ك")
+            elif r < 0.7:
+                text = text.replace("\u200c", " ")
+            rec = {"url": f"copy-{i}", "title": rng.choice(titles), "body": text, "persons": []}
+        else:
+            body = [f"به گزارش روابط عمومی سازمان شماره {i}، در نشست {i % 977} شهرستان {i % 131} برگزار شد.",
+                    *rng.sample(paras, 5)]  # fmt: skip
+            rec = {"url": f"doc-{i}", "title": rng.choice(titles), "body": "\n\n".join(body), "persons": []}
+            recent.append(rec)
+            if len(recent) > 5000:
+                recent.pop(rng.randrange(len(recent)))
+        yield rec
+
+
+def one_size(size: int) -> dict[str, Any]:
+    """Cluster ``size`` synthetic records batch by batch (as the pipeline does) and time the matcher only."""
+    from khabar.dedup.core import MatchCore
+    from khabar.dedup.fingerprint import fingerprints
+
+    core = MatchCore()
+    busy = 0.0
+    per_batch: list[tuple[int, float]] = []
+    batch: list[dict] = []
+    copies_joined = copies = 0
+
+    def flush() -> None:
+        nonlocal busy, copies_joined, copies
+        t0 = time.perf_counter()
+        fps = fingerprints(batch)
+        store = core.candidates_in_store(fps)
+        for rec, fp, cands in zip(batch, fps, store, strict=True):
+            m = core.match(fp, cands)
+            core.add(fp, m.cluster_id if m else "c-" + rec["url"], rec["url"])
+            if rec["url"].startswith("copy-"):
+                copies += 1
+                copies_joined += m is not None
+        core.index.flush()
+        dt = time.perf_counter() - t0
+        busy += dt
+        per_batch.append((core.n, dt / len(batch)))
+        batch.clear()
+
+    for rec in synthetic(size):
+        batch.append(rec)
+        if len(batch) == BATCH:
+            flush()
+    if batch:
+        flush()
+    near10k = [us for n, us in per_batch if 9_000 <= n <= 12_000] or [per_batch[0][1]]
+    last = [us for _, us in per_batch[-5:]]
+    return {
+        "size": size,
+        "docs_per_s": round(size / busy),
+        "us_per_record_at_10k": round(1e6 * sum(near10k) / len(near10k), 1),
+        "us_per_record_at_full": round(1e6 * sum(last) / len(last), 1),
+        "copies_joined_share": round(copies_joined / max(1, copies), 4),
+        "index_keys": len(core.index),
+    }
+
+
+def run(sizes: tuple[int, ...] | list[int] = (100_000, 1_000_000)) -> dict[str, Any]:
+    """One fresh process per size; returns ``{"rows": [{size, docs_per_s, peak_rss_mb, …}, …]}``."""
+    return {"rows": [isolated("bench.b4_dedup", "one_size", size=int(s)) for s in sizes]}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--sizes", default="100000,1000000")
+    args = ap.parse_args()
+    for row in run([int(s) for s in args.sizes.split(",")])["rows"]:
+        print(row)
+
+
+if __name__ == "__main__":
+    main()
