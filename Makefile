@@ -40,6 +40,10 @@ serve: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m bench
 
+# Randomised crash and fault soak (issue 8): longer than the tests, run on demand.
+soak: $(STAMP)
+	$(PY) -m bench.soak
+
 # Regenerate the lock after changing dependencies in pyproject.toml.
 lock: $(STAMP)
 	$(VENV)/bin/uv pip compile --python-version 3.11 pyproject.toml --extra dev -o requirements.lock
