@@ -18,7 +18,7 @@ from khabar.dedup.text import conflicts
 # Jaccard ≥ MIN_JACCARD joins unless the guard finds a context whose value differs (numbers, dates, places,
 # people). Candidates from the same cluster with more conflicts veto it (templated siblings chain otherwise).
 MIN_JACCARD = 0.30
-MAX_CONFLICTS = 0
+MAX_CONFLICTS = 1
 _CHUNK = 65_536
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 NUM_PERM = 64
-BANDS = 16
-ROWS = NUM_PERM // BANDS
+BANDS = 21
+ROWS = 3
 _SEED = 20240321
 
 _rng = np.random.default_rng(_SEED)
@@ -54,7 +54,7 @@ def signatures(shingles: list[np.ndarray], chunk: int = 1_000_000) -> np.ndarray
 
 def band_keys(sigs: np.ndarray) -> np.ndarray:
     """(n, BANDS) uint64 keys; equal key in band b ⇔ (almost surely) equal rows of band b. Band index is mixed in."""
-    s = sigs.reshape(len(sigs), BANDS, ROWS).astype(np.uint64)
+    s = sigs[:, : BANDS * ROWS].reshape(len(sigs), BANDS, ROWS).astype(np.uint64)
     with np.errstate(over="ignore"):
         k = (s * _BAND_MULT[None, :, :]).sum(axis=2, dtype=np.uint64)
         k ^= np.arange(BANDS, dtype=np.uint64)[None, :] * np.uint64(0x9E3779B97F4A7C15)

@@ -188,13 +188,18 @@ def guard_features(lines: list[list[str]], persons: Iterable[dict] | None = None
 
 
 def conflicts(a: np.ndarray, b: np.ndarray) -> int:
-    """How many contexts both records have with no value in common (0 for copies of one release)."""
+    """How many distinct values of ``a`` sit in contexts both records have but never with a common value:
+    0 for copies of one release, 1 for a release whose single figure was corrected later, several for
+    templated siblings (every figure, the date and the place differ)."""
     if len(a) == 0 or len(b) == 0:
         return 0
-    ca, cb = a >> np.uint64(32), b >> np.uint64(32)
-    shared = np.intersect1d(ca, cb, assume_unique=False)
+    shift = np.uint64(32)
+    ca, cb = a >> shift, b >> shift
+    shared = np.intersect1d(ca, cb)
     if len(shared) == 0:
         return 0
-    pairs_shared = np.intersect1d(a, b)
-    agreeing = np.unique(pairs_shared >> np.uint64(32))
-    return int(len(shared) - len(np.intersect1d(shared, agreeing)))
+    agreeing = np.intersect1d(a, b) >> shift
+    bad = np.setdiff1d(shared, agreeing, assume_unique=True)
+    if len(bad) == 0:
+        return 0
+    return len(np.unique(a[np.isin(ca, bad)] & np.uint64(0xFFFFFFFF)))
