@@ -105,9 +105,12 @@ def tokens(text: str) -> list[str]:
     return _glued(normalise(text)).split()
 
 
-def token_lines(text: str) -> list[list[str]]:
-    """`tokens` of each non-empty line (one normalisation pass for the whole text)."""
-    return [t for t in (line.split() for line in _glued(normalise(text)).split("\n")) if t]
+BREAK = "¶"  # line-break token: guard contexts never run across paragraphs
+
+
+def tokens_with_breaks(text: str) -> list[str]:
+    """`tokens` with a `BREAK` token at every line break (one normalisation pass for the whole text)."""
+    return _glued(normalise(text).replace("\n", " ¶ ")).split()
 
 
 def _new_id(t: str) -> int:
@@ -155,30 +158,29 @@ def _h32(s: str) -> int:
     return zlib.crc32(s.encode())
 
 
-def guard_features(lines: list[list[str]], persons: Iterable[dict] | None = None) -> np.ndarray:
+def guard_features(toks: list[str], persons: Iterable[dict] | None = None) -> np.ndarray:
     """(context, value) pairs at the slots templated notices vary: numbers and dates (with their neighbouring
-    words as context), the words after place/person cue words, and the name under each stated role.
+    words as context), the word after a place/person cue word, and the name under each stated role.
 
-    Two records conflict when they share a context but never the value there (see `conflicts`). Encoded as
-    uint64 ``context << 32 | value``, sorted, so storage is a plain byte string.
+    ``toks`` come from `tokens_with_breaks`. Two records conflict when they share a context but never the value
+    there (see `conflicts`). Encoded as uint64 ``context << 32 | value``, sorted: storage is a byte string.
     """
     feats: set[int] = set()
-    for toks in lines:
-        n = len(toks)
-        for i in [i for i, t in enumerate(toks) if t[0] in _DIGIT_CHARS or t in CUE_WORDS]:
-            t = toks[i]
-            if t[0] in _DIGIT_CHARS:
-                p1 = toks[i - 1] if i > 0 else "^"
-                p2 = toks[i - 2] if i > 1 else "^"
-                n1 = toks[i + 1] if i + 1 < n else "$"
-                n2 = toks[i + 2] if i + 2 < n else "$"
-                v = _h32(t)
-                feats.add(_h32(f"n|{p1}|{n1}") << 32 | v)
-                feats.add(_h32(f"l|{p2}|{p1}") << 32 | v)
-                feats.add(_h32(f"r|{n1}|{n2}") << 32 | v)
-            elif i + 1 < n and toks[i + 1][0] not in _DIGIT_CHARS:
-                p1 = toks[i - 1] if i > 0 else "^"
-                feats.add(_h32(f"c|{p1}|{t}") << 32 | _h32(toks[i + 1]))
+    n = len(toks)
+    for i in [i for i, t in enumerate(toks) if t[0] in _DIGIT_CHARS or t in CUE_WORDS]:
+        t = toks[i]
+        if t[0] in _DIGIT_CHARS:
+            p1 = toks[i - 1] if i > 0 else BREAK
+            p2 = toks[i - 2] if i > 1 else BREAK
+            n1 = toks[i + 1] if i + 1 < n else BREAK
+            n2 = toks[i + 2] if i + 2 < n else BREAK
+            v = _h32(t)
+            feats.add(_h32(f"n|{p1}|{n1}") << 32 | v)
+            feats.add(_h32(f"l|{p2}|{p1}") << 32 | v)
+            feats.add(_h32(f"r|{n1}|{n2}") << 32 | v)
+        elif i + 1 < n and toks[i + 1][0] not in _DIGIT_CHARS and toks[i + 1] != BREAK:
+            p1 = toks[i - 1] if i > 0 else BREAK
+            feats.add(_h32(f"c|{p1}|{t}") << 32 | _h32(toks[i + 1]))
     for p in persons or ():
         role, name = p.get("role"), p.get("name")
         if role and name:
@@ -187,19 +189,19 @@ def guard_features(lines: list[list[str]], persons: Iterable[dict] | None = None
     return np.array(sorted(feats), dtype=np.uint64)
 
 
-def conflicts(a: np.ndarray, b: np.ndarray) -> int:
+_LOW32 = 0xFFFFFFFF
+
+
+def conflicts(a: np.ndarray | list[int], b: np.ndarray | list[int]) -> int:
     """How many distinct values of ``a`` sit in contexts both records have but never with a common value:
     0 for copies of one release, 1 for a release whose single figure was corrected later, several for
-    templated siblings (every figure, the date and the place differ)."""
+    templated siblings (every figure, the date and the place differ). Plain Python sets: on ~40 features
+    they are ~10× faster than numpy's set routines."""
     if len(a) == 0 or len(b) == 0:
         return 0
-    shift = np.uint64(32)
-    ca, cb = a >> shift, b >> shift
-    shared = np.intersect1d(ca, cb)
-    if len(shared) == 0:
-        return 0
-    agreeing = np.intersect1d(a, b) >> shift
-    bad = np.setdiff1d(shared, agreeing, assume_unique=True)
-    if len(bad) == 0:
-        return 0
-    return len(np.unique(a[np.isin(ca, bad)] & np.uint64(0xFFFFFFFF)))
+    sa = set(a.tolist() if isinstance(a, np.ndarray) else a)
+    sb = set(b.tolist() if isinstance(b, np.ndarray) else b)
+    common = sa & sb
+    agreeing = {x >> 32 for x in common}
+    ctx_b = {x >> 32 for x in sb}
+    return len({x & _LOW32 for x in sa - common if (c := x >> 32) in ctx_b and c not in agreeing})

@@ -42,9 +42,9 @@ def test_spelling_variants_share_tokens_and_guard():
     a = "آقای علی صادق‌زاده گفت: ۲۶ کلاس درس در شهرستان بم ساخته می‌شود و آسیب‌های"
     b = "آقاي علي صادق زاده گفت: 26 كلاس درس در شهرستان بم ساخته ميشود و آسيب هاي"
     assert tokens(a)[3:] == tokens(b)[3:]  # «صادق‌زاده» vs «صادق زاده» differ only in the name's spacing
-    assert conflicts(guard_features([tokens(a)]), guard_features([tokens(b)])) == 0
+    assert conflicts(guard_features(tokens(a)), guard_features(tokens(b))) == 0
     c = a.replace("۲۶", "۳۱").replace("بم", "کرمان")
-    assert conflicts(guard_features([tokens(a)]), guard_features([tokens(c)])) >= 2
+    assert conflicts(guard_features(tokens(a)), guard_features(tokens(c))) >= 2
 
 
 def test_quality_on_simulated_truth():
