@@ -25,7 +25,7 @@ import pyarrow as pa
 
 from khabar.dedup import minhash
 from khabar.dedup.core import MatchCore
-from khabar.dedup.fingerprint import Fingerprint, fingerprints
+from khabar.dedup.fingerprint import fingerprints
 from khabar.warehouse.releases import ReleaseRow
 
 _SIG_SCHEMA = pa.schema([
@@ -70,11 +70,9 @@ class Clusterer:
         sigs = np.frombuffer(sig_bytes, dtype="<u4").reshape(n, minhash.NUM_PERM)
         exact = np.array(tbl.column("exact_key").to_pylist(), dtype=np.int64).astype(np.uint64)
         keys = np.concatenate([minhash.band_keys(sigs), _exact_band(exact)[:, None]], axis=1)
-        releases, clusters = tbl.column("release_id").to_pylist(), tbl.column("cluster_id").to_pylist()
-        for i, (g, rid, cid) in enumerate(zip(tbl.column("guard").to_pylist(), releases, clusters, strict=True)):
-            fp = Fingerprint(sigs[i], keys[i], int(exact[i]), np.frombuffer(g or b"", dtype="<u8"), 0)
-            self.core.add(fp, cid, rid, index=False)
-        self.core.index.bulk_load(np.arange(n), keys)
+        guards = [np.frombuffer(g or b"", dtype="<u8") for g in tbl.column("guard").to_pylist()]
+        self.core.add_many(sigs, keys, guards, tbl.column("cluster_id").to_pylist(),
+                           tbl.column("release_id").to_pylist())  # fmt: skip
         self._checkpoint = self.core.n
         return self
 

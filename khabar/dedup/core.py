@@ -73,6 +73,31 @@ class MatchCore:
             self.index.add(doc, fp.keys)
         return doc
 
+    def add_many(self, sigs: np.ndarray, keys: np.ndarray, guards: list[np.ndarray], clusters: list[str],
+                 releases: list[str]) -> None:  # fmt: skip
+        """Store and index many documents at once (rebuilding from the database): one sorted segment."""
+        first, m = self.n, len(sigs)
+        if m == 0:
+            return
+        sig16 = sigs.astype(np.uint16)
+        done = 0
+        while done < m:
+            pos = (first + done) % _CHUNK
+            if pos == 0:
+                self._sigs.append(np.zeros((_CHUNK, minhash.NUM_PERM), dtype=np.uint16))
+            take = min(_CHUNK - pos, m - done)
+            self._sigs[-1][pos : pos + take] = sig16[done : done + take]
+            done += take
+        self._guards.extend(guards)
+        numbers = np.array([self._cluster_number(c) for c in clusters], dtype=np.int32)
+        need = first + m
+        if need > len(self._cluster_of):
+            self._cluster_of = np.resize(self._cluster_of, max(1024, 2 * need))
+        self._cluster_of[first:need] = numbers
+        self.release_of.extend(releases)
+        self.n = need
+        self.index.bulk_load(np.arange(first, need), keys)
+
     def truncate(self, n: int) -> None:
         """Forget documents n.. (rollback of a batch that never reached the database)."""
         if n >= self.n:
