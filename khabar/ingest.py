@@ -22,7 +22,7 @@ import duckdb
 import httpx
 
 from khabar.jobs import Progress, RunSummary
-from khabar.pipeline import BatchStats, new_run_id, process_batch
+from khabar.pipeline import BatchStats, new_run_id, process_batch, register_source_kinds
 from khabar.warehouse.raw import write_fetch_log
 from khabar.warehouse.runs import finish_run, mark_crashed, start_run
 from khabar.warehouse.search import rebuild_search_index
@@ -107,6 +107,7 @@ def _run(con: duckdb.DuckDBPyConnection, flow: str, mode: Any, params: dict[str,
     from khabar.warehouse.crawl_state import load_state
 
     sources = _load_sources(sources_path, only)
+    register_source_kinds({s.id: s.kind for s in sources})
     sim = SimWeb() if simweb is True else (simweb or None)
     if now is None and sim is not None:
         now = sim.now()

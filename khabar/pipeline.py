@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Callable, Sequence
+import weakref
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import duckdb
 
+from khabar.dedup import Clusterer, refresh_canonical, write_aliases
 from khabar.records import RawPage
 from khabar.urls import canonical_url, same_site
 from khabar.warehouse.db import transaction
@@ -95,50 +97,23 @@ def build_rows(pages: Sequence[RawPage], stats: BatchStats) -> list[ReleaseRow]:
     return rows
 
 
-def assign_exact_clusters(con: duckdb.DuckDBPyConnection, rows: Sequence[ReleaseRow]) -> None:
-    """Interim clustering by exact content hash (the near-duplicate clusterer replaces this).
-
-    A row joins the cluster of any stored release with the same hash; otherwise the hash names a new cluster.
-    A release keeps its cluster id when it is re-loaded, so re-runs never rename clusters.
-    """
-    ids = [r.release_id for r in rows]
-    hashes = [r.content_hash for r in rows if r.content_hash]
-    known: dict[str, str] = {}
-    by_hash: dict[str, str] = {}
-    if ids:
-        known = dict(con.execute(
-            "SELECT release_id, cluster_id FROM releases WHERE release_id IN (SELECT unnest(?))", [ids]
-        ).fetchall())  # fmt: skip
-    if hashes:
-        by_hash = dict(con.execute(
-            "SELECT content_hash, min(cluster_id) FROM releases WHERE content_hash IN (SELECT unnest(?))"
-            " GROUP BY 1", [hashes]
-        ).fetchall())  # fmt: skip
-    for row in rows:
-        if known.get(row.release_id):
-            row.cluster_id = known[row.release_id]
-        elif row.content_hash:
-            row.cluster_id = by_hash.setdefault(row.content_hash, "c-" + row.content_hash[:16])
-        else:
-            row.cluster_id = "c-" + row.release_id[:16]
+_CLUSTERERS: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, Clusterer] = weakref.WeakKeyDictionary()
+_SOURCE_KINDS: dict[str, str] = {}
 
 
-def refresh_canonical(con: duckdb.DuckDBPyConnection, cluster_ids: Sequence[str]) -> None:
-    """One canonical release per touched cluster: earliest published, then earliest fetched, then URL."""
-    if not cluster_ids:
-        return
-    con.execute(
-        """
-        UPDATE releases SET is_canonical = (releases.release_id = ranked.release_id)
-        FROM (
-            SELECT cluster_id, arg_min(release_id, (coalesce(published_at, fetched_at), fetched_at, url))
-                AS release_id
-            FROM releases WHERE cluster_id IN (SELECT unnest(?)) GROUP BY cluster_id
-        ) AS ranked
-        WHERE releases.cluster_id = ranked.cluster_id
-        """,
-        [list(set(cluster_ids))],
-    )
+def clusterer_for(con: duckdb.DuckDBPyConnection) -> Clusterer:
+    """One near-duplicate index per open connection, rebuilt from DuckDB on first use (daily runs see every
+    earlier release)."""
+    c = _CLUSTERERS.get(con)
+    if c is None:
+        c = _CLUSTERERS[con] = Clusterer.from_db(con)
+    return c
+
+
+def register_source_kinds(kinds: Mapping[str, str]) -> None:
+    """`agency` or `news_agency` per source id (from the registry): the canonical copy of a release is the
+    agency's own page."""
+    _SOURCE_KINDS.update(kinds)
 
 
 def process_batch(con: duckdb.DuckDBPyConnection, pages: Sequence[RawPage], *,
@@ -150,13 +125,20 @@ def process_batch(con: duckdb.DuckDBPyConnection, pages: Sequence[RawPage], *,
     """
     stats = BatchStats()
     rows = build_rows(pages, stats)
-    with transaction(con):
-        write_pages(con, pages)
-        if also is not None:
-            also(con)
-        assign_exact_clusters(con, rows)
-        stats.releases_written = write_releases(con, rows)
-        refresh_canonical(con, [r.cluster_id for r in rows if r.cluster_id])
+    clusterer = clusterer_for(con)
+    try:
+        with transaction(con):
+            write_pages(con, pages)
+            if also is not None:
+                also(con)
+            write_aliases(con, [(canonical_url(r.record["url"]), r.canonical_url, r.source_id, "rel_canonical")
+                                for r in rows if r.record.get("url")])  # fmt: skip
+            clusterer.assign(con, rows)
+            stats.releases_written = write_releases(con, rows)
+            refresh_canonical(con, [r.cluster_id for r in rows if r.cluster_id], _SOURCE_KINDS)
+    except BaseException:
+        clusterer.rollback()  # the index must not keep releases the database does not have
+        raise
     return stats
 
 
@@ -165,4 +147,4 @@ def new_run_id(flow: str) -> str:
     return f"{flow}-{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
 
 
-__all__ = ["BatchStats", "build_rows", "process_batch", "release_id_for"]
+__all__ = ["BatchStats", "build_rows", "clusterer_for", "process_batch", "register_source_kinds", "release_id_for"]

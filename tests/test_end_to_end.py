@@ -76,17 +76,24 @@ def test_backfill_loads_every_truth_release(clean_run):
     con.close()
     missing = {canonical_url(t.url) for t in truth} - loaded
     assert not missing, sorted(missing)[:5]
-    # clusters vs truth: evaluated with the dedup issue's measure where it exists
-    try:
-        from khabar.dedup.evaluate import pairwise_scores
-    except ImportError:
-        pytest.skip("near-duplicate clustering not available")
+    # clusters vs truth, with the dedup issue's measure
+    from khabar.dedup.evaluate import score
+
     con = duckdb.connect(str(clean_run), read_only=True)
     ours = dict(con.execute("SELECT canonical_url, cluster_id FROM releases WHERE is_article").fetchall())
     con.close()
     gold = {canonical_url(t.url): t.cluster_id for t in truth}
-    scores = pairwise_scores({u: ours[u] for u in gold}, gold)
-    assert scores["f1"] >= 0.95, scores
+    scores = score(gold, {u: ours[u] for u in gold})
+    assert scores.f1 >= 0.95 and scores.bcubed_f1 >= 0.95, scores
+    # one canonical release per cluster, and as many clusters as the truth has releases (within dedup quality)
+    con = duckdb.connect(str(clean_run), read_only=True)
+    per_cluster = con.execute("SELECT max(n) FROM (SELECT count(*) FILTER (WHERE is_canonical) AS n FROM releases"
+                              " WHERE is_article GROUP BY cluster_id)").fetchone()[0]  # fmt: skip
+    con.close()
+    n_clusters = len({ours[u] for u in gold})
+    assert per_cluster == 1
+    n_truth = len({t.cluster_id for t in truth})
+    assert abs(n_clusters - n_truth) <= max(2, 0.03 * n_truth), (n_clusters, n_truth)
 
 
 def test_daily_rerun_adds_nothing(clean_run, tmp_path):
