@@ -85,11 +85,11 @@ class Clusterer:
     def _settle(self, con: duckdb.DuckDBPyConnection) -> None:
         """Confirm the previous batch committed; otherwise drop it from memory (auto-rollback)."""
         if self._staged:
-            found = con.execute(
-                "SELECT count(*) FROM dedup_signatures WHERE release_id || ':' || version IN (SELECT unnest(?))",
-                [[f"{r}:{v}" for r, v in self._staged]],
-            ).fetchone()[0]  # fmt: skip
-            if found < len(self._staged):
+            found = set(con.execute(
+                "SELECT release_id, version FROM dedup_signatures WHERE release_id IN (SELECT unnest(?))",
+                [list({r for r, _ in self._staged})],
+            ).fetchall())  # fmt: skip
+            if not set(self._staged) <= found:
                 self.rollback()
         self._staged = []
         self._checkpoint = self.core.n
@@ -173,11 +173,12 @@ def _archive_versions(con: duckdb.DuckDBPyConnection, superseded: list[tuple[str
     con.execute(
         """
         INSERT OR IGNORE INTO release_versions
-        SELECT release_id, version, url, title, lead, body, published_at, content_hash, cluster_id, fetched_at,
-               extractor_version, ? FROM releases
-        WHERE release_id || ':' || version IN (SELECT unnest(?))
+        SELECT r.release_id, r.version, url, title, lead, body, published_at, content_hash, cluster_id, fetched_at,
+               extractor_version, ? FROM releases r
+        JOIN (SELECT unnest(?) AS release_id, unnest(?) AS version) s
+          ON s.release_id = r.release_id AND s.version = r.version
         """,
-        [now, [f"{r}:{v}" for r, v in superseded]],
+        [now, [r for r, _ in superseded], [v for _, v in superseded]],
     )
 
 

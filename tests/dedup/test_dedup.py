@@ -132,3 +132,38 @@ def test_resolve_canonical_and_aliases(tmp_path):
     con = open_db(tmp_path / "k.duckdb")
     assert write_aliases(con, [(page, resolve_canonical(page), "ex", "normalised")]) == 1
     assert con.execute("SELECT count(*) FROM url_aliases").fetchone()[0] == 1
+
+
+def test_guard_keeps_templated_siblings_apart_and_copies_together():
+    truths = _truth(20)
+    by_cluster: dict[str, list] = {}
+    for t in truths:
+        by_cluster.setdefault(t.cluster_id, []).append(t)
+    from khabar.dedup.fingerprint import fingerprints
+
+    families: dict[tuple, list] = {}
+    for t in truths:
+        if t.cluster_id[:2] == "t-" and t.version == 1:
+            families.setdefault((t.site_id, *t.title.split()[:3]), []).append(t)
+    family = max(families.values(), key=len)
+    assert len(family) >= 3
+    templated, siblings = family[:1], family[1:4]
+    copies = next(v for v in by_cluster.values() if len(v) >= 3)
+    fps = fingerprints([truth_record(t) for t in copies + siblings[:3] + templated])
+    n = len(copies)
+    assert all(conflicts(fps[0].guard, f.guard) <= 1 for f in fps[1:n])
+    assert all(conflicts(fps[-1].guard, f.guard) >= 2 for f in fps[n:-1])
+
+
+def test_exact_duplicates_and_source_kinds(tmp_path):
+    con = open_db(tmp_path / "k.duckdb")
+    truths = [t for t in _truth(3) if t.cluster_id[:2] == "r-"][:1]
+    dup = dataclasses.replace(truths[0], url=truths[0].url.replace("http", "https", 1) + "-mirror", site_id="mirror")
+    rows = truth_rows([truths[0], dup])
+    clusterer = Clusterer()
+    _load(con, clusterer, rows, {truths[0].site_id: "news_agency", "mirror": "agency"})
+    assert rows[0].cluster_id == rows[1].cluster_id
+    got = con.execute("SELECT source_id FROM releases WHERE is_canonical").fetchall()
+    assert got == [("mirror",)]  # the agency's own site wins over a news agency, whatever the dates
+    sim = con.execute("SELECT similarity FROM dedup_signatures WHERE matched_to IS NOT NULL").fetchone()[0]
+    assert sim == 1.0
