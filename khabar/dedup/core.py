@@ -14,11 +14,13 @@ from khabar.dedup.fingerprint import Fingerprint
 from khabar.dedup.index import BandIndex
 from khabar.dedup.text import conflicts
 
-# Decision rule, measured on the simulated web's truth (see tests/dedup): any LSH candidate with estimated
-# Jaccard ≥ MIN_JACCARD joins unless the guard finds a context whose value differs (numbers, dates, places,
-# people). Candidates from the same cluster with more conflicts veto it (templated siblings chain otherwise).
+# Decision rule, measured on the simulated web's truth (see tests/dedup): an LSH candidate with estimated
+# Jaccard ≥ MIN_JACCARD joins unless the guard finds values that differ in a shared context (numbers, dates,
+# places, people): none allowed, or one when the texts are otherwise close (a corrected figure). A candidate
+# failing the guard vetoes its whole cluster (templated siblings would chain together otherwise).
 MIN_JACCARD = 0.30
-MAX_CONFLICTS = 1
+MAX_CONFLICTS = 1  # one differing figure or date: a release corrected after its copies were made
+MIN_JACCARD_WITH_CONFLICT = 0.6
 _CHUNK = 65_536
 
 
@@ -129,9 +131,13 @@ class MatchCore:
             if j < MIN_JACCARD and not exact:
                 continue
             cno = int(self._cluster_of[doc])
-            if not exact and conflicts(fp.guard, self._guards[doc]) > MAX_CONFLICTS:
-                vetoed.add(cno)
-                continue
+            if not exact:
+                c = conflicts(fp.guard, self._guards[doc])
+                if c > MAX_CONFLICTS:
+                    vetoed.add(cno)
+                    continue
+                if c and j < MIN_JACCARD_WITH_CONFLICT:
+                    continue
             score = (2.0 if exact else j)
             if cno not in best or score > best[cno][0]:
                 best[cno] = (score, doc, exact)
