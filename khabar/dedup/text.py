@@ -51,6 +51,7 @@ DATE_WORDS = frozenset(
     ("فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "امرداد", "شهریور", "مهر", "آبان", "آذر", "دی", "بهمن",
      "اسفند", "شنبه", "یکشنبه", "دوشنبه", "سه", "سهشنبه", "چهارشنبه", "پنج", "پنجشنبه", "جمعه")
 )  # fmt: skip
+_MARKED = DATE_WORDS | CUE_WORDS
 _TOKEN_CACHE: dict[str, int] = {}
 _DIGIT_CHARS = "0123456789"
 
@@ -172,32 +173,33 @@ def guard_features(toks: list[str], persons: Iterable[dict] | None = None) -> np
     """
     feats: set[int] = set()
     n = len(toks)
-    slot = [t[0] in _DIGIT_CHARS or t in DATE_WORDS for t in toks]
-    i = 0
-    while i < n:
-        if not slot[i]:
-            t = toks[i]
-            if t in CUE_WORDS and i + 1 < n and not slot[i + 1] and toks[i + 1] != BREAK:
+    marks = [i for i, t in enumerate(toks) if t[0] in _DIGIT_CHARS or t in _MARKED]
+    slots = {i for i in marks if toks[i][0] in _DIGIT_CHARS or toks[i] in DATE_WORDS}
+    done = -1
+    for i in marks:
+        if i <= done:
+            continue
+        if i not in slots:  # a cue word: the next word names a place or a person
+            if i + 1 < n and i + 1 not in slots and toks[i + 1] != BREAK:
                 p1 = toks[i - 1] if i > 0 else BREAK
-                feats.add(_h32(f"c|{p1}|{t}") << 32 | _h32(toks[i + 1]))
-            i += 1
+                feats.add(_h32(f"c|{p1}|{toks[i]}") << 32 | _h32(toks[i + 1]))
             continue
         # A run of numbers and date words («سه شنبه 15 فروردین 1402», «4800»): one value, whose context is the
         # nearest words outside the run, so adjacent slots cannot hide each other's context.
         j = i
-        while j < n and slot[j]:
+        while j + 1 in slots:
             j += 1
-        run = toks[i:j]
+        done = j
+        run = toks[i : j + 1]
         if any(t[0] in _DIGIT_CHARS for t in run):
             p1 = toks[i - 1] if i > 0 else BREAK
             p2 = toks[i - 2] if i > 1 else BREAK
-            n1 = toks[j] if j < n else BREAK
-            n2 = toks[j + 1] if j + 1 < n else BREAK
+            n1 = toks[j + 1] if j + 1 < n else BREAK
+            n2 = toks[j + 2] if j + 2 < n else BREAK
             v = _h32(" ".join(run))
             feats.add(_h32(f"n|{p1}|{n1}") << 32 | v)
             feats.add(_h32(f"l|{p2}|{p1}") << 32 | v)
             feats.add(_h32(f"r|{n1}|{n2}") << 32 | v)
-        i = j
     for p in persons or ():
         role, name = p.get("role"), p.get("name")
         if role and name:
