@@ -21,11 +21,9 @@ from zoneinfo import ZoneInfo
 import duckdb
 import httpx
 
-from khabar.jobs import Progress, RunSummary
-from khabar.pipeline import BatchStats, new_run_id, process_batch, register_source_kinds
+from khabar.jobs import Progress, RunSummary, recorded_run
+from khabar.pipeline import BatchStats, process_batch, register_source_kinds
 from khabar.warehouse.raw import write_fetch_log
-from khabar.warehouse.runs import finish_run, mark_crashed, start_run
-from khabar.warehouse.search import rebuild_search_index
 
 log = logging.getLogger("khabar.ingest")
 
@@ -111,30 +109,20 @@ def _run(con: duckdb.DuckDBPyConnection, flow: str, mode: Any, params: dict[str,
     sim = SimWeb() if simweb is True else (simweb or None)
     if now is None and sim is not None:
         now = sim.now()
-    mark_crashed(con)
-    summary = RunSummary(new_run_id(flow), flow)
-    start_run(con, summary.run_id, flow, {**params, "sources": [s.id for s in sources]})
     load = loader or load_crawl_batch
+    with recorded_run(con, flow, {**params, "sources": [s.id for s in sources]}) as summary:
 
-    def sink(batch: Any) -> None:
-        summary.stats.add(load(con, batch))
-        if progress:
-            progress(len(batch.pages))
+        def sink(batch: Any) -> None:
+            summary.stats.add(load(con, batch))
+            if progress:
+                progress(len(batch.pages))
 
-    try:
         cs = settings or CrawlSettings()
         state = load_state(con, [s.id for s in sources], recheck_days=cs.recheck_days, now=now)
         with nullcontext(transport) if transport is not None else _simweb_transport(sim) as tx:
             crawler = Crawler(sources, cs, transport=tx, state=state, run_id=summary.run_id, now=now)
             report = asyncio.run(crawler.run(mode, sink))
-        summary.extra["crawl"] = report.as_dict() if hasattr(report, "as_dict") else report
-        rebuild_search_index(con)
-    except BaseException as exc:
-        summary.status = "failed"
-        summary.extra["error"] = f"{type(exc).__name__}: {exc}"
-        finish_run(con, summary.run_id, "failed", summary.as_dict())
-        raise
-    finish_run(con, summary.run_id, summary.status, summary.as_dict())
+        summary.extra["crawl"] = report.as_dict()
     log.info("%s %s: %s", flow, summary.run_id, summary.as_dict())
     return summary
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import re
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -53,21 +54,15 @@ def batched(items: Iterable[RawPage], size: int) -> Iterator[list[RawPage]]:
 PageLoader = Callable[[duckdb.DuckDBPyConnection, list[RawPage]], BatchStats]
 
 
-def run_batches(con: duckdb.DuckDBPyConnection, flow: str, pages: Iterable[RawPage], params: dict[str, Any], *,
-                batch_size: int = 200, progress: Progress | None = None,
-                loader: PageLoader | None = None) -> RunSummary:  # fmt: skip
-    """Stream pages through the pipeline as one recorded run, then refresh the search index.
-
-    `loader` replaces `process_batch` (the flows pass a Prefect task wrapping it)."""
-    load = loader or process_batch
+@contextmanager
+def recorded_run(con: duckdb.DuckDBPyConnection, flow: str, params: dict[str, Any]) -> Iterator[RunSummary]:
+    """One row in `runs`: 'running' at the start (runs left running by a killed process become 'crashed'),
+    then 'completed' or 'failed' with the error; the search index is refreshed after a successful run."""
     mark_crashed(con)
     summary = RunSummary(new_run_id(flow), flow)
     start_run(con, summary.run_id, flow, params)
     try:
-        for batch in batched(pages, batch_size):
-            summary.stats.add(load(con, batch))
-            if progress:
-                progress(len(batch))
+        yield summary
         rebuild_search_index(con)
     except BaseException as exc:
         summary.status = "failed"
@@ -75,6 +70,19 @@ def run_batches(con: duckdb.DuckDBPyConnection, flow: str, pages: Iterable[RawPa
         finish_run(con, summary.run_id, "failed", summary.as_dict())
         raise
     finish_run(con, summary.run_id, summary.status, summary.as_dict())
+
+
+def run_batches(con: duckdb.DuckDBPyConnection, flow: str, pages: Iterable[RawPage], params: dict[str, Any], *,
+                batch_size: int = 200, progress: Progress | None = None,
+                loader: PageLoader | None = None) -> RunSummary:  # fmt: skip
+    """Stream pages through the pipeline as one recorded run. `loader` replaces `process_batch` (the flows
+    pass a Prefect task wrapping it)."""
+    load = loader or process_batch
+    with recorded_run(con, flow, params) as summary:
+        for batch in batched(pages, batch_size):
+            summary.stats.add(load(con, batch))
+            if progress:
+                progress(len(batch))
     return summary
 
 
@@ -151,4 +159,4 @@ def import_files(con: duckdb.DuckDBPyConnection, paths: list[str], *, url: str |
                        batch_size=batch_size, progress=progress, loader=loader)  # fmt: skip
 
 
-__all__ = ["RunSummary", "batched", "import_files", "iter_import", "reprocess", "run_batches"]
+__all__ = ["RunSummary", "batched", "import_files", "iter_import", "recorded_run", "reprocess", "run_batches"]
