@@ -23,7 +23,7 @@ import httpx
 
 from khabar.jobs import Progress, RunSummary, recorded_run
 from khabar.pipeline import BatchStats, process_batch, register_source_kinds
-from khabar.warehouse.raw import write_fetch_log
+from khabar.warehouse.raw import prune_pages, write_fetch_log
 
 log = logging.getLogger("khabar.ingest")
 
@@ -123,6 +123,8 @@ def _run(con: duckdb.DuckDBPyConnection, flow: str, mode: Any, params: dict[str,
             crawler = Crawler(sources, cs, transport=tx, state=state, run_id=summary.run_id, now=now)
             report = asyncio.run(crawler.run(mode, sink))
         summary.extra["crawl"] = report.as_dict()
+        summary.extra["pages_pruned"] = prune_pages(con, keep_versions=cs.raw_keep_versions,
+                                                    max_age_days=cs.raw_max_age_days)  # fmt: skip
     log.info("%s %s: %s", flow, summary.run_id, summary.as_dict())
     return summary
 

@@ -30,6 +30,8 @@ class CrawlSettings(BaseModel):
     batch_size: int = Field(100, ge=1)    # pages per batch handed to the sink
     batch_seconds: float = 10.0           # … or whatever arrived within this time
     respect_robots: bool = True
+    raw_keep_versions: int = Field(3, ge=1)  # raw archive retention: bodies kept per URL (see warehouse.raw)
+    raw_max_age_days: int | None = None       # … and older bodies dropped past this age (never a release's own)
     override_source_limits: bool = False  # tests/benchmarks: ignore each source's own rate_limit/concurrency
 
     @property

@@ -156,3 +156,27 @@ def iter_pages(
                 published_hint=hint,
                 encoding=enc,
             )
+
+
+def prune_pages(con: duckdb.DuckDBPyConnection, *, keep_versions: int = 3, max_age_days: float | None = None) -> int:
+    """Retention for the raw archive: keep the newest `keep_versions` bodies of each URL (and, with
+    `max_age_days`, drop older bodies past that age). The page a release was extracted from is never dropped,
+    so `reprocess` always has what it needs. Returns the number of pages deleted."""
+    if keep_versions < 1:
+        raise ValueError("keep_versions must be at least 1")
+    with transaction(con):
+        n = con.execute(
+            """
+            DELETE FROM pages WHERE page_id IN (
+                SELECT page_id FROM (
+                    SELECT page_id, fetched_at,
+                           row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC, page_id) AS newest
+                    FROM pages
+                ) WHERE (newest > ? OR (? IS NOT NULL AND fetched_at < now() - to_days(CAST(? AS INTEGER))))
+                  AND newest > 1
+                  AND page_id NOT IN (SELECT page_id FROM releases WHERE page_id IS NOT NULL)
+            )
+            """,
+            [keep_versions, max_age_days, max_age_days],
+        ).fetchone()
+    return int(n[0]) if n else 0
