@@ -2,7 +2,8 @@
 
 `INSTALL fts` needs the internet, so the extension is loaded from the `duckdb-extension-fts` wheel (its build
 matches duckdb 1.5.5, pinned in pyproject). The index is DuckDB's BM25 index over `releases.search_text` (the
-search form: ی/ک unified, ZWNJ kept, Latin digits); it does not follow table changes, so loads rebuild it.
+search form: ی/ک unified, ZWNJ and spaces as one separator so «آسیب‌های» and «آسیب های» match alike, Latin
+digits); it does not follow table changes, so every run rebuilds it. The raw text keeps its ZWNJ in `body`.
 """
 
 from __future__ import annotations
