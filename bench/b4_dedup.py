@@ -3,7 +3,8 @@
 Records are synthetic but truth-like: paragraphs and titles of 60 simulated days recombined (five paragraphs
 each, plus a unique numbered sentence), 30 % of them republished copies of a recent record with a news-agency
 preamble, a dropped paragraph and digit/letter/ZWNJ variants. Generation is cheap (list and string operations)
-and excluded from the timings; each size runs in a fresh process so peak RSS is its own.
+and excluded from the timings; each size runs in a fresh process so peak RSS is its own. Random paragraphs get every 6th word replaced,
+so unrelated records stay unrelated however many are drawn.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ def _pool() -> tuple[list[str], list[str]]:
 def synthetic(n: int, seed: int = 7):
     """Yield ``n`` records (dicts with url, title, body, persons) in arrival order."""
     titles, paras = _pool()
+    vocab = sorted({w for p in paras[:2000] for w in p.split()})
     rng = random.Random(seed)
     recent: list[dict] = []
     for i in range(n):
@@ -52,8 +54,14 @@ def synthetic(n: int, seed: int = 7):
                 text = text.replace("\u200c", " ")
             rec = {"url": f"copy-{i}", "title": rng.choice(titles), "body": text, "persons": []}
         else:
-            body = [f"به گزارش روابط عمومی سازمان شماره {i}، در نشست {i % 977} شهرستان {i % 131} برگزار شد.",
-                    *rng.sample(paras, 5)]  # fmt: skip
+            body = [f"به گزارش روابط عمومی سازمان شماره {i}، در نشست {i % 977} شهرستان {i % 131} برگزار شد."]
+            for para in rng.sample(paras, 5):
+                # Every 6th word replaced from a doc-specific offset: pool paragraphs recur ~250 times at 1M
+                # records, and unperturbed they would make unrelated records near-duplicates of each other.
+                words = para.split()
+                for k in range(rng.randrange(6), len(words), 6):
+                    words[k] = rng.choice(vocab)
+                body.append(" ".join(words))
             rec = {"url": f"doc-{i}", "title": rng.choice(titles), "body": "\n\n".join(body), "persons": []}
             recent.append(rec)
             if len(recent) > 5000:
@@ -116,8 +124,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--sizes", default="100000,1000000")
     args = ap.parse_args()
-    for row in run([int(s) for s in args.sizes.split(",")])["rows"]:
-        print(row)
+    for size in args.sizes.split(","):
+        print(run([int(size)])["rows"][0], flush=True)
 
 
 if __name__ == "__main__":
