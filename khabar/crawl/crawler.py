@@ -78,6 +78,7 @@ class SourceReport:
     not_modified: int = 0
     failed: int = 0
     skipped_robots: int = 0
+    surface_failures: int = 0        # a feed/sitemap/listing that failed: links may be missing, re-run later
     errors: Counter[str] = field(default_factory=Counter)
     fatal: str | None = None
 
@@ -232,6 +233,7 @@ class Crawler:
                 return None
             if not res.ok:
                 rep.errors[f"{kind}: {res.error}"] += 1
+                rep.surface_failures += 1
                 return None
             surface_updates.append(SurfaceState(url, src.id, kind, res.fetched_at, res.headers.get("etag"),
                                                 res.headers.get("last-modified")))  # fmt: skip
@@ -307,18 +309,20 @@ class Crawler:
         if isinstance(mode, Incremental):
             for u in self.state.recent.get(src.id, []):
                 cands.setdefault(u.key, _Cand(u.url, u.key, "recheck", u.published, None, u))
-            for u in self.state.failed.get(src.id, []):
-                cands.setdefault(u.key, _Cand(u.url, u.key, "retry", u.published))
+        for u in self.state.failed.get(src.id, []):  # pages that failed in an earlier run, whatever the mode
+            cands.setdefault(u.key, _Cand(u.url, u.key, "retry", u.published))
 
         # 6. fetch
         rep.candidates += len(cands)
         newest = await self._fetch_all(fetcher, src, list(cands.values()), rep)
-        self._pending.surfaces.extend(surface_updates)
+        if rep.failed == 0 and rep.surface_failures == 0:
+            # validators only when everything the surfaces led to is in: else the next run must read them again
+            self._pending.surfaces.extend(surface_updates)
         watermark = None
         if isinstance(mode, Incremental):
             watermark = max([d for d in (newest, prev.watermark if prev else None) if d is not None], default=None)
         self._pending.sources.append(SourceState(src.id, watermark, found))
-        if isinstance(mode, Backfill) and rep.failed == 0 and rep.fatal is None:
+        if isinstance(mode, Backfill) and rep.failed == 0 and rep.surface_failures == 0 and rep.fatal is None:
             self._pending.backfills.append((src.id, mode.start, mode.end))
         await self._maybe_flush()
 

@@ -282,7 +282,8 @@ class Fetcher:
             except TooLarge:
                 res.error, res.body = "too-large", b""
             except TimeoutError:
-                res.error = "TotalTimeout"          # slow drip: not retried in this run; the next run tries again
+                res.error = "TotalTimeout"          # a slow drip: one more try, then the next run tries again
+                retry_in = self._backoff(attempt) if attempt == 1 else None
             except (httpx.TimeoutException, httpx.TransportError, httpx.DecodingError) as exc:
                 res.error = type(exc).__name__
                 retry_in = self._backoff(attempt)

@@ -18,7 +18,7 @@ class CrawlSettings(BaseModel):
     read_timeout: float = 20.0
     total_timeout: float = 60.0           # whole request incl. body: defeats slow-drip responses
     max_bytes: int = 10 * 1024 * 1024     # decoded body cap, enforced while streaming (gzip bombs included)
-    max_redirects: int = 5
+    max_redirects: int = 10              # browsers allow 20; chains that come back to the page happen
     max_attempts: int = 5                 # 1 + retries
     backoff_base: float = 0.5             # seconds; doubled per attempt, jittered ×[0.5, 1.5)
     backoff_max: float = 30.0
