@@ -66,13 +66,17 @@ RATE_HELP = "Requests per second per host for this run, replacing the registry's
 
 
 def _settings(rate_limit: float | None) -> object | None:
-    from khabar.crawl import CrawlSettings
-
     if rate_limit is None:
         return None
     if rate_limit <= 0:
         raise _fail("--rate-limit must be positive", 2)
-    return CrawlSettings(rate_limit=rate_limit, override_source_limits=True)
+    from khabar.crawl.settings import load_settings
+
+    try:
+        base = load_settings()
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    return base.model_copy(update={"rate_limit": rate_limit, "override_source_limits": True})
 
 
 def _open_writer(db: str | None) -> duckdb.DuckDBPyConnection:

@@ -101,10 +101,16 @@ def _run(con: duckdb.DuckDBPyConnection, flow: str, mode: Any, params: dict[str,
          only: list[str] | None, simweb: SimWeb | bool | None, transport: httpx.AsyncBaseTransport | None,
          progress: Progress | None, loader: BatchLoader | None, settings: Any | None,
          now: datetime | None = None) -> RunSummary:  # fmt: skip
-    from khabar.crawl import Crawler, CrawlSettings
+    from khabar.crawl import Crawler
+    from khabar.crawl.settings import load_settings
     from khabar.warehouse.crawl_state import load_state
 
     sources = _load_sources(sources_path, only)
+    if settings is None:
+        try:
+            settings = load_settings()
+        except ValueError as exc:
+            raise IngestError(str(exc)) from exc
     register_source_kinds({s.id: s.kind for s in sources})
     sim = SimWeb() if simweb is True else (simweb or None)
     if now is None and sim is not None:
@@ -117,7 +123,7 @@ def _run(con: duckdb.DuckDBPyConnection, flow: str, mode: Any, params: dict[str,
             if progress:
                 progress(len(batch.pages))
 
-        cs = settings or CrawlSettings()
+        cs = settings or load_settings()
         state = load_state(con, [s.id for s in sources], recheck_days=cs.recheck_days, now=now)
         with nullcontext(transport) if transport is not None else _simweb_transport(sim) as tx:
             crawler = Crawler(sources, cs, transport=tx, state=state, run_id=summary.run_id, now=now)

@@ -47,3 +47,35 @@ class CrawlSettings(BaseModel):
                                    "override_source_limits": True}  # fmt: skip
         base.update(overrides)
         return cls(**base)  # type: ignore[arg-type]
+
+
+DEFAULT_SETTINGS = "config/settings.yaml"
+
+
+def load_settings(path: str | None = None) -> CrawlSettings:
+    """`crawl:` from config/settings.yaml (or $KHABAR_SETTINGS); defaults when the file is absent. Unknown keys
+    and bad values are rejected with the file and the field named."""
+    import os
+    from pathlib import Path
+
+    import yaml
+    from pydantic import ValidationError
+
+    p = Path(path or os.environ.get("KHABAR_SETTINGS") or DEFAULT_SETTINGS)
+    if not p.is_file():
+        if path:
+            raise ValueError(f"{p}: no such settings file")
+        return CrawlSettings()
+    try:
+        raw = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{p}: not valid YAML ({exc})") from None
+    unknown = set(raw) - {"crawl"}
+    if unknown:
+        raise ValueError(f"{p}: unknown section(s) {', '.join(sorted(unknown))} (expected: crawl)")
+    try:
+        return CrawlSettings(**(raw.get("crawl") or {}))
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(x) for x in err["loc"])
+        raise ValueError(f"{p}: crawl.{field}: {err['msg']}") from None

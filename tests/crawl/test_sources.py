@@ -54,3 +54,24 @@ def test_backfill_ranges_jalali_or_gregorian(text, expected):
 def test_bad_ranges(bad):
     with pytest.raises(ValueError):
         parse_range(bad)
+
+
+def test_shipped_settings_are_the_defaults():
+    from khabar.crawl.settings import CrawlSettings, load_settings
+
+    assert load_settings("config/settings.yaml") == CrawlSettings()
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("crawl:\n  rate_limt: 2\n", "crawl.rate_limt: Extra inputs are not permitted"),
+    ("crawl:\n  rate_limit: -1\n", "crawl.rate_limit: Input should be greater than 0"),
+    ("crowl: {}\n", "unknown section(s) crowl"),
+])  # fmt: skip
+def test_settings_errors(tmp_path, text, message):
+    from khabar.crawl.settings import load_settings
+
+    p = tmp_path / "settings.yaml"
+    p.write_text(text)
+    with pytest.raises(ValueError) as err:
+        load_settings(str(p))
+    assert str(err.value) == f"{p}: {message}"
