@@ -65,7 +65,7 @@ def test_shipped_settings_are_the_defaults():
 @pytest.mark.parametrize(("text", "message"), [
     ("crawl:\n  rate_limt: 2\n", "crawl.rate_limt: Extra inputs are not permitted"),
     ("crawl:\n  rate_limit: -1\n", "crawl.rate_limit: Input should be greater than 0"),
-    ("crowl: {}\n", "unknown section(s) crowl"),
+    ("crowl: {}\n", "unknown section(s) crowl (expected: crawl)"),
 ])  # fmt: skip
 def test_settings_errors(tmp_path, text, message):
     from khabar.crawl.settings import load_settings
