@@ -52,6 +52,7 @@ DATE_WORDS = frozenset(
      "اسفند", "شنبه", "یکشنبه", "دوشنبه", "سه", "سهشنبه", "چهارشنبه", "پنج", "پنجشنبه", "جمعه")
 )  # fmt: skip
 _MARKED = DATE_WORDS | CUE_WORDS
+_LOW32_MASK = 0xFFFFFFFF
 _TOKEN_CACHE: dict[str, int] = {}
 _DIGIT_CHARS = "0123456789"
 
@@ -160,6 +161,11 @@ def exact_key(toks: list[str]) -> int:
                           zlib.adler32(" ".join(toks).encode()).to_bytes(4, "big"), "big") & (_MASK64 >> 1)  # fmt: skip
 
 
+def _ctx(kind: int, a: int, b: int) -> int:
+    """32-bit context hash of two token ids (integer arithmetic: no string building per feature)."""
+    return ((((a * 0x9E3779B1) ^ b) * 0x85EBCA77 + kind * 0xC2B2AE3D) >> 7) & _LOW32_MASK
+
+
 def _h32(s: str) -> int:
     return zlib.crc32(s.encode())
 
@@ -173,6 +179,11 @@ def guard_features(toks: list[str], persons: Iterable[dict] | None = None) -> np
     """
     feats: set[int] = set()
     n = len(toks)
+    cache = _TOKEN_CACHE
+
+    def tid(t: str) -> int:
+        return cache[t] if t in cache else _new_id(t)
+
     marks = [i for i, t in enumerate(toks) if t[0] in _DIGIT_CHARS or t in _MARKED]
     slots = {i for i in marks if toks[i][0] in _DIGIT_CHARS or toks[i] in DATE_WORDS}
     done = -1
@@ -182,7 +193,7 @@ def guard_features(toks: list[str], persons: Iterable[dict] | None = None) -> np
         if i not in slots:  # a cue word: the next word names a place or a person
             if i + 1 < n and i + 1 not in slots and toks[i + 1] != BREAK:
                 p1 = toks[i - 1] if i > 0 else BREAK
-                feats.add(_h32(f"c|{p1}|{toks[i]}") << 32 | _h32(toks[i + 1]))
+                feats.add(_ctx(1, tid(p1), tid(toks[i])) << 32 | tid(toks[i + 1]))
             continue
         # A run of numbers and date words («سه شنبه 15 فروردین 1402», «4800»): one value, whose context is the
         # nearest words outside the run, so adjacent slots cannot hide each other's context.
@@ -196,10 +207,11 @@ def guard_features(toks: list[str], persons: Iterable[dict] | None = None) -> np
             p2 = toks[i - 2] if i > 1 else BREAK
             n1 = toks[j + 1] if j + 1 < n else BREAK
             n2 = toks[j + 2] if j + 2 < n else BREAK
-            v = _h32(" ".join(run))
-            feats.add(_h32(f"n|{p1}|{n1}") << 32 | v)
-            feats.add(_h32(f"l|{p2}|{p1}") << 32 | v)
-            feats.add(_h32(f"r|{n1}|{n2}") << 32 | v)
+            v = tid(run[0]) if len(run) == 1 else _h32(" ".join(run))
+            a1, b1 = tid(p1), tid(n1)
+            feats.add(_ctx(2, a1, b1) << 32 | v)
+            feats.add(_ctx(3, tid(p2), a1) << 32 | v)
+            feats.add(_ctx(4, b1, tid(n2)) << 32 | v)
     for p in persons or ():
         role, name = p.get("role"), p.get("name")
         if role and name:
