@@ -1,0 +1,214 @@
+"""`make soak` / `python -m bench.soak [--trials 20] [--faults 4] [--seed 8]`: randomised crash soak (issue 8).
+
+Each trial starts a backfill over three simulated days in a subprocess on a fresh DuckDB file, SIGKILLs it after a
+random delay drawn uniformly over the duration of a clean run measured first (so kills land in discovery, in
+fetching and while batches are extracted and loaded), checks the partial database (whole batches only: no
+duplicate pages or releases), re-runs the same backfill to completion and compares every table's contents with the
+clean run. Normal trials use the real CLI (`khabar backfill --simweb`); faults trials run a small driver in the
+subprocess that starts the simulated web in faults mode (5xx, 429, timeouts, drips, resets, truncation, redirect
+chains, robots, oversized pages) and calls `khabar.ingest.run_backfill`; there the clean run and the crashed run are
+both repeated until every source's backfill is checkpointed (at most --max-runs runs), then compared.
+
+Prints one row per trial and exits 1 on any mismatch, duplicate or failed re-run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parents[1]
+START, END = "1402-12-26", "1402-12-29"          # [2024-03-16, 2024-03-19): three Tehran days
+
+DRIVER = """
+import sys
+from khabar.crawl import CrawlSettings
+from khabar.ingest import SimWeb, run_backfill
+from khabar.simweb.config import SimWebConfig
+from khabar.simweb.server import SimWebServer
+from khabar.simweb.transport import SimWebTransport
+from khabar.warehouse.db import open_db
+
+config = SimWebConfig().with_faults()
+settings = CrawlSettings.fast(rate_limit=20.0, max_attempts=5, read_timeout=1.0, total_timeout=3.0)
+con = open_db(sys.argv[1])
+with SimWebServer(config) as srv:
+    s = run_backfill(con, sys.argv[2], sys.argv[3], transport=SimWebTransport(srv.port, srv.hosts),
+                     settings=settings, now=SimWeb(today=config.today).now())
+print(s.as_dict()["status"], s.as_dict()["pages"], "pages")
+con.close()
+"""
+
+
+def command(mode: str, db: Path) -> list[str]:
+    if mode == "faults":
+        return [sys.executable, "-c", DRIVER, str(db), START, END]
+    return [sys.executable, "-m", "khabar.cli", "backfill", "--simweb", "--from", START, "--to", END,
+            "--rate-limit", "20", "--db", str(db)]  # fmt: skip
+
+
+def run(mode: str, db: Path, timeout: float = 900) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command(mode, db), cwd=ROOT, text=True, capture_output=True, timeout=timeout, check=False)
+
+
+def n_sources() -> int:
+    from khabar.crawl.sources import load_sources
+
+    return len(load_sources(ROOT / "config/sources.yaml"))
+
+
+def checkpointed(db: Path) -> int:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute("SELECT count(*) FROM crawl_backfills").fetchone()[0]
+    finally:
+        con.close()
+
+
+def converge(mode: str, db: Path, max_runs: int) -> tuple[bool, int]:
+    """Run to completion; in faults mode repeat until every source is checkpointed. (ok, runs)."""
+    for i in range(1, max_runs + 1):
+        res = run(mode, db)
+        if res.returncode != 0:
+            print(res.stderr[-2000:], file=sys.stderr)
+            return False, i
+        if mode != "faults" or checkpointed(db) >= n_sources():
+            return True, i
+    return True, max_runs
+
+
+def snapshot(db: Path) -> dict[str, Any]:
+    """Table contents that must not depend on how the run went (no run ids, fetch times or request logs);
+    the same columns as tests/test_end_to_end.py::snapshot, plus duplicate counts."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        q = lambda sql: con.execute(sql).fetchall()  # noqa: E731
+        return {
+            "releases": q("SELECT canonical_url, url, is_article, title, lead, body, published_at, published_jalali,"
+                          " news_code, attribution, agency, province, event_type, keywords, content_hash, version"
+                          " FROM releases ORDER BY 1"),
+            "clusters": q("SELECT list(canonical_url ORDER BY canonical_url) FROM releases GROUP BY cluster_id"
+                          " ORDER BY 1"),
+            "canonical": q("SELECT canonical_url FROM releases WHERE is_canonical ORDER BY 1"),
+            "persons": q("SELECT r.canonical_url, p.ordinal, p.name, p.role FROM persons p JOIN releases r"
+                         " USING (release_id) ORDER BY 1, 2"),
+            "quantities": q("SELECT r.canonical_url, q.ordinal, q.value, q.unit, q.text FROM quantities q"
+                            " JOIN releases r USING (release_id) ORDER BY 1, 2"),
+            "pages": q("SELECT DISTINCT url, body_sha256 FROM pages ORDER BY 1, 2"),
+            "duplicate_pages": q("SELECT count(*) - count(DISTINCT page_id) FROM pages"),
+            "duplicate_releases": q("SELECT count(*) - count(DISTINCT canonical_url) FROM releases"),
+        }  # fmt: skip
+    finally:
+        con.close()
+
+
+def partial_state(db: Path) -> tuple[int, int]:
+    """(releases committed, duplicates) in a killed run's file; (-1, 0) when nothing was written yet."""
+    if not db.exists():
+        return -1, 0
+    try:
+        con = duckdb.connect(str(db), read_only=True)
+    except duckdb.Error:
+        return -1, 0
+    try:
+        if not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'releases'"
+                           ).fetchone()[0]:  # fmt: skip
+            return -1, 0
+        n = con.execute("SELECT count(*) FROM releases").fetchone()[0]
+        dup = con.execute("SELECT (SELECT count(*) - count(DISTINCT page_id) FROM pages)"
+                          " + (SELECT count(*) - count(DISTINCT canonical_url) FROM releases)").fetchone()[0]  # fmt: skip
+        return n, dup
+    finally:
+        con.close()
+
+
+def run_statuses(db: Path) -> dict[str, int]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return dict(con.execute("SELECT status, count(*) FROM runs GROUP BY 1").fetchall())
+    finally:
+        con.close()
+
+
+def trial(mode: str, db: Path, delay: float, clean: dict[str, Any], max_runs: int) -> dict[str, Any]:
+    proc = subprocess.Popen(command(mode, db), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(delay)
+    killed = proc.poll() is None
+    if killed:
+        os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    at_kill, dup_at_kill = partial_state(db)
+    t0 = time.monotonic()
+    ok, runs = converge(mode, db, max_runs)
+    row: dict[str, Any] = {"killed": killed, "releases_at_kill": at_kill, "dup_at_kill": dup_at_kill,
+                           "rerun_ok": ok, "reruns": runs, "rerun_s": time.monotonic() - t0}  # fmt: skip
+    if not ok:
+        row.update(equal=False, diff=["re-run failed"], runs="")
+        return row
+    got = snapshot(db)
+    diff = [t for t in clean if got[t] != clean[t]]
+    row.update(equal=not diff and dup_at_kill == 0, diff=diff, runs=run_statuses(db),
+               releases=len(got["releases"]))  # fmt: skip
+    return row
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--trials", type=int, default=20, help="crash trials with the CLI backfill (default 20)")
+    ap.add_argument("--faults", type=int, default=4, help="crash trials in simweb faults mode (default 4)")
+    ap.add_argument("--seed", type=int, default=8)
+    ap.add_argument("--max-runs", type=int, default=3, help="faults mode: re-runs until every source is checkpointed")
+    ap.add_argument("--workdir", default=None, help="keep the databases here (default: a temporary directory)")
+    args = ap.parse_args()
+    rng = random.Random(args.seed)
+    work = Path(args.workdir or tempfile.mkdtemp(prefix="khabar-soak-"))
+    work.mkdir(parents=True, exist_ok=True)
+    failures = 0
+    t_all = time.monotonic()
+    print(f"soak: {args.trials} CLI trials + {args.faults} faults trials, seed {args.seed}, in {work}", flush=True)
+    for mode, n in (("cli", args.trials), ("faults", args.faults)):
+        if n <= 0:
+            continue
+        clean_db = work / f"clean-{mode}.duckdb"
+        t0 = time.monotonic()
+        ok, runs = converge(mode, clean_db, args.max_runs)
+        duration = time.monotonic() - t0
+        if not ok:
+            print(f"{mode}: the clean run failed", flush=True)
+            return 1
+        clean = snapshot(clean_db)
+        first = duration / runs
+        print(f"\n{mode}: clean run {duration:.1f} s in {runs} run(s), {len(clean['releases'])} releases, "
+              f"{clean['pages'].__len__()} pages; kills drawn in [0.5, {0.95 * first:.1f}] s", flush=True)
+        print(f"{'trial':>5} {'mode':6} {'kill at s':>9} {'outcome':9} {'rel@kill':>8} {'dup@kill':>8} "
+              f"{'reruns':>6} {'rerun s':>7} {'releases':>8} {'equal':5}  runs", flush=True)  # fmt: skip
+        for i in range(1, n + 1):
+            delay = rng.uniform(0.5, 0.95 * first)
+            db = work / f"{mode}-{i:02d}.duckdb"
+            row = trial(mode, db, delay, clean, args.max_runs)
+            failures += not row["equal"]
+            outcome = "killed" if row["killed"] else "finished"
+            print(f"{i:>5} {mode:6} {delay:>9.1f} {outcome:9} {row['releases_at_kill']:>8} {row['dup_at_kill']:>8} "
+                  f"{row['reruns']:>6} {row['rerun_s']:>7.1f} {row.get('releases', '-'):>8} "
+                  f"{'yes' if row['equal'] else 'NO':5}  {row['runs']}"
+                  + (f"  differs: {', '.join(row['diff'])}" if row["diff"] else ""), flush=True)  # fmt: skip
+            for ext in ("", ".wal"):
+                Path(str(db) + ext).unlink(missing_ok=True)
+    total = args.trials + args.faults
+    print(f"\n{total - failures}/{total} trials converged to the clean run; {time.monotonic() - t_all:.0f} s",
+          flush=True)  # fmt: skip
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
