@@ -7,9 +7,14 @@ duplicate pages or releases), re-runs the same backfill to completion and compar
 clean run. Normal trials use the real CLI (`khabar backfill --simweb`); faults trials run a small driver in the
 subprocess that starts the simulated web in faults mode (5xx, 429, timeouts, drips, resets, truncation, redirect
 chains, robots, oversized pages) and calls `khabar.ingest.run_backfill`; there the clean run and the crashed run are
-both repeated until every source's backfill is checkpointed (at most --max-runs runs), then compared.
+both repeated until every source's backfill is checkpointed (at most --max-runs runs), then compared, and smaller
+batches (25 pages) make kills during loading likelier.
 
-Prints one row per trial and exits 1 on any mismatch, duplicate or failed re-run.
+A CLI trial passes when every compared table equals the clean run's. Faults runs are not bit-for-bit
+reproducible even without a crash (which discovery surface happens to fail decides whether a site's listings are
+walked, and that can add out-of-range pages), so a faults trial passes when no truth article of the range that the
+clean run has is missing ("lost"), every release both runs have is identical ("shared diff"), and nothing is
+duplicated; exact equality is reported as well. Prints one row per trial and exits 1 on any failure.
 """
 
 from __future__ import annotations
@@ -40,7 +45,7 @@ from khabar.simweb.transport import SimWebTransport
 from khabar.warehouse.db import open_db
 
 config = SimWebConfig().with_faults()
-settings = CrawlSettings.fast(rate_limit=20.0, max_attempts=5, read_timeout=1.0, total_timeout=3.0)
+settings = CrawlSettings.fast(rate_limit=20.0, max_attempts=5, read_timeout=1.0, total_timeout=3.0, batch_size=25)
 con = open_db(sys.argv[1])
 with SimWebServer(config) as srv:
     s = run_backfill(con, sys.argv[2], sys.argv[3], transport=SimWebTransport(srv.port, srv.hosts),
@@ -112,6 +117,33 @@ def snapshot(db: Path) -> dict[str, Any]:
         con.close()
 
 
+def truth_keys(mode: str) -> set[str]:
+    from datetime import date
+
+    from khabar.simweb.config import SimWebConfig
+    from khabar.simweb.truth import iter_truth
+    from khabar.urls import canonical_url
+
+    config = SimWebConfig().with_faults() if mode == "faults" else SimWebConfig()
+    return {canonical_url(t.url) for t in iter_truth(config, date(2024, 3, 16), date(2024, 3, 19))
+            if t.page_kind == "article"}  # fmt: skip
+
+
+def compare(got: dict[str, Any], clean: dict[str, Any], truth: set[str]) -> dict[str, Any]:
+    mine = {r[0]: r for r in got["releases"]}
+    theirs = {r[0]: r for r in clean["releases"]}
+    shared = set(mine) & set(theirs)
+    return {
+        "diff": [t for t in clean if got[t] != clean[t]],
+        "lost": len((set(theirs) & truth) - set(mine)),
+        "missing_truth": len(truth - set(mine)),
+        "extra": len(set(mine) - set(theirs)),
+        "fewer": len(set(theirs) - set(mine)),
+        "shared_diff": sum(mine[u] != theirs[u] for u in shared),
+        "dups": got["duplicate_pages"][0][0] + got["duplicate_releases"][0][0],
+    }
+
+
 def partial_state(db: Path) -> tuple[int, int]:
     """(releases committed, duplicates) in a killed run's file; (-1, 0) when nothing was written yet."""
     if not db.exists():
@@ -140,7 +172,8 @@ def run_statuses(db: Path) -> dict[str, int]:
         con.close()
 
 
-def trial(mode: str, db: Path, delay: float, clean: dict[str, Any], max_runs: int) -> dict[str, Any]:
+def trial(mode: str, db: Path, delay: float, clean: dict[str, Any], truth: set[str], max_runs: int
+          ) -> dict[str, Any]:  # fmt: skip
     proc = subprocess.Popen(command(mode, db), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(delay)
     killed = proc.poll() is None
@@ -153,12 +186,16 @@ def trial(mode: str, db: Path, delay: float, clean: dict[str, Any], max_runs: in
     row: dict[str, Any] = {"killed": killed, "releases_at_kill": at_kill, "dup_at_kill": dup_at_kill,
                            "rerun_ok": ok, "reruns": runs, "rerun_s": time.monotonic() - t0}  # fmt: skip
     if not ok:
-        row.update(equal=False, diff=["re-run failed"], runs="")
+        row.update(passed=False, equal=False, diff=["re-run failed"], runs="", lost="-", shared_diff="-")
         return row
     got = snapshot(db)
-    diff = [t for t in clean if got[t] != clean[t]]
-    row.update(equal=not diff and dup_at_kill == 0, diff=diff, runs=run_statuses(db),
-               releases=len(got["releases"]))  # fmt: skip
+    cmp = compare(got, clean, truth)
+    equal = not cmp["diff"]
+    if mode == "faults":
+        passed = cmp["lost"] == 0 and cmp["shared_diff"] == 0 and cmp["dups"] == 0 and dup_at_kill == 0
+    else:
+        passed = equal and dup_at_kill == 0
+    row.update(cmp, passed=passed, equal=equal, runs=run_statuses(db), releases=len(got["releases"]))
     return row
 
 
@@ -187,26 +224,30 @@ def main() -> int:
             print(f"{mode}: the clean run failed", flush=True)
             return 1
         clean = snapshot(clean_db)
+        truth = truth_keys(mode)
         first = duration / runs
         print(f"\n{mode}: clean run {duration:.1f} s in {runs} run(s), {len(clean['releases'])} releases, "
-              f"{clean['pages'].__len__()} pages; kills drawn in [0.5, {0.95 * first:.1f}] s", flush=True)
+              f"{len(clean['pages'])} pages, {len(truth - {r[0] for r in clean['releases']})} of {len(truth)} truth "
+              f"articles missing; kills drawn in [0.5, {0.95 * first:.1f}] s", flush=True)
         print(f"{'trial':>5} {'mode':6} {'kill at s':>9} {'outcome':9} {'rel@kill':>8} {'dup@kill':>8} "
-              f"{'reruns':>6} {'rerun s':>7} {'releases':>8} {'equal':5}  runs", flush=True)  # fmt: skip
+              f"{'reruns':>6} {'rerun s':>7} {'releases':>8} {'lost':>4} {'shdiff':>6} {'equal':5} {'pass':4}  runs",
+              flush=True)  # fmt: skip
         for i in range(1, n + 1):
             delay = rng.uniform(0.5, 0.95 * first)
             db = work / f"{mode}-{i:02d}.duckdb"
-            row = trial(mode, db, delay, clean, args.max_runs)
-            failures += not row["equal"]
+            row = trial(mode, db, delay, clean, truth, args.max_runs)
+            failures += not row["passed"]
             outcome = "killed" if row["killed"] else "finished"
             print(f"{i:>5} {mode:6} {delay:>9.1f} {outcome:9} {row['releases_at_kill']:>8} {row['dup_at_kill']:>8} "
-                  f"{row['reruns']:>6} {row['rerun_s']:>7.1f} {row.get('releases', '-'):>8} "
-                  f"{'yes' if row['equal'] else 'NO':5}  {row['runs']}"
-                  + (f"  differs: {', '.join(row['diff'])}" if row["diff"] else ""), flush=True)  # fmt: skip
-            for ext in ("", ".wal"):
+                  f"{row['reruns']:>6} {row['rerun_s']:>7.1f} {row.get('releases', '-'):>8} {row['lost']:>4} "
+                  f"{row['shared_diff']:>6} {'yes' if row['equal'] else 'no':5} {'ok' if row['passed'] else 'FAIL':4}"
+                  f"  {row['runs']}"
+                  + (f"  differs: {', '.join(row['diff'])} (+{row.get('extra')}/-{row.get('fewer')} releases)"
+                     if row["diff"] else ""), flush=True)  # fmt: skip
+            for ext in ("", ".wal") if row["passed"] else ():  # a failed trial's database is kept
                 Path(str(db) + ext).unlink(missing_ok=True)
     total = args.trials + args.faults
-    print(f"\n{total - failures}/{total} trials converged to the clean run; {time.monotonic() - t_all:.0f} s",
-          flush=True)  # fmt: skip
+    print(f"\n{total - failures}/{total} trials passed; {time.monotonic() - t_all:.0f} s", flush=True)
     return 1 if failures else 0
 
 
