@@ -166,7 +166,9 @@ def _exact_band(exact: np.ndarray) -> np.ndarray:
         return exact.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15) ^ _EXACT_SALT
 
 
-def _archive_versions(con: duckdb.DuckDBPyConnection, superseded: list[tuple[str, int]], now: datetime) -> None:
+def _archive_versions(
+    con: duckdb.DuckDBPyConnection, superseded: list[tuple[str, int]], now: datetime
+) -> None:
     """Copy the stored rows about to be overwritten into `release_versions` (earlier versions are kept)."""
     if not superseded:
         return

@@ -27,7 +27,7 @@ _CHUNK = 65_536
 @dataclass
 class Match:
     cluster_id: str
-    doc: int | None        # the best-matching document, None for a new cluster
+    doc: int | None  # the best-matching document, None for a new cluster
     jaccard: float
     exact: bool
 
@@ -38,8 +38,8 @@ class MatchCore:
     def __init__(self) -> None:
         self.index = BandIndex()
         self.n = 0
-        self._sigs: list[np.ndarray] = []         # chunks of (≤ _CHUNK, NUM_PERM) uint16
-        self._guards: list[bytes] = []            # per doc sorted little-endian uint64 (bytes: ~80 B less)
+        self._sigs: list[np.ndarray] = []  # chunks of (≤ _CHUNK, NUM_PERM) uint16
+        self._guards: list[bytes] = []  # per doc sorted little-endian uint64 (bytes: ~80 B less)
         self._cluster_of = np.zeros(0, dtype=np.int32)
         self.cluster_names: list[str] = []
         self._cluster_no: dict[str, int] = {}
@@ -139,7 +139,7 @@ class MatchCore:
                     continue
                 if c and j < MIN_JACCARD_WITH_CONFLICT:
                     continue
-            score = (2.0 if exact else j)
+            score = 2.0 if exact else j
             if cno not in best or score > best[cno][0]:
                 best[cno] = (score, doc, exact)
         ok = {c: v for c, v in best.items() if c not in vetoed or v[2]}

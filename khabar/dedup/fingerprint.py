@@ -25,9 +25,9 @@ _EXACT_SALT = np.uint64(0xA5A5_5A5A_C3C3_3C3C)
 @dataclass
 class Fingerprint:
     signature: np.ndarray  # (NUM_PERM,) uint32
-    keys: np.ndarray       # (BANDS + 1,) uint64: LSH band keys, then the exact-text key
+    keys: np.ndarray  # (BANDS + 1,) uint64: LSH band keys, then the exact-text key
     exact: int
-    guard: np.ndarray      # sorted uint64 (context << 32 | value)
+    guard: np.ndarray  # sorted uint64 (context << 32 | value)
     n_shingles: int
 
 

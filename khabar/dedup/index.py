@@ -70,7 +70,7 @@ class BandIndex:
             hi = np.searchsorted(seg_keys, flat, "right")
             hit = np.flatnonzero(hi > lo)
             for i in hit.tolist():
-                result[row_of[i]].update(seg_docs[lo[i]:hi[i]].tolist())
+                result[row_of[i]].update(seg_docs[lo[i] : hi[i]].tolist())
         return result
 
     def flush(self, force: bool = False) -> None:

@@ -15,9 +15,9 @@ ROWS = 3
 _SEED = 20240321
 
 _rng = np.random.default_rng(_SEED)
-_A = (_rng.integers(1, 2**63, size=NUM_PERM, dtype=np.uint64) * np.uint64(2) + np.uint64(1))
+_A = _rng.integers(1, 2**63, size=NUM_PERM, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
 _B = _rng.integers(0, 2**63, size=NUM_PERM, dtype=np.uint64)
-_BAND_MULT = (_rng.integers(1, 2**63, size=(BANDS, ROWS), dtype=np.uint64) * np.uint64(2) + np.uint64(1))
+_BAND_MULT = _rng.integers(1, 2**63, size=(BANDS, ROWS), dtype=np.uint64) * np.uint64(2) + np.uint64(1)
 _A32 = (_A >> np.uint64(32)).astype(np.uint32) | np.uint32(1)
 _B32 = (_B >> np.uint64(32)).astype(np.uint32)
 _EMPTY = np.uint32(0xFFFFFFFF)

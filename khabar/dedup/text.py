@@ -69,6 +69,8 @@ _REPLACE: tuple[tuple[str, str], ...] = (
     ("٫", "."),
 )
 _DROP = re.compile("[\u064b-\u065f\u0670\u0640\u200d\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad]")
+
+
 def normalise(text: str) -> str:
     """Same unification as `extractors.search_form` (ی/ک, digits, ZWNJ) but ~10× faster: chained `str.replace`
     (C memchr loops) instead of `str.translate`, which walks a dict per character on non-Latin text."""
@@ -216,7 +218,9 @@ def guard_features(toks: list[str], persons: Iterable[dict] | None = None) -> np
         role, name = p.get("role"), p.get("name")
         if role and name:
             # Spaces dropped altogether: names are spelt with ZWNJ, a space or nothing («شجاع‌پور»).
-            feats.add(_h32("p|" + "".join(normalise(role).split())) << 32 | _h32("".join(normalise(name).split())))
+            feats.add(
+                _h32("p|" + "".join(normalise(role).split())) << 32 | _h32("".join(normalise(name).split()))
+            )
     return np.array(sorted(feats), dtype=np.uint64)
 
 

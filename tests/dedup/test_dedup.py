@@ -54,7 +54,9 @@ def test_quality_on_simulated_truth():
     predicted = cluster_in_memory([truth_record(t) for t in truths])
     truth = {t.url: t.cluster_id for t in truths}
     s = score(truth, predicted)
-    merged, total = hard_negative_false_merges(truth, predicted, [t.url for t in truths if t.cluster_id[:2] == "t-"])
+    merged, total = hard_negative_false_merges(
+        truth, predicted, [t.url for t in truths if t.cluster_id[:2] == "t-"]
+    )
     print(s, merged, total)
     assert s.f1 >= 0.97 and s.bcubed_f1 >= 0.97
     assert total > 50 and merged <= 0.005 * total
@@ -78,7 +80,9 @@ def test_rerun_changes_no_cluster_id_and_index_rebuilds(tmp_path):
     first = dict(con.execute("SELECT release_id, cluster_id FROM releases").fetchall())
     assert len(first) == len(rows)
     # One canonical per cluster, never a news agency when the agency's own copy is there.
-    bad = con.execute("""SELECT cluster_id FROM releases GROUP BY 1 HAVING count(*) FILTER (is_canonical) <> 1""")
+    bad = con.execute(
+        """SELECT cluster_id FROM releases GROUP BY 1 HAVING count(*) FILTER (is_canonical) <> 1"""
+    )
     assert bad.fetchall() == []
     news = con.execute("""SELECT count(*) FROM releases WHERE is_canonical AND source_id IN
         ('avaye-iran','payam-mellat','novin-khabar','sedaye-ostan') AND cluster_id IN (SELECT cluster_id FROM
@@ -99,7 +103,9 @@ def test_rerun_changes_no_cluster_id_and_index_rebuilds(tmp_path):
     later = [t for t in _truth(8) if t.published_day and t.published_day >= START + timedelta(days=6)]
     new_rows = truth_rows(later)
     _load(con, rebuilt, new_rows)
-    truth_of = {r.release_id: t.cluster_id for r, t in zip(rows + new_rows, list(truths) + later, strict=True)}
+    truth_of = {
+        r.release_id: t.cluster_id for r, t in zip(rows + new_rows, list(truths) + later, strict=True)
+    }
     pred = dict(con.execute("SELECT release_id, cluster_id FROM releases").fetchall())
     assert score(truth_of, pred).f1 >= 0.95
 
@@ -113,7 +119,9 @@ def test_changed_text_is_a_new_version_and_rollback_forgets(tmp_path):
     row = truth_rows([edited])[0]
     _load(con, clusterer, [row])
     assert row.version == 2
-    assert con.execute("SELECT version FROM releases WHERE release_id = ?", [row.release_id]).fetchone()[0] == 2
+    assert (
+        con.execute("SELECT version FROM releases WHERE release_id = ?", [row.release_id]).fetchone()[0] == 2
+    )
     assert con.execute("SELECT count(*) FROM release_versions").fetchone()[0] == 1
     n = clusterer.core.n
     with pytest.raises(RuntimeError), transaction(con):
@@ -158,7 +166,9 @@ def test_guard_keeps_templated_siblings_apart_and_copies_together():
 def test_exact_duplicates_and_source_kinds(tmp_path):
     con = open_db(tmp_path / "k.duckdb")
     truths = [t for t in _truth(3) if t.cluster_id[:2] == "r-"][:1]
-    dup = dataclasses.replace(truths[0], url=truths[0].url.replace("http", "https", 1) + "-mirror", site_id="mirror")
+    dup = dataclasses.replace(
+        truths[0], url=truths[0].url.replace("http", "https", 1) + "-mirror", site_id="mirror"
+    )
     rows = truth_rows([truths[0], dup])
     clusterer = Clusterer()
     _load(con, clusterer, rows, {truths[0].site_id: "news_agency", "mirror": "agency"})
