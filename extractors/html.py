@@ -23,6 +23,12 @@ _END_MARKERS = re.compile(r"^\s*(?:انتهای پیام|انتهاي پيام|�
 _SPACE_RUN = re.compile(r"[ \t\r\f\v]+")
 
 
+def _persian_share(text: str) -> float:
+    """Share of Arabic-script letters among letters: tells real Persian text from mojibake."""
+    letters = [c for c in text[:20_000] if c.isalpha()]
+    return sum("\u0600" <= c <= "\u06ff" for c in letters) / len(letters) if letters else 0.0
+
+
 def decode(html: bytes | str, encoding: str | None = None) -> tuple[str, str | None, list[str]]:
     """Bytes → text: the crawler's charset, else a BOM or ``<meta charset>``, else strict UTF-8, else
     charset-normalizer, else windows-1256 (old Iranian sites). Never raises. A wrong hint is not an error when
@@ -49,6 +55,12 @@ def decode(html: bytes | str, encoding: str | None = None) -> tuple[str, str | N
         return data.decode("utf-8"), "utf-8", errors
     except UnicodeDecodeError:
         pass
+    # UTF-8 with a few stray bytes is still UTF-8: losing a handful of bytes beats turning the page into mojibake
+    lenient = data.decode("utf-8", "replace")
+    bad = lenient.count("\ufffd")
+    if bad <= max(8, len(lenient) // 1000) and _persian_share(lenient) > 0.2:
+        errors.append(f"encoding: {bad} undecodable bytes replaced (utf-8)")
+        return lenient, "utf-8", errors
     codec = "cp1256"
     try:
         from charset_normalizer import from_bytes
@@ -135,7 +147,10 @@ def parse(text: str) -> Page:
         page.lang = (html_node.attributes.get("lang") or "").strip() or None
     t = tree.css_first("title")
     if t is not None:
-        page.title_tag = clean_text(t.text(deep=True)) or None
+        raw_title = t.text(deep=True)
+        if "<" in raw_title:  # an unclosed <title> swallows the document as text: keep what precedes the first tag
+            raw_title = raw_title.split("<", 1)[0]
+        page.title_tag = clean_text(raw_title)[:300] or None
     return page
 
 

@@ -217,11 +217,12 @@ class Fetcher:
                 nxt = urljoin(target, loc) if loc else None
                 hops += 1
                 if nxt is None:
-                    return self._final(url, target, res, "redirect-without-location")
+                    return self._final(url, target, res, "redirect-without-location", source_id, kind)
                 if not allows(nxt):
-                    return self._final(url, target, res, "redirect-outside-source")
+                    return self._final(url, target, res, "redirect-outside-source", source_id, kind)
                 if hops > s.max_redirects:  # a URL may redirect to itself once (cookies); a cycle hits the cap
-                    return self._final(url, target, res, "redirect-loop" if nxt in visited else "too-many-redirects")
+                    return self._final(url, target, res, "redirect-loop" if nxt in visited else "too-many-redirects",
+                                       source_id, kind)  # fmt: skip
                 visited.add(nxt)
                 target, attempt = nxt, 0
                 continue
@@ -230,8 +231,10 @@ class Fetcher:
                 return res
             await asyncio.sleep(retry_in)
 
-    def _final(self, url: str, target: str, res: Fetched, error: str) -> Fetched:
+    def _final(self, url: str, target: str, res: Fetched, error: str, source_id: str | None, kind: str) -> Fetched:
+        """A redirect we refuse to follow: the reason gets its own fetch_log row (the hops were logged as 3xx)."""
         res.url, res.final_url, res.error = url, target, error
+        self._entry(url, res.status, 0, 0.0, error, 0, source_id, kind)
         return res
 
     def _backoff(self, attempt: int) -> float:

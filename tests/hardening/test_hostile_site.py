@@ -187,8 +187,6 @@ def test_unresolvable_source_is_logged_and_others_complete(hostile_run):
     assert {s for (s,) in _rows(con, "SELECT DISTINCT source_id FROM releases")} == {"hostile", HEALTHY}
 
 
-@pytest.mark.xfail(strict=True, reason="Fetcher.get returns redirect-loop/too-many-redirects/redirect-outside-source"
-                   " via _final() without writing a fetch_log row: the 302 hops are logged with error_class NULL")
 def test_redirect_loop_reason_is_in_fetch_log(hostile_run):
     con = hostile_run["con"]
     classes = {e for (e,) in _rows(con, "SELECT error_class FROM fetch_log WHERE url = ?",
