@@ -15,6 +15,6 @@ from extractors.core import KEYS, extract
 from extractors.events import EVENT_TYPES
 from extractors.normalize import normalise, search_form
 
-EXTRACTOR_VERSION = "1.0.0"
+EXTRACTOR_VERSION = "1.0.1"  # 1.0.1: unclosed <title>, UTF-8 with stray bytes
 
 __all__ = ["EVENT_TYPES", "EXTRACTOR_VERSION", "KEYS", "extract", "normalise", "search_form"]
