@@ -7,8 +7,8 @@ duplicate pages or releases), re-runs the same backfill to completion and compar
 clean run. Normal trials use the real CLI (`khabar backfill --simweb`); faults trials run a small driver in the
 subprocess that starts the simulated web in faults mode (5xx, 429, timeouts, drips, resets, truncation, redirect
 chains, robots, oversized pages) and calls `khabar.ingest.run_backfill`; there the clean run and the crashed run are
-both repeated until every source's backfill is checkpointed (at most --max-runs runs), then compared, and smaller
-batches (25 pages) make kills during loading likelier.
+both repeated until every source's backfill is checkpointed (at most --max-runs runs), then compared
+(--batch-size sets the driver's batch size; a run that does not finish within --run-timeout counts as a hang).
 
 A CLI trial passes when every compared table equals the clean run's. Faults runs are not bit-for-bit
 reproducible even without a crash (which discovery surface happens to fail decides whether a site's listings are
@@ -35,6 +35,9 @@ import duckdb
 ROOT = Path(__file__).resolve().parents[1]
 START, END = "1402-12-26", "1402-12-29"          # [2024-03-16, 2024-03-19): three Tehran days
 
+BATCH_SIZE = 100   # faults driver; smaller batches make kills during loading likelier (--batch-size)
+RUN_TIMEOUT = 300.0  # one run to completion; longer is reported as a hang
+
 DRIVER = """
 import sys
 from khabar.crawl import CrawlSettings
@@ -45,7 +48,8 @@ from khabar.simweb.transport import SimWebTransport
 from khabar.warehouse.db import open_db
 
 config = SimWebConfig().with_faults()
-settings = CrawlSettings.fast(rate_limit=20.0, max_attempts=5, read_timeout=1.0, total_timeout=3.0, batch_size=25)
+settings = CrawlSettings.fast(rate_limit=20.0, max_attempts=5, read_timeout=1.0, total_timeout=3.0,
+                              batch_size=int(sys.argv[4]))
 con = open_db(sys.argv[1])
 with SimWebServer(config) as srv:
     s = run_backfill(con, sys.argv[2], sys.argv[3], transport=SimWebTransport(srv.port, srv.hosts),
@@ -57,13 +61,17 @@ con.close()
 
 def command(mode: str, db: Path) -> list[str]:
     if mode == "faults":
-        return [sys.executable, "-c", DRIVER, str(db), START, END]
+        return [sys.executable, "-c", DRIVER, str(db), START, END, str(BATCH_SIZE)]
     return [sys.executable, "-m", "khabar.cli", "backfill", "--simweb", "--from", START, "--to", END,
             "--rate-limit", "20", "--db", str(db)]  # fmt: skip
 
 
-def run(mode: str, db: Path, timeout: float = 900) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(command(mode, db), cwd=ROOT, text=True, capture_output=True, timeout=timeout, check=False)
+def run(mode: str, db: Path) -> subprocess.CompletedProcess[str]:
+    try:
+        return subprocess.run(command(mode, db), cwd=ROOT, text=True, capture_output=True, timeout=RUN_TIMEOUT,
+                              check=False)  # fmt: skip
+    except subprocess.TimeoutExpired:
+        return subprocess.CompletedProcess([], 124, "", f"hang: no completion within {RUN_TIMEOUT:.0f} s")
 
 
 def n_sources() -> int:
@@ -200,13 +208,17 @@ def trial(mode: str, db: Path, delay: float, clean: dict[str, Any], truth: set[s
 
 
 def main() -> int:
+    global BATCH_SIZE, RUN_TIMEOUT
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--trials", type=int, default=20, help="crash trials with the CLI backfill (default 20)")
     ap.add_argument("--faults", type=int, default=4, help="crash trials in simweb faults mode (default 4)")
     ap.add_argument("--seed", type=int, default=8)
     ap.add_argument("--max-runs", type=int, default=3, help="faults mode: re-runs until every source is checkpointed")
     ap.add_argument("--workdir", default=None, help="keep the databases here (default: a temporary directory)")
+    ap.add_argument("--batch-size", type=int, default=BATCH_SIZE, help="faults driver: pages per batch (default 100)")
+    ap.add_argument("--run-timeout", type=float, default=RUN_TIMEOUT, help="seconds before a run counts as hung")
     args = ap.parse_args()
+    BATCH_SIZE, RUN_TIMEOUT = args.batch_size, args.run_timeout
     rng = random.Random(args.seed)
     work = Path(args.workdir or tempfile.mkdtemp(prefix="khabar-soak-"))
     work.mkdir(parents=True, exist_ok=True)
