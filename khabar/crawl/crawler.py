@@ -127,6 +127,7 @@ class Crawler:
         self.report = CrawlReport()
         self._pending = CrawlBatch()
         self._flushing: asyncio.Task[None] | None = None
+        self._flush_lock = asyncio.Lock()  # re-made in run(): a lock binds to the loop that first uses it
         self._last_flush = time.monotonic()
         self._sink: Callable[[CrawlBatch], None] | None = None
 
@@ -142,17 +143,21 @@ class Crawler:
             return
         batch, self._pending = self._pending, CrawlBatch()
         self._last_flush = time.monotonic()
-        if self._flushing is not None:
-            await self._flushing     # at most one batch in flight: bounded memory, errors surface here
-        assert self._sink is not None
-        self._flushing = asyncio.create_task(asyncio.to_thread(self._sink, batch))
-        if force:
-            await self._flushing
-            self._flushing = None
+        # Workers that find a batch due while one is loading queue on a FIFO lock: the sink runs one transaction on
+        # one DuckDB connection, so two sink threads at once would break per-batch atomicity; order keeps state sane.
+        async with self._flush_lock:
+            if self._flushing is not None:
+                await self._flushing     # at most one batch in flight: bounded memory, errors surface here
+            assert self._sink is not None
+            self._flushing = asyncio.create_task(asyncio.to_thread(self._sink, batch))
+            if force:
+                await self._flushing
+                self._flushing = None
 
     # ------------------------------------------------------------------------------------------ run ---
     async def run(self, mode: Mode, sink: Callable[[CrawlBatch], None]) -> CrawlReport:
         self._sink = sink
+        self._flush_lock = asyncio.Lock()
         self.now = self.now or datetime.now(UTC)
         t0 = time.perf_counter()
         async with Fetcher(self.settings, self.transport, self.run_id, self._log) as fetcher:
