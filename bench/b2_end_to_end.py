@@ -1,0 +1,247 @@
+"""B2 end to end: backfill of the simulated web (52 sites) through khabar.ingest: pages/s, CPU s/page, peak RSS.
+
+Throughput: politeness lifted (`CrawlSettings.fast()`), each size in a fresh child process (honest peak RSS), the
+simulated web served by another process so its CPU and memory are not counted. The small size is run again inside a
+Prefect flow (same work, `load_crawl_batch_task` per batch) for Prefect's overhead; the temporary Prefect server's
+start-up is reported on its own. Politeness: default settings and the registry's rate limits on a short window,
+measured wall time against the lower bound max over hosts of (requests to that host - 1) / rate."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import cProfile
+import io
+import json
+import os
+import pstats
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from bench.common import ROOT, isolated, table
+
+# ≥ 50 hosts: 48 agency sites + 4 news sites (78 host names with the www. aliases)
+WORLD = {"n_agency_sites": 48, "n_provinces": 8, "n_news_sites": 4}
+PER_DAY = 175          # article pages per day of this world (measured with iter_truth over 30 days: 5,235)
+RATE = 2.0             # registry rate_limit per source (requests/s), as `khabar simweb sources` writes it
+
+
+def world() -> Any:
+    from khabar.simweb.config import SimWebConfig
+
+    return SimWebConfig(**WORLD)
+
+
+def window(pages: int) -> tuple[date, date]:
+    """[start, end) ending at the world's today with about `pages` article pages."""
+    end = world().today + timedelta(days=1)
+    return end - timedelta(days=max(1, round(pages / PER_DAY))), end
+
+
+@contextlib.contextmanager
+def served() -> Iterator[int]:
+    """The simulated web in its own process (its CPU and RSS stay out of the measurement); yields the port."""
+    code = ("import asyncio, sys, json\n"
+            "from khabar.simweb.config import SimWebConfig\n"
+            "from khabar.simweb.server import SimWebServer\n"
+            "srv = SimWebServer(SimWebConfig(**json.loads(sys.argv[1])))\n"
+            "srv.request_log = type('NoLog', (list,), {'append': lambda self, x: None})()\n"
+            "async def main():\n"
+            "    await srv.start_async()\n"
+            "    print(srv.port, flush=True)\n"
+            "    await srv._server.serve_forever()\n"
+            "asyncio.run(main())\n")  # fmt: skip
+    proc = subprocess.Popen([sys.executable, "-c", code, json.dumps(WORLD)], cwd=ROOT, stdout=subprocess.PIPE,
+                            text=True)  # fmt: skip
+    try:
+        assert proc.stdout is not None
+        yield int(proc.stdout.readline())
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def _sources(tmp: Path, rate: float = RATE) -> Path:
+    from khabar.simweb.sources import sources_yaml
+
+    path = tmp / "sources.yaml"
+    path.write_text(sources_yaml(world(), rate), encoding="utf-8")
+    return path
+
+
+def _prefect_env(tmp: Path) -> None:
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_HOME", str(tmp / "prefect-home"))
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+
+def backfill_once(port: int, start: str, end: str, mode: str = "plain", profile: int = 0) -> dict[str, Any]:
+    """One backfill into a fresh DuckDB file (run in a child process). mode: plain | prefect."""
+    from khabar.crawl import CrawlSettings
+    from khabar.ingest import SimWeb, run_backfill
+    from khabar.simweb.sites import all_hosts
+    from khabar.simweb.transport import SimWebTransport
+    from khabar.warehouse.db import open_db
+
+    out: dict[str, Any] = {"mode": mode}
+    with tempfile.TemporaryDirectory() as tmpdir:
+        tmp = Path(tmpdir)
+        sources = _sources(tmp)
+        now = SimWeb(today=world().today).now()
+
+        def work(loader: Any = None) -> dict[str, Any]:
+            con = open_db(tmp / "b2.duckdb")
+            try:
+                return run_backfill(con, start, end, sources_path=sources, settings=CrawlSettings.fast(),
+                                    transport=SimWebTransport(port, all_hosts(world())), now=now,
+                                    loader=loader).as_dict()  # fmt: skip
+            finally:
+                con.close()
+
+        call: Any = work
+        if mode == "prefect":
+            _prefect_env(tmp)
+            from prefect import flow
+
+            from flows.tasks import load_crawl_batch_task
+
+            @flow(name="bench-noop")
+            def noop() -> int:
+                return 0
+
+            @flow(name="bench-backfill")
+            def bench_backfill() -> dict[str, Any]:
+                return work(load_crawl_batch_task)
+
+            w0 = time.perf_counter()
+            noop()  # starts the temporary Prefect server
+            out["prefect_first_flow_s"] = time.perf_counter() - w0
+            w0 = time.perf_counter()
+            noop()
+            out["prefect_noop_flow_s"] = time.perf_counter() - w0
+            call = bench_backfill
+
+        prof = cProfile.Profile() if profile else None
+        c0, w0 = time.process_time(), time.perf_counter()
+        if prof:
+            prof.enable()
+        summary = call()
+        if prof:
+            prof.disable()
+        wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+    crawl = summary.get("crawl", {})
+    pages = summary["pages"]
+    out.update(window=f"{start}..{end}", pages=pages, articles=summary["articles"],
+               releases=summary["releases_written"], requests=crawl.get("requests"), failed=crawl.get("failed"),
+               wall_s=round(wall, 2), cpu_s=round(cpu, 2), pages_per_s=round(pages / wall, 1),
+               cpu_ms_per_page=round(1000 * cpu / max(pages, 1), 2))  # fmt: skip
+    if prof:
+        out["profile"] = _top(prof, profile)
+    return out
+
+
+def _top(prof: cProfile.Profile, n: int) -> list[dict[str, Any]]:
+    st = pstats.Stats(prof, stream=io.StringIO())
+    rows = []
+    for (file, line, func), (_cc, nc, tt, ct, _callers) in st.stats.items():  # type: ignore[attr-defined]
+        rows.append({"function": f"{Path(file).name}:{line}:{func}", "calls": nc, "tottime_s": round(tt, 2),
+                     "cumtime_s": round(ct, 2)})  # fmt: skip
+    by_cum = sorted(rows, key=lambda r: -r["cumtime_s"])[:n]
+    by_tot = sorted(rows, key=lambda r: -r["tottime_s"])[:n]
+    return [{"rank": "cum", **r} for r in by_cum] + [{"rank": "self", **r} for r in by_tot]
+
+
+def politeness_once(days: int = 1) -> dict[str, Any]:
+    """Default politeness (CrawlSettings(), the registry's rate_limit per source) on a short window."""
+    from khabar.crawl import CrawlSettings
+    from khabar.ingest import SimWeb, run_backfill
+    from khabar.simweb.server import SimWebServer
+    from khabar.simweb.transport import SimWebTransport
+    from khabar.urls import host_key
+    from khabar.warehouse.db import open_db
+
+    config = world()
+    end = config.today + timedelta(days=1)
+    start = end - timedelta(days=days)
+    settings = CrawlSettings()
+    with tempfile.TemporaryDirectory() as tmpdir, SimWebServer(config) as srv:
+        tmp = Path(tmpdir)
+        con = open_db(tmp / "p.duckdb")
+        w0 = time.perf_counter()
+        summary = run_backfill(con, start, end, sources_path=_sources(tmp), settings=settings,
+                               transport=SimWebTransport(srv.port, srv.hosts),
+                               now=SimWeb(today=config.today).now()).as_dict()  # fmt: skip
+        wall = time.perf_counter() - w0
+        con.close()
+        per_host = Counter(host_key(e.host) for e in srv.request_log)
+    busiest, n = per_host.most_common(1)[0]
+    bound = (n - 1) / RATE
+    return {"window": f"{start}..{end}", "hosts": len(per_host), "requests": sum(per_host.values()),
+            "pages": summary["pages"], "busiest_host": busiest, "busiest_host_requests": n,
+            "rate_per_host": RATE, "per_host_concurrency": settings.per_host_concurrency,
+            "lower_bound_s": round(bound, 1), "wall_s": round(wall, 1), "wall_over_bound": round(wall / bound, 2),
+            "median_host_requests": sorted(per_host.values())[len(per_host) // 2]}  # fmt: skip
+
+
+def run(sizes: tuple[int, ...] | list[int] = (10_000, 100_000), quick: bool = False, profile: bool = True,
+        prefect: bool = True, politeness_days: int = 1) -> dict[str, Any]:
+    if quick:
+        sizes = [s // 20 for s in sizes]
+    rows, prof = [], []
+    with served() as port:
+        for i, size in enumerate(sizes):
+            lo, hi = window(size)
+            # the largest size is profiled only when the smallest is below the aim (the profile costs time)
+            r = isolated("bench.b2_end_to_end", "backfill_once", port=port, start=lo.isoformat(),
+                         end=hi.isoformat())  # fmt: skip
+            rows.append({"size": size, **r})
+            if i == 0 and profile and r["pages_per_s"] < 300:
+                p = isolated("bench.b2_end_to_end", "backfill_once", port=port, start=lo.isoformat(),
+                             end=hi.isoformat(), profile=15)  # fmt: skip
+                prof = p.pop("profile")
+                rows.append({"size": size, **p, "mode": "plain+cProfile"})
+        if prefect:
+            lo, hi = window(sizes[0])
+            r = isolated("bench.b2_end_to_end", "backfill_once", port=port, start=lo.isoformat(), end=hi.isoformat(),
+                         mode="prefect")  # fmt: skip
+            rows.append({"size": sizes[0], **r})
+    plain = [r for r in rows if r["mode"] == "plain"]
+    out: dict[str, Any] = {"throughput": rows}
+    if len(plain) > 1:
+        out["rss_growth_small_to_large"] = round(plain[-1]["peak_rss_mb"] / plain[0]["peak_rss_mb"] - 1, 3)
+        out["seconds_per_page_ratio_large_vs_small"] = round(
+            (plain[-1]["wall_s"] / plain[-1]["pages"]) / (plain[0]["wall_s"] / plain[0]["pages"]), 3)
+    pf = [r for r in rows if r["mode"] == "prefect"]
+    if pf:
+        out["prefect"] = [{"size": sizes[0], "plain_wall_s": plain[0]["wall_s"], "prefect_wall_s": pf[0]["wall_s"],
+                           "overhead_ratio": round(pf[0]["wall_s"] / plain[0]["wall_s"], 3),
+                           "plain_cpu_s": plain[0]["cpu_s"], "prefect_cpu_s": pf[0]["cpu_s"],
+                           "server_startup_s": round(pf[0]["prefect_first_flow_s"] - pf[0]["prefect_noop_flow_s"], 1),
+                           "noop_flow_s": round(pf[0]["prefect_noop_flow_s"], 2)}]  # fmt: skip
+    if prof:
+        out["profile_small_size"] = prof
+    if politeness_days:
+        out["politeness"] = [isolated("bench.b2_end_to_end", "politeness_once", days=politeness_days)]
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--sizes", default="10000,100000")
+    ap.add_argument("--quick", action="store_true")
+    args = ap.parse_args()
+    out = run([int(s) for s in args.sizes.split(",")], quick=args.quick)
+    for key, value in out.items():
+        print(f"-- {key}\n{table(value)}" if isinstance(value, list) else f"-- {key}: {value}")
+
+
+if __name__ == "__main__":
+    main()
