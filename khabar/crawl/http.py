@@ -106,12 +106,16 @@ class HostGate:
 
     async def __aenter__(self) -> None:
         await self.sem.acquire()
-        async with self._lock:
-            now = time.monotonic()
-            wait = self._next - now
-            self._next = max(now, self._next) + self.interval
-        if wait > 0:
-            await asyncio.sleep(wait)
+        try:
+            # The wait is taken under the lock and measured from the previous *actual* start, so a late wake-up on a
+            # busy loop cannot bunch two starts closer than `interval` (reserving slots in advance could).
+            async with self._lock:
+                while (wait := self._next - time.monotonic()) > 0:
+                    await asyncio.sleep(wait)
+                self._next = time.monotonic() + self.interval
+        except BaseException:
+            self.sem.release()
+            raise
 
     async def __aexit__(self, *exc: object) -> None:
         self.sem.release()
