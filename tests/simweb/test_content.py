@@ -4,7 +4,6 @@ with republished copies that are near-duplicates and templated siblings that onl
 from __future__ import annotations
 
 import re
-import time
 from collections import Counter
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -254,16 +253,6 @@ def test_variety() -> None:
     titles = Counter(r.title for r in rels)
     assert len(titles) / len(rels) >= 0.9
     assert len({r.event_type for r in rels}) == len(EVENT_TYPES)
-
-
-def test_speed() -> None:
-    site_list = AGENCY_SITES[:40]
-    n = 1500
-    t = time.perf_counter()
-    for i in range(n):
-        content.generate_release(1, site_list[i % 40], T0 + timedelta(days=i // 40), i % 40)
-    rate = n / (time.perf_counter() - t)
-    assert rate > 800, rate  # target ≥ 2,000/s on an idle core; lenient for CI noise
 
 
 def test_every_template_slot_is_known() -> None:
