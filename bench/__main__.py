@@ -9,7 +9,7 @@ import json
 import time
 from typing import Any
 
-from bench.common import machine, save, table
+from bench.common import RESULTS, machine, save, table
 
 # name -> (module, full-size kwargs, quick kwargs)
 BENCHES: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {
@@ -28,7 +28,10 @@ def main() -> int:
     ap.add_argument("--only", default="", help="comma-separated subset, e.g. b1,b5")
     args = ap.parse_args()
     wanted = [b.strip() for b in args.only.split(",") if b.strip()] or list(BENCHES)
-    results: dict[str, Any] = {"machine": machine(), "quick": args.quick, "started": time.strftime("%F %T%z")}
+    # merge into the previous results: running one benchmark must not erase the others' figures
+    previous = RESULTS / "latest.json"
+    results: dict[str, Any] = json.loads(previous.read_text(encoding="utf-8")) if previous.is_file() else {}
+    results.update({"machine": machine(), "quick": args.quick, "started": time.strftime("%F %T%z")})
     for name in wanted:
         module, full, quick = BENCHES[name]
         try:
