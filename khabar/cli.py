@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from typing import TYPE_CHECKING
 
 import typer
@@ -94,6 +95,21 @@ def _summary_line(summary: object) -> str:
             f" {d['releases_written']} releases written, {d['extraction_errors']} with extraction errors")  # fmt: skip
 
 
+def _crawl(label: str, run: Callable[..., object], db: str | None, *, sources: str, only: list[str], simweb: bool,
+           rate_limit: float | None) -> None:  # fmt: skip
+    """`ingest` and `backfill`: the same writer, settings, progress bar and error handling around one crawl run."""
+    from khabar.ingest import IngestError
+
+    con = _open_writer(db)
+    try:
+        with _clear_errors(), _progress(f"{label}: pages") as progress:
+            summary = run(con, sources_path=sources, only=only or None, simweb=simweb, progress=progress,
+                          settings=_settings(rate_limit))  # fmt: skip
+    except IngestError as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(_summary_line(summary))
+
+
 @contextmanager
 def _clear_errors() -> Iterator[None]:
     """Database and file-system failures mid-run (disk full, lock, read-only) become one line and exit 1; the
@@ -137,16 +153,9 @@ def ingest_command(
     simweb: bool = typer.Option(False, "--simweb", help="Crawl the built-in simulated web (started on loopback)."),
     rate_limit: float | None = typer.Option(None, "--rate-limit", help=RATE_HELP),
 ) -> None:
-    from khabar.ingest import IngestError, run_ingest
+    from khabar.ingest import run_ingest
 
-    con = _open_writer(db)
-    try:
-        with _clear_errors(), _progress("ingest: pages") as progress:
-            summary = run_ingest(con, sources_path=sources, only=only or None, simweb=simweb, progress=progress,
-                                 settings=_settings(rate_limit))  # fmt: skip
-    except IngestError as exc:
-        raise _fail(str(exc)) from None
-    typer.echo(_summary_line(summary))
+    _crawl("ingest", run_ingest, db, sources=sources, only=only, simweb=simweb, rate_limit=rate_limit)
 
 
 @app.command("backfill", help="Fetch every release published in [--from, --to) (Jalali or Gregorian), resumable.")
@@ -159,17 +168,10 @@ def backfill_command(
     simweb: bool = typer.Option(False, "--simweb", help="Crawl the built-in simulated web (started on loopback)."),
     rate_limit: float | None = typer.Option(None, "--rate-limit", help=RATE_HELP),
 ) -> None:
-    from khabar.ingest import IngestError, run_backfill
+    from khabar.ingest import run_backfill
 
-    con = _open_writer(db)
-    try:
-        with _clear_errors(), _progress("backfill: pages") as progress:
-            summary = run_backfill(con, start, end, sources_path=sources, only=only or None, simweb=simweb,
-                                   progress=progress, settings=_settings(rate_limit))  # fmt: skip
-    except IngestError as exc:
-        raise _fail(str(exc)) from None
-    typer.echo(_summary_line(summary))
-
+    _crawl("backfill", partial(run_backfill, start=start, end=end), db, sources=sources, only=only, simweb=simweb,
+           rate_limit=rate_limit)  # fmt: skip
 
 @app.command("reprocess", help="Re-extract archived pages (no network) after an extractor change.")
 def reprocess_command(

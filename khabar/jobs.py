@@ -8,7 +8,6 @@ The Prefect flows and the CLI call these functions; tests and benchmarks call th
 from __future__ import annotations
 
 import gzip
-import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -18,6 +17,7 @@ from typing import Any
 
 import duckdb
 
+from khabar.crawl.http import detect_charset
 from khabar.pipeline import BatchStats, new_run_id, process_batch
 from khabar.records import RawPage
 from khabar.warehouse.raw import iter_pages
@@ -97,14 +97,6 @@ def reprocess(con: duckdb.DuckDBPyConnection, since: datetime | None = None, *, 
 
 # ---------------------------------------------------------------------------------------------------- import ---
 
-_CHARSET = re.compile(r"charset\s*=\s*['\"]?([\w.:-]+)", re.I)
-
-
-def _charset(content_type: str | None) -> str | None:
-    m = _CHARSET.search(content_type or "")
-    return m.group(1).lower() if m else None
-
-
 def iter_warc(path: Path, *, source_id: str = "import") -> Iterator[RawPage]:
     """HTTP responses from a WARC file (gzipped or not), bodies de-chunked and content-decoded by warcio."""
     from warcio.archiveiterator import ArchiveIterator
@@ -123,7 +115,7 @@ def iter_warc(path: Path, *, source_id: str = "import") -> Iterator[RawPage]:
             body = record.content_stream().read()
             yield RawPage(url=url, final_url=url, source_id=source_id, status=status, headers=headers, body=body,
                           fetched_at=fetched, discovered_via="import",
-                          encoding=_charset(headers.get("content-type")))  # fmt: skip
+                          encoding=detect_charset(headers, body))  # fmt: skip
 
 
 def iter_html(path: Path, *, url: str | None = None, source_id: str = "import") -> RawPage:

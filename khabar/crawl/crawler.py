@@ -35,7 +35,6 @@ from khabar.crawl.parse import (
     parse_feed,
     parse_html_links,
     parse_sitemap,
-    robots_sitemaps,
     url_shape,
 )
 from khabar.crawl.settings import CrawlSettings
@@ -258,7 +257,7 @@ class Crawler:
             feeds = feeds or [u for u in home_links.feeds if src.allows(u)]
             archive = archive or home_links.archive
         if not sitemaps:
-            sitemaps = [u for u in robots_sitemaps(_robots_text(robots)) if src.allows(u)] if robots else []
+            sitemaps = [u for u in (robots.sitemaps if robots is not None else ()) if src.allows(u)]  # from protego
         if not sitemaps and not known:
             sitemaps = [_root(src.url) + "/sitemap.xml"]
         found: dict[str, Any] = {"feeds": feeds, "sitemaps": sitemaps, "archive": archive}
@@ -446,13 +445,6 @@ def _root(url: str) -> str:
 def _dt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
-
-def _robots_text(rules: Any) -> str:
-    """protego keeps the sitemaps it parsed; return them as robots lines."""
-    try:
-        return "\n".join(f"Sitemap: {u}" for u in rules.sitemaps)
-    except AttributeError:
-        return ""
 
 
 def _date_finder() -> Callable[[str], datetime | None]:

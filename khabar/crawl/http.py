@@ -16,7 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -319,6 +318,3 @@ class Fetcher:
                                 started_at=started or datetime.now(UTC), source_id=source_id,
                                 extra={"kind": kind}))  # fmt: skip
 
-
-def as_dict(f: Fetched) -> dict[str, Any]:
-    return {"url": f.url, "status": f.status, "error": f.error, "bytes": len(f.body)}

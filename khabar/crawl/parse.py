@@ -255,10 +255,6 @@ def next_page_by_number(url: str) -> str | None:
     return url[: m.start(2)] + str(int(m.group(2)) + 1) + url[m.end(2):]
 
 
-def same_path(a: str, b: str) -> bool:
-    pa, pb = urlsplit(a), urlsplit(b)
-    return (pa.path, pa.query) == (pb.path, pb.query)
-
 
 __all__ = ["Entry", "HtmlLinks", "SitemapDoc", "maybe_gunzip", "next_page_by_number", "parse_date",
            "parse_feed", "parse_html_links", "parse_sitemap", "robots_sitemaps"]  # fmt: skip

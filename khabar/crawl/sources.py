@@ -5,7 +5,6 @@ robots.txt and /sitemap.xml when not given."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -163,10 +162,3 @@ def load_sources(path: str | Path) -> list[Source]:
         raise SourcesError(f"{p}: no such sources file") from None
     return parse_sources(text, str(p))
 
-
-_ID = re.compile(r"[^a-z0-9]+")
-
-
-def source_id_for(url: str) -> str:
-    """A stable id for an ad-hoc source (`khabar sources check URL`)."""
-    return _ID.sub("-", host_key(urlsplit(url).hostname or url)).strip("-")
