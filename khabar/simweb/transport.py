@@ -13,6 +13,8 @@ from typing import Any
 
 import httpx
 
+from khabar.crawl.http import PerOriginPools
+
 
 def _known(hosts: frozenset[str], host: str) -> bool:
     host = host.lower().rstrip(".")
@@ -32,19 +34,20 @@ def _rewrite(request: httpx.Request, port: int, hosts: frozenset[str]) -> httpx.
                          extensions=request.extensions)
 
 
-class SimWebTransport(httpx.AsyncBaseTransport):
-    """Async transport: ``httpx.AsyncClient(transport=SimWebTransport(srv.port, srv.hosts))``."""
+class SimWebTransport(PerOriginPools):
+    """Async transport: ``httpx.AsyncClient(transport=SimWebTransport(srv.port, srv.hosts))``.
+
+    Connections are pooled per simulated origin, as they would be with one server per host on the real web (all of
+    them reach the same loopback socket here, but a keep-alive connection is never shared between two hosts)."""
 
     def __init__(self, port: int, hosts: Iterable[str], **kwargs: Any) -> None:
+        kwargs.setdefault("verify", httpx.create_ssl_context())  # one CA bundle load, not one per simulated host
+        super().__init__(lambda url: httpx.AsyncHTTPTransport(**kwargs))
         self.port = port
         self.hosts = frozenset(h.lower() for h in hosts)
-        self._inner = httpx.AsyncHTTPTransport(**kwargs)
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        return await self._inner.handle_async_request(_rewrite(request, self.port, self.hosts))
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
+    async def _forward(self, pool: httpx.AsyncBaseTransport, request: httpx.Request) -> httpx.Response:
+        return await pool.handle_async_request(_rewrite(request, self.port, self.hosts))
 
 
 class SimWebSyncTransport(httpx.BaseTransport):

@@ -10,7 +10,7 @@ import time
 import httpx
 import pytest
 
-from khabar.crawl.http import Fetcher, detect_charset
+from khabar.crawl.http import Fetcher, PerOriginPools, detect_charset
 from khabar.crawl.settings import CrawlSettings
 from khabar.simweb.hostile import HostileServer
 from khabar.simweb.transport import SimWebTransport
@@ -193,3 +193,65 @@ def test_per_host_rate_and_concurrency_limits():
         gaps = [b - a for a, b in itertools.pairwise(ts)]
         assert min(gaps) >= 0.09, (host, gaps)
     assert elapsed < 8.0  # no hang: hosts are limited separately, not serialised behind each other
+
+
+def test_per_origin_pools_keep_one_pool_per_origin_and_evict_only_idle_ones():
+    made: list[str] = []
+    closed: list[str] = []
+
+    class Tracked(httpx.MockTransport):
+        def __init__(self, origin: str) -> None:
+            super().__init__(lambda r: httpx.Response(200, text="x" * 10))
+            self.origin = origin
+
+        async def aclose(self) -> None:
+            closed.append(self.origin)
+
+    def make(url: httpx.URL) -> httpx.AsyncBaseTransport:
+        made.append(f"{url.scheme}://{url.host}")
+        return Tracked(made[-1])
+
+    async def go():
+        pools = PerOriginPools(make, max_pools=2)
+        async with httpx.AsyncClient(transport=pools) as client:
+            for url in ("http://a.test/1", "http://a.test/2", "https://a.test/1", "http://b.test/1"):
+                assert (await client.get(url)).text == "x" * 10
+            assert made == ["http://a.test", "https://a.test", "http://b.test"]
+            assert closed == ["http://a.test"]  # least recently used, idle
+            async with client.stream("GET", "http://c.test/1"):  # a response still open keeps its pool busy
+                await client.get("http://d.test/1")
+                assert "http://c.test" not in closed
+            await client.get("http://e.test/1")
+            assert "http://c.test" in closed  # …and once read, it may be evicted
+        assert set(closed) == set(made)  # everything closed with the client
+
+    asyncio.run(go())
+
+
+def test_fetcher_reuses_one_connection_per_host_on_the_loopback_web():
+    from khabar.simweb.server import SimWebServer
+
+    async def go(port, hosts):
+        transport = SimWebTransport(port, hosts)
+        site = next(h for h in hosts if not h.startswith("www."))
+        async with Fetcher(FAST, transport, "r") as f:
+            for host in (site, site, f"www.{site}"):
+                assert (await f.get(f"http://{host}/robots.txt", source_id="s", allows=lambda u: True,
+                                    check_robots=False)).status is not None  # fmt: skip
+            return len(transport._pools)
+
+    with SimWebServer() as srv:
+        hosts = sorted(srv.hosts)
+        assert asyncio.run(go(srv.port, hosts)) == 2  # the site and its www. alias: two origins, two pools
+
+
+def test_host_transports_follow_the_environment_proxy_and_no_proxy(monkeypatch):
+    import httpcore
+
+    from khabar.crawl.http import _host_transport
+
+    monkeypatch.setenv("HTTP_PROXY", "http://proxy.local:3128")
+    monkeypatch.setenv("NO_PROXY", "direct.test")
+    make = _host_transport(2)
+    assert isinstance(make(httpx.URL("http://agency.test/"))._pool, httpcore.AsyncHTTPProxy)
+    assert not isinstance(make(httpx.URL("http://direct.test/"))._pool, httpcore.AsyncHTTPProxy)
