@@ -214,14 +214,21 @@ def guard_features(toks: list[str], persons: Iterable[dict] | None = None) -> np
             feats.add(_ctx(2, a1, b1) << 32 | v)
             feats.add(_ctx(3, tid(p2), a1) << 32 | v)
             feats.add(_ctx(4, b1, tid(n2)) << 32 | v)
+    feats.update(person_features(persons))
+    return np.array(sorted(feats), dtype=np.uint64)
+
+
+def person_features(persons: Iterable[dict] | None) -> list[int]:
+    """The guard features naming the person under each stated role (see `guard_features`)."""
+    out = []
     for p in persons or ():
         role, name = p.get("role"), p.get("name")
         if role and name:
             # Spaces dropped altogether: names are spelt with ZWNJ, a space or nothing («شجاع‌پور»).
-            feats.add(
+            out.append(
                 _h32("p|" + "".join(normalise(role).split())) << 32 | _h32("".join(normalise(name).split()))
             )
-    return np.array(sorted(feats), dtype=np.uint64)
+    return out
 
 
 _LOW32 = 0xFFFFFFFF
@@ -240,3 +247,127 @@ def conflicts(a: np.ndarray | list[int], b: np.ndarray | list[int]) -> int:
     agreeing = {x >> 32 for x in common}
     ctx_b = {x >> 32 for x in sb}
     return len({x & _LOW32 for x in sa - common if (c := x >> 32) in ctx_b and c not in agreeing})
+
+
+# ------------------------------------------------------------------------------------------ batch fast path
+# `fingerprint.fingerprints` tokenises a whole batch at once instead of calling `tokens` / `tokens_with_breaks` /
+# `token_ids` / `guard_features` per record. Results are bit-identical to the per-record functions above (checked
+# on ~12k synthetic, simulated-truth, real Fars News and fuzzed records); the per-record functions stay the
+# reference and the fallback. Why: B4 profile at 20k records, per record: tokenising 189 µs (≈80 `str.replace` /
+# `in` scans of 2-byte-per-char Persian text, each ~1 ns/char), token ids 52 µs, guard features 136 µs (Python
+# calls per token). Batched: one numpy table lookup per character for all single-character maps, one glue pass
+# and one `split` for the whole batch, one dict lookup per token that yields id and token class together.
+
+SEP = "\ue000"  # private-use: never produced by normalisation; neither cased nor case-ignorable, so it also
+# bounds `str.lower`'s final-sigma context exactly like the end of a string does
+F_DIGIT, F_DATE, F_CUE, F_BREAK, F_SEP = (1 << 32, 1 << 33, 1 << 34, 1 << 35, 1 << 36)
+F_SLOT = F_DIGIT | F_DATE
+F_MARK = F_SLOT | F_CUE
+_DROP_CODE = 0xFFFFFFFF
+
+
+class _TokenVals(dict):
+    """token → CRC32 id (as `token_ids`) | class flags << 32; filled on first sight."""
+
+    def __missing__(self, t: str) -> int:
+        v = zlib.crc32(t.encode()) | 1
+        if t[0] in _DIGIT_CHARS:
+            v |= F_DIGIT
+        if t in DATE_WORDS:
+            v |= F_DATE
+        if t in CUE_WORDS:
+            v |= F_CUE
+        if t == BREAK:
+            v |= F_BREAK
+        self[t] = v
+        return v
+
+
+def _new_vals() -> _TokenVals:
+    d = _TokenVals()
+    d[SEP] = (zlib.crc32(BREAK.encode()) | 1) | F_BREAK | F_SEP  # neighbours beyond a text read as BREAK
+    return d
+
+
+_VALS = _new_vals()
+_LUTS: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+
+
+def _luts() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per-code-point tables (built once, ~20 ms): `normalise`'s replacements and drops; then either ASCII
+    lower-casing and `_glued`'s punctuation (fast) or punctuation only (after a real `str.lower`); and which
+    characters `str.lower` changes beyond A-Z (those need the real `str.lower`; astral ones are assumed to)."""
+    global _LUTS
+    if _LUTS is None:
+        norm = np.arange(0x110000, dtype=np.uint32)
+        for src, dst in _REPLACE:
+            norm[ord(src)] = ord(dst)
+        dropped = [c for c in range(0x10000) if _DROP.match(chr(c))]
+        norm[dropped] = _DROP_CODE
+        punct = np.arange(0x110000, dtype=np.uint32)
+        punct[[ord(c) for c in _PUNCT]] = ord(" ")
+        lower_ascii = np.arange(0x110000, dtype=np.uint32)
+        lower_ascii[ord("A") : ord("Z") + 1] += 32
+        fast = norm.copy()
+        keep = fast != _DROP_CODE
+        fast[keep] = punct[lower_ascii[fast[keep]]]
+        slow = np.ones(0x110000, dtype=bool)
+        slow[:0x10000] = [chr(c).lower() != chr(c) for c in range(0x10000)]
+        slow[ord("A") : ord("Z") + 1] = False
+        # replaced or dropped before lower-casing: never reach `str.lower`
+        slow[:0x10000][norm[:0x10000] != np.arange(0x10000)] = False
+        _LUTS = norm, fast, punct, slow
+    return _LUTS
+
+
+def batch_tokens(titles: list[str], bodies: list[str]) -> list[str] | None:
+    """Tokens of all titles (as `tokens`) and bodies (as `tokens_with_breaks`) in one list: title 0, two `SEP`,
+    body 0, two `SEP`, title 1, … Returns None when the batch cannot take the fast path (text containing `SEP`
+    or lone surrogates): the caller then uses the per-record functions."""
+    norm, fast, punct, slow = _luts()
+    parts = [x for pair in zip(titles, bodies, strict=True) for x in pair]
+    raw = SEP.join(parts) + SEP
+    try:
+        a = np.frombuffer(raw.encode("utf-32-le"), dtype="<u4")
+    except UnicodeEncodeError:
+        return None
+    is_sep = a == ord(SEP)
+    if np.count_nonzero(is_sep) != len(parts):
+        return None
+    if slow[a].any():
+        # `normalise` exactly: replacements and drops, then the real `str.lower` (final sigma, «İ» → 2 chars)
+        m = norm[a]
+        low = m[m != _DROP_CODE].tobytes().decode("utf-32-le").lower()
+        a = np.frombuffer(low.encode("utf-32-le"), dtype="<u4")
+        is_sep = a == ord(SEP)
+        m = punct[a]
+    else:
+        m = fast[a]
+    # "\n" → " \n " in titles (as `_glued`), " ¶ " in bodies (as `tokens_with_breaks`); each SEP → the text's
+    # closing pad, two SEP tokens (separated by a non-space whitespace, so no glue pattern can reach across)
+    # and the next text's opening pad; dropped characters vanish.
+    is_nl = m == 10
+    counts = np.ones(len(m), dtype=np.int64)
+    counts[m == _DROP_CODE] = 0
+    counts[is_nl] = 3
+    counts[is_sep] = 7
+    out = np.empty(int(counts.sum()) + 1, dtype=np.uint32)
+    out[0] = 32
+    # characters of body texts (the SEP closing a title counts too)
+    body = (np.cumsum(is_sep) & 1).astype(bool)
+    start = np.cumsum(counts) - counts + 1
+    out[start[counts == 1]] = m[counts == 1]
+    nl = start[is_nl]
+    out[nl] = 32
+    out[nl + 1] = np.where(body[is_nl], ord(BREAK), 10)
+    out[nl + 2] = 32
+    sp = start[is_sep]
+    for k, c in enumerate((32, 0x1F, ord(SEP), 0x1F, ord(SEP), 0x1F, 32)):
+        out[sp + k] = c
+    s = out.tobytes().decode("utf-32-le")
+    for src, dst in _GLUE:
+        if src in s:
+            s = s.replace(src, dst)
+            if src in s:
+                s = s.replace(src, dst)
+    return s.split()

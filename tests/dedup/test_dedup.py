@@ -177,3 +177,39 @@ def test_exact_duplicates_and_source_kinds(tmp_path):
     assert got == [("mirror",)]  # the agency's own site wins over a news agency, whatever the dates
     sim = con.execute("SELECT similarity FROM dedup_signatures WHERE matched_to IS NOT NULL").fetchone()[0]
     assert sim == 1.0
+
+
+def _fp_tuple(fp) -> tuple:
+    return (fp.signature.dtype.str, fp.signature.tobytes(), fp.keys.dtype.str, fp.keys.tobytes(), fp.exact,
+            fp.guard.dtype.str, fp.guard.tobytes(), fp.n_shingles)  # fmt: skip
+
+
+def test_batch_fingerprints_equal_per_record_reference():
+    """The batch fast path (`fingerprints`) gives bit-identical fingerprints to the per-record functions, also on
+    fuzzed text with every special character, final sigma, «İ», lone surrogates and the batch separator."""
+    import random
+
+    from khabar.dedup.fingerprint import _fingerprints_slow, fingerprints
+
+    rng = random.Random(3)
+    chars = list("۰۱۲۳٠١٩يىكۀةٱ\u200c٫\u064b\u0670\u0640\u200d\u200e\ufeff\u00ad،؛:.؟!«»\"'()-–_/,;…*%٪٬•“”\t\r"
+                 "\u00a0\n \n¶İΣσAZaz09\x0b\x1f\u2028\u3000ی ک")  # fmt: skip
+    words = ["می", "نمی", "ها", "های", "هایی", "اند", "ترین", "تر", "شهرستان", "آقای", "سه", "شنبه", "فروردین",
+             "۱۴۰۲", "12", "3.5", "¶", "بم", "ΑΣ", "ΑΣ'Β"]  # fmt: skip
+
+    def text() -> str:
+        return "".join(rng.choice(words if rng.random() < 0.5 else chars) + rng.choice(["", " ", "  ", "\u200c"])
+                       for _ in range(rng.randrange(60)))  # fmt: skip
+
+    records = [{"title": text(), "lead": text() if i % 2 else None, "body": text(),
+                "persons": [{"role": "استاندار", "name": text()[:8]}] if i % 4 == 0 else []}
+               for i in range(400)]  # fmt: skip
+    records += [truth_record(t) for t in _truth(3)] + [{}, {"body": "\n"}, {"title": "ΑΣ", "body": "Σ x"}]
+    want = [_fp_tuple(f) for f in _fingerprints_slow(records)]
+    assert [_fp_tuple(f) for f in fingerprints(records)] == want
+    # the batch separator in text: the per-record path
+    recs = [*records[:5], {"title": "x", "body": "a \ue000 b"}]
+    assert [_fp_tuple(f) for f in fingerprints(recs)] == [_fp_tuple(f) for f in _fingerprints_slow(recs)]
+    for fn in (fingerprints, _fingerprints_slow):  # lone surrogates fail alike (token ids are CRC32 of UTF-8)
+        with pytest.raises(UnicodeEncodeError):
+            fn([*records[:5], {"title": "x", "body": "a \ud800 b"}])
