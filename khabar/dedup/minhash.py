@@ -23,32 +23,43 @@ _B32 = (_B >> np.uint64(32)).astype(np.uint32)
 _EMPTY = np.uint32(0xFFFFFFFF)
 
 
-def signatures(shingles: list[np.ndarray], chunk: int = 1_000_000) -> np.ndarray:
+def signatures(shingles: list[np.ndarray], chunk: int = 32_768) -> np.ndarray:
     """(len(shingles), NUM_PERM) uint32 MinHash matrix.
 
     Permutations are ``x = a·h + b (mod 2³²); x ^= x >> 15`` on the low 32 bits of the (already mixed) shingle
     hashes, computed as one (NUM_PERM × shingles) uint32 matrix per chunk and reduced per document with
-    ``minimum.reduceat`` along contiguous rows: ~25 µs per 2 KB document (64-bit arithmetic was ~30× slower).
+    ``minimum.reduceat`` along contiguous rows (64-bit arithmetic was ~30× slower).
+
+    Chunks of ≤ 32k shingles (an 8 MB matrix, reused through ``out=`` buffers) instead of 1M (256 MB, new
+    temporaries per operation): B4 batches of 1,000 records went from ~47 to ~20 µs per record (CPU time,
+    2 KB records); the values are the same, only the grouping of documents per pass changed.
     """
     n = len(shingles)
     out = np.full((n, NUM_PERM), _EMPTY, dtype=np.uint32)
-    lens = np.array([len(s) for s in shingles], dtype=np.int64)
+    lens = np.fromiter(map(len, shingles), dtype=np.int64, count=n)
     nonempty = np.flatnonzero(lens)
-    start = 0
-    while start < len(nonempty):
-        total, stop = 0, start
-        while stop < len(nonempty) and (total == 0 or total + lens[nonempty[stop]] <= chunk):
-            total += lens[nonempty[stop]]
-            stop += 1
-        docs = nonempty[start:stop]
-        flat = np.concatenate([shingles[d] for d in docs]).astype(np.uint32)
+    if len(nonempty) == 0:
+        return out
+    flat = np.concatenate([shingles[d] for d in nonempty]).astype(np.uint32)
+    ln = lens[nonempty]
+    ends = np.cumsum(ln)
+    starts = ends - ln
+    width = max(min(chunk, len(flat)), int(ln.max()))
+    buf = np.empty((NUM_PERM, width), dtype=np.uint32)
+    tmp = np.empty_like(buf)
+    a, b = _A32[:, None], _B32[:, None]
+    i = 0
+    while i < len(nonempty):
+        j = max(int(np.searchsorted(ends, starts[i] + chunk, "right")), i + 1)  # documents i..j-1 this pass
+        s0, s1 = starts[i], ends[j - 1]
+        hv, t = buf[:, : s1 - s0], tmp[:, : s1 - s0]
         with np.errstate(over="ignore"):
-            hv = _A32[:, None] * flat[None, :]
-            hv += _B32[:, None]
-            hv ^= hv >> np.uint32(15)
-        offsets = np.concatenate(([0], np.cumsum(lens[docs])[:-1]))
-        out[docs] = np.minimum.reduceat(hv, offsets, axis=1).T
-        start = stop
+            np.multiply(a, flat[None, s0:s1], out=hv)
+            hv += b
+            np.right_shift(hv, np.uint32(15), out=t)
+            hv ^= t
+        out[nonempty[i:j]] = np.minimum.reduceat(hv, starts[i:j] - s0, axis=1).T
+        i = j
     return out
 
 
