@@ -135,18 +135,30 @@ class Crawler:
         self.report.requests += 1
         self._pending.fetch_log.append(entry)
 
-    async def _maybe_flush(self, force: bool = False) -> None:
-        due = len(self._pending.pages) >= self.settings.batch_size or (
+    def _due(self, force: bool) -> bool:
+        if force:
+            return bool(self._pending)
+        return len(self._pending.pages) >= self.settings.batch_size or bool(
             time.monotonic() - self._last_flush >= self.settings.batch_seconds and self._pending.pages)
-        if not (due or (force and self._pending)):
+
+    async def _maybe_flush(self, force: bool = False) -> None:
+        """Hand the pending batch to the sink (in a worker thread) when it is due.
+
+        Double buffering with back-pressure: one batch loads while the next one fills; a worker that finds the next
+        one due waits here, without fetching, until the load in flight is done. (Swapping before waiting let every
+        worker queue a full batch of its own whenever fetching outran loading: memory grew with the run's length.)
+        The FIFO lock also keeps batches in order, one sink thread at a time: the sink runs one transaction on one
+        DuckDB connection, so two at once would break per-batch atomicity."""
+        if not self._due(force):
             return
-        batch, self._pending = self._pending, CrawlBatch()
-        self._last_flush = time.monotonic()
-        # Workers that find a batch due while one is loading queue on a FIFO lock: the sink runs one transaction on
-        # one DuckDB connection, so two sink threads at once would break per-batch atomicity; order keeps state sane.
         async with self._flush_lock:
             if self._flushing is not None:
-                await self._flushing     # at most one batch in flight: bounded memory, errors surface here
+                await self._flushing  # errors surface here
+                self._flushing = None
+            if not self._due(force):  # another worker flushed it while this one waited
+                return
+            batch, self._pending = self._pending, CrawlBatch()
+            self._last_flush = time.monotonic()
             assert self._sink is not None
             self._flushing = asyncio.create_task(asyncio.to_thread(self._sink, batch))
             if force:
