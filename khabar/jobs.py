@@ -22,7 +22,7 @@ from khabar.pipeline import BatchStats, new_run_id, process_batch
 from khabar.records import RawPage
 from khabar.warehouse.raw import iter_pages
 from khabar.warehouse.runs import finish_run, mark_crashed, start_run
-from khabar.warehouse.search import rebuild_search_index
+from khabar.warehouse.search import has_search_index, rebuild_search_index
 
 Progress = Callable[[int], None]
 
@@ -57,13 +57,15 @@ PageLoader = Callable[[duckdb.DuckDBPyConnection, list[RawPage]], BatchStats]
 @contextmanager
 def recorded_run(con: duckdb.DuckDBPyConnection, flow: str, params: dict[str, Any]) -> Iterator[RunSummary]:
     """One row in `runs`: 'running' at the start (runs left running by a killed process become 'crashed'),
-    then 'completed' or 'failed' with the error; the search index is refreshed after a successful run."""
+    then 'completed' or 'failed' with the error; the search index is refreshed after a successful run that wrote
+    releases (the build reads the whole archive: a daily run with nothing new must not pay for it)."""
     mark_crashed(con)
     summary = RunSummary(new_run_id(flow), flow)
     start_run(con, summary.run_id, flow, params)
     try:
         yield summary
-        rebuild_search_index(con)
+        if summary.stats.releases_written or not has_search_index(con):
+            rebuild_search_index(con)
     except BaseException as exc:
         summary.status = "failed"
         summary.extra["error"] = f"{type(exc).__name__}: {exc}"

@@ -107,3 +107,23 @@ def test_import_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="no such file"):
         import_files(con, [str(tmp_path / "nope.warc")])
     assert con.execute("SELECT count(*) FROM runs").fetchone() == (0,)
+
+
+def test_search_index_is_rebuilt_only_by_runs_that_write_releases(tmp_path, pages, monkeypatch):
+    """The index build reads the whole archive: a run with nothing to write must not pay for it."""
+    import khabar.jobs as jobs
+    from khabar.jobs import run_batches
+
+    builds: list[int] = []
+    real = jobs.rebuild_search_index
+    monkeypatch.setattr(jobs, "rebuild_search_index", lambda con: (builds.append(1), real(con)))
+    con = open_db(tmp_path / "w.duckdb")
+    run_batches(con, "empty", [], {})          # no index yet: built (empty) so that `khabar search` works
+    assert len(builds) == 1
+    run_batches(con, "empty", [], {})          # nothing written: left alone
+    assert len(builds) == 1
+    path = tmp_path / "a.warc.gz"
+    path.write_bytes(_warc(pages[:2]))
+    import_files(con, [str(path)])             # releases written: rebuilt
+    assert len(builds) == 2
+    assert con.execute("SELECT count(*) FROM fts_main_releases.docs").fetchone()[0] == 2

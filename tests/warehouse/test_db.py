@@ -124,3 +124,21 @@ def test_nested_transactions_commit_or_roll_back_together(tmp_path):
         with transaction(con):
             con.execute("INSERT INTO runs VALUES ('r1', 'demo', now(), NULL, 'running', NULL, NULL)")
     assert con.execute("SELECT (SELECT count(*) FROM pages) + (SELECT count(*) FROM runs)").fetchone()[0] == 2
+
+
+def test_writer_connection_memory_is_capped_and_configurable(tmp_path, monkeypatch):
+    def limit(con: duckdb.DuckDBPyConnection) -> str:
+        return con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+
+    monkeypatch.delenv("KHABAR_DB_MEMORY_LIMIT", raising=False)
+    con = open_db(tmp_path / "a.duckdb")
+    assert limit(con) == "953.6 MiB"  # 1GB
+    con.close()
+    monkeypatch.setenv("KHABAR_DB_MEMORY_LIMIT", "256MB")
+    con = open_db(tmp_path / "a.duckdb")
+    assert limit(con) == "244.1 MiB"
+    con.close()
+    monkeypatch.setenv("KHABAR_DB_MEMORY_LIMIT", "plenty")
+    with pytest.raises(WarehouseError, match="KHABAR_DB_MEMORY_LIMIT='plenty'"):
+        open_db(tmp_path / "a.duckdb")
+    open_db(tmp_path / "a.duckdb", read_only=True).close()  # readers keep DuckDB's default
