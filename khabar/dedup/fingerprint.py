@@ -15,8 +15,8 @@ from khabar.dedup.text import (
     _VALS,
     BREAK,
     F_BREAK,
+    F_CUE,
     F_DIGIT,
-    F_MARK,
     F_SEP,
     F_SLOT,
     SEP,
@@ -75,52 +75,42 @@ _LOW32 = 0xFFFFFFFF
 _CTX_MUL = np.array([0, 1, 2, 3, 4], dtype=np.uint64) * np.uint64(0xC2B2AE3D)
 
 
-def _guards(
-    toks: list[str], vals: list[int], marks: list[int], docs: list[int]
-) -> tuple[np.ndarray, np.ndarray]:
-    """`guard_features` (without persons) of every body in the batch token stream: one loop over the marked
-    tokens only (`vals` carry id and class; the two `SEP` tokens around each text read as `BREAK`), the
-    context hashes (`_ctx`) then in numpy for the whole batch — as Python integers they went through 96-bit
-    products and cost ~1 µs per feature (~55 features per record). Returns (record, feature) arrays."""
-    ra: list[int] = []  # per feature: record << 3 | kind, the two context ids and the value
-    ca: list[int] = []
-    cb: list[int] = []
-    va: list[int] = []
-    low = _LOW32
-    done = -1
-    for i, d in zip(marks, docs, strict=True):
-        if i <= done:
-            continue
-        v = vals[i]
-        if not v & F_SLOT:  # a cue word: the next word names a place or a person
-            nv = vals[i + 1]
-            if not nv & (F_SLOT | F_BREAK):
-                ra.append(d << 3 | 1)
-                ca.append(vals[i - 1] & low)
-                cb.append(v & low)
-                va.append(nv & low)
-            continue
-        # a run of numbers and date words: one value, context from the nearest words outside the run
-        j = i
-        digit = v & F_DIGIT
-        while vals[j + 1] & F_SLOT:
-            j += 1
-            digit |= vals[j] & F_DIGIT
-        done = j
-        if digit:
-            val = v & low if i == j else zlib.crc32(" ".join(toks[i : j + 1]).encode())
-            a1, b1 = vals[i - 1] & low, vals[j + 1] & low
-            d8 = d << 3
-            ra += (d8 | 2, d8 | 3, d8 | 4)
-            ca += (a1, vals[i - 2] & low, b1)
-            cb += (b1, a1, vals[j + 2] & low)
-            va += (val, val, val)
-    rk = np.array(ra, dtype=np.int64)
-    a = np.array(ca, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        ctx = ((a * np.uint64(0x9E3779B1) ^ np.array(cb, dtype=np.uint64)) * np.uint64(0x85EBCA77)
-               + _CTX_MUL[rk & 7]) >> np.uint64(7) & np.uint64(low)  # fmt: skip
-    return rk >> 3, ctx << np.uint64(32) | np.array(va, dtype=np.uint64)
+def _guards(toks: list[str], arr: np.ndarray, flags: np.ndarray, body: np.ndarray,
+            doc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """`guard_features` (without persons) of every body in the batch token stream at once, in numpy: the word
+    after each cue word, and each maximal run of numbers and date words with a digit (the per-record loop skips
+    the rest of a run, so its slots are exactly the maximal runs). ``arr``/``flags`` carry id and class per
+    token; the two `SEP` tokens around each text read as `BREAK`, so neighbours need no bounds checks.
+    Returns (record, feature) arrays. Why: as a Python loop over marked tokens this was ~40 µs per record
+    (~27 marked tokens, ~55 features, 96-bit integer products in `_ctx`); vectorised ~10 µs."""
+    ids = arr & np.uint64(_LOW32)
+    slot = body & ((flags & np.uint64(F_SLOT >> 32)) != 0)
+    cue = np.flatnonzero(body & ((flags & np.uint64(F_CUE >> 32)) != 0))
+    cue = cue[(flags[cue + 1] & np.uint64((F_SLOT | F_BREAK) >> 32)) == 0]
+    prev_slot = np.zeros_like(slot)
+    prev_slot[1:] = slot[:-1]
+    next_slot = np.zeros_like(slot)
+    next_slot[:-1] = slot[1:]
+    starts = np.flatnonzero(slot & ~prev_slot)
+    ends = np.flatnonzero(slot & ~next_slot)
+    digits = np.concatenate(([0], np.cumsum(body & ((flags & np.uint64(F_DIGIT >> 32)) != 0))))
+    has_digit = digits[ends + 1] > digits[starts]
+    starts, ends = starts[has_digit], ends[has_digit]
+    val = ids[starts]
+    multi = np.flatnonzero(ends > starts)
+    if len(multi):
+        val[multi] = [zlib.crc32(" ".join(toks[i : j + 1]).encode()) for i, j in
+                      zip(starts[multi].tolist(), ends[multi].tolist(), strict=True)]  # fmt: skip
+    a1, b1 = ids[starts - 1], ids[ends + 1]
+    kind = np.repeat(np.arange(1, 5, dtype=np.int64), [len(cue), len(starts), len(starts), len(starts)])
+    a = np.concatenate([ids[cue - 1], a1, ids[starts - 2], b1])
+    b = np.concatenate([ids[cue], b1, a1, ids[ends + 2]])
+    v = np.concatenate([ids[cue + 1], val, val, val])
+    rec = np.concatenate([doc[cue], doc[starts], doc[starts], doc[starts]])
+    with np.errstate(over="ignore"):  # `_ctx`: uint64 wrap-around keeps the bits 7..38 it uses
+        ctx = (a * np.uint64(0x9E3779B1) ^ b) * np.uint64(0x85EBCA77) + _CTX_MUL[kind]
+    ctx = ctx >> np.uint64(7) & np.uint64(_LOW32)
+    return rec, ctx << np.uint64(32) | v
 
 
 def fingerprints(records: Sequence[dict]) -> list[Fingerprint]:
@@ -186,8 +176,7 @@ def fingerprints(records: Sequence[dict]) -> list[Fingerprint]:
     with np.errstate(over="ignore"):
         ek = ex_arr * np.uint64(0x9E3779B97F4A7C15) ^ _EXACT_SALT
     keys = np.concatenate([minhash.band_keys(sigs), ek[:, None]], axis=1)
-    marks = np.flatnonzero(is_body & ((flags & np.uint64(F_MARK >> 32)) != 0))
-    fdoc, feat = _guards(toks, vals, marks.tolist(), (seg[marks] - n).tolist())
+    fdoc, feat = _guards(toks, arr, flags, is_body, seg.astype(np.int64) - n)
     pdoc, pfeat = [], []
     for d, rec in enumerate(records):
         persons = rec.get("persons")
