@@ -282,7 +282,7 @@ class Crawler:
                     add(e, "feed")
 
         # 3. sitemaps (index → children, loop-safe); children chosen by lastmod against the window
-        dated = 0
+        dated = lastmods = 0
         todo: list[tuple[str, int]] = [(u, 0) for u in sitemaps]
         visited: set[str] = set()
         while todo and len(visited) < s.max_sitemaps:
@@ -305,6 +305,7 @@ class Crawler:
                                                 for c in children]  # fmt: skip
                 for e in doc.urls:
                     dated += e.published is not None or e.modified is not None
+                    lastmods += e.modified is not None
                     add(e, "sitemap")
             undated = 0
             for c in children:
@@ -320,9 +321,13 @@ class Crawler:
         if not isinstance(mode, Backfill) or dated == 0:
             await self._walk(src, mode, home_links, archive, surface, add, seen, lo, date_finder, shapes)
         found["shapes"] = sorted(shapes)[:20]
+        # a source whose sitemaps carry <lastmod> announces its edits there (an edit changes the sitemap, so it is no
+        # longer 304 and the page's newer lastmod queues it in `add`): no blind re-check of its recent pages needed
+        found["lastmod"] = bool(lastmods) or (bool(known.get("lastmod")) and sitemaps == known.get("sitemaps"))
 
         # 5. re-checks of recent pages and retries of failed ones (daily runs)
-        if isinstance(mode, Incremental):
+        blind = s.recheck_policy == "always" or (s.recheck_policy == "auto" and not found["lastmod"])
+        if isinstance(mode, Incremental) and blind:
             for u in self.state.recent.get(src.id, []):
                 cands.setdefault(u.key, _Cand(u.url, u.key, "recheck", u.published, None, u))
         for u in self.state.failed.get(src.id, []):  # pages that failed in an earlier run, whatever the mode

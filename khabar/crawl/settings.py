@@ -3,6 +3,8 @@ government servers (≤ 1 request/s and ≤ 2 in flight per host); tests and ben
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -23,7 +25,8 @@ class CrawlSettings(BaseModel):
     backoff_base: float = 0.5             # seconds; doubled per attempt, jittered ×[0.5, 1.5)
     backoff_max: float = 30.0
     retry_after_cap: float = 60.0         # never sleep longer than this for one Retry-After
-    recheck_days: float = 3.0             # re-check (conditional GET) pages published this recently
+    recheck_days: float = 3.0             # re-check (conditional GET) pages published this recently …
+    recheck_policy: Literal["auto", "always", "never"] = "auto"  # … auto: unless the sitemaps' lastmod shows edits
     initial_lookback_days: float = 3.0    # first incremental run of a source: how far back to look
     max_listing_pages: int = 500          # per source and run: a runaway pagination stops here
     max_sitemaps: int = 200               # per source and run

@@ -49,7 +49,9 @@ class CrawlState:
     seen: dict[str, set[str]] = field(default_factory=dict)             # source → canonical keys fetched ok
     recent: dict[str, list[UrlState]] = field(default_factory=dict)     # source → published within the window
     failed: dict[str, list[UrlState]] = field(default_factory=dict)     # source → never fetched ok, retry
-    fetched_at: dict[str, datetime] = field(default_factory=dict)       # key → last successful fetch
+    # key → version of the copy held: its Last-Modified (the server's clock, comparable with a sitemap's <lastmod>),
+    # else the time it was fetched
+    fetched_at: dict[str, datetime] = field(default_factory=dict)
     surfaces: dict[str, SurfaceState] = field(default_factory=dict)     # url → validators
     sources: dict[str, SourceState] = field(default_factory=dict)
     backfills_done: set[tuple[str, date, date]] = field(default_factory=set)

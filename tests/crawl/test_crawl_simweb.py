@@ -101,6 +101,10 @@ def test_new_day_fetches_only_the_new_pages(world, tmp_path):
     assert truth_keys(config, TODAY, TODAY + timedelta(days=1)) <= fetched_keys(con)
     fetched_200 = [e for e in srv.request_log if e.kind == "article" and e.status == 200]
     assert len(fetched_200) <= len(new) + 5  # edits re-fetched at most, nothing old twice
+    # every page held from yesterday and edited today (the sitemaps' <lastmod> says so) is fetched again
+    edited = {k for k in before if (item := srv.world.item_for_url(k)) is not None and item.edit_day == TODAY}
+    refetched = {canonical_url(f"http://{e.host}{e.path}") for e in fetched_200}
+    assert edited and edited <= refetched, (len(edited), sorted(edited - refetched)[:3])
 
 
 def test_faults_mode_fetches_nearly_everything_and_logs_the_rest(tmp_path):
