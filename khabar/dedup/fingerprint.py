@@ -121,10 +121,12 @@ def fingerprints(records: Sequence[dict]) -> list[Fingerprint]:
         return []
     titles = [r.get("title") or "" for r in records]
     bodies = ["\n".join(x for x in (r.get("lead"), r.get("body")) if x) for r in records]
-    toks = batch_tokens(titles, bodies)
-    if toks is None:
+    batch = batch_tokens(titles, bodies)
+    if batch is None:
         return _fingerprints_slow(records)
-    vals = list(map(_VALS.__getitem__, toks))
+    toks, vals = batch
+    if vals is None:
+        vals = list(map(_VALS.__getitem__, toks))
     if len(_VALS) > 2_000_000:
         _VALS.clear()
         _VALS.update(_new_vals())
@@ -136,7 +138,7 @@ def fingerprints(records: Sequence[dict]) -> list[Fingerprint]:
     is_body = seg >= n
     keep = ~sep & ~(is_body & ((flags & np.uint64(F_BREAK >> 32)) != 0))
     # exact keys: " ".join(title tokens + body tokens without BREAK) per record (one SEP kept after each text)
-    pieces = " ".join(compress(toks, (keep | (sep & ((csum & 1) == 1))).tolist())).encode().split(_SEP_BYTES)
+    pieces = " ".join(compress(toks, (keep | (sep & ((csum & 1) == 1))).tobytes())).encode().split(_SEP_BYTES)
     exact = []
     for t, b in zip(pieces[:n], pieces[n : 2 * n], strict=True):
         t, b = t.strip(b" "), b.strip(b" ")

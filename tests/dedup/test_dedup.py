@@ -206,6 +206,10 @@ def test_batch_fingerprints_equal_per_record_reference():
                for i in range(400)]  # fmt: skip
     records += [truth_record(t) for t in _truth(3)] + [{}, {"body": "\n"}, {"title": "ΑΣ", "body": "Σ x"}]
     want = [_fp_tuple(f) for f in _fingerprints_slow(records)]
+    assert [_fp_tuple(f) for f in fingerprints(records)] == want  # odd whitespace: the string glue path
+    chars = [c for c in chars if not c.isspace() or c in " \n"]
+    records = [{"title": text(), "lead": text(), "body": text()} for _ in range(400)]  # the piece glue path
+    want = [_fp_tuple(f) for f in _fingerprints_slow(records)]
     assert [_fp_tuple(f) for f in fingerprints(records)] == want
     # the batch separator in text: the per-record path
     recs = [*records[:5], {"title": "x", "body": "a \ue000 b"}]
