@@ -15,6 +15,7 @@ import io
 import json
 import os
 import pstats
+import resource
 import subprocess
 import sys
 import tempfile
@@ -85,6 +86,7 @@ def _prefect_env(tmp: Path) -> None:
 
 def backfill_once(port: int, start: str, end: str, mode: str = "plain", profile: int = 0) -> dict[str, Any]:
     """One backfill into a fresh DuckDB file (run in a child process). mode: plain | prefect."""
+    from khabar import workers
     from khabar.crawl import CrawlSettings
     from khabar.ingest import SimWeb, run_backfill
     from khabar.simweb.sites import all_hosts
@@ -130,19 +132,26 @@ def backfill_once(port: int, start: str, end: str, mode: str = "plain", profile:
             call = bench_backfill
 
         prof = cProfile.Profile() if profile else None
-        c0, w0 = time.process_time(), time.perf_counter()
+        t0, w0 = os.times(), time.perf_counter()
         if prof:
             prof.enable()
         summary = call()
         if prof:
             prof.disable()
-        wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+        wall = time.perf_counter() - w0
+        workers.shutdown()  # joined, so that their CPU time is counted below
+        t1 = os.times()
+        cpu_main = (t1.user + t1.system) - (t0.user + t0.system)
+        cpu_workers = (t1.children_user + t1.children_system) - (t0.children_user + t0.children_system)
+        cpu = cpu_main + cpu_workers
     crawl = summary.get("crawl", {})
     pages = summary["pages"]
     out.update(window=f"{start}..{end}", pages=pages, articles=summary["articles"],
                releases=summary["releases_written"], requests=crawl.get("requests"), failed=crawl.get("failed"),
-               wall_s=round(wall, 2), cpu_s=round(cpu, 2), pages_per_s=round(pages / wall, 1),
-               cpu_ms_per_page=round(1000 * cpu / max(pages, 1), 2))  # fmt: skip
+               wall_s=round(wall, 2), cpu_s=round(cpu, 2), cpu_workers_s=round(cpu_workers, 2),
+               pages_per_s=round(pages / wall, 1), cpu_ms_per_page=round(1000 * cpu / max(pages, 1), 2),
+               extract_workers=workers.worker_count(),
+               workers_peak_rss_mb=round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1))  # fmt: skip
     if prof:
         out["profile"] = _top(prof, profile)
     return out

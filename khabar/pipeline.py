@@ -22,6 +22,7 @@ from khabar.urls import canonical_url, same_site
 from khabar.warehouse.db import transaction
 from khabar.warehouse.raw import page_digest, write_pages
 from khabar.warehouse.releases import ReleaseRow, release_id_for, write_releases
+from khabar.workers import map_items
 
 ExtractFn = Callable[..., dict]
 
@@ -53,26 +54,45 @@ def content_hash(search_text: str) -> str:
     return hashlib.sha256(" ".join(search_text.split()).encode()).hexdigest()[:32]
 
 
-def build_rows(pages: Sequence[RawPage], stats: BatchStats) -> list[ReleaseRow]:
-    """Extract every 200 page of a batch into release rows (pure CPU, no database)."""
+def page_row(page: RawPage) -> ReleaseRow | None:
+    """One fetched page as a release row (None for non-200 responses). Pure CPU: runs in extraction workers."""
     from extractors.newscode import code_from_url
 
+    if page.status != 200:
+        return None
     extract, search_form, version = _default_extract()
+    # url=None: the record's url is then the page's own rel=canonical/og:url, which names the release when it
+    # points inside the same site (alternative URL shapes of one article become one release)
+    record = extract(page.body, url=None, fetched_at=page.fetched_at, encoding=page.encoding)
+    fetched_url = page.final_url or page.url
+    declared = record.get("url")
+    canonical = declared if declared and same_site(declared, fetched_url) else fetched_url
+    record["url"] = page.url
+    if not record.get("news_code"):
+        record["news_code"] = code_from_url(fetched_url)
+    text = "\n".join(x for x in (record.get("title"), record.get("body")) if x)
+    return ReleaseRow(
+        record=record,
+        canonical_url=canonical_url(canonical),
+        source_id=page.source_id,
+        page_id=page_digest(page.url, page.body)[0],
+        fetched_at=page.fetched_at,
+        extractor_version=version,
+        content_hash=content_hash(search_form(record["body"])) if record.get("body") else None,
+        search_text=search_form(text) if text else None,
+    )
+
+
+def build_rows(pages: Sequence[RawPage], stats: BatchStats) -> list[ReleaseRow]:
+    """Extract every 200 page of a batch into release rows (pure CPU, no database; in worker processes when the
+    batch is large enough, see khabar.workers)."""
     rows: list[ReleaseRow] = []
-    for page in pages:
+    for page, row in zip(pages, map_items(page_row, pages), strict=True):
         stats.pages += 1
-        if page.status != 200:
+        if row is None:
             stats.skipped += 1
             continue
-        # url=None: the record's url is then the page's own rel=canonical/og:url, which names the release when it
-        # points inside the same site (alternative URL shapes of one article become one release)
-        record = extract(page.body, url=None, fetched_at=page.fetched_at, encoding=page.encoding)
-        fetched_url = page.final_url or page.url
-        declared = record.get("url")
-        canonical = declared if declared and same_site(declared, fetched_url) else fetched_url
-        record["url"] = page.url
-        if not record.get("news_code"):
-            record["news_code"] = code_from_url(fetched_url)
+        record = row.record
         if record.get("errors"):
             stats.extraction_errors += 1
             stats.error_samples.append(f"{page.url}: {record['errors'][0]}")
@@ -80,20 +100,7 @@ def build_rows(pages: Sequence[RawPage], stats: BatchStats) -> list[ReleaseRow]:
             stats.non_articles += 1
         else:
             stats.articles += 1
-        text = "\n".join(x for x in (record.get("title"), record.get("body")) if x)
-        search_text = search_form(text) if text else None
-        rows.append(
-            ReleaseRow(
-                record=record,
-                canonical_url=canonical_url(canonical),
-                source_id=page.source_id,
-                page_id=page_digest(page.url, page.body)[0],
-                fetched_at=page.fetched_at,
-                extractor_version=version,
-                content_hash=content_hash(search_form(record["body"])) if record.get("body") else None,
-                search_text=search_text,
-            )
-        )
+        rows.append(row)
     return rows
 
 

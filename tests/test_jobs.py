@@ -89,6 +89,7 @@ def test_import_warc_and_html_then_reprocess_without_network(tmp_path, pages, mo
 
     monkeypatch.setattr(extractors, "extract", changed)
     monkeypatch.setattr(extractors, "EXTRACTOR_VERSION", "test-changed")
+    monkeypatch.setenv("KHABAR_EXTRACT_WORKERS", "0")  # the patch lives in this process only
     summary = reprocess(con)
     assert summary.stats.pages == 9 and summary.status == "completed"
     after = dict(con.execute("SELECT release_id, title FROM releases").fetchall())
