@@ -429,25 +429,25 @@ def _piece_glue(pieces: list[str]) -> tuple[list[str], list[int]]:
     merged = np.flatnonzero(hi > lo)
     special = []
     if len(merged):
-        get = _VALS.__getitem__
-        for a, b in zip(lo[merged].tolist(), hi[merged].tolist(), strict=True):
-            t = "".join(pieces[a : b + 1])
-            if SEP in t or "\n" in t:
-                special.append((a, t))
-            elif t:
-                pieces[a] = t
-                pv[a] = get(t)
-                keep[a] = True
-            else:
-                keep[a] = False
+        starts = lo[merged]
+        keep[starts] = True  # a merge always holds a glue word: never empty, even from a "" piece
+        texts = [
+            "".join(pieces[a : b + 1]) for a, b in zip(starts.tolist(), hi[merged].tolist(), strict=True)
+        ]
+        for a, t in zip(starts.tolist(), texts, strict=True):
+            pieces[a] = t
+        for a, v in zip(starts.tolist(), map(_VALS.__getitem__, texts), strict=True):
+            pv[a] = v
+        whole = "".join(texts)
+        if SEP in whole or "\n" in whole:
+            special = [(a, t) for a, t in zip(starts.tolist(), texts, strict=True) if SEP in t or "\n" in t]
     kb = keep.tobytes()  # compress() walks bytes in C; a bool list costs ~8 µs per record to build
     toks, vals = list(compress(pieces, kb)), list(compress(pv, kb))
     if special:  # a merge across a text boundary or a title line break: split as `str.split` would
         at = np.cumsum(keep)
         for a, t in reversed(special):
             extra = t.replace(SEP, f" {SEP} ").split()
-            kept = int(keep[a])  # the span's first piece already in the output (SEP) or not ("\n")
-            i = int(at[a]) - kept
-            toks[i : i + kept] = extra
-            vals[i : i + kept] = map(_VALS.__getitem__, extra)
+            i = int(at[a]) - 1
+            toks[i : i + 1] = extra
+            vals[i : i + 1] = map(_VALS.__getitem__, extra)
     return toks, vals
