@@ -14,12 +14,16 @@ from __future__ import annotations
 
 import atexit
 import logging
+import multiprocessing
 import os
+import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from importlib.machinery import ModuleSpec
 from multiprocessing import get_context
 from typing import TypeVar
 
@@ -77,6 +81,23 @@ def shutdown() -> None:
 atexit.register(shutdown)
 
 
+@contextmanager
+def _main_not_rerun() -> Iterator[None]:
+    """While workers start: a spawned process re-imports the parent's main *script* (not a `-m` module), so a user's
+    script that calls khabar at top level, without `if __name__ == "__main__":`, would run again in every worker
+    (observed: a whole second backfill per worker). Workers only need khabar's own modules, so for that moment the
+    script is presented as `__main__` by name, which spawn skips, as it does for `python -m`."""
+    main = sys.modules.get("__main__")
+    if main is None or getattr(main, "__spec__", None) is not None or not getattr(main, "__file__", None):
+        yield
+        return
+    main.__spec__ = ModuleSpec("__main__", None)
+    try:
+        yield
+    finally:
+        main.__spec__ = None
+
+
 def _apply(fn: Callable[[T], R], chunk: Sequence[T]) -> list[R]:
     return [fn(x) for x in chunk]
 
@@ -85,11 +106,12 @@ def map_items(fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
     """`[fn(x) for x in items]`, in worker processes when there are enough items; `fn` must be a module-level
     function (it is pickled by name). Order is kept."""
     n = worker_count()
-    if n < 1 or len(items) < MIN_ITEMS:
-        return [fn(x) for x in items]
+    if n < 1 or len(items) < MIN_ITEMS or multiprocessing.parent_process() is not None:
+        return [fn(x) for x in items]  # (never a pool from inside a worker)
     chunks = [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
     try:
-        parts = list(_get_pool(n).map(_apply, [fn] * len(chunks), chunks))
+        with _main_not_rerun():
+            parts = list(_get_pool(n).map(_apply, [fn] * len(chunks), chunks))
     except BrokenProcessPool as exc:  # a worker died (OOM killer, signal): this batch is extracted here instead
         log.warning("extraction workers failed (%s): extracting in process", exc)
         shutdown()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +15,8 @@ from khabar.records import RawPage
 from khabar.simweb.config import SimWebConfig
 from khabar.simweb.truth import iter_truth
 from khabar.simweb.world import World
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
@@ -109,3 +112,22 @@ def _alive(pid: int) -> bool:
             return fh.read().split(")")[-1].split()[0] != "Z"
     except FileNotFoundError:
         return False
+
+
+def test_a_script_without_main_guard_is_not_run_again_by_the_workers(tmp_path):
+    import subprocess
+    import sys
+
+    marker = tmp_path / "runs.txt"
+    script = tmp_path / "user_script.py"
+    script.write_text("import os\n"
+                      "os.environ['KHABAR_EXTRACT_WORKERS'] = '1'\n"
+                      f"with open({str(marker)!r}, 'a') as fh:\n"
+                      "    fh.write('run\\n')\n"
+                      "from khabar import workers\n"
+                      "assert workers.map_items(abs, list(range(-40, 40))) == [abs(x) for x in range(-40, 40)]\n"
+                      "assert workers._pool is not None\n", encoding="utf-8")  # fmt: skip
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120,
+                            cwd=str(tmp_path), env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert marker.read_text().count("run") == 1
