@@ -132,11 +132,11 @@ def test_writer_connection_memory_is_capped_and_configurable(tmp_path, monkeypat
 
     monkeypatch.delenv("KHABAR_DB_MEMORY_LIMIT", raising=False)
     con = open_db(tmp_path / "a.duckdb")
-    assert limit(con) == "953.6 MiB"  # 1GB
+    assert limit(con) == "244.1 MiB"  # 256MB
     con.close()
-    monkeypatch.setenv("KHABAR_DB_MEMORY_LIMIT", "256MB")
+    monkeypatch.setenv("KHABAR_DB_MEMORY_LIMIT", "1GB")
     con = open_db(tmp_path / "a.duckdb")
-    assert limit(con) == "244.1 MiB"
+    assert limit(con) == "953.6 MiB"
     con.close()
     monkeypatch.setenv("KHABAR_DB_MEMORY_LIMIT", "plenty")
     with pytest.raises(WarehouseError, match="KHABAR_DB_MEMORY_LIMIT='plenty'"):
