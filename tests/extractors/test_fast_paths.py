@@ -39,3 +39,28 @@ def test_tokenize_matches_reference() -> None:
         got = _tokenize(text)
         assert got == _tokenize_reference(text), text
         assert all(type(t) is Tok for t in got)
+
+
+def _search_form_reference(text: str) -> str:
+    """The former search_form: one ``translate`` and a ``\\s+`` substitution."""
+    import re
+    import unicodedata
+
+    from extractors.normalize import _SEARCH_MAP
+
+    if not text:
+        return ""
+    t = text if text.isascii() or unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+    return re.sub(r"\s+", " ", t.translate(_SEARCH_MAP)).strip().lower()
+
+
+def test_search_form_matches_reference() -> None:
+    from extractors.normalize import _SEARCH_REPL, _SHORT, search_form
+
+    mapped = "".join(_SEARCH_REPL)
+    rng = random.Random(2)
+    alphabet = _ALPHABET + mapped + "\u2028\u3000\x1c\x85ABCİ\u0301e"
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 4 * _SHORT))) for _ in range(5000)]
+    texts += [mapped, mapped * 3, " " * 100, "ﻙ" * 60]
+    for text in texts:
+        assert search_form(text) == _search_form_reference(text), text
