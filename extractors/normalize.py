@@ -39,7 +39,11 @@ def to_latin_digits(text: str) -> str:
 
 def match_form(text: str) -> str:
     """Same-length form for span finding: Latin digits, ی/ک unified; ZWNJ and everything else untouched."""
-    return text.translate(_MATCH_MAP)
+    if len(text) < _SHORT or not _MATCH_REPLACE_OK:
+        return text.translate(_MATCH_MAP)
+    for c in set(_MATCH_CHARS.findall(text)):  # as in search_form: cheaper than a dict translate on long texts
+        text = text.replace(c, _MATCH_REPL[c])
+    return text
 
 
 # Fast path of search_form (same result): ``str.translate`` with a dict costs a dict lookup per character, and
@@ -51,6 +55,9 @@ _SEARCH_REPL = {chr(k): ("" if v is None else v if isinstance(v, str) else chr(v
 _SEARCH_CHARS = re.compile("[" + re.escape("".join(_SEARCH_REPL)) + "]")
 _REPLACE_OK = all(_SEARCH_REPL.get(c, c) == c for v in _SEARCH_REPL.values() for c in v)
 _SHORT = 48  # below this length one translate call beats finding the characters first
+_MATCH_REPL = {chr(k): chr(v) if isinstance(v, int) else v for k, v in _MATCH_MAP.items()}
+_MATCH_CHARS = re.compile("[" + re.escape("".join(_MATCH_REPL)) + "]")
+_MATCH_REPLACE_OK = all(_MATCH_REPL.get(c, c) == c for v in _MATCH_REPL.values() for c in v)
 
 
 def search_form(text: str) -> str:
@@ -69,7 +76,15 @@ def search_form(text: str) -> str:
 
 def unify_letters(text: str) -> str:
     """ي/ك (and ى) as Persian ی/ک, nothing else changed (ZWNJ and digits kept)."""
-    return text.translate(str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک"}))
+    # Three ``in`` scans and a replace for the letters present equal the translate (ی/ک are not replaced again)
+    # and skip its per-character dict lookups: most texts have none of them.
+    for c, r in _UNIFY:
+        if c in text:
+            text = text.replace(c, r)
+    return text
+
+
+_UNIFY = (("ي", "ی"), ("ى", "ی"), ("ك", "ک"))
 
 
 _NORMALIZER: Any = None

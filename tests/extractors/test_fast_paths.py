@@ -64,3 +64,24 @@ def test_search_form_matches_reference() -> None:
     texts += [mapped, mapped * 3, " " * 100, "ﻙ" * 60]
     for text in texts:
         assert search_form(text) == _search_form_reference(text), text
+
+
+def test_match_form_matches_translate() -> None:
+    from extractors.normalize import _MATCH_MAP, _MATCH_REPL, _SHORT, match_form
+
+    rng = random.Random(3)
+    alphabet = _ALPHABET + "".join(_MATCH_REPL)
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 4 * _SHORT))) for _ in range(3000)]
+    for text in texts:
+        assert match_form(text) == text.translate(_MATCH_MAP), text
+        assert len(match_form(text)) == len(text)
+
+
+def test_unify_letters_matches_translate() -> None:
+    from extractors.normalize import unify_letters
+
+    table = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک"})
+    rng = random.Random(4)
+    for _ in range(3000):
+        text = "".join(rng.choice(_ALPHABET + "يىكﻙ") for _ in range(rng.randrange(0, 80)))
+        assert unify_letters(text) == text.translate(table), text
