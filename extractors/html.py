@@ -114,6 +114,8 @@ def _defuse_nesting(text: str) -> str:
     """lexbor's tree builder is quadratic in nesting depth (100,000 unclosed ``<div>`` take minutes): when far more
     tags open than close, drop the container tags and keep the text, paragraphs and headings."""
     opens = text.count("<")
+    if opens < 3000:  # then opens - 2 * closes < 3000 too: skip the second scan (most pages)
+        return text
     closes = text.count("</")
     if opens - 2 * closes < 3000:
         return text
@@ -215,10 +217,11 @@ def main_content(page: Page) -> Content:
         texts = [(p, clean_text(p.text(deep=True))) for p in ps]
         groups[key] = (parent, [(p, t) for p, t in texts if t])
     best: tuple[float, LexborNode | None, list[tuple[LexborNode, str]]] = (0.0, None, [])
+    link_len: dict[int, int] = {}  # per <p>: the kept block's paragraphs are checked again below
     for parent, items in groups.values():
         score = 0.0
         for p, text in items:
-            links = _link_text_len(p)
+            links = link_len[p.mem_id] = _link_text_len(p)
             if links > 0.5 * len(text):
                 continue
             score += len(text) - links
@@ -234,7 +237,7 @@ def main_content(page: Page) -> Content:
         cls = _classes(p).lower()
         if "news-end" in cls or _END_MARKERS.match(text) or "caption" in cls:
             continue
-        if _link_text_len(p) > 0.5 * len(text):
+        if link_len[p.mem_id] > 0.5 * len(text):
             continue
         paras.append(text)
     return Content(container, _strip_trailers(paras))

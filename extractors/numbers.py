@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -21,6 +22,7 @@ SCALES = {"هزار": 10**3, "میلیون": 10**6, "میلیارد": 10**9, "ب
 _DIGITS = re.compile(r"^(?:\d{1,3}(?:[٬,]\d{3})+|\d+)(?:[٫.](\d+)|/(\d{1,2}))?$")
 
 
+@functools.lru_cache(maxsize=16384)  # called on most tokens read around numbers; keys repeat (B1: 47k calls a 2k pages)
 def digit_value(key: str) -> float | None:
     """Value of a digit token (already Latin digits): «12٬500», «1,200», «2٫5», «2.5», «12/5»."""
     m = _DIGITS.match(key)
