@@ -34,6 +34,10 @@ KEYS = ("url", "is_article", "title", "lead", "body", "published_at", "published
         "errors")
 _DATE_CLS = re.compile(r"date|time|byline|news-?info|meta|publish|tarikh", re.I)
 _NOT_PUB = re.compile(r"update|modif|edit|lblModified", re.I)
+# «time, span, div, td, p, li, small», but only those with a class or an id: the others (most nodes) fail the
+# _DATE_CLS test below anyway, and reading their attributes cost ~1/3 of _visible_date. lexbor returns a
+# selector group once per node in document order (same node lists on the 3,302 reference pages).
+_DATE_NODES = "time, " + ", ".join(f"{t}[class], {t}[id]" for t in ("span", "div", "td", "p", "li", "small"))
 _PERSIAN = re.compile(r"[\u0600-\u06FF]")
 _PERSIAN_ONLY = re.compile(r"[پچژگ]")
 
@@ -96,7 +100,7 @@ def _visible_date(page: Page, region: LexborNode | None, paragraphs: list[str],
     for root in roots:
         if root is None:
             continue
-        for node in root.css("time, span, div, td, p, li, small"):
+        for node in root.css(_DATE_NODES):
             a = node.attributes
             cls = f"{a.get('class') or ''} {a.get('id') or ''}"
             if node.tag != "time" and not _DATE_CLS.search(cls):
