@@ -168,7 +168,7 @@ class PhraseIndex:
     def find(self, words: list[str] | tuple[str, ...]) -> list[tuple[int, int, str, Any]]:
         """Greedy longest, non-overlapping matches: (first word, end word exclusive, phrase, value)."""
         # Same greedy scan, but the words that start no phrase (most) are skipped by one comprehension rather
-        # than a Python loop step each. B1 pages: find 0.24 → 0.08 s self time over 17k texts (cProfile).
+        # than a Python loop step each. B1 pages (cProfile, 17k calls): 0.35 → 0.16 s with the comprehension.
         out: list[tuple[int, int, str, Any]] = []
         by_first = self.by_first
         i = 0
