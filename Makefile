@@ -15,12 +15,12 @@ export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 180
 
 install: $(STAMP)
 
+# --compile-bytecode: where PYTHONDONTWRITEBYTECODE is set (as on our build machines), every process (each CLI call,
+# each test subprocess) would otherwise compile hazm/prefect/sklearn afresh: 7.6 s -> 3.6 s to import the CLI.
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "khabar needs Python >= 3.11")'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install -q "uv==$(UV_VERSION)"
-	# --compile-bytecode: this machine sets PYTHONDONTWRITEBYTECODE, so without it every process (each CLI call,
-	# each test subprocess) compiled hazm/prefect/sklearn afresh: 7.6 s -> 3.6 s to import the CLI.
 	$(VENV)/bin/uv pip install -q --compile-bytecode --python $(PY) -r requirements.lock
 	$(VENV)/bin/uv pip install -q --python $(PY) --no-deps -e .
 	@touch $(STAMP)
