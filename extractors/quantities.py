@@ -9,18 +9,15 @@ phone lines, article numbers).
 from __future__ import annotations
 
 import functools
-from itertools import compress
-from operator import itemgetter
 from typing import Any
 
 from extractors.gazetteer import unit_lex
 from extractors.normalize import match_form
 from extractors.numbers import WORDS, read_number
-from extractors.tokens import Tok, tokenize
+from extractors.tokens import Tok, next_start, start_positions, tokenize
 
 _NOT_AFTER = {"سال", "ساعت", "خط", "شماره", "کد", "تلفن", "سامانه", "ماده", "بند", "تبصره", "اصل", "پلاک", "منطقه",
               "فاز", "مرحله", "ردیف", "صفحه", "جلد", "کیلومتر", "ناحیه", "بخش"}
-_KEY = itemgetter(3)  # Tok.key
 _WORD_STARTS = frozenset({*WORDS, "هزار"})
 _MONTHS = frozenset({"فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "امرداد", "شهریور", "مهر", "آبان", "آذر", "دی",
                      "بهمن", "اسفند", "حمل", "ثور", "جوزا", "سرطان", "اسد", "سنبله", "میزان", "عقرب", "قوس",
@@ -93,20 +90,10 @@ def extract_quantities(text: str) -> list[dict[str, Any]]:
         return []
     toks = tokenize(text)
     out: list[dict[str, Any]] = []
-    # Visit only tokens that can start a number or a percentage instead of a Python loop step and a
-    # _percent_token call per token; the test is memoised per key and run by map/compress (no Python frame on
-    # a cache hit). B1 pages: quantities_of 0.39 → 0.17 ms a page (replayed inputs, best of 3), the scan itself
-    # 0.09 → 0.045 ms a page against a list comprehension.
-    cands = list(compress(range(len(toks)), map(_may_start, map(_KEY, toks))))
-    n_cands = len(cands)
-    p = 0
+    # only tokens that can start a number or a percentage are visited (the scan: 0.09 → 0.045 ms a page)
+    starts = start_positions(toks, _may_start)
     i = 0
-    while True:
-        while p < n_cands and cands[p] < i:
-            p += 1
-        if p == n_cands:
-            break
-        i = cands[p]
+    while (i := next_start(starts, i)) is not None:
         tok = toks[i]
         pct = _percent_token(tok)
         if pct is not None:

@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
 
 import duckdb
 import pyarrow as pa
 
+from khabar.crawl.parse import parse_date
 from khabar.crawl.state import CrawlBatch, CrawlState, SourceState, SurfaceState, UrlState
 from khabar.warehouse.db import transaction
 
@@ -36,7 +36,7 @@ def load_state(con: duckdb.DuckDBPyConnection, source_ids: Sequence[str], *, rec
         for key, sid, url, ok, fetched, status, etag, lm, published, err, fails in rows:
             if ok:
                 state.seen.setdefault(sid, set()).add(key)
-                state.fetched_at[key] = _http_time(lm) or fetched
+                state.fetched_at[key] = parse_date(lm) or fetched  # Last-Modified, server clock
                 if published is not None and published >= since:
                     state.recent.setdefault(sid, []).append(
                         UrlState(key, sid, url, True, fetched, status, etag, lm, published))
@@ -56,17 +56,6 @@ def load_state(con: duckdb.DuckDBPyConnection, source_ids: Sequence[str], *, rec
     ).fetchall():  # fmt: skip
         state.backfills_done.add((sid, start, end))
     return state
-
-
-def _http_time(value: str | None) -> datetime | None:
-    """A Last-Modified header as an aware datetime (None when absent or unreadable)."""
-    if not value:
-        return None
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def _merge_urls(urls: Sequence[UrlState]) -> list[UrlState]:
