@@ -14,7 +14,7 @@ from bench.common import RESULTS, machine, save, table
 # name -> (module, full-size kwargs, quick kwargs)
 BENCHES: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {
     "b1": ("bench.b1_extract", {"pages": 2000}, {"pages": 300}),
-    # B2 at 100k pages takes ~15-20 min here; `--only b2` runs it alone
+    # B2: 10k and 100k pages, plain and as a Prefect flow: ~1 h here; `--only b2` runs it alone
     "b2": ("bench.b2_end_to_end", {"sizes": [10_000, 100_000]}, {"sizes": [300, 900]}),
     "b3": ("bench.b3_daily_nothing_new", {}, {"quick": True}),
     "b4": ("bench.b4_dedup", {}, {"sizes": [20_000]}),

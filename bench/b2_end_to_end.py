@@ -226,11 +226,11 @@ def run(sizes: tuple[int, ...] | list[int] = (10_000, 100_000), quick: bool = Fa
                              end=phi.isoformat(), profile=15)  # fmt: skip
                 prof = p.pop("profile")
                 rows.append({"size": min(size, 2_000), **p, "mode": "plain+cProfile"})
-        if prefect:
-            lo, hi = window(sizes[0])
+        for size in sizes if prefect else ():  # the same backfills as a Prefect flow, at every size
+            lo, hi = window(size)
             r = isolated("bench.b2_end_to_end", "backfill_once", port=port, start=lo.isoformat(), end=hi.isoformat(),
                          mode="prefect")  # fmt: skip
-            rows.append({"size": sizes[0], **r})
+            rows.append({"size": size, **r})
     plain = [r for r in rows if r["mode"] == "plain"]
     out: dict[str, Any] = {"throughput": rows}
     if len(plain) > 1:
@@ -244,11 +244,12 @@ def run(sizes: tuple[int, ...] | list[int] = (10_000, 100_000), quick: bool = Fa
             (plain[-1]["wall_s"] / plain[-1]["pages"]) / (plain[0]["wall_s"] / plain[0]["pages"]), 3)
     pf = [r for r in rows if r["mode"] == "prefect"]
     if pf:
-        out["prefect"] = [{"size": sizes[0], "plain_wall_s": plain[0]["wall_s"], "prefect_wall_s": pf[0]["wall_s"],
-                           "overhead_ratio": round(pf[0]["wall_s"] / plain[0]["wall_s"], 3),
-                           "plain_cpu_s": plain[0]["cpu_s"], "prefect_cpu_s": pf[0]["cpu_s"],
-                           "server_startup_s": round(pf[0]["prefect_first_flow_s"] - pf[0]["prefect_noop_flow_s"], 1),
-                           "noop_flow_s": round(pf[0]["prefect_noop_flow_s"], 2)}]  # fmt: skip
+        out["prefect"] = [{"size": size, "plain_wall_s": pl["wall_s"], "prefect_wall_s": f["wall_s"],
+                           "overhead_ratio": round(f["wall_s"] / pl["wall_s"], 3),
+                           "plain_cpu_s": pl["cpu_s"], "prefect_cpu_s": f["cpu_s"],
+                           "server_startup_s": round(f["prefect_first_flow_s"] - f["prefect_noop_flow_s"], 1),
+                           "noop_flow_s": round(f["prefect_noop_flow_s"], 2)}
+                          for size, pl, f in zip(sizes, plain, pf, strict=True)]  # fmt: skip
     if prof:
         out["profile_small_size"] = prof
     if politeness_days:
