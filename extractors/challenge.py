@@ -32,6 +32,10 @@ _PHRASE = re.compile(
     r"please complete the security check|access denied \| .{0,40} used cloudflare|i'?m not a robot",
     re.I,
 )
+# A cheap first look over the raw markup: every phrase above contains one of these words, so a page without any
+# of them (nearly every article) is cleared without building its visible text (the crawler asks for every page).
+_QUICK = re.compile(r"مرورگر|صبر کنید|چند لحظه|آروان|امنیتی|ربات|checking|just a moment|please (?:wait|stand by)|"
+                    r"human|cloudflare|ddos|security check|javascript and cookies|robot", re.I)
 _TAGS = re.compile(r"<(script|style|noscript)\b[^>]*>.*?</\1\s*>|<[^>]+>", re.I | re.S)
 _SPACES = re.compile(r"\s+")
 _LETTERS = re.compile(r"[^\W\d_]", re.U)
@@ -55,6 +59,8 @@ def challenge_reason(html: str, status: int | None = None) -> str | None:
         return None
     head = html[:200_000]
     markup = _MARKUP.search(head)
+    if not markup and not _QUICK.search(head):
+        return None
     text = visible_text(head)
     phrase = _PHRASE.search(text)
     if not markup and not phrase:

@@ -1,9 +1,15 @@
 """URL identity: one canonical spelling per page, shared by the crawler (seen URLs) and dedup (release ids).
 
-The canonical form is a *key*, not necessarily a fetchable address: scheme forced to https, host lower-cased with
-``www.``/``m.``/``mobile.`` dropped, the port dropped, path percent-encoding normalised (Persian slugs decoded
-then re-encoded the one way), tracking parameters and fragments dropped, remaining query parameters sorted, a trailing
-slash dropped (except for the root). Fetch the URL as discovered; key everything by ``canonical_url``.
+The canonical form is a *key*, not necessarily a fetchable address: host lower-cased with ``www.``/``m.``/
+``mobile.`` dropped, path percent-encoding normalised (Persian slugs decoded then re-encoded the one way), tracking
+and presentation parameters (``?print=1``, ``?amp=1``: the same release printed) and fragments dropped, remaining
+query parameters sorted, a trailing slash dropped (except for the root). Fetch the URL as discovered; key everything
+by ``canonical_url``.
+
+Scheme and port: on a default port (none, 80 for http, 443 for https) the scheme is forced to https, because real
+sites link their pages both ways and the two must share one key (and every database keyed so far stays valid). A
+non-default port is kept together with the URL's own scheme: one port serves one scheme, and two sites on one host
+(``http://127.0.0.1:8001/`` and ``:8002/``) are two sites, not one.
 """
 
 from __future__ import annotations
@@ -14,6 +20,9 @@ TRACKING_PARAMS = frozenset(
     {"fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "mc_cid", "mc_eid", "ref", "ref_src", "from", "_ga", "_gl",
      "spm", "at_medium", "at_campaign"}
 )  # fmt: skip
+# Parameters that choose a presentation of the same page, never another page.
+PRESENTATION_PARAMS = frozenset({"print", "printable", "printversion", "printmode", "amp", "amp_js_v", "usqp"})
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 _HOST_PREFIXES = ("www.", "m.", "mobile.", "amp.")
 _SAFE_PATH = "/:@!$&'()*+,;=-._~"
 
@@ -36,6 +45,10 @@ def is_tracking_param(name: str) -> bool:
     return name.startswith("utm_") or name in TRACKING_PARAMS
 
 
+def _dropped_from_key(name: str) -> bool:
+    return is_tracking_param(name) or name.lower() in PRESENTATION_PARAMS
+
+
 def _norm_path(path: str) -> str:
     # decode then re-encode: «%D8%AE%D8%A8%D8%B1», «%d8%ae…» and raw «خبر» all become the same string
     path = quote(unquote(path, errors="surrogateescape"), safe=_SAFE_PATH, errors="surrogateescape")
@@ -51,10 +64,19 @@ def canonical_url(url: str) -> str:
     parts = urlsplit(url.strip())
     if parts.scheme.lower() not in ("http", "https"):
         return urlunsplit((parts.scheme.lower(), parts.netloc, parts.path, parts.query, ""))  # file:, urn: …
+    scheme = parts.scheme.lower()
     host = host_key(parts.hostname or "")
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking_param(k)]
+    try:
+        port = parts.port
+    except ValueError:  # a junk port ("host:abc"): keep the host alone
+        port = None
+    if port is not None and port != _DEFAULT_PORTS[scheme]:
+        netloc = f"[{host}]:{port}" if ":" in host and not host.startswith("[") else f"{host}:{port}"
+    else:
+        scheme, netloc = "https", host
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _dropped_from_key(k)]
     query.sort()
-    return urlunsplit(("https", host, _norm_path(parts.path), urlencode(query, doseq=True), ""))
+    return urlunsplit((scheme, netloc, _norm_path(parts.path), urlencode(query, doseq=True), ""))
 
 
 def strip_tracking(url: str) -> str:
@@ -69,4 +91,4 @@ def same_site(url_a: str, url_b: str) -> bool:
     return host_key(urlsplit(url_a).hostname or "") == host_key(urlsplit(url_b).hostname or "")
 
 
-__all__ = ["TRACKING_PARAMS", "canonical_url", "host_key", "is_tracking_param", "same_site", "strip_tracking"]
+__all__ = ["PRESENTATION_PARAMS", "TRACKING_PARAMS", "canonical_url", "host_key", "is_tracking_param", "same_site", "strip_tracking"]

@@ -40,7 +40,7 @@ async def check_sources(sources: list[Source], settings: CrawlSettings | None = 
                 sitemaps = sitemaps or robots_sitemaps(robots.body.decode("utf-8", "replace"))
             rows.append(SurfaceCheck(src.id, "robots", robots.url, robots.status, len(sitemaps), robots.error))
             home = await f.get(src.url, source_id=src.id, allows=src.allows)
-            feeds, archive, n = list(src.feeds), src.archive.format(page=1) if src.archive else None, 0
+            feeds, archive, n = list(src.feeds), src.archive_start, 0
             if home.ok:
                 links = parse_html_links(home.body.decode(home.encoding or "utf-8", "replace"), home.final_url)
                 feeds = feeds or links.feeds

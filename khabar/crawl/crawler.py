@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
+from khabar.crawl import postback
 from khabar.crawl.http import Fetched, Fetcher
 from khabar.crawl.parse import (
     Entry,
@@ -78,8 +79,16 @@ class SourceReport:
     failed: int = 0
     skipped_robots: int = 0
     surface_failures: int = 0        # a feed/sitemap/listing that failed: links may be missing, re-run later
+    challenges: int = 0              # responses that were a CDN/WAF challenge page, not the page asked for
+    answered: int = 0                # responses that were the page asked for (200/304 on a surface or a page)
+    postbacks: int = 0               # archive pages reached by a form post (WebForms pagers)
     errors: Counter[str] = field(default_factory=Counter)
     fatal: str | None = None
+
+    @property
+    def blocked(self) -> bool:
+        """Every answer was a challenge page: the site (or its CDN) keeps us out; nothing of it was read."""
+        return self.challenges > 0 and self.answered == 0
 
 
 @dataclass
@@ -92,12 +101,14 @@ class CrawlReport:
         tot = Counter[str]()
         for r in self.sources.values():
             tot.update({"surfaces": r.surfaces, "candidates": r.candidates, "fetched": r.fetched,
-                        "not_modified": r.not_modified, "failed": r.failed, "robots_disallowed": r.skipped_robots})  # fmt: skip
+                        "not_modified": r.not_modified, "failed": r.failed, "robots_disallowed": r.skipped_robots,
+                        "challenges": r.challenges, "postbacks": r.postbacks})  # fmt: skip
         errors = Counter[str]()
         for r in self.sources.values():
             errors.update(r.errors)
         return {**tot, "requests": self.requests, "seconds": round(self.seconds, 1),
                 "failed_sources": {k: v.fatal for k, v in self.sources.items() if v.fatal},
+                "blocked_sources": sorted(k for k, v in self.sources.items() if v.blocked),
                 "errors": dict(errors.most_common(12))}  # fmt: skip
 
 
@@ -209,6 +220,7 @@ class Crawler:
             base = prev.watermark if prev and prev.watermark else now - timedelta(days=s.initial_lookback_days)
             lo, hi = base - timedelta(days=s.recheck_days), None
         surface_updates: list[SurfaceState] = []
+        absent: set[str] = set()  # guessed surfaces that do not exist (404)
         cands: dict[str, _Cand] = {}
         known = (prev.surfaces if prev and prev.surfaces else None) or {}
         shapes: set[str] = set(known.get("shapes", []))
@@ -237,41 +249,56 @@ class Crawler:
             if key not in cands:
                 cands[key] = _Cand(strip_tracking(entry.url), key, via, entry.published, entry.modified)
 
-        async def surface(url: str, kind: str, conditional: bool = True) -> Fetched | None:
-            """Fetch a discovery surface; None when unchanged (304) or failed."""
+        async def surface(url: str, kind: str, conditional: bool = True, *, data: dict[str, str] | None = None,
+                          optional: bool = False) -> Fetched | None:  # fmt: skip
+            """Fetch a discovery surface; None when unchanged (304) or failed. With `data` it is a form post (a
+            postback page: no validators). `optional`: a guessed address, whose 404 only says it is absent."""
             if not src.allows(url):
                 return None
-            st = self.state.surfaces.get(url) if conditional else None
+            st = self.state.surfaces.get(url) if conditional and data is None else None
             res = await fetcher.get(url, source_id=src.id, allows=src.allows, kind=kind,
-                                    etag=st.etag if st else None, last_modified=st.last_modified if st else None)  # fmt: skip
+                                    etag=st.etag if st else None, last_modified=st.last_modified if st else None,
+                                    method="GET" if data is None else "POST", data=data)  # fmt: skip
             rep.surfaces += 1
+            if res.error == "challenge":
+                rep.challenges += 1
+            elif res.ok or res.not_modified:
+                rep.answered += 1
             if res.not_modified:
                 return None
             if not res.ok:
+                if optional and res.status in (404, 410):
+                    absent.add(url)
+                    return None
                 rep.errors[f"{kind}: {res.error}"] += 1
                 rep.surface_failures += 1
                 return None
-            surface_updates.append(SurfaceState(url, src.id, kind, res.fetched_at, res.headers.get("etag"),
-                                                res.headers.get("last-modified")))  # fmt: skip
+            if data is None:
+                surface_updates.append(SurfaceState(url, src.id, kind, res.fetched_at, res.headers.get("etag"),
+                                                    res.headers.get("last-modified")))  # fmt: skip
             return res
 
         # 1. robots.txt (cached per host) and surfaces: configured, or discovered from the home page
         robots = await fetcher.robots(src.url, src.id, src.allows)
         feeds = list(src.feeds) or list(known.get("feeds", []))
         sitemaps = list(src.sitemaps) or list(known.get("sitemaps", []))
-        archive = src.archive.format(page=1) if src.archive else known.get("archive")
+        archive = src.archive_start or known.get("archive")
         home = await surface(src.url, "home", conditional=bool(known))
         date_finder = _date_finder()
         home_links = None
         if home is not None:
-            home_links = parse_html_links(_decode(home), home.final_url, find_date=date_finder,
+            home_text = _decode(home)
+            home_links = parse_html_links(home_text, home.final_url, find_date=date_finder,
                                           link_selector=src.link_selector)  # fmt: skip
             feeds = feeds or [u for u in home_links.feeds if src.allows(u)]
             archive = archive or home_links.archive
+            if archive is None and postback.has_pager(home_text):
+                archive = home.final_url  # the home page's own list pages back: it is the archive
+        guessed = False
         if not sitemaps:
             sitemaps = [u for u in (robots.sitemaps if robots is not None else ()) if src.allows(u)]  # from protego
         if not sitemaps and not known:
-            sitemaps = [_root(src.url) + "/sitemap.xml"]
+            sitemaps, guessed = [_root(src.url) + "/sitemap.xml"], True
         found: dict[str, Any] = {"feeds": feeds, "sitemaps": sitemaps, "archive": archive}
 
         # 2. feeds
@@ -290,7 +317,7 @@ class Crawler:
             if url in visited or depth > 3:
                 continue
             visited.add(url)
-            res = await surface(url, "sitemap")
+            res = await surface(url, "sitemap", optional=guessed and depth == 0)
             st = self.state.surfaces.get(url)
             if res is None:
                 children = [Entry(c[0], None, _dt(c[1])) for c in (st.children or [])] if st and st.children else []
@@ -319,7 +346,9 @@ class Crawler:
 
         # 4. listings newest → oldest (always in daily runs; in backfills only when sitemaps gave no dates)
         if not isinstance(mode, Backfill) or dated == 0:
-            await self._walk(src, mode, home_links, archive, surface, add, seen, lo, date_finder, shapes)
+            await self._walk(src, mode, home_links, archive, surface, add, seen, lo, date_finder, shapes, rep,
+                             home if home is not None and archive == home.final_url else None)  # fmt: skip
+        found["sitemaps"] = [u for u in sitemaps if u not in absent]
         found["shapes"] = sorted(shapes)[:20]
         # a source whose sitemaps carry <lastmod> announces its edits there (an edit changes the sitemap, so it is no
         # longer 304 and the page's newer lastmod queues it in `add`): no blind re-check of its recent pages needed
@@ -348,22 +377,38 @@ class Crawler:
         await self._maybe_flush()
 
     async def _walk(self, src: Source, mode: Mode, home_links: Any, archive: str | None, surface: Any, add: Any,
-                    seen: set[str], lo: datetime, date_finder: Any, shapes: set[str]) -> None:  # fmt: skip
+                    seen: set[str], lo: datetime, date_finder: Any, shapes: set[str], rep: SourceReport,
+                    first: Fetched | None = None) -> None:  # fmt: skip
+        """Listing pages newest → oldest until the date floor (backfill) or a page with nothing unseen (daily).
+
+        The next page is the pager's «بعدی» link, the configured `{page}` pattern, a postback pager's next page
+        (a form post built from the page just read: its own __VIEWSTATE, never an earlier page's), or `?page=n+1`.
+        `first` is the home page when it is the archive itself (already fetched: not requested twice)."""
         s = self.settings
         backfill = isinstance(mode, Backfill)
         if home_links is not None and not backfill:
             for e in home_links.items:
                 add(e, "listing")
-        url = archive
+        url: str | None = archive
+        post: dict[str, str] | None = None
+        prefer_postback = src.archive_spec is not None and src.archive_spec.kind == "postback"
         visited: set[str] = set()
+        pages_seen: set[frozenset[str]] = set()
         n = 0
-        while url and url not in visited and n < s.max_listing_pages:
+        while url and (post is not None or url not in visited) and n < s.max_listing_pages:
             visited.add(url)
             n += 1
-            res = await surface(url, "listing", conditional=(n == 1))
+            if n == 1 and first is not None:
+                res: Fetched | None = first
+            elif post is not None:
+                res = await surface(url, "postback", data=post)
+                rep.postbacks += res is not None
+            else:
+                res = await surface(url, "listing", conditional=(n == 1))
             if res is None:
                 break
-            links = parse_html_links(_decode(res), res.final_url, find_date=date_finder,
+            text = _decode(res)
+            links = parse_html_links(text, res.final_url, find_date=date_finder,
                                      link_selector=src.link_selector)  # fmt: skip
             items = [e for e in links.items if src.allows(e.url)
                      and (not shapes or src.link_selector or url_shape(e.url) in shapes)]  # fmt: skip
@@ -371,11 +416,18 @@ class Crawler:
             dates = [e.published for e in items if e.published is not None]
             for e in items:
                 add(e, "listing")
-            if not items or (not backfill and not unseen):
-                break
+            page_key = frozenset(canonical_url(e.url) for e in items)
+            if not items or (not backfill and not unseen) or page_key in pages_seen:
+                break  # the end, nothing new, or a page served again (a pager that ignores its parameter)
+            pages_seen.add(page_key)
             if dates and min(dates) < lo:
                 break
-            url = links.next_page or (src.archive.format(page=n + 1) if src.archive else next_page_by_number(url))
+            nxt = None if prefer_postback else (links.next_page or src.archive_page(n + 1))
+            pb = postback.next_request(text, res.final_url, n, src.postback_target) if nxt is None else None
+            if pb is not None and src.allows(pb[0]):
+                url, post = pb[0], pb[1]
+                continue
+            url, post = nxt or (None if prefer_postback else next_page_by_number(url)), None
 
     async def _fetch_all(self, fetcher: Fetcher, src: Source, cands: list[_Cand], rep: SourceReport
                          ) -> datetime | None:  # fmt: skip
@@ -414,6 +466,10 @@ class Crawler:
         if res.error == "robots-disallowed":
             rep.skipped_robots += 1
             return False
+        if res.error == "challenge":
+            rep.challenges += 1
+        elif res.ok or res.not_modified:
+            rep.answered += 1
         if res.not_modified:
             rep.not_modified += 1
             self._pending.urls.append(UrlState(c.key, src.id, c.url, True, res.fetched_at, 304,
@@ -443,6 +499,8 @@ class Crawler:
 
 def _transient(res: Fetched) -> bool:
     err = res.error or ""
+    if err == "challenge":  # a browser check does not go away by asking again now: a later run retries it
+        return False
     if res.status is not None:
         return res.status in (408, 425, 429) or res.status >= 500
     return not err.startswith(("redirect", "too-", "content-type", "robots"))

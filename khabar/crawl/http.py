@@ -23,6 +23,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 from protego import Protego
 
+from extractors.challenge import challenge_reason
 from khabar.crawl.settings import CrawlSettings
 from khabar.records import FetchLogEntry
 from khabar.urls import host_key
@@ -30,7 +31,14 @@ from khabar.urls import host_key
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 _TEXT_TYPES = ("html", "xml", "rss", "atom", "text/plain", "octet-stream", "gzip")
+_CHALLENGE_STATUS = frozenset({401, 403, 429, 503})
+_CHALLENGE_HEAD = 65536  # bytes of an error page read to recognise a challenge wall
 _RETRY_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
+
+
+def _is_html(headers: dict[str, str]) -> bool:
+    ctype = headers.get("content-type", "").lower()
+    return not ctype or "html" in ctype or "text/plain" in ctype
 
 
 class TooLarge(Exception):
@@ -48,6 +56,7 @@ class Fetched:
     body: bytes = b""
     encoding: str | None = None
     error: str | None = None          # None on 200/304; else the reason of the last attempt
+    challenge: str | None = None      # error "challenge": what gave the challenge page away
     fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
@@ -104,6 +113,7 @@ class HostGate:
         self.sem = asyncio.Semaphore(concurrency)
         self._lock = asyncio.Lock()
         self._next = 0.0
+        self._last = -1e18  # monotonic time of the last start
 
     async def __aenter__(self) -> None:
         await self.sem.acquire()
@@ -113,13 +123,21 @@ class HostGate:
             async with self._lock:
                 while (wait := self._next - time.monotonic()) > 0:
                     await asyncio.sleep(wait)
-                self._next = time.monotonic() + self.interval
+                self._last = time.monotonic()
+                self._next = self._last + self.interval
         except BaseException:
             self.sem.release()
             raise
 
     async def __aexit__(self, *exc: object) -> None:
         self.sem.release()
+
+    def set_interval(self, seconds: float) -> None:
+        """A longer spacing (robots.txt Crawl-delay) that holds from the very next start: the start already booked
+        was measured with the old interval (the robots.txt request itself went through this gate)."""
+        if seconds > self.interval:
+            self.interval = seconds
+            self._next = max(self._next, self._last + seconds)
 
     def slow_down(self, seconds: float) -> None:
         """A 429/503 with Retry-After pushes the next start for the whole host, not just for one URL."""
@@ -280,8 +298,7 @@ class Fetcher:
             if rules is not None:
                 delay = rules.crawl_delay(self.settings.agent)
                 if isinstance(delay, int | float) and 0 < delay <= 60:
-                    gate = self.gate(parts.hostname or "")
-                    gate.interval = max(gate.interval, float(delay))
+                    self.gate(parts.hostname or "").set_interval(float(delay))
             return rules
 
     async def allowed_by_robots(self, url: str, source_id: str | None, allows: Callable[[str], bool]) -> bool:
@@ -293,9 +310,10 @@ class Fetcher:
     # ------------------------------------------------------------------------------------------ fetch ---
     async def get(self, url: str, *, source_id: str | None, allows: Callable[[str], bool],
                   etag: str | None = None, last_modified: str | None = None, check_robots: bool = True,
-                  kind: str = "page") -> Fetched:  # fmt: skip
-        """GET with politeness, retries and redirects. Never raises for network or HTTP trouble: the reason is in
-        `error` and in fetch_log."""
+                  kind: str = "page", method: str = "GET", data: dict[str, str] | None = None) -> Fetched:  # fmt: skip
+        """GET (or, with `method="POST"` and form `data`, a form post) with politeness, retries and redirects.
+        Never raises for network or HTTP trouble: the reason is in `error` and in fetch_log. A challenge page
+        (CDN/WAF browser check, captcha wall) is never returned as content: `error == "challenge"`."""
         s = self.settings
         if check_robots and not await self.allowed_by_robots(url, source_id, allows):
             self._entry(url, None, 0, 0.0, "robots-disallowed", 0, source_id, kind)
@@ -304,8 +322,10 @@ class Fetcher:
         attempt = 0
         while True:
             attempt += 1
-            res, retry_in = await self._attempt(target, source_id, etag, last_modified, attempt, kind)
+            res, retry_in = await self._attempt(target, source_id, etag, last_modified, attempt, kind, method, data)
             if res.status is not None and 300 <= res.status < 400 and res.status != 304:
+                if res.status in (301, 302, 303):  # a redirected form post is followed by a GET, as browsers do
+                    method, data = "GET", None
                 loc = res.headers.get("location")
                 nxt = urljoin(target, loc) if loc else None
                 hops += 1
@@ -335,7 +355,8 @@ class Fetcher:
         return min(s.backoff_max, s.backoff_base * 2 ** (attempt - 1)) * random.uniform(0.5, 1.5)
 
     async def _attempt(self, url: str, source_id: str | None, etag: str | None, last_modified: str | None,
-                       attempt: int, kind: str) -> tuple[Fetched, float | None]:  # fmt: skip
+                       attempt: int, kind: str, method: str = "GET", data: dict[str, str] | None = None,
+                       ) -> tuple[Fetched, float | None]:  # fmt: skip
         """One request. Returns the outcome and, when it may be retried, the delay before the next attempt."""
         assert self._client is not None
         s = self.settings
@@ -349,12 +370,13 @@ class Fetcher:
         res = Fetched(url, url)
         size = 0
         retry_in: float | None = None
+        error_head = b""
         async with self._global, gate:
             started = datetime.now(UTC)  # latency excludes the politeness wait
             t0 = time.perf_counter()
             try:
                 async with asyncio.timeout(s.total_timeout):
-                    async with self._client.stream("GET", url, headers=headers) as r:
+                    async with self._client.stream(method, url, headers=headers, data=data) as r:
                         res.status = r.status_code
                         res.headers = {k.lower(): v for k, v in r.headers.items()}
                         res.final_url = str(r.url)
@@ -373,8 +395,13 @@ class Fetcher:
                                         raise TooLarge(str(size))
                                     chunks.append(chunk)
                                 res.body = b"".join(chunks)
-                        else:
-                            pass  # error bodies are not kept (they can be hostile and large)
+                        elif r.status_code in _CHALLENGE_STATUS and _is_html(res.headers):
+                            # error bodies are not kept (they can be hostile and large); a challenge wall answers
+                            # 403/429/503 with a small page: read its head only, to tell it from a plain error
+                            async for chunk in r.aiter_bytes():
+                                error_head += chunk
+                                if len(error_head) >= _CHALLENGE_HEAD:
+                                    break
             except TooLarge:
                 res.error, res.body = "too-large", b""
             except TimeoutError:
@@ -386,6 +413,13 @@ class Fetcher:
             except (httpx.HTTPError, ValueError, OSError) as exc:   # anything else the wire can throw
                 res.error = type(exc).__name__
         ms = (time.perf_counter() - t0) * 1000
+        if res.error is None and res.status is not None and _is_html(res.headers):
+            head = res.body[:_CHALLENGE_HEAD * 4] if res.status == 200 else error_head[:_CHALLENGE_HEAD]
+            reason = challenge_reason(head.decode(detect_charset(res.headers, head) or "utf-8", "replace"),
+                                      res.status) if head else None  # fmt: skip
+            if reason is not None:
+                # not content, and not transient within this run: the crawler records it and a later run retries
+                res.error, res.body, res.challenge = "challenge", b"", reason
         if res.error is None and res.status is not None:
             if res.status in _RETRY_STATUS:
                 res.error = f"HTTP {res.status}"
@@ -398,13 +432,18 @@ class Fetcher:
         if res.ok:
             res.encoding = detect_charset(res.headers, res.body)
         res.fetched_at = started
-        self._entry(url, res.status, size, ms, res.error, attempt, source_id, kind, started)
+        self._entry(url, res.status, size, ms, res.error, attempt, source_id, kind, started, method, res.challenge)
         return res, retry_in
 
     def _entry(self, url: str, status: int | None, size: int, ms: float, error: str | None, attempt: int,
-               source_id: str | None, kind: str, started: datetime | None = None) -> None:  # fmt: skip
+               source_id: str | None, kind: str, started: datetime | None = None, method: str = "GET",
+               challenge: str | None = None) -> None:  # fmt: skip
+        extra: dict[str, str] = {"kind": kind}
+        if method != "GET":
+            extra["method"] = method
+        if challenge:
+            extra["challenge"] = challenge
         self._log(FetchLogEntry(run_id=self.run_id, url=url, host=urlsplit(url).hostname or "", status=status,
                                 bytes=size, milliseconds=round(ms, 2), error_class=error, attempt=attempt,
-                                started_at=started or datetime.now(UTC), source_id=source_id,
-                                extra={"kind": kind}))  # fmt: skip
+                                started_at=started or datetime.now(UTC), source_id=source_id, extra=extra))
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -17,6 +17,24 @@ from khabar.urls import host_key
 
 class SourcesError(Exception):
     """An invalid registry: one message naming the file, line and field."""
+
+
+class ArchiveSpec(BaseModel):
+    """`archive:` as a mapping: `{kind: pages, url: /fa/archive?page={page}}` (numbered listing pages) or
+    `{kind: postback, url: /NewsArchive.aspx}` (a WebForms listing whose older pages only its postback pager
+    reaches; `target` names the pager control when the page carries more than one)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: Literal["pages", "postback"] = "pages"
+    url: str
+    target: str | None = None
+
+    @model_validator(mode="after")
+    def _pattern(self) -> ArchiveSpec:
+        if self.kind == "pages" and "{page}" not in self.url:
+            raise ValueError("url must contain {page}, e.g. /fa/archive?page={page}")
+        return self
 
 
 class Source(BaseModel):
@@ -31,7 +49,7 @@ class Source(BaseModel):
     allowed_domains: tuple[str, ...] = ()
     feeds: tuple[str, ...] = ()
     sitemaps: tuple[str, ...] = ()
-    archive: str | None = None            # listing URL pattern with {page}, e.g. /fa/archive?page={page}
+    archive: str | ArchiveSpec | None = None  # listing URL pattern with {page}, or an ArchiveSpec mapping
     link_selector: str | None = None      # CSS for article links on listings (detected when absent)
     date_selector: str | None = None      # CSS for item dates on listings (detected when absent)
     rate_limit: float | None = Field(None, gt=0)
@@ -61,6 +79,32 @@ class Source(BaseModel):
         else:
             object.__setattr__(self, "allowed_domains", tuple(host_key(d) for d in self.allowed_domains))
         return self
+
+    @property
+    def archive_spec(self) -> ArchiveSpec | None:
+        if self.archive is None:
+            return None
+        return self.archive if isinstance(self.archive, ArchiveSpec) else ArchiveSpec(url=self.archive)
+
+    def archive_page(self, page: int) -> str | None:
+        """The absolute URL of numbered listing page `page` (None without a `pages` archive)."""
+        spec = self.archive_spec
+        if spec is None or spec.kind != "pages":
+            return None
+        return urljoin(self.url, spec.url.format(page=page))
+
+    @property
+    def archive_start(self) -> str | None:
+        """The first listing page of the configured archive (either kind)."""
+        spec = self.archive_spec
+        if spec is None:
+            return None
+        return self.archive_page(1) if spec.kind == "pages" else urljoin(self.url, spec.url)
+
+    @property
+    def postback_target(self) -> str | None:
+        spec = self.archive_spec
+        return spec.target if spec is not None and spec.kind == "postback" else None
 
     @property
     def host(self) -> str:

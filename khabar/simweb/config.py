@@ -70,6 +70,35 @@ class SimWebConfig:
     listing_page_size: int = 20
     feed_items: int = 30
     faults: FaultConfig = field(default_factory=FaultConfig)
+    portals: PortalConfig = field(default_factory=lambda: PortalConfig())
 
     def with_faults(self, faults: FaultConfig | None = None) -> SimWebConfig:
         return replace(self, faults=faults or FAULTS_PRESET)
+
+    def with_portals(self, portals: PortalConfig | None = None) -> SimWebConfig:
+        return replace(self, portals=portals or PORTALS_PRESET)
+
+
+@dataclass(frozen=True)
+class PortalConfig:
+    """What provincial portals really serve (issue 16; all off by default, so the default world is unchanged).
+
+    - ``webforms_sites``: that many ASP.NET sites become WebForms portals (``webforms_site.py``): no feed, no
+      sitemap, a home page linking the newest items, an archive whose older pages only a postback reaches
+      (``__VIEWSTATE`` per page, ``__EVENTVALIDATION``, a stale view state rejected), robots.txt with
+      ``Crawl-delay`` and wildcard rules, ``?print=1`` variants declaring their ``rel=canonical``. The pager
+      markup differs per site: GridView, DataPager, submit buttons.
+    - ``challenge_sites``: that many other agency sites answer the first visit of ``challenge_share`` of their
+      articles with a CDN browser check (HTTP 200, 403 or 503; ``challenge.py``); the next visit gets the page.
+    - ``blocked_sites``: that many sites answer every request but robots.txt with a challenge page.
+    """
+
+    webforms_sites: int = 0
+    crawl_delay: float = 1.0
+    webforms_home_items: int = 10
+    challenge_sites: int = 0
+    challenge_share: float = 0.3
+    blocked_sites: int = 0
+
+
+PORTALS_PRESET = PortalConfig(webforms_sites=3, challenge_sites=1, blocked_sites=1)

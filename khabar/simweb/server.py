@@ -30,6 +30,7 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
+from khabar.simweb import challenge
 from khabar.simweb.config import SimWebConfig
 from khabar.simweb.faults import ELIGIBLE, Fault, decide
 from khabar.simweb.sites import CONTROL_HOST, all_hosts
@@ -37,7 +38,7 @@ from khabar.simweb.urls import route
 from khabar.simweb.world import Response, World
 
 _REASONS = {200: "OK", 301: "Moved Permanently", 302: "Found", 304: "Not Modified", 307: "Temporary Redirect",
-            400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 429: "Too Many Requests",
+            400: "Bad Request", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 429: "Too Many Requests",
             500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}
 
 
@@ -175,10 +176,9 @@ class SimWebServer:
                         k, v = line.split(":", 1)
                         headers[k.strip().lower()] = v.strip()
                 n = int(headers.get("content-length", "0") or 0)
-                if n:
-                    await reader.readexactly(n)
+                body = await reader.readexactly(n) if n else b""
                 keep = headers.get("connection", "").lower() != "close" and version == "HTTP/1.1"
-                if not await self._serve_one(writer, method, target, headers, keep, wall, mono):
+                if not await self._serve_one(writer, method, target, headers, keep, wall, mono, body):
                     break
                 if not keep:
                     break
@@ -198,7 +198,7 @@ class SimWebServer:
             self._log_file.flush()
 
     async def _serve_one(self, writer: asyncio.StreamWriter, method: str, target: str, headers: dict[str, str],
-                         keep: bool, wall: float, mono: float) -> bool:
+                         keep: bool, wall: float, mono: float, body: bytes = b"") -> bool:
         """Answer one request; False when the connection must be dropped."""
         host = headers.get("host", "").split(":", 1)[0].lower()
         scheme = headers.get("x-forwarded-proto", "http")
@@ -208,10 +208,13 @@ class SimWebServer:
             attempt = self._attempts.get(key, 0) + 1
             self._attempts[key] = attempt
         fault: Fault | None = None
+        challenged: int | None = None
         if site is not None and host != CONTROL_HOST:
             parts = urlsplit(target)
-            if route(site, unquote(parts.path), parts.query).kind in ELIGIBLE:
+            r = route(site, unquote(parts.path), parts.query)
+            if r.kind in ELIGIBLE:
                 fault = decide(self.config.faults, self.config.seed, key, attempt)
+            challenged = challenge.decide(self.config, site, r.kind, r.code, attempt)
 
         def log(status: int, nbytes: int, kind: str) -> None:
             self._log(LogEntry(wall, mono, host, method, target, status, nbytes, fault.kind if fault else None,
@@ -221,8 +224,12 @@ class SimWebServer:
             return await self._fault(writer, fault, target, keep, log)
         if method not in ("GET", "HEAD", "POST"):
             resp = Response(405, b"", [("Allow", "GET, HEAD")], "error", False)
+        elif challenged is not None and site is not None:
+            resp = Response(challenged, challenge.page(self.config, site, target),
+                            [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store")],
+                            "challenge", False)  # fmt: skip
         else:
-            resp = self.world.handle(host, method, target, scheme)
+            resp = self.world.handle(host, method, target, scheme, body)
             if host == CONTROL_HOST:
                 self.config = self.world.config
         resp = _conditional(resp, headers)

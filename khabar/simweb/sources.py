@@ -6,13 +6,18 @@ import yaml
 
 from khabar.simweb.config import SimWebConfig
 from khabar.simweb.sites import build_sites
+from khabar.simweb.webforms_site import ARCHIVE_PATH, webforms_styles
 
 
 def source_entries(config: SimWebConfig, rate_limit: float = 2.0) -> list[dict]:
     """One entry per site: the home page only (feeds, sitemaps and archives are for the crawler to discover)."""
-    return [{"id": s.site_id, "url": f"{s.origin}/", "agency": s.spec.agency, "province": s.spec.province,
-             "kind": "news_agency" if s.spec.kind == "news" else "agency", "rate_limit": rate_limit}
-            for s in build_sites(config)]
+    out = [{"id": s.site_id, "url": f"{s.origin}/", "agency": s.spec.agency, "province": s.spec.province,
+            "kind": "news_agency" if s.spec.kind == "news" else "agency", "rate_limit": rate_limit}
+           for s in build_sites(config)]
+    webforms = sorted(webforms_styles(config))
+    if webforms:  # the first WebForms portal documents its postback archive; the others are found by the crawler
+        out[webforms[0]]["archive"] = {"kind": "postback", "url": ARCHIVE_PATH}
+    return out
 
 
 def sources_yaml(config: SimWebConfig, rate_limit: float = 2.0) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from urllib.parse import quote, unquote, urlsplit
 
-from khabar.simweb import clock, surfaces, tpl_aspnet, tpl_newsagency, tpl_portal
+from khabar.simweb import clock, surfaces, tpl_aspnet, tpl_newsagency, tpl_portal, webforms_site
 from khabar.simweb.boilerplate import Link
 from khabar.simweb.catalog import Catalog, Item, catalog_for
 from khabar.simweb.clock import TEHRAN
@@ -61,6 +61,7 @@ class World:
         self.sites = build_sites(config)
         self.by_host = sites_by_host(config)
         self._robots_site = self._pick_robots_site()
+        self._webforms = webforms_site.webforms_styles(config)  # site index → pager style
         self._oversized = self._pick_oversized()
 
     # ------------------------------------------------------------------------------------ clock
@@ -267,8 +268,8 @@ class World:
         return surfaces.urlset(entries, site.spec.name).encode()
 
     # ------------------------------------------------------------------------------------ dispatch
-    def handle(self, host: str, method: str, target: str, scheme: str = "http") -> Response:
-        """Serve one request without faults; ``target`` is the request-target (path + query)."""
+    def handle(self, host: str, method: str, target: str, scheme: str = "http", body: bytes = b"") -> Response:
+        """Serve one request without faults; ``target`` is the request-target (path + query), ``body`` a POST's."""
         host = host.split(":", 1)[0].lower()
         if host == CONTROL_HOST:
             return self._control(method, target)
@@ -277,7 +278,44 @@ class World:
             return Response(404, b"unknown host", [("Content-Type", "text/plain")], "unknown", False)
         parts = urlsplit(target)
         r = route(site, unquote(parts.path), parts.query)
+        style = self._webforms.get(site.index)
+        if style is not None:
+            resp = self._webforms_dispatch(site, style, r, method, target, body)
+            if resp is not None:
+                return resp
+        if method == "POST":  # only a WebForms portal's forms post anywhere
+            return Response(405, b"", [("Allow", "GET, HEAD")], "error", False)
         return self._dispatch(site, r, scheme, host, target)
+
+    def _webforms_dispatch(self, site: SiteProfile, style: str, r: Route, method: str, target: str,
+                           body: bytes) -> Response | None:  # fmt: skip
+        """A WebForms portal's own pages (``webforms_site``); None where it serves what its ASP.NET family does."""
+        html_ct = "text/html; charset=utf-8"
+        if r.kind == "robots":
+            text = webforms_site.robots(site, self.config).encode()
+            return Response(200, text, [("Content-Type", "text/plain; charset=utf-8")], "robots", False, "robots")
+        if r.kind in ("home", "archive") and method == "POST":
+            status, page = webforms_site.postback_page(self, site, style, body)
+            return Response(status, page, [("Content-Type", html_ct)], "postback", True, f"{site.site_id}:pb")
+        if r.kind == "home":
+            return self._surface(webforms_site.home(self, site), html_ct, "home", site, f"{site.site_id}:home")
+        if r.kind == "archive":
+            page = webforms_site.archive(self, site, 1, style)  # any ?Page= is ignored: only postbacks page
+            assert page is not None
+            return self._surface(page, html_ct, "listing", site, f"{site.site_id}:archive")
+        if r.kind in ("feed", "sitemap_index", "sitemap_month", "sitemap_news"):
+            return self._not_found(site)
+        if r.kind == "article" and webforms_site.wants_print(target):
+            item = self.item_by_code(site, r.code or "")
+            if item is None or not item.is_article:
+                return self._not_found(site)
+            page, charset = self.render_article(item, printable=True)
+            page = webforms_site.print_with_canonical(page, charset, self.url(item))
+            mod = self.catalog.modified_at(item, self.today)
+            return Response(200, page, [("Content-Type", f"text/html; charset={charset}"),
+                                        ("Last-Modified", clock.http_date(mod))],
+                            "print", True, f"{site.site_id}:print:{self.code(item)}")  # fmt: skip
+        return None
 
     def _dispatch(self, site: SiteProfile, r: Route, scheme: str, host: str, target: str) -> Response:
         html_ct = "text/html; charset=utf-8"

@@ -22,9 +22,21 @@ _URLS = pa.schema([
 ])  # fmt: skip
 
 
+def retry_backoff(fail_count: int) -> timedelta:
+    """How long after its last failed attempt a page is tried again: the next run after a first failure, then
+    1 h, 2 h, 4 h … up to a day (a challenge wall or a broken page is not asked for on every run)."""
+    if fail_count <= 1:
+        return timedelta(0)
+    return min(timedelta(days=1), timedelta(hours=2 ** (fail_count - 2)))
+
+
 def load_state(con: duckdb.DuckDBPyConnection, source_ids: Sequence[str], *, recheck_days: float = 3.0,
-               max_failures: int = 10, now: datetime | None = None) -> CrawlState:  # fmt: skip
+               max_failures: int = 10, now: datetime | None = None,
+               wall_now: datetime | None = None) -> CrawlState:  # fmt: skip
+    """`now` is the crawl's clock (publication windows); `wall_now` the machine's, which the attempt times in
+    crawl_urls use (the retry backoff)."""
     state = CrawlState()
+    wall = wall_now or datetime.now(UTC)
     ids = list(source_ids)
     if not ids:
         return state
@@ -40,7 +52,7 @@ def load_state(con: duckdb.DuckDBPyConnection, source_ids: Sequence[str], *, rec
                 if published is not None and published >= since:
                     state.recent.setdefault(sid, []).append(
                         UrlState(key, sid, url, True, fetched, status, etag, lm, published))
-            elif fails < max_failures:
+            elif fails < max_failures and (fetched is None or wall - fetched >= retry_backoff(fails)):
                 state.failed.setdefault(sid, []).append(
                     UrlState(key, sid, url, False, fetched, status, etag, lm, published, err))
     for url, sid, kind, etag, lm, fetched, children in con.execute(
@@ -88,7 +100,8 @@ def save_batch_state(con: duckdb.DuckDBPyConnection, batch: CrawlBatch) -> None:
                         last_modified = CASE WHEN excluded.last_status = 200 THEN excluded.last_modified
                                     ELSE coalesce(excluded.last_modified, crawl_urls.last_modified) END,
                         published = coalesce(excluded.published, crawl_urls.published),
-                        last_fetched = CASE WHEN excluded.ok THEN excluded.last_fetched ELSE crawl_urls.last_fetched END,
+                        last_fetched = CASE WHEN excluded.ok OR NOT crawl_urls.ok THEN excluded.last_fetched
+                                            ELSE crawl_urls.last_fetched END,
                         last_status = excluded.last_status,
                         ok = excluded.ok OR crawl_urls.ok,
                         fail_count = CASE WHEN excluded.ok THEN 0 ELSE crawl_urls.fail_count + 1 END,
@@ -117,4 +130,4 @@ def save_batch_state(con: duckdb.DuckDBPyConnection, batch: CrawlBatch) -> None:
                         [sid, start, end, datetime.now(UTC)])  # fmt: skip
 
 
-__all__ = ["load_state", "save_batch_state"]
+__all__ = ["load_state", "retry_backoff", "save_batch_state"]
