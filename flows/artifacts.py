@@ -19,6 +19,8 @@ def summary_markdown(title: str, summary: dict[str, Any]) -> str:
     crawl = summary.get("crawl")
     if isinstance(crawl, dict):
         lines += [f"| crawl: {k} | {v} |" for k, v in crawl.items() if not isinstance(v, dict | list)]
+        if crawl.get("blocked_sources"):  # every page a challenge (CDN/WAF browser check): nothing read
+            lines.append(f"| **blocked sources** | {', '.join(crawl['blocked_sources'])} |")
     samples = summary.get("error_samples") or []
     if samples:
         lines += ["", "## Extraction errors (sample)", ""] + [f"- {s}" for s in samples[:10]]

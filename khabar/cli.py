@@ -91,8 +91,14 @@ def _open_writer(db: str | None) -> duckdb.DuckDBPyConnection:
 
 def _summary_line(summary: object) -> str:
     d = summary.as_dict()  # type: ignore[attr-defined]
-    return (f"{d['flow']} {d['run_id']}: {d['status']}; {d['pages']} pages, {d['articles']} articles,"
+    line = (f"{d['flow']} {d['run_id']}: {d['status']}; {d['pages']} pages, {d['articles']} articles,"
             f" {d['releases_written']} releases written, {d['extraction_errors']} with extraction errors")  # fmt: skip
+    crawl = d.get("crawl") or {}
+    if crawl.get("challenges"):
+        line += f"; {crawl['challenges']} challenge pages (retried next run)"
+    if crawl.get("blocked_sources"):
+        line += f"; BLOCKED (every page a challenge): {', '.join(crawl['blocked_sources'])}"
+    return line
 
 
 def _crawl(label: str, run: Callable[..., object], db: str | None, *, sources: str, only: list[str], simweb: bool,
@@ -263,7 +269,7 @@ def status_command(
     runs: int = typer.Option(10, "--runs", help="How many recent runs to show."),
 ) -> None:
     from khabar.warehouse.db import WarehouseError
-    from khabar.warehouse.query import format_rows, open_readonly, run_query
+    from khabar.warehouse.query import blocked_sources, format_rows, open_readonly, run_query
 
     try:
         con = open_readonly(db)
@@ -273,6 +279,9 @@ def status_command(
         cols, rows = run_query(con, "SELECT source_id, requests, errors, error_rate, last_success, last_error_class,"
                                     " median_ms FROM report_source_health ORDER BY source_id")  # fmt: skip
         typer.echo("\nSource health\n" + format_rows(cols, rows, "table"))
+        cols, rows = blocked_sources(con)
+        if rows:
+            typer.echo("\nBlocked sources (every page a challenge in their latest run)\n" + format_rows(cols, rows, "table"))
     except WarehouseError as exc:
         raise _fail(str(exc)) from None
 

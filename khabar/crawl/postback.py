@@ -39,9 +39,14 @@ _POSTBACK_OPTIONS = re.compile(r"""WebForm_PostBackOptions\(\s*['"]([^'"]+)['"]\
 _GRID_PAGE = re.compile(r"^Page\$(\d+)$", re.I)
 _GRID_MOVE = re.compile(r"^Page\$(Next|Prev|First|Last)$", re.I)
 _PAGERISH = re.compile(r"pager|paging|pagination|page|pg\b|next|prev|nav|grid|list|repeater|rpt", re.I)
-_NOT_PAGER = re.compile(r"calendar|login|logout|signin|signout|lang|search|culture|menu|treeview|captcha", re.I)
-_NEXT_TEXT = re.compile(r"^\s*(?:بعدی|صفحه\s*(?:ی\s*)?بعد(?:ی)?|بعد|next(?:\s*page)?|›|»|>|>>|&gt;|&gt;&gt;|sau\s*>>|"
-                        r"(?:بعدی|next)\s*(?:>>|»|›))\s*$", re.I)
+_NOT_PAGER = re.compile(
+    r"calendar|login|logout|signin|signout|lang|search|culture|menu|treeview|captcha", re.I
+)
+_NEXT_TEXT = re.compile(
+    r"^\s*(?:بعدی|صفحه\s*(?:ی\s*)?بعد(?:ی)?|بعد|next(?:\s*page)?|›|»|>|>>|&gt;|&gt;&gt;|sau\s*>>|"
+    r"(?:بعدی|next)\s*(?:>>|»|›))\s*$",
+    re.I,
+)
 _NEXT_NAME = re.compile(r"(?:btn|lnk|lb|img|cmd)?next(?:page)?(?:button|btn)?$", re.I)
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 
@@ -65,9 +70,9 @@ class PagerControl:
     target: str
     argument: str
     label: str
-    page: int | None = None       # the page it leads to, when the markup says (Page$3, a label "3")
-    next: bool = False            # a "next page" control
-    button: str | None = None     # "submit" or "image" for <input> buttons, None for __doPostBack links
+    page: int | None = None  # the page it leads to, when the markup says (Page$3, a label "3")
+    next: bool = False  # a "next page" control
+    button: str | None = None  # "submit" or "image" for <input> buttons, None for __doPostBack links
 
 
 def _page_number(text: str) -> int | None:
@@ -155,7 +160,9 @@ def find_pager(html: str) -> list[PagerControl]:
         if kind not in ("submit", "image") or "disabled" in a:
             continue
         name = a.get("name") or ""
-        value = a.get("value") or (b.text(deep=True).strip() if b.tag == "button" else "") or a.get("alt") or ""
+        value = (
+            a.get("value") or (b.text(deep=True).strip() if b.tag == "button" else "") or a.get("alt") or ""
+        )
         if _NOT_PAGER.search(name):
             continue
         number = _page_number(value)
@@ -171,7 +178,9 @@ def find_pager(html: str) -> list[PagerControl]:
     return out
 
 
-def next_control(controls: list[PagerControl], current: int, target: str | None = None) -> PagerControl | None:
+def next_control(
+    controls: list[PagerControl], current: int, target: str | None = None
+) -> PagerControl | None:
     """The control that leads from page `current` to the next one: the link to page `current + 1` when the pager
     numbers its pages, else its "next" control. `target` (from the source's config) restricts to one pager."""
     if target:
@@ -218,5 +227,13 @@ def has_pager(html: str) -> bool:
     return next_control(find_pager(html), 1) is not None
 
 
-__all__ = ["PagerControl", "PostbackForm", "find_pager", "form_data", "has_pager", "next_control", "next_request",
-           "parse_form"]
+__all__ = [
+    "PagerControl",
+    "PostbackForm",
+    "find_pager",
+    "form_data",
+    "has_pager",
+    "next_control",
+    "next_request",
+    "parse_form",
+]

@@ -67,8 +67,8 @@ class Source(BaseModel):
 
     @field_validator("archive")
     @classmethod
-    def _archive_pattern(cls, v: str | None) -> str | None:
-        if v is not None and "{page}" not in v:
+    def _archive_pattern(cls, v: str | ArchiveSpec | None) -> str | ArchiveSpec | None:
+        if isinstance(v, str) and "{page}" not in v:
             raise ValueError("must contain {page}, e.g. /fa/archive?page={page}")
         return v
 

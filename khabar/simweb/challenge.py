@@ -28,6 +28,12 @@ _PAGES = (
     '<meta http-equiv="refresh" content="5"></head><body><div class="ar-challenge"><h1>در حال بررسی مرورگر شما'
     "</h1><p>لطفا چند لحظه صبر کنید…</p><p>حفاظت شده توسط ابر آروان</p></div><script>setTimeout(function(){"
     "document.cookie='__arvan_chk={token};path=/';location.reload();},4000);</script></body></html>",
+    # captcha wall
+    '<!DOCTYPE html><html lang="fa" dir="rtl"><head><meta charset="utf-8"><title>بررسی امنیتی</title></head>'
+    '<body><form method="post" action="/.well-known/captcha"><p>برای ادامه، کد امنیتی را وارد کنید.</p>'
+    '<div class="g-recaptcha" data-sitekey="{token}"></div><input type="checkbox" name="human"> من ربات نیستم'
+    '<button type="submit">ادامه</button></form><script src="https://www.google.com/recaptcha/api.js"></script>'
+    "</body></html>",
     # Cloudflare-like interstitial
     '<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title><meta http-equiv="Content-Type" '
     'content="text/html; charset=UTF-8"></head><body><div class="main-wrapper"><h1>Checking your browser before '
@@ -35,12 +41,6 @@ _PAGES = (
     "shortly.</p><noscript>Enable JavaScript and cookies to continue</noscript></div><script>(function(){window."
     "_cf_chl_opt={{cRay:'{token}'}};var a=document.createElement('script');a.src='/cdn-cgi/challenge-platform/h/b/"
     "orchestrate/chl_page/v1?ray={token}';document.head.appendChild(a);}}());</script></body></html>",
-    # captcha wall
-    '<!DOCTYPE html><html lang="fa" dir="rtl"><head><meta charset="utf-8"><title>بررسی امنیتی</title></head>'
-    '<body><form method="post" action="/.well-known/captcha"><p>برای ادامه، کد امنیتی را وارد کنید.</p>'
-    '<div class="g-recaptcha" data-sitekey="{token}"></div><input type="checkbox" name="human"> من ربات نیستم'
-    '<button type="submit">ادامه</button></form><script src="https://www.google.com/recaptcha/api.js"></script>'
-    "</body></html>",
 )
 
 
@@ -53,7 +53,7 @@ def _sites(config: SimWebConfig) -> tuple[frozenset[int], frozenset[int]]:
     pool = [s.index for s in build_sites(config) if s.spec.kind == "agency" and s.index not in taken]
     p = config.portals
     challenge = pool[: p.challenge_sites]
-    blocked = pool[p.challenge_sites: p.challenge_sites + p.blocked_sites]
+    blocked = pool[p.challenge_sites : p.challenge_sites + p.blocked_sites]
     return frozenset(challenge), frozenset(blocked)
 
 
@@ -65,7 +65,9 @@ def blocked_sites(config: SimWebConfig) -> frozenset[int]:
     return _sites(config)[1]
 
 
-def decide(config: SimWebConfig, site: SiteProfile, route_kind: str, code: str | None, attempt: int) -> int | None:
+def decide(
+    config: SimWebConfig, site: SiteProfile, route_kind: str, code: str | None, attempt: int
+) -> int | None:
     """The status of the challenge page this request gets, or None for the real response."""
     challenge, blocked = _sites(config)
     if site.index in blocked:
@@ -78,11 +80,12 @@ def decide(config: SimWebConfig, site: SiteProfile, route_kind: str, code: str |
     return _STATUSES[(hv >> 20) % 3]
 
 
-def page(config: SimWebConfig, site: SiteProfile, target: str) -> bytes:
-    """One of the three challenge styles, with a per-request token (as the real ones carry)."""
-    hv = h64(config.seed, "chpage", site.site_id, target)
-    token = f"{hv:016x}"
-    return _PAGES[hv % len(_PAGES)].replace("{token}", token).replace("{{", "{").replace("}}", "}").encode()
+def page(config: SimWebConfig, site: SiteProfile, target: str, status: int) -> bytes:
+    """The challenge page of the style that answers with `status` (a Persian browser check with 200, a captcha
+    wall with 403, an interstitial with 503), with a per-request token as the real ones carry."""
+    token = f"{h64(config.seed, 'chpage', site.site_id, target):016x}"
+    text = _PAGES[_STATUSES.index(status)]
+    return text.replace("{token}", token).replace("{{", "{").replace("}}", "}").encode()
 
 
 __all__ = ["blocked_sites", "challenge_sites", "decide", "page"]

@@ -225,7 +225,7 @@ class SimWebServer:
         if method not in ("GET", "HEAD", "POST"):
             resp = Response(405, b"", [("Allow", "GET, HEAD")], "error", False)
         elif challenged is not None and site is not None:
-            resp = Response(challenged, challenge.page(self.config, site, target),
+            resp = Response(challenged, challenge.page(self.config, site, target, challenged),
                             [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store")],
                             "challenge", False)  # fmt: skip
         else:

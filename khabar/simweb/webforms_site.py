@@ -48,8 +48,19 @@ def webforms_styles(config: SimWebConfig) -> dict[int, str]:
 
 
 def robots(site: SiteProfile, config: SimWebConfig) -> str:
-    return "\n".join(["User-agent: *", f"Crawl-delay: {config.portals.crawl_delay:g}", "Disallow: /*?search=",
-                      "Disallow: /Admin/", "Disallow: /*/Print.aspx$", "", "User-agent: BadBot", "Disallow: /", ""])
+    return "\n".join(
+        [
+            "User-agent: *",
+            f"Crawl-delay: {config.portals.crawl_delay:g}",
+            "Disallow: /*?search=",
+            "Disallow: /Admin/",
+            "Disallow: /*/Print.aspx$",
+            "",
+            "User-agent: BadBot",
+            "Disallow: /",
+            "",
+        ]
+    )
 
 
 # ------------------------------------------------------------------------------------------------ state ---
@@ -101,82 +112,110 @@ def pager(style: str, page: int, n_pages: int) -> tuple[str, dict[tuple[str, str
         w = _window(page, n_pages, 10)
         if w.start > 1:
             controls[(_GRID, f"Page${w.start - 1}")] = w.start - 1
-            cells.append(f"<td><a href=\"javascript:__doPostBack(&#39;{_GRID}&#39;,&#39;Page${w.start - 1}&#39;)\">"
-                         "...</a></td>")
+            cells.append(
+                f'<td><a href="javascript:__doPostBack(&#39;{_GRID}&#39;,&#39;Page${w.start - 1}&#39;)">'
+                "...</a></td>"
+            )
         for p in w:
             if p == page:
                 cells.append(f"<td><span>{p}</span></td>")
             else:
                 controls[(_GRID, f"Page${p}")] = p
-                cells.append(f"<td><a href=\"javascript:__doPostBack(&#39;{_GRID}&#39;,&#39;Page${p}&#39;)\">{p}"
-                             "</a></td>")
+                cells.append(
+                    f'<td><a href="javascript:__doPostBack(&#39;{_GRID}&#39;,&#39;Page${p}&#39;)">{p}'
+                    "</a></td>"
+                )
         if w.stop <= n_pages:
             controls[(_GRID, f"Page${w.stop}")] = w.stop
-            cells.append(f"<td><a href=\"javascript:__doPostBack(&#39;{_GRID}&#39;,&#39;Page${w.stop}&#39;)\">"
-                         "...</a></td>")
-        html = f'<tr class="pgr"><td colspan="2"><table border="0"><tr>{"".join(cells)}</tr></table></td></tr>'
+            cells.append(
+                f'<td><a href="javascript:__doPostBack(&#39;{_GRID}&#39;,&#39;Page${w.stop}&#39;)">'
+                "...</a></td>"
+            )
+        html = (
+            f'<tr class="pgr"><td colspan="2"><table border="0"><tr>{"".join(cells)}</tr></table></td></tr>'
+        )
         return html, controls
     if style == "datapager":
         if page > 1:
             controls[(f"{_DP}$ctl00$ctl00", "")] = page - 1
-            cells.append(f"<a class=\"prev\" href=\"javascript:__doPostBack('{_DP}$ctl00$ctl00','')\">قبلی</a>")
+            cells.append(
+                f"<a class=\"prev\" href=\"javascript:__doPostBack('{_DP}$ctl00$ctl00','')\">قبلی</a>"
+            )
         for k, p in enumerate(_window(page, n_pages, 5)):
             if p == page:
                 cells.append(f'<span class="current">{clock.d(p, "persian")}</span>')
             else:
                 controls[(f"{_DP}$ctl01$ctl{k:02d}", "")] = p
-                cells.append(f"<a class=\"numer-paging\" href=\"javascript:__doPostBack('{_DP}$ctl01$ctl{k:02d}',"
-                             f"'')\">{clock.d(p, 'persian')}</a>")
+                cells.append(
+                    f'<a class="numer-paging" href="javascript:__doPostBack(\'{_DP}$ctl01$ctl{k:02d}\','
+                    f"'')\">{clock.d(p, 'persian')}</a>"
+                )
         if page < n_pages:
             controls[(f"{_DP}$ctl02$ctl00", "")] = page + 1
-            cells.append(f"<a class=\"next\" href=\"javascript:__doPostBack('{_DP}$ctl02$ctl00','')\">بعدی</a>")
+            cells.append(
+                f"<a class=\"next\" href=\"javascript:__doPostBack('{_DP}$ctl02$ctl00','')\">بعدی</a>"
+            )
         span = f'<span id="ContentPlaceHolder1_lvNews_DataPager1">{"&nbsp;".join(cells)}</span>'
         return f'<tr><td colspan="2" class="pagination">{span}</td></tr>', controls
     # buttons: previous / next submit buttons and a "page n of m" label
     if page > 1:
         controls[(_PREV_BTN, "صفحه قبل")] = page - 1
-        cells.append(f'<input type="submit" name="{_PREV_BTN}" value="صفحه قبل" id="ContentPlaceHolder1_btnPrev" />')
-    cells.append(f'<span id="ContentPlaceHolder1_lblPage">صفحه {clock.d(page, "persian")} از '
-                 f'{clock.d(n_pages, "persian")}</span>')
+        cells.append(
+            f'<input type="submit" name="{_PREV_BTN}" value="صفحه قبل" id="ContentPlaceHolder1_btnPrev" />'
+        )
+    cells.append(
+        f'<span id="ContentPlaceHolder1_lblPage">صفحه {clock.d(page, "persian")} از '
+        f"{clock.d(n_pages, 'persian')}</span>"
+    )
     if page < n_pages:
         controls[(_NEXT_BTN, "صفحه بعد")] = page + 1
-        cells.append(f'<input type="submit" name="{_NEXT_BTN}" value="صفحه بعد" id="ContentPlaceHolder1_btnNext" />')
+        cells.append(
+            f'<input type="submit" name="{_NEXT_BTN}" value="صفحه بعد" id="ContentPlaceHolder1_btnNext" />'
+        )
     return f'<tr><td colspan="2" class="pager">{" ".join(cells)}</td></tr>', controls
 
 
 # ------------------------------------------------------------------------------------------------ pages ---
 def _page(world, site: SiteProfile, title: str, action: str, hidden: str, content: str) -> str:
-    menu = "".join(f'<td class="menuitem"><a href="/Default.aspx?tabid={site.tabid + i}">{e(t)}</a></td>'
-                   for i, t in enumerate(MENU[:7]))
-    popular = "".join(f'<li><a href="{e(link.href)}">{e(link.title)}</a></li>' for link in world.popular(site))
-    return ('<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
-            '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd"><html xmlns="http://www.w3.org/1999/xhtml" '
-            'dir="rtl"><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8" />'
-            f"<title>{e(title)}</title></head><body>"
-            f'<form method="post" action="{e(action)}" id="aspnetForm">{hidden}'
-            '<script type="text/javascript">//<![CDATA[\nvar theForm = document.forms[\'aspnetForm\'];\n'
-            "function __doPostBack(eventTarget, eventArgument) {\n if (!theForm.onsubmit || "
-            "(theForm.onsubmit() != false)) {\n  theForm.__EVENTTARGET.value = eventTarget;\n"
-            "  theForm.__EVENTARGUMENT.value = eventArgument;\n  theForm.submit();\n }\n}\n//]]></script>"
-            f'<table width="100%" class="pagemaster"><tr><td class="header" colspan="2">'
-            f'<span class="sitename">{e(site.spec.name)}</span>'
-            f'<a id="LanguageSwitch_lnkEnglish" href="javascript:__doPostBack(&#39;{_LANG}&#39;,&#39;&#39;)">English</a>'
-            f'<input name="ctl00$Header$txtSearch" type="text" id="Header_txtSearch" />'
-            f'<input type="submit" name="{_SEARCH_BTN}" value="جستجو" id="Header_btnSearch" />'
-            f'<a href="/Default.aspx?search=%D8%A7%D8%AE%D8%A8%D8%A7%D8%B1">جستجوی اخبار</a></td></tr>'
-            f'<tr><td colspan="2"><table class="mainmenu"><tr>{menu}</tr></table></td></tr>'
-            f'<tr><td class="contentpane" valign="top">{content}</td>'
-            f'<td class="leftpane" width="190"><b>پربازدیدترین</b><ul>{popular}</ul></td></tr>'
-            f'<tr><td colspan="2" class="footer">کلیه حقوق این پایگاه متعلق به {e(site.spec.name)} است.</td></tr>'
-            "</table></form></body></html>")
+    menu = "".join(
+        f'<td class="menuitem"><a href="/Default.aspx?tabid={site.tabid + i}">{e(t)}</a></td>'
+        for i, t in enumerate(MENU[:7])
+    )
+    popular = "".join(
+        f'<li><a href="{e(link.href)}">{e(link.title)}</a></li>' for link in world.popular(site)
+    )
+    return (
+        '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
+        '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd"><html xmlns="http://www.w3.org/1999/xhtml" '
+        'dir="rtl"><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8" />'
+        f"<title>{e(title)}</title></head><body>"
+        f'<form method="post" action="{e(action)}" id="aspnetForm">{hidden}'
+        "<script type=\"text/javascript\">//<![CDATA[\nvar theForm = document.forms['aspnetForm'];\n"
+        "function __doPostBack(eventTarget, eventArgument) {\n if (!theForm.onsubmit || "
+        "(theForm.onsubmit() != false)) {\n  theForm.__EVENTTARGET.value = eventTarget;\n"
+        "  theForm.__EVENTARGUMENT.value = eventArgument;\n  theForm.submit();\n }\n}\n//]]></script>"
+        f'<table width="100%" class="pagemaster"><tr><td class="header" colspan="2">'
+        f'<span class="sitename">{e(site.spec.name)}</span>'
+        f'<a id="LanguageSwitch_lnkEnglish" href="javascript:__doPostBack(&#39;{_LANG}&#39;,&#39;&#39;)">English</a>'
+        f'<input name="ctl00$Header$txtSearch" type="text" id="Header_txtSearch" />'
+        f'<input type="submit" name="{_SEARCH_BTN}" value="جستجو" id="Header_btnSearch" />'
+        f'<a href="/Default.aspx?search=%D8%A7%D8%AE%D8%A8%D8%A7%D8%B1">جستجوی اخبار</a></td></tr>'
+        f'<tr><td colspan="2"><table class="mainmenu"><tr>{menu}</tr></table></td></tr>'
+        f'<tr><td class="contentpane" valign="top">{content}</td>'
+        f'<td class="leftpane" width="190"><b>پربازدیدترین</b><ul>{popular}</ul></td></tr>'
+        f'<tr><td colspan="2" class="footer">کلیه حقوق این پایگاه متعلق به {e(site.spec.name)} است.</td></tr>'
+        "</table></form></body></html>"
+    )
 
 
 def _rows(world, site: SiteProfile, items: list, key: object) -> str:
     out = []
     for i in items:
         link = world._link(i, key)
-        out.append(f'<tr><td class="NewsListTitle"><a href="{e(link.href)}">{e(link.title)}</a></td>'
-                   f'<td class="NewsListDate" nowrap="nowrap">{e(link.date)}</td></tr>')
+        out.append(
+            f'<tr><td class="NewsListTitle"><a href="{e(link.href)}">{e(link.title)}</a></td>'
+            f'<td class="NewsListDate" nowrap="nowrap">{e(link.date)}</td></tr>'
+        )
     return "".join(out)
 
 
@@ -188,11 +227,19 @@ def home(world, site: SiteProfile) -> bytes:
     config = world.config
     items = world.catalog.latest(site, world.today, config.portals.webforms_home_items)
     total = world.catalog.count_through(site, world.today)
-    hidden = _hidden({"__EVENTTARGET": "", "__EVENTARGUMENT": "",
-                      "__VIEWSTATE": viewstate(config, site, 0, total), "__VIEWSTATEGENERATOR": "CA0B0334"})
-    content = (f'<table class="NewsList" width="100%"><tr><td colspan="2" class="boxhead">آخرین اخبار</td></tr>'
-               f'{_rows(world, site, items, ("wfhome",))}<tr><td colspan="2"><a href="{ARCHIVE_PATH}">آرشیو اخبار'
-               "</a></td></tr></table>")
+    hidden = _hidden(
+        {
+            "__EVENTTARGET": "",
+            "__EVENTARGUMENT": "",
+            "__VIEWSTATE": viewstate(config, site, 0, total),
+            "__VIEWSTATEGENERATOR": "CA0B0334",
+        }
+    )
+    content = (
+        f'<table class="NewsList" width="100%"><tr><td colspan="2" class="boxhead">آخرین اخبار</td></tr>'
+        f'{_rows(world, site, items, ("wfhome",))}<tr><td colspan="2"><a href="{ARCHIVE_PATH}">آرشیو اخبار'
+        "</a></td></tr></table>"
+    )
     return _page(world, site, site.spec.name, "./Default.aspx", hidden, content).encode()
 
 
@@ -206,12 +253,21 @@ def archive(world, site: SiteProfile, page: int, style: str) -> bytes | None:
     items = world.catalog.latest(site, world.today, size, (page - 1) * size)
     markup, controls = pager(style, page, n_pages)
     ev_controls = [*controls, (_LANG, ""), (_SEARCH_BTN, "جستجو")]
-    hidden = _hidden({"__EVENTTARGET": "", "__EVENTARGUMENT": "", "__LASTFOCUS": "",
-                      "__VIEWSTATE": viewstate(config, site, page, total), "__VIEWSTATEGENERATOR": "5D6A8F0E",
-                      "__EVENTVALIDATION": event_validation(config, site, page, total, ev_controls)})
-    grid = ('<table class="NewsList" id="ContentPlaceHolder1_gvNews" width="100%" cellspacing="0" rules="all" '
-            'border="1"><tr><th scope="col">عنوان خبر</th><th scope="col">تاریخ</th></tr>'
-            f"{_rows(world, site, items, ('wf', page))}{markup}</table>")
+    hidden = _hidden(
+        {
+            "__EVENTTARGET": "",
+            "__EVENTARGUMENT": "",
+            "__LASTFOCUS": "",
+            "__VIEWSTATE": viewstate(config, site, page, total),
+            "__VIEWSTATEGENERATOR": "5D6A8F0E",
+            "__EVENTVALIDATION": event_validation(config, site, page, total, ev_controls),
+        }
+    )
+    grid = (
+        '<table class="NewsList" id="ContentPlaceHolder1_gvNews" width="100%" cellspacing="0" rules="all" '
+        'border="1"><tr><th scope="col">عنوان خبر</th><th scope="col">تاریخ</th></tr>'
+        f"{_rows(world, site, items, ('wf', page))}{markup}</table>"
+    )
     title = f"{site.spec.name} > آرشیو اخبار"
     return _page(world, site, title, "./NewsArchive.aspx", hidden, grid).encode()
 
@@ -223,8 +279,10 @@ def postback_page(world, site: SiteProfile, style: str, body: bytes) -> tuple[in
     vs = _read_viewstate(config, site, form.get("__VIEWSTATE", ""))
     total = world.catalog.count_through(site, world.today)
     if vs is None or vs[1] != total or "__VIEWSTATEGENERATOR" not in form:
-        return 500, _error("Validation of viewstate MAC failed. If this application is hosted by a Web Farm or "
-                           "cluster, ensure that <machineKey> configuration specifies the same validationKey.")
+        return 500, _error(
+            "Validation of viewstate MAC failed. If this application is hosted by a Web Farm or "
+            "cluster, ensure that <machineKey> configuration specifies the same validationKey."
+        )
     page, _ = vs
     if page == 0:  # the home page's form: nothing there pages
         return 200, home(world, site)
@@ -233,12 +291,16 @@ def postback_page(world, site: SiteProfile, style: str, body: bytes) -> tuple[in
     _, controls = pager(style, page, n_pages)
     ev = event_validation(config, site, page, total, [*controls, (_LANG, ""), (_SEARCH_BTN, "جستجو")])
     if form.get("__EVENTVALIDATION") != ev:
-        return 500, _error("Invalid postback or callback argument. Event validation is enabled using "
-                           '<pages enableEventValidation="true"/>.')
+        return 500, _error(
+            "Invalid postback or callback argument. Event validation is enabled using "
+            '<pages enableEventValidation="true"/>.'
+        )
     target, argument = form.get("__EVENTTARGET", ""), form.get("__EVENTARGUMENT", "")
     dest = controls.get((target, argument))
     if dest is None:
-        dest = next((p for (name, value), p in controls.items() if form.get(name) == value and not target), None)
+        dest = next(
+            (p for (name, value), p in controls.items() if form.get(name) == value and not target), None
+        )
     if dest is None:  # another postback (language, search): this portal shows its first archive page again
         dest = 1 if target in (_LANG, "") else None
     if dest is None:
@@ -247,8 +309,10 @@ def postback_page(world, site: SiteProfile, style: str, body: bytes) -> tuple[in
 
 
 def _error(message: str) -> bytes:
-    return (f"<html><head><title>{e(message[:60])}</title></head><body><h1>Server Error in '/' Application.</h1>"
-            f"<h2><i>{e(message)}</i></h2></body></html>").encode()
+    return (
+        f"<html><head><title>{e(message[:60])}</title></head><body><h1>Server Error in '/' Application.</h1>"
+        f"<h2><i>{e(message)}</i></h2></body></html>"
+    ).encode()
 
 
 def print_with_canonical(body: bytes, charset: str, canonical: str) -> bytes:
@@ -264,8 +328,19 @@ def wants_print(target: str) -> bool:
 
 def last_modified(world, site: SiteProfile) -> datetime:
     last = world.catalog.latest(site, world.today, 1)
-    return world.catalog.modified_at(last[0], world.today) if last else clock.end_of_day(world.config.start_day)
+    return (
+        world.catalog.modified_at(last[0], world.today) if last else clock.end_of_day(world.config.start_day)
+    )
 
 
-__all__ = ["ARCHIVE_PATH", "PAGER_STYLES", "archive", "home", "pager", "postback_page", "robots", "viewstate",
-           "webforms_styles"]
+__all__ = [
+    "ARCHIVE_PATH",
+    "PAGER_STYLES",
+    "archive",
+    "home",
+    "pager",
+    "postback_page",
+    "robots",
+    "viewstate",
+    "webforms_styles",
+]

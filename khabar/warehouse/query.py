@@ -42,6 +42,28 @@ def run_query(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[str], list
     return columns, cur.fetchall() if columns else []
 
 
+BLOCKED_SOURCES_SQL = """
+WITH last AS (SELECT source_id, arg_max(run_id, started_at) AS run_id FROM fetch_log
+              WHERE source_id IS NOT NULL GROUP BY source_id)
+SELECT f.source_id,
+       count(*) FILTER (WHERE f.error_class = 'challenge') AS challenges,
+       arg_max(f.extra->>'challenge', f.started_at) FILTER (WHERE f.error_class = 'challenge') AS last_challenge,
+       max(f.started_at) AS last_request
+FROM fetch_log f JOIN last ON f.source_id = last.source_id AND f.run_id IS NOT DISTINCT FROM last.run_id
+WHERE coalesce(f.extra->>'kind', '') <> 'robots'
+GROUP BY f.source_id
+HAVING count(*) FILTER (WHERE f.error_class = 'challenge') > 0
+   AND count(*) FILTER (WHERE f.status IN (200, 304) AND f.error_class IS NULL) = 0
+ORDER BY f.source_id
+"""
+
+
+def blocked_sources(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[tuple]]:
+    """Sources whose every answer in their latest run was a challenge page (robots.txt aside): a CDN or WAF keeps
+    the crawler out, and nothing of theirs was read. Columns: source_id, challenges, last_challenge, last_request."""
+    return run_query(con, BLOCKED_SOURCES_SQL)
+
+
 def jsonable(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
