@@ -86,9 +86,21 @@ def strip_tracking(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query, doseq=True), ""))
 
 
+def _site(url: str) -> tuple[str, int | None]:
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if port is not None and port == _DEFAULT_PORTS.get(parts.scheme.lower()):
+        port = None
+    return host_key(parts.hostname or ""), port
+
+
 def same_site(url_a: str, url_b: str) -> bool:
-    """True when both URLs are on one site (host identity as in `host_key`)."""
-    return host_key(urlsplit(url_a).hostname or "") == host_key(urlsplit(url_b).hostname or "")
+    """True when both URLs are on one site: host identity as in `host_key`, and the same non-default port (two
+    servers on one host, `:8001` and `:8002`, are two sites)."""
+    return _site(url_a) == _site(url_b)
 
 
 __all__ = ["PRESENTATION_PARAMS", "TRACKING_PARAMS", "canonical_url", "host_key", "is_tracking_param", "same_site", "strip_tracking"]

@@ -65,6 +65,19 @@ class Source(BaseModel):
             raise ValueError("must be an absolute http(s) URL")
         return v
 
+    @field_validator("archive", mode="before")
+    @classmethod
+    def _archive_mapping(cls, v: Any) -> Any:
+        """A mapping is an ArchiveSpec: validated here so that its own error is the one reported."""
+        if isinstance(v, dict):
+            try:
+                return ArchiveSpec.model_validate(v)
+            except ValidationError as exc:
+                err = exc.errors()[0]
+                where = ".".join(str(p) for p in err["loc"])
+                raise ValueError(f"{where + ': ' if where else ''}{err['msg']}") from None
+        return v
+
     @field_validator("archive")
     @classmethod
     def _archive_pattern(cls, v: str | ArchiveSpec | None) -> str | ArchiveSpec | None:

@@ -255,3 +255,64 @@ def test_host_transports_follow_the_environment_proxy_and_no_proxy(monkeypatch):
     make = _host_transport(2)
     assert isinstance(make(httpx.URL("http://agency.test/"))._pool, httpcore.AsyncHTTPProxy)
     assert not isinstance(make(httpx.URL("http://direct.test/"))._pool, httpcore.AsyncHTTPProxy)
+
+
+def test_crawl_delay_holds_from_the_request_after_robots_txt():
+    """The robots.txt request is booked with the fast default spacing; the Crawl-delay it announces must still hold
+    for the very next request (it used to follow 3–4 ms later)."""
+    starts: list[float] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        starts.append(time.monotonic())
+        if request.url.path == "/robots.txt":
+            return httpx.Response(200, text="User-agent: *\nCrawl-delay: 0.4\nDisallow: /*?search=\n")
+        return httpx.Response(200, html="<html><body>ok</body></html>")
+
+    async def go() -> list[str | None]:
+        async with Fetcher(FAST, httpx.MockTransport(handler)) as f:
+            out = []
+            for url in ("http://x.test/", "http://x.test/a", "http://x.test/list?search=x"):
+                out.append((await f.get(url, source_id="s", allows=allows)).error)
+            return out
+
+    errors = asyncio.run(go())
+    assert errors == [None, None, "robots-disallowed"]  # the wildcard rule holds, and costs no request
+    assert len(starts) == 3
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
+    assert min(gaps) >= 0.39, gaps
+
+
+@pytest.mark.parametrize("status", [200, 403, 503])
+def test_challenge_pages_are_an_error_whatever_the_status(status):
+    body = ("<html><head><title>Just a moment...</title></head><body>Checking your browser before accessing."
+            "<script src='/cdn-cgi/challenge-platform/h/b/orchestrate/chl_page/v1'></script></body></html>")
+    calls = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if (r := robots_ok(request)) is not None:
+            return r
+        calls.append(request.url.path)
+        return httpx.Response(status, html=body)
+
+    res, log = fetch(handler)
+    log = [e for e in log if e.extra["kind"] != "robots"]
+    assert [e.error_class for e in log] == ["challenge"] and log[0].extra["challenge"]
+    assert res.error == "challenge" and res.body == b"" and res.challenge
+    assert len(calls) == 1  # not retried within the run, even as a 503
+
+
+def test_form_post_sends_fields_and_a_redirected_post_becomes_a_get():
+    seen: list[tuple[str, str, bytes]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if (r := robots_ok(request)) is not None:
+            return r
+        seen.append((request.method, request.url.path, request.content))
+        if request.method == "POST":
+            return httpx.Response(302, headers={"location": "/after"})
+        return httpx.Response(200, html="<html>page 2</html>")
+
+    res, _ = fetch(handler, method="POST", data={"__EVENTTARGET": "ctl00$gv", "__EVENTARGUMENT": "Page$2"})
+    assert res.ok and res.body == b"<html>page 2</html>"
+    assert seen[0][0] == "POST" and b"__EVENTARGUMENT=Page%242" in seen[0][2]
+    assert seen[1][:2] == ("GET", "/after")

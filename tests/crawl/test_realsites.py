@@ -5,6 +5,7 @@ article. Figures come from the simulated server's own request log and the truth,
 from __future__ import annotations
 
 import asyncio
+import itertools
 import re
 from collections import Counter
 from datetime import date, timedelta
@@ -191,7 +192,7 @@ def test_crawl_delay_holds_from_the_first_request(tmp_path):
         log = sorted((e for e in srv.request_log if host_key(e.host) == host_key(sources[0].host)),
                      key=lambda e: e.mono)  # fmt: skip
     assert log[0].kind == "robots" and len(log) >= 4
-    gaps = [b.mono - a.mono for a, b in zip(log, log[1:], strict=False)]
+    gaps = [b.mono - a.mono for a, b in itertools.pairwise(log)]
     assert min(gaps) >= 0.98, [round(g, 3) for g in gaps]
     assert robots_violations(srv) == []
 

@@ -75,3 +75,21 @@ def test_settings_errors(tmp_path, text, message):
     with pytest.raises(ValueError) as err:
         load_settings(str(p))
     assert str(err.value) == f"{p}: {message}"
+
+
+def test_archive_as_a_postback_or_pages_mapping():
+    (pb, pages, legacy) = parse_sources(
+        "sources:\n"
+        "- {id: a, url: 'http://a.test/', archive: {kind: postback, url: /NewsArchive.aspx, target: ctl00$cph$gv}}\n"
+        "- {id: b, url: 'http://b.test/', archive: {url: '/fa/archive?page={page}'}}\n"
+        "- {id: c, url: 'http://c.test/', archive: 'http://c.test/list?p={page}'}\n"
+    )
+    assert pb.archive_start == "http://a.test/NewsArchive.aspx" and pb.postback_target == "ctl00$cph$gv"
+    assert pb.archive_page(2) is None
+    assert pages.archive_start == "http://b.test/fa/archive?page=1" and pages.archive_page(3).endswith("page=3")
+    assert legacy.archive_page(2) == "http://c.test/list?p=2" and legacy.postback_target is None
+
+
+def test_a_pages_archive_needs_its_page_number():
+    with pytest.raises(SourcesError, match=r"\{page\}"):
+        parse_sources("sources:\n- {id: a, url: 'http://a.test/', archive: {kind: pages, url: /archive}}\n")
