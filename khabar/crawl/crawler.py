@@ -345,6 +345,8 @@ class Crawler:
                 todo.append((c.url, depth + 1))
 
         # 4. listings newest → oldest (always in daily runs; in backfills only when sitemaps gave no dates)
+        if archive is not None and home is None and canonical_url(archive) == canonical_url(src.url):
+            archive = None  # the home page is the archive, and it did not change (304): nothing to page through
         if not isinstance(mode, Backfill) or dated == 0:
             await self._walk(src, mode, home_links, archive, surface, add, seen, lo, date_finder, shapes, rep,
                              home if home is not None and archive == home.final_url else None)  # fmt: skip

@@ -159,3 +159,79 @@ def test_form_without_action_posts_back_to_the_page_and_entities_are_decoded():
     form = parse_form(html, BASE)
     assert form is not None and form.action == BASE and form.fields == {"__VIEWSTATE": "a&b"}
     assert form_data(form, find_pager(html)[0])["__EVENTARGUMENT"] == "Page$2"
+
+
+def test_a_home_page_that_pages_itself_by_postback():
+    """No archive link at all: the home page's own GridView pages back. The crawler finds that by itself, posts
+    page after page with the view state of the page just read, and a quiet daily re-run asks for the home page
+    once (304) and posts nothing."""
+    import asyncio
+    from datetime import UTC, datetime, timedelta
+
+    import httpx
+
+    from khabar.crawl import Crawler, CrawlSettings, Incremental
+    from khabar.crawl.sources import Source
+    from khabar.crawl.state import CrawlState, SurfaceState
+
+    now = datetime(2024, 3, 1, 12, tzinfo=UTC)
+    n_pages, per_page = 3, 4
+
+    def render(page: int) -> str:
+        rows = "".join(
+            f'<tr><td><a href="/News.aspx?id={page * 10 + k}">خبر شماره {page * 10 + k} درباره طرح‌های استانی جدید</a>'
+            f"</td><td>{(now - timedelta(hours=page * 10 + k)).strftime('%Y-%m-%d')}</td></tr>"
+            for k in range(per_page))
+        pager = "".join(f"<td><span>{p}</span></td>" if p == page else
+                        f'<td><a href="javascript:__doPostBack(&#39;ctl00$cph$gvNews&#39;,&#39;Page${p}&#39;)">{p}</a></td>'
+                        for p in range(1, n_pages + 1))  # fmt: skip
+        return (f'<html><body><form method="post" action="./" id="aspnetForm">'
+                f'<input type="hidden" name="__VIEWSTATE" value="vs-{page}" />'
+                f'<input type="hidden" name="__EVENTVALIDATION" value="ev-{page}" />'
+                f"<table>{rows}<tr><td><table><tr>{pager}</tr></table></td></tr></table></form></body></html>")
+
+    requests: list[tuple[str, str, str]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        if path == "/robots.txt":
+            return httpx.Response(404)
+        if path.startswith("/sitemap"):
+            return httpx.Response(404)
+        if path == "/" and request.method == "POST":
+            form = dict(x.split("=", 1) for x in request.content.decode().split("&"))
+            page = int(form["__EVENTARGUMENT"].split("%24")[1])
+            current = int(form["__VIEWSTATE"].split("-")[1])
+            requests.append(("POST", f"{current}->{page}", ""))
+            assert form["__EVENTVALIDATION"] == f"ev-{current}"
+            return httpx.Response(200, html=render(page))
+        requests.append((request.method, path, request.headers.get("if-none-match", "")))
+        if path == "/":
+            if request.headers.get("if-none-match") == '"home-1"':
+                return httpx.Response(304)
+            return httpx.Response(200, html=render(1), headers={"etag": '"home-1"'})
+        body = "<html><body><h1>خبر</h1>" + "<p>متن خبر درباره طرح‌های استانی.</p>" * 30 + "</body></html>"
+        return httpx.Response(200, html=body)
+
+    src = Source(id="wf", url="http://wf.test/")
+    settings = CrawlSettings.fast(initial_lookback_days=10, recheck_policy="never")
+    state = CrawlState()
+
+    def sink(batch):
+        for u in batch.urls:
+            if u.ok:
+                state.seen.setdefault(u.source_id, set()).add(u.key)
+        for sf in batch.surfaces:
+            state.surfaces[sf.url] = SurfaceState(sf.url, sf.source_id, sf.kind, sf.last_fetched, sf.etag,
+                                                  sf.last_modified)  # fmt: skip
+        for so in batch.sources:
+            state.sources[so.source_id] = so
+
+    report = asyncio.run(Crawler([src], settings, transport=httpx.MockTransport(handler), state=state,
+                                 now=now).run(Incremental(), sink))  # fmt: skip
+    assert [r[1] for r in requests if r[0] == "POST"] == ["1->2", "2->3"]  # fresh view state each time
+    assert report.as_dict()["fetched"] == n_pages * per_page and report.as_dict()["postbacks"] == 2
+    requests.clear()
+    asyncio.run(Crawler([src], settings, transport=httpx.MockTransport(handler), state=state,
+                        now=now).run(Incremental(), sink))  # fmt: skip
+    assert requests == [("GET", "/", '"home-1"')]  # the home page once, conditionally; nothing posted

@@ -241,6 +241,15 @@ def test_challenged_first_visits_are_loaded_on_the_second_run_and_a_blocked_sour
     assert first.extra["crawl"]["blocked_sources"] == [blocked_id] == second.extra["crawl"]["blocked_sources"]
     _, rows = blocked_sources(con)
     assert [r[0] for r in rows] == [blocked_id]
+    con.close()
+    from typer.testing import CliRunner
+
+    from khabar.cli import app
+
+    out = CliRunner().invoke(app, ["status", "--db", str(tmp_path / "ch.duckdb")])
+    assert out.exit_code == 0, out.output
+    blocked_part = out.output.split("Blocked sources", 1)[1]
+    assert blocked_id in blocked_part and sources[0].id not in blocked_part
 
 
 def test_print_variant_joins_its_article(tmp_path):

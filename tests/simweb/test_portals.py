@@ -55,6 +55,7 @@ def test_webforms_portal_surfaces():
         controls = find_pager(first.decode())
         assert controls, style
         action, data, _ = next_request(first.decode(), f"http://{site.host}/NewsArchive.aspx", 1)
+        assert action == f"http://{site.host}/NewsArchive.aspx"
         page2 = world.handle(site.host, "POST", "/NewsArchive.aspx", body=urlencode(data).encode())
         assert page2.status == 200 and page2.kind == "postback" and page2.body != first
         total = world.catalog.count_through(site, TODAY)
