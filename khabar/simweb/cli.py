@@ -10,7 +10,12 @@ import typer
 app = typer.Typer(no_args_is_help=True)
 
 
-def _config(seed: int, today: str | None, sites: int | None, news: int | None = None, faults: bool = False):
+PORTALS_HELP = ("Add the provincial-portal features: WebForms portals with postback-only archives, a site challenging "
+                "first visits, a blocked site (issue 16).")
+
+
+def _config(seed: int, today: str | None, sites: int | None, news: int | None = None, faults: bool = False,
+            portals: bool = False):  # fmt: skip
     from dataclasses import replace
 
     from khabar.simweb.clock import parse_day
@@ -23,6 +28,7 @@ def _config(seed: int, today: str | None, sites: int | None, news: int | None = 
         cfg = replace(cfg, n_agency_sites=sites)
     if news is not None:
         cfg = replace(cfg, n_news_sites=news)
+    cfg = cfg.with_portals() if portals else cfg
     return cfg.with_faults() if faults else cfg
 
 
@@ -35,13 +41,14 @@ def serve(
     sites: int | None = typer.Option(None, help="Number of agency sites (default 16)."),
     news: int | None = typer.Option(None, help="Number of news-agency sites (default 4)."),
     log: str | None = typer.Option(None, help="Append the request log to this JSON Lines file."),
+    portals: bool = typer.Option(False, "--portals", help=PORTALS_HELP),
 ) -> None:
     """Serve the simulated agency web on loopback (virtual hosts by Host header)."""
     import asyncio
 
     from khabar.simweb.server import SimWebServer
 
-    srv = SimWebServer(_config(seed, today, sites, news, faults), port, log_path=log)
+    srv = SimWebServer(_config(seed, today, sites, news, faults, portals), port, log_path=log)
 
     async def main() -> None:
         await srv.start_async()
@@ -84,11 +91,13 @@ def sources(
     sites: int | None = typer.Option(None, help="Number of agency sites."),
     news: int | None = typer.Option(None, help="Number of news-agency sites."),
     rate_limit: float = typer.Option(2.0, help="rate_limit written for every source (requests/s)."),
+    portals: bool = typer.Option(False, "--portals", help=PORTALS_HELP),
 ) -> None:
-    """Print the YAML source registry for the simulated hosts (config/sources.simweb.yaml)."""
+    """Print the YAML source registry for the simulated hosts (config/sources.simweb.yaml; with --portals
+    config/sources.simweb-portals.yaml)."""
     from khabar.simweb.sources import sources_yaml
 
-    typer.echo(sources_yaml(_config(seed, None, sites, news), rate_limit), nl=False)
+    typer.echo(sources_yaml(_config(seed, None, sites, news, portals=portals), rate_limit), nl=False)
 
 
 @app.command("hosts")

@@ -105,3 +105,17 @@ def test_challenge_on_first_visits_and_blocked_sites():
 
 def test_portal_config_is_part_of_the_world_identity():
     assert SimWebConfig(portals=PortalConfig(webforms_sites=1)) != SimWebConfig()
+
+
+def test_committed_portals_registry_matches_the_generator():
+    import yaml
+    from typer.testing import CliRunner
+
+    from khabar.crawl.sources import load_sources
+    from khabar.simweb.cli import app
+
+    out = CliRunner().invoke(app, ["sources", "--portals"]).output
+    with open("config/sources.simweb-portals.yaml", encoding="utf-8") as f:
+        assert yaml.safe_load(f) == yaml.safe_load(out)
+    postback = [s for s in load_sources("config/sources.simweb-portals.yaml") if s.archive is not None]
+    assert [s.archive_spec.kind for s in postback] == ["postback"]
