@@ -33,6 +33,8 @@ Design decisions (issue 2):
   429 + Retry-After, timeouts, slow drip, resets, truncated bodies, redirect chains — drawn per
   (seed, URL, attempt) so retries can succeed and runs replay; structural: one robots.txt disallowing
   ``/fa/video/`` and ``/print/``, video / app-promo pages in listings, an oversized page.
+- **Portals** (``config.PortalConfig``, off by default; ``--portals``): WebForms portals whose archive only
+  postbacks reach (``webforms_site.py``), sites that challenge first visits or every visit (``challenge.py``).
 - **Truth** (``truth.py``): ``iter_truth(config, start, end)`` and ``truth_for_url(config, url)`` compute
   ``PageTruth`` from the catalog and content functions (never from HTML); ``khabar simweb export-truth``.
 """
