@@ -106,7 +106,11 @@ def _retry_after(value: str | None, cap: float) -> float | None:
 
 
 class HostGate:
-    """At most `concurrency` requests in flight and one start per `interval` seconds for one host."""
+    """At most `concurrency` requests in flight and one start per `interval` seconds for one host.
+
+    Under a robots.txt Crawl-delay the host is served one request at a time and the delay runs from the end of
+    the previous request, so the server itself sees the delay between any two requests (spacing starts alone
+    lets a request that was slow to leave the client arrive closer than the delay to the next one)."""
 
     def __init__(self, rate: float, concurrency: int) -> None:
         self.interval = 1.0 / rate
@@ -114,10 +118,15 @@ class HostGate:
         self._lock = asyncio.Lock()
         self._next = 0.0
         self._last = -1e18  # monotonic time of the last start
+        self._serial: asyncio.Lock | None = None  # set by a Crawl-delay: one request at a time
+        self._holders: set[asyncio.Task[object] | None] = set()  # the tasks holding `_serial` (one at most)
 
     async def __aenter__(self) -> None:
         await self.sem.acquire()
+        serial = self._serial
         try:
+            if serial is not None:
+                await serial.acquire()
             # The wait is taken under the lock and measured from the previous *actual* start, so a late wake-up on a
             # busy loop cannot bunch two starts closer than `interval` (reserving slots in advance could).
             async with self._lock:
@@ -126,18 +135,28 @@ class HostGate:
                 self._last = time.monotonic()
                 self._next = self._last + self.interval
         except BaseException:
+            if serial is not None and serial.locked():
+                serial.release()
             self.sem.release()
             raise
+        if serial is not None:
+            self._holders.add(asyncio.current_task())
 
     async def __aexit__(self, *exc: object) -> None:
+        task = asyncio.current_task()
+        if task in self._holders and self._serial is not None:
+            self._holders.discard(task)
+            self._next = max(self._next, time.monotonic() + self.interval)  # the delay runs from this request's end
+            self._serial.release()
         self.sem.release()
 
     def set_interval(self, seconds: float) -> None:
-        """A longer spacing (robots.txt Crawl-delay) that holds from the very next start: the start already booked
-        was measured with the old interval (the robots.txt request itself went through this gate)."""
+        """A robots.txt Crawl-delay: a longer spacing, one request at a time, holding from the very next request
+        (the robots.txt request, already answered, went through this gate with the old spacing)."""
         if seconds > self.interval:
             self.interval = seconds
-            self._next = max(self._next, self._last + seconds)
+            self._serial = self._serial or asyncio.Lock()
+            self._next = max(self._next, self._last + seconds, time.monotonic() + seconds)
 
     def slow_down(self, seconds: float) -> None:
         """A 429/503 with Retry-After pushes the next start for the whole host, not just for one URL."""

@@ -316,3 +316,25 @@ def test_form_post_sends_fields_and_a_redirected_post_becomes_a_get():
     assert res.ok and res.body == b"<html>page 2</html>"
     assert seen[0][0] == "POST" and b"__EVENTARGUMENT=Page%242" in seen[0][2]
     assert seen[1][:2] == ("GET", "/after")
+
+
+def test_under_crawl_delay_requests_go_one_at_a_time_from_the_end_of_the_previous():
+    """Concurrency 4 and a slow server: with a Crawl-delay the next request waits for the previous one to end."""
+    spans: list[tuple[float, float]] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/robots.txt":
+            return httpx.Response(200, text="User-agent: *\nCrawl-delay: 0.2\n")
+        t0 = time.monotonic()
+        await asyncio.sleep(0.15)
+        spans.append((t0, time.monotonic()))
+        return httpx.Response(200, html="<html>ok</html>")
+
+    async def go() -> None:
+        async with Fetcher(CrawlSettings.fast(per_host_concurrency=4), httpx.MockTransport(handler)) as f:
+            await asyncio.gather(*(f.get(f"http://x.test/{k}", source_id="s", allows=allows) for k in range(4)))
+
+    asyncio.run(go())
+    spans.sort()
+    assert len(spans) == 4
+    assert all(b[0] - a[1] >= 0.19 for a, b in itertools.pairwise(spans)), spans
