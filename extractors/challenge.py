@@ -32,10 +32,24 @@ _PHRASE = re.compile(
     r"please complete the security check|access denied \| .{0,40} used cloudflare|i'?m not a robot",
     re.I,
 )
-# A cheap first look over the raw markup: every phrase above contains one of these words, so a page without any
-# of them (nearly every article) is cleared without building its visible text (the crawler asks for every page).
-_QUICK = re.compile(r"مرورگر|صبر کنید|چند لحظه|آروان|امنیتی|ربات|checking|just a moment|please (?:wait|stand by)|"
-                    r"human|cloudflare|ddos|security check|javascript and cookies|robot", re.I)
+# A cheap first look: every marker and phrase above contains one of these literal needles, so a page without any
+# of them (nearly every article) is cleared by a few substring searches instead of the case-insensitive regexes
+# (~6 ms on a 12 KB page; the crawler asks about every page it fetches). Persian needles are searched as they are,
+# English ones in the page's ASCII letters lower-cased.
+_FA_NEEDLES = ("مرورگر", "صبر کنید", "چند لحظه", "آروان", "امنیتی", "ربات", "در حال بررسی")
+_EN_NEEDLES = tuple(n.encode() for n in (
+    "cdn-cgi", "cf_chl", "cf-browser", "challenge", "jschl", "captcha", "sucuri", "ddos", "arvan", "imunify",
+    "bot-protection", "turnstile", "checking", "just a moment", "please wait", "please stand by", "human",
+    "cloudflare", "security check", "javascript and cookies", "not a robot", "im not a robot"))  # fmt: skip
+
+
+def _maybe(head: str) -> bool:
+    if any(n in head for n in _FA_NEEDLES):
+        return True
+    low = head.encode("ascii", "ignore").lower()
+    return any(n in low for n in _EN_NEEDLES)
+
+
 _TAGS = re.compile(r"<(script|style|noscript)\b[^>]*>.*?</\1\s*>|<[^>]+>", re.I | re.S)
 _SPACES = re.compile(r"\s+")
 _LETTERS = re.compile(r"[^\W\d_]", re.U)
@@ -58,9 +72,9 @@ def challenge_reason(html: str, status: int | None = None) -> str | None:
     if not html:
         return None
     head = html[:200_000]
-    markup = _MARKUP.search(head)
-    if not markup and not _QUICK.search(head):
+    if not _maybe(head):
         return None
+    markup = _MARKUP.search(head)
     text = visible_text(head)
     phrase = _PHRASE.search(text)
     if not markup and not phrase:

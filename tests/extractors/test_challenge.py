@@ -35,3 +35,39 @@ def test_forbidden_with_marker_is_a_challenge_whatever_its_length() -> None:
 def test_plain_small_page_is_not_a_challenge() -> None:
     assert not is_challenge("<html><body><p>سلام</p></body></html>")
     assert not is_challenge("")
+
+
+# One small page per marker and phrase the recogniser knows: the cheap substring pre-check (which clears ordinary
+# articles without running the regexes) must let every one of them through.
+SHAPES = [
+    '<script src="/cdn-cgi/challenge-platform/h/g/orchestrate/jsch/v1"></script>',
+    "<script>window.__CF$cv$params={};var __cf_chl_tk='x'</script>",
+    '<div class="cf-browser-verification cf-im-under-attack"></div>',
+    "<script>window._cf_chl_opt={cvId:'3'}</script>",
+    '<input type="hidden" name="jschl_vc" value="1"/><input name="jschl_answer"/>',
+    '<meta http-equiv="refresh" content="0;/.well-known/sgcaptcha/?r=%2F">',
+    "<script>document.cookie='sucuri_cloudproxy_uuid_1=2'</script>",
+    '<div id="ddos-guard-check"></div>',
+    '<iframe src="https://arvancloud.ir/challenge/x"></iframe>',
+    '<div class="imunify360-webshield"></div>',
+    '<div id="bot-protection"></div>',
+    '<div class="h-captcha" data-sitekey="k"></div>',
+    '<script src="https://js.hcaptcha.com/1/api.js" async></script>',
+    '<div class="cf-turnstile"></div>',
+    "<h1>در حال بررسی امنیت اتصال شما</h1>",
+    "<p>تا چند لحظه دیگر به سایت منتقل می‌شوید</p>",
+    "<p>حفاظت شده توسط ابر آروان</p>",
+    "<p>من ربات نیستم</p>",
+    "<h2>Checking if the site connection is secure</h2>",
+    "<p>Please wait while we verify your browser, you will be redirected</p>",
+    "<p>Verifying you are human. This may take a few seconds.</p>",
+    "<title>Attention Required! | Cloudflare</title>",
+    "<p>DDoS protection by DDoS-Guard</p>",
+    "<h2>Please complete the security check to access the site</h2>",
+    "<label>I'm not a robot</label>",
+]
+
+
+@pytest.mark.parametrize("snippet", SHAPES)
+def test_every_known_shape_passes_the_pre_check(snippet: str) -> None:
+    assert is_challenge(f"<html><head></head><body>{snippet}</body></html>"), snippet
