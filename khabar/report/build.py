@@ -118,7 +118,7 @@ def _layout(height: int = 420, **extra: Any) -> dict[str, Any]:
         "height": height, "margin": {"l": 30, "r": 70, "t": 40, "b": 90},
         "paper_bgcolor": "#fff", "plot_bgcolor": "#fff", "hovermode": "closest",
         "hoverlabel": {"font": {"family": "Vazirmatn, Tahoma, sans-serif"}, "align": "right"},
-        "legend": {"orientation": "h", "x": 1, "xanchor": "right", "y": -0.22, "traceorder": "normal"},
+        "legend": {"orientation": "h", "x": 1, "xanchor": "right", "y": -0.28, "traceorder": "normal"},
     }  # fmt: skip
     base.update(extra)
     return base
@@ -161,8 +161,7 @@ def _stacked_by_period(chart_id: str, periods: Periods, series: dict[str, dict[s
     if not data or not any(stack):
         return {"id": chart_id, "data": [], "layout": _empty(layout)}
     layout["xaxis"] = {"type": "category", "categoryorder": "array", "categoryarray": labels,
-                       "autorange": "reversed", "fixedrange": True, "tickangle": -45 if len(labels) > 8 else 0,
-                       "title": {"text": periods.noun}}  # fmt: skip
+                       "autorange": "reversed", "fixedrange": True, "tickangle": -45 if len(labels) > 8 else 0}  # fmt: skip
     layout["yaxis"] = {"side": "right", "fixedrange": True, "gridcolor": "#e6e6e6", "title": {"text": unit},
                        **fa.ticks(max(stack), integer=scale == 1.0, scale=scale)}  # fmt: skip
     return {"id": chart_id, "data": data, "layout": layout}
