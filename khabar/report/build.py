@@ -170,7 +170,7 @@ def _stacked_by_period(chart_id: str, periods: Periods, series: dict[str, dict[s
 def _hbar(chart_id: str, labels: list[str], values: list[float], hover: list[str], unit: str,
           color: str = PALETTE[0], height: int | None = None) -> dict[str, Any]:  # fmt: skip
     """A ranked horizontal bar chart: first item on top, bars growing right to left."""
-    layout = _layout(height or max(260, 26 * len(labels) + 110), margin={"l": 30, "r": 200, "t": 30, "b": 60})
+    layout = _layout(height or max(260, 26 * len(labels) + 110), margin={"l": 30, "r": 240, "t": 30, "b": 60})
     if not labels or not any(values):
         return {"id": chart_id, "data": [], "layout": _empty(layout)}
     data = [{"type": "bar", "orientation": "h", "y": labels, "x": values, "customdata": hover,
@@ -185,13 +185,14 @@ def _hbar(chart_id: str, labels: list[str], values: list[float], hover: list[str
 
 def _vbar(chart_id: str, labels: list[str], values: list[float], hover: list[str], unit: str, title: str,
           color: str = PALETTE[0], shapes: list[dict[str, Any]] | None = None) -> dict[str, Any]:  # fmt: skip
-    layout = _layout(360, margin={"l": 30, "r": 70, "t": 40, "b": 100})
+    layout = _layout(380, margin={"l": 30, "r": 70, "t": 40, "b": 110})
     if not labels or not any(values):
         return {"id": chart_id, "data": [], "layout": _empty(layout)}
     data = [{"type": "bar", "x": labels, "y": values, "customdata": hover,
              "hovertemplate": "%{customdata}<extra></extra>", "marker": {"color": color}}]  # fmt: skip
     layout["xaxis"] = {"type": "category", "categoryorder": "array", "categoryarray": labels,
-                       "autorange": "reversed", "fixedrange": True, "title": {"text": title}}  # fmt: skip
+                       "autorange": "reversed", "fixedrange": True, "automargin": True,
+                       **({"title": {"text": title, "standoff": 14}} if title else {})}  # fmt: skip
     layout["yaxis"] = {"side": "right", "fixedrange": True, "gridcolor": "#e6e6e6", "title": {"text": unit},
                        **fa.ticks(max(values))}  # fmt: skip
     if shapes:
@@ -269,9 +270,14 @@ def _provinces_section(daily: list[dict[str, Any]], province_names: list[str]) -
                    note)  # fmt: skip
 
 
+def _short(text: str, limit: int = 22) -> str:
+    """An axis label short enough for the margin (the full text is in the hover and the table)."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def _persons_section(persons: list[dict[str, Any]]) -> Section:
     top = persons[:15]
-    labels = [f"{p['name']} ({p['role']})" if p["role"] else p["name"] for p in top]
+    labels = [f"{p['name']} ({_short(p['role'])})" if p["role"] else p["name"] for p in top]
     hover = [f"<b>{p['name']}</b><br>{p['role'] or 'سمت نامشخص'}<br>{fa.num(p['releases'])} خبر<br>"
              f"نخستین: {fa.day_label(p['first_jalali'])}<br>آخرین: {fa.day_label(p['last_jalali'])}"
              for p in top]  # fmt: skip
@@ -304,11 +310,9 @@ def _money_section(money: list[dict[str, Any]], periods: Periods) -> Section:
 
 
 def _delay_bins() -> list[str]:
-    labels = []
-    for lo, hi in itertools.pairwise(DELAY_EDGES):
-        labels.append(f"بیش از {fa.hours(lo)}" if hi == float("inf") else f"{fa.hours(lo)} تا {fa.hours(hi)}")
-    labels[0] = f"کمتر از {fa.hours(DELAY_EDGES[1])}"
-    return labels
+    """Short labels by upper bound: «تا ۳۰ دقیقه», «تا ۲ ساعت», …, «بیش از ۷ روز»."""
+    return [f"بیش از {fa.hours(lo)}" if hi == float("inf") else f"تا {fa.hours(hi)}"
+            for lo, hi in itertools.pairwise(DELAY_EDGES)]  # fmt: skip
 
 
 def _republication_section(sites: list[dict[str, Any]], delays: np.ndarray,
@@ -324,12 +328,12 @@ def _republication_section(sites: list[dict[str, Any]], delays: np.ndarray,
     med = float(np.median(delays)) if delays.size else None
     p90 = float(np.quantile(delays, 0.9)) if delays.size else None
     d_hover = [f"{lab}<br>{fa.num(c)} رونوشت" for lab, c in zip(d_labels, counts, strict=False)]
-    stats = (f"میانه {fa.hours(med)} · صدک ۹۰ {fa.hours(p90)} · {fa.num(delays.size)} رونوشت"
+    stats = (f"فاصلهٔ رونوشت از نخستین انتشار: میانه {fa.hours(med)} · صدک ۹۰ {fa.hours(p90)} · {fa.num(delays.size)} رونوشت"
              if delays.size else "")  # fmt: skip
     ann = [{"text": stats, "showarrow": False, "xref": "paper", "yref": "paper", "x": 1, "xanchor": "right",
             "y": 1.08, "font": {"size": 13}}] if stats else None  # fmt: skip
     c2 = _vbar("chart-delays", d_labels if delays.size else [], [int(c) for c in counts], d_hover, "رونوشت",
-               "فاصلهٔ انتشار رونوشت از نخستین انتشار", color=PALETTE[1], shapes=ann)  # fmt: skip
+               "", color=PALETTE[1], shapes=ann)  # fmt: skip
     rows = [[Cell(r["title"] or "–"), Cell(r["agency"] or "–"), Cell(r["canonical_source"] or "–"),
              _n(r["sites"]), _n(r["copies"]), Cell(fa.hours(r["median_copy_delay_hours"]),
                                                    r["median_copy_delay_hours"] or 0.0),
