@@ -110,6 +110,12 @@ def test_report_in_headless_chromium(pipeline_db: Path, tmp_path: Path, capsys) 
             page.goto(html.as_uri())
             page.wait_for_selector("body[data-charts-ready]", timeout=60_000)
             seen = page.evaluate(INSPECT)
+            sorted_keys = []
+            header = page.locator("#provinces th", has_text="خبرها")
+            for _ in range(2):  # ascending, then descending
+                header.click()
+                sorted_keys.append(page.eval_on_selector_all(
+                    "#provinces tbody tr td:nth-child(3)", "tds => tds.map(td => parseFloat(td.dataset.v))"))  # fmt: skip
             shot = Path(os.environ.get("KHABAR_REPORT_SCREENSHOT") or tmp_path / "report.png")
             page.screenshot(path=str(shot), full_page=True)
         finally:
@@ -135,6 +141,8 @@ def test_report_in_headless_chromium(pipeline_db: Path, tmp_path: Path, capsys) 
         t for c in seen["charts"] if c["id"] in ("chart-agencies", "chart-money") for t in c["ticks"]
     ]
     assert any(m in t for t in time_ticks for m in MONTHS), time_ticks
+    assert sorted_keys[0] == sorted(sorted_keys[0]) and sorted_keys[1] == sorted(sorted_keys[0], reverse=True)
+    assert len(sorted_keys[0]) == 31
     assert errors == []
     assert requests == []
     assert shot.stat().st_size > 50_000
