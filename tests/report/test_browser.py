@@ -110,6 +110,14 @@ def test_report_in_headless_chromium(pipeline_db: Path, tmp_path: Path, capsys) 
             page.goto(html.as_uri())
             page.wait_for_selector("body[data-charts-ready]", timeout=60_000)
             seen = page.evaluate(INSPECT)
+            page.locator("#chart-agencies").scroll_into_view_if_needed()
+            box = page.evaluate("""() => {  // the tallest bar's centre
+              const r = [...document.querySelectorAll('#chart-agencies .bars .point path')]
+                .map(p => p.getBoundingClientRect()).sort((a, b) => b.height - a.height)[0];
+              return {x: r.x + r.width / 2, y: r.y + r.height / 2}; }""")
+            page.mouse.move(box["x"], box["y"])
+            page.wait_for_selector("#chart-agencies .hoverlayer .hovertext", timeout=10_000)
+            hover = page.locator("#chart-agencies .hoverlayer .hovertext").first.text_content() or ""
             sorted_keys = []
             header = page.locator("#provinces th", has_text="خبرها")
             for _ in range(2):  # ascending, then descending
@@ -143,6 +151,9 @@ def test_report_in_headless_chromium(pipeline_db: Path, tmp_path: Path, capsys) 
     assert any(m in t for t in time_ticks for m in MONTHS), time_ticks
     assert sorted_keys[0] == sorted(sorted_keys[0]) and sorted_keys[1] == sorted(sorted_keys[0], reverse=True)
     assert len(sorted_keys[0]) == 31
+    assert any(m in hover for m in MONTHS) and re.search(r"\d{4}-\d{2}-\d{2}", hover), (
+        hover
+    )  # Jalali + Gregorian
     assert errors == []
     assert requests == []
     assert shot.stat().st_size > 50_000
