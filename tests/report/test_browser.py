@@ -1,7 +1,8 @@
 """The report in a real browser (issue 20): Debian's headless Chromium, driven by Playwright, opens the report from
 file:// with the network off and checks what a reader would see — right-to-left layout, the embedded Vazirmatn
 loaded, Persian digits and Jalali month names on the axes, every chart drawn, no console error, no request leaving
-the file. It writes a full-page PNG screenshot and prints its path.
+the file. It writes a full-page PNG screenshot to data/test-report-screenshot.png (git-ignored; KHABAR_REPORT_SCREENSHOT
+picks another path) and prints its path (shown with `make test-browser`; pytest-xdist workers swallow it).
 
 Playwright's Python wheel ships only its driver (no browser download); it drives `/usr/bin/chromium`. In CI
 (CI=true, root, apt available: `make test` installs chromium) a missing browser fails the test instead of skipping.
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.report.conftest import khabar
+from tests.report.conftest import ROOT, khabar
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -110,6 +111,12 @@ def test_report_in_headless_chromium(pipeline_db: Path, tmp_path: Path, capsys) 
             page.goto(html.as_uri())
             page.wait_for_selector("body[data-charts-ready]", timeout=60_000)
             seen = page.evaluate(INSPECT)
+            # screenshot first: the page as it opens (no hover label, no sticky nav scrolled mid-page)
+            shot = Path(
+                os.environ.get("KHABAR_REPORT_SCREENSHOT") or ROOT / "data" / "test-report-screenshot.png"
+            )
+            shot.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(shot), full_page=True)
             page.locator("#chart-agencies").scroll_into_view_if_needed()
             box = page.evaluate("""() => {  // the tallest bar's centre
               const r = [...document.querySelectorAll('#chart-agencies .bars .point path')]
@@ -124,8 +131,6 @@ def test_report_in_headless_chromium(pipeline_db: Path, tmp_path: Path, capsys) 
                 header.click()
                 sorted_keys.append(page.eval_on_selector_all(
                     "#provinces tbody tr td:nth-child(3)", "tds => tds.map(td => parseFloat(td.dataset.v))"))  # fmt: skip
-            shot = Path(os.environ.get("KHABAR_REPORT_SCREENSHOT") or tmp_path / "report.png")
-            page.screenshot(path=str(shot), full_page=True)
         finally:
             ctx.close()
     with capsys.disabled():
