@@ -162,3 +162,14 @@ def test_report_in_headless_chromium(pipeline_db: Path, tmp_path: Path, capsys) 
     assert errors == []
     assert requests == []
     assert shot.stat().st_size > 50_000
+
+
+@pytest.mark.parametrize(("ci", "outcome"), [("true", pytest.fail.Exception), (None, pytest.skip.Exception)])
+def test_missing_chromium_fails_in_ci_and_skips_elsewhere(monkeypatch, ci, outcome):
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    if ci:
+        monkeypatch.setenv("CI", ci)
+    else:
+        monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(outcome, match="chromium"):
+        _chromium()

@@ -156,5 +156,7 @@ def test_cli_report(synthetic_db: Path, tmp_path: Path):
     assert str(out) in done.stdout and out.stat().st_size > 1_000_000
     bad = khabar("report", "--db", str(synthetic_db), "--from", "1402-13-01", "-o", str(tmp_path / "x.html"))
     assert bad.returncode == 2 and "khabar: error:" in bad.stderr and not (tmp_path / "x.html").exists()
+    by = khabar("report", "--db", str(synthetic_db), "--by", "week", "-o", str(tmp_path / "w.html"))
+    assert by.returncode == 2 and "--by 'week'" in by.stderr
     missing = khabar("report", "--db", str(tmp_path / "none.duckdb"), "-o", str(tmp_path / "y.html"))
     assert missing.returncode == 1 and "no database" in missing.stderr
