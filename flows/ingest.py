@@ -8,6 +8,7 @@ from typing import Any
 from prefect import flow, get_run_logger
 
 from flows.artifacts import publish_summary
+from flows.report import publish_report
 from flows.tasks import load_crawl_batch_task
 from khabar.ingest import DEFAULT_SOURCES, SimWeb, run_backfill, run_ingest
 from khabar.warehouse.db import open_db
@@ -33,6 +34,7 @@ def daily_ingest(sources_path: str = DEFAULT_SOURCES, sources: list[str] | None 
     logger.info("daily ingest %s: %s pages, %s releases written", summary["run_id"], summary["pages"],
                 summary["releases_written"])  # fmt: skip
     publish_summary("daily-ingest-summary", "Daily ingest", summary)
+    publish_report(db, "daily-ingest", "Daily ingest report")
     return summary
 
 
@@ -51,4 +53,5 @@ def backfill(start: str, end: str, sources_path: str = DEFAULT_SOURCES, sources:
         con.close()
     logger.info("backfill %s..%s %s: %s pages", start, end, summary["run_id"], summary["pages"])
     publish_summary("backfill-summary", f"Backfill {start}..{end}", summary)
+    publish_report(db, "backfill", f"Backfill {start}..{end} report", start, end)
     return summary

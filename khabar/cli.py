@@ -286,6 +286,30 @@ def status_command(
         raise _fail(str(exc)) from None
 
 
+@app.command("report", help="Write one offline RTL HTML report (Jalali charts, Persian labels) from the warehouse.")
+def report_command(
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    start: str | None = typer.Option(None, "--from", help="First day, Jalali or Gregorian (1402-01-01, 2023-03-21)."),
+    end: str | None = typer.Option(None, "--to", help="Day after the last (half-open, as backfill)."),
+    agency: list[str] = typer.Option([], "--agency", help="Only releases of this agency (repeatable)."),
+    province: list[str] = typer.Option([], "--province", help="Only releases of this province (repeatable)."),
+    out: str = typer.Option("report.html", "--output", "-o", help="HTML file to write."),
+    by: str = typer.Option("auto", "--by", help="Time axis: day, month, or auto (days up to 62 days, else months)."),
+) -> None:
+    from khabar.report import ReportError, make_filter, write_report
+    from khabar.warehouse.db import WarehouseError
+
+    try:
+        result = write_report(db, out, make_filter(start, end, agency, province), by=by)
+    except ReportError as exc:
+        raise _fail(str(exc), 2) from None
+    except (WarehouseError, OSError) as exc:
+        raise _fail(str(exc)) from None
+    s = result.summary
+    typer.echo(f"wrote {result.path} ({result.bytes / 1e6:.2f} MB, {result.seconds:.1f} s): {s['releases']} releases,"
+               f" {s['pages']} pages, {s['sites']} sites, Jalali {s['first_day'] or '-'}..{s['last_day'] or '-'}")  # fmt: skip
+
+
 @app.command("serve", help="Start a local Prefect server and serve the daily, backfill and reprocess deployments.")
 def serve_command(
     sources: str = typer.Option("config/sources.yaml", "--sources", help=SOURCES_HELP),

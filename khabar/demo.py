@@ -1,5 +1,5 @@
 """The `make demo` job: the simulated agency web on loopback, a short backfill and the daily flow under Prefect,
-then a report read from the warehouse views.
+then a report from the warehouse views, on the terminal and as an offline HTML file (data/demo-report.html).
 
 Nothing leaves the machine: the simulated sites are `.test` virtual hosts on one 127.0.0.1 port, reached through an
 httpx transport. Prefect runs with a temporary local server (no PREFECT_API_URL needed). Re-running the demo is
@@ -104,6 +104,10 @@ def run_demo(db_path: str, days: int) -> int:
         requests = len(srv.request_log)
     console.print(f"{requests} HTTP requests to the simulated web in {time.perf_counter() - t0:.0f} s\n")
     _print_reports(console, db_path)
+    from khabar.report import write_report
+
+    result = write_report(db_path, Path(db_path).parent / "demo-report.html")
+    console.print(f"\n[bold]HTML report[/] (opens offline, {result.bytes / 1e6:.1f} MB): {result.path}")
     return 0
 
 
