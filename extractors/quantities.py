@@ -13,12 +13,13 @@ from typing import Any
 
 from extractors.gazetteer import unit_lex
 from extractors.normalize import match_form
-from extractors.numbers import WORDS, read_number
+from extractors.numbers import WORDS, Number, read_number
 from extractors.tokens import Tok, next_start, start_positions, tokenize
 
 _NOT_AFTER = {"سال", "ساعت", "خط", "شماره", "کد", "تلفن", "سامانه", "ماده", "بند", "تبصره", "اصل", "پلاک", "منطقه",
               "فاز", "مرحله", "ردیف", "صفحه", "جلد", "کیلومتر", "ناحیه", "بخش"}
-_WORD_STARTS = frozenset({*WORDS, "هزار"})
+_WORD_STARTS = frozenset({*WORDS, "هزار", "صفر", "نیم"})
+_MONEY_UNITS = frozenset({"ریال", "تومان", "تومن"})
 _MONTHS = frozenset({"فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "امرداد", "شهریور", "مهر", "آبان", "آذر", "دی",
                      "بهمن", "اسفند", "حمل", "ثور", "جوزا", "سرطان", "اسد", "سنبله", "میزان", "عقرب", "قوس",
                      "جدی", "دلو", "حوت"})
@@ -102,7 +103,9 @@ def extract_quantities(text: str) -> list[dict[str, Any]]:
             i += 1
             continue
         num = read_number(toks, i) if (tok.key[:1].isdigit() or tok.key in _WORD_STARTS) else None
-        if num is None:
+        if num is None and tok.key == "یک" and i + 1 < len(toks) and toks[i + 1].key in _MONEY_UNITS:
+            num = Number(1.0, i, i, True)  # «یک ریال»: before a currency «یک» is the amount, not the article
+        if num is None or num.ordinal:
             i += 1
             continue
         year_after_month = toks[i - 1].key in _MONTHS and 1300 <= num.value <= 1500 if i > 0 else False

@@ -311,8 +311,10 @@ def number_cases(root: Path) -> list[dict[str, Any]]:
     for m in re.finditer(r'numberToWords\(("?[\d,]+"?)(, \{ ordinal: true \})?\)\)\.toEqual\(\s*"([^"]+)"', src):
         value = int(m.group(1).strip('"').replace(",", ""))
         if value >= 1e15:
-            continue  # کوآدریلیون, past float precision        kind = "ordinal" if m.group(2) else "number"
-        add(ptj.cite(path, m.group(3)), m.group(3), value, "ordinal" if kind == "ordinal" else form_of(m.group(3)),
+            continue  # کوآدریلیون, past float precision
+        c = ptj.cite(path, m.group(3))
+        kind = "ordinal" if "ordinal: true" in src.splitlines()[c["line"] - 1] else "number"
+        add(c, m.group(3), value, "ordinal" if kind == "ordinal" else form_of(m.group(3)),
             kind, note="numberToWords output read back")
     for m in re.finditer(r'numberToWords\((-\d+), \{ ordinal: true \}\)\)\.toEqual\("([^"]+)"\)', src):
         add(ptj.cite(path, m.group(2)), m.group(2), int(m.group(1)), "ordinal", "ordinal",
@@ -355,7 +357,8 @@ def number_cases(root: Path) -> list[dict[str, Any]]:
             value, text = int(m.group(1)) / int(m.group(2)), m.group(3)
         else:
             value, text = int(m.group(4)) / int(m.group(5)), m.group(6)
-        add(nf.cite(path, f"'{text}'"), text, value, "fraction")
+        if text.startswith(("منهای", "مثبت")) or "روی" in text:
+            continue  # custom sign words and separators (options), as above        add(nf.cite(path, f"'{text}'"), text, value, "fraction")
     # generated: num2fawords' own words() for integers people write in releases (its code at this commit)
     ns: dict[str, Any] = {}
     exec(compile(nf.text("num2fawords/__init__.py"), "num2fawords", "exec"), ns)  # noqa: S102 - pinned snapshot
