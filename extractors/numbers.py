@@ -17,11 +17,34 @@ from dataclasses import dataclass
 from extractors.tokens import Tok
 
 _ONES = {"یک": 1, "دو": 2, "سه": 3, "چهار": 4, "پنج": 5, "شش": 6, "شیش": 6, "هفت": 7, "هشت": 8, "نه": 9}
-_TEENS = {"ده": 10, "یازده": 11, "دوازده": 12, "سیزده": 13, "چهارده": 14, "پانزده": 15, "پونزده": 15,
-          "شانزده": 16, "هفده": 17, "هجده": 18, "هیجده": 18, "هژده": 18, "نوزده": 19}
+_TEENS = {
+    "ده": 10,
+    "یازده": 11,
+    "دوازده": 12,
+    "سیزده": 13,
+    "چهارده": 14,
+    "پانزده": 15,
+    "پونزده": 15,
+    "شانزده": 16,
+    "هفده": 17,
+    "هجده": 18,
+    "هیجده": 18,
+    "هژده": 18,
+    "نوزده": 19,
+}
 _TENS = {"بیست": 20, "سی": 30, "چهل": 40, "پنجاه": 50, "شصت": 60, "هفتاد": 70, "هشتاد": 80, "نود": 90}
-_HUNDREDS = {"صد": 100, "یکصد": 100, "دویست": 200, "سیصد": 300, "چهارصد": 400, "پانصد": 500, "ششصد": 600,
-             "هفتصد": 700, "هشتصد": 800, "نهصد": 900}
+_HUNDREDS = {
+    "صد": 100,
+    "یکصد": 100,
+    "دویست": 200,
+    "سیصد": 300,
+    "چهارصد": 400,
+    "پانصد": 500,
+    "ششصد": 600,
+    "هفتصد": 700,
+    "هشتصد": 800,
+    "نهصد": 900,
+}
 _HUNDREDS.update({"یک صد": 100, "شیشصد": 600, "چارصد": 400})  # «یک‌صد» has the search key «یک صد»
 WORDS: dict[str, int] = {**_ONES, **_TEENS, **_TENS, **_HUNDREDS}
 SCALES = {"هزار": 10**3, "میلیون": 10**6, "میلیارد": 10**9, "بیلیون": 10**9, "تریلیون": 10**12}
@@ -30,9 +53,21 @@ _NEG = frozenset({"منفی"})
 _POINT = frozenset({"ممیز", "مميز"})
 _HALF = "نیم"
 # ordinal word → cardinal key («سوم» → «سه», «سی ام» → «سی», «اول» → «یک»); suffixes ‑م, ‑مین, ‑ام, ‑امین
-_ORD_SPECIAL = {"اول": "یک", "اولین": "یک", "نخست": "یک", "نخستین": "یک", "سوم": "سه", "سومین": "سه",
-                "سیم": "سی", "سی ام": "سی", "سی امین": "سی", "سیام": "سی", "سیامین": "سی", "یکم": "یک",
-                "یکمین": "یک"}
+_ORD_SPECIAL = {
+    "اول": "یک",
+    "اولین": "یک",
+    "نخست": "یک",
+    "نخستین": "یک",
+    "سوم": "سه",
+    "سومین": "سه",
+    "سیم": "سی",
+    "سی ام": "سی",
+    "سی امین": "سی",
+    "سیام": "سی",
+    "سیامین": "سی",
+    "یکم": "یک",
+    "یکمین": "یک",
+}
 _DENOMINATOR_SCALES = {"هزارم": 10**3, "میلیونم": 10**6, "میلیونیم": 10**6, "میلیاردم": 10**9}
 
 
@@ -55,10 +90,14 @@ _NUMBER_KEYS = frozenset({*WORDS, *SCALES, _ZERO, _HALF, *_POINT, "و", "ام", 
 @functools.lru_cache(maxsize=65536)
 def _is_number_key(k: str) -> bool:
     return k in _NUMBER_KEYS or k[:1].isdigit() or ordinal_base(k) is not None
+
+
 _DIGITS = re.compile(r"^(?:\d{1,3}(?:[٬,]\d{3})+|\d+)(?:[٫.](\d+)|/(\d{1,2}))?$")
 
 
-@functools.lru_cache(maxsize=16384)  # called on most tokens read around numbers; keys repeat (B1: 47k calls a 2k pages)
+@functools.lru_cache(
+    maxsize=16384
+)  # called on most tokens read around numbers; keys repeat (B1: 47k calls a 2k pages)
 def digit_value(key: str) -> float | None:
     """Value of a digit token (already Latin digits): «12٬500», «1,200», «2٫5», «2.5», «12/5»."""
     m = _DIGITS.match(key)
@@ -67,8 +106,6 @@ def digit_value(key: str) -> float | None:
     whole = re.split(r"[٫./]", key, maxsplit=1)[0].replace("٬", "").replace(",", "")
     frac = m.group(1) or m.group(2)
     return float(f"{int(whole)}.{frac}") if frac else float(int(whole))
-
-
 
 
 def _word_value(k: str) -> int | None:
@@ -114,7 +151,11 @@ def _integer(keys: list[str]) -> float | None:
             if prev == "" or prev == "scale" or (prev == "and" and before_and == "scale"):
                 if prev and v >= (1000 if kilo is not None else last_scale):
                     return None
-                group, slot, group_digit = v, (_slot(v) if dv is None else _slot(v) if v < 1000 else 0), dv is not None
+                group, slot, group_digit = (
+                    v,
+                    (_slot(v) if dv is None else _slot(v) if v < 1000 else 0),
+                    dv is not None,
+                )
                 group_pure_one = dv is None and 1 <= v <= 9
             elif prev == "num" and dv is None and k in ("صد",) and group_pure_one:
                 group, slot, group_pure_one = (group or 0) * 100, 100, False  # «سه صد», «پنج صد»
@@ -145,7 +186,7 @@ def _integer(keys: list[str]) -> float | None:
                 total += kilo * s  # type: ignore[operator]
                 kilo, last_scale = None, s
             elif s == 1000:
-                if kilo is not None or 1000 >= last_scale:
+                if kilo is not None or last_scale <= 1000:
                     return None
                 kilo, group = base * 1000, None
             else:
@@ -287,9 +328,9 @@ def parse_ordinal(text: str) -> int | None:
 @dataclass(frozen=True)
 class Number:
     value: float
-    first: int          # index of the first token
-    last: int           # index of the last token (inclusive)
-    words_only: bool    # written fully in words
+    first: int  # index of the first token
+    last: int  # index of the last token (inclusive)
+    words_only: bool  # written fully in words
     ordinal: bool = False  # «سومین», «بیست و سوم»: a rank, not an amount
 
 

@@ -49,8 +49,9 @@ class Repo:
         self._files: dict[str, str] = {}
 
     def _git(self, *args: str) -> str:
-        return subprocess.run(["git", f"--git-dir={self.git}", *args], check=True, capture_output=True,
-                              text=True).stdout
+        return subprocess.run(
+            ["git", f"--git-dir={self.git}", *args], check=True, capture_output=True, text=True
+        ).stdout
 
     def text(self, path: str) -> str:
         if path not in self._files:
@@ -63,10 +64,17 @@ class Repo:
         for n, line in enumerate(lines[after:], start=after + 1):
             if needle in line:
                 return n
-        raise SystemExit(f"{self.name}:{path}: {needle!r} not found — the cited source does not hold this case")
+        raise SystemExit(
+            f"{self.name}:{path}: {needle!r} not found — the cited source does not hold this case"
+        )
 
     def cite(self, path: str, needle: str, after: int = 0) -> dict[str, Any]:
-        return {"source": self.name, "path": path, "commit": self.commit, "line": self.line_of(path, needle, after)}
+        return {
+            "source": self.name,
+            "path": path,
+            "commit": self.commit,
+            "line": self.line_of(path, needle, after),
+        }
 
 
 def iso(y: int, m: int, d: int, h: int = 0, mi: int = 0, s: int = 0, *, jalali: bool = True) -> str:
@@ -79,10 +87,25 @@ def iso(y: int, m: int, d: int, h: int = 0, mi: int = 0, s: int = 0, *, jalali: 
 def date_cases(root: Path) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
 
-    def add(c: dict[str, Any], text: str, expected: str | None, form: str, note: str = "",
-            precision: str = "exact") -> None:
-        out.append({**c, "text": text, "expected": expected, "form": form, "precision": precision,
-                    "fetched_at": FETCHED.isoformat(), **({"note": note} if note else {})})
+    def add(
+        c: dict[str, Any],
+        text: str,
+        expected: str | None,
+        form: str,
+        note: str = "",
+        precision: str = "exact",
+    ) -> None:
+        out.append(
+            {
+                **c,
+                "text": text,
+                "expected": expected,
+                "form": form,
+                "precision": precision,
+                "fetched_at": FETCHED.isoformat(),
+                **({"note": note} if note else {}),
+            }
+        )
 
     # --- dateparser: Jalali calendar tests (naive datetimes = wall-clock time; khabar gives it in Asia/Tehran)
     dp = Repo(root, "dateparser")
@@ -91,25 +114,60 @@ def date_cases(root: Path) -> list[dict[str, Any]]:
     for m in re.finditer(r'param\(\s*date_string="([^"]+)",\s*dt=datetime\(([\d, ]+)\)', src):
         text, parts = m.group(1), [int(x) for x in m.group(2).split(",")]
         g = datetime(*parts, tzinfo=TEHRAN)  # type: ignore[misc]
-        form = ("time-in-words" if "دقیقه" in text else "ordinal-day" if not re.search(r"[\d۰-۹]+ [^\d۰-۹ ]+ ", text)
-                else "two-digit-year" if re.search(r" (?:94|02) ", text) else "with-time" if ":" in text
-                else "day-month-year")
+        form = (
+            "time-in-words"
+            if "دقیقه" in text
+            else "ordinal-day"
+            if not re.search(r"[\d۰-۹]+ [^\d۰-۹ ]+ ", text)
+            else "two-digit-year"
+            if re.search(r" (?:94|02) ", text)
+            else "with-time"
+            if ":" in text
+            else "day-month-year"
+        )
         add(dp.cite(path, text), text, g.isoformat(), form, "naive wall-clock datetime read as Asia/Tehran")
     # test_search.py: Gregorian month names in Persian (a month with no day is dateparser's day 1: khabar needs a day,
     # so «سپتامبر 1939» alone is expected to give no date)
     path = "tests/test_search.py"
-    add(dp.cite(path, "2 سپتامبر 1945"), "2 سپتامبر 1945", iso(1945, 9, 2, jalali=False), "gregorian-month",
-        "naive datetime read as Asia/Tehran")
-    add(dp.cite(path, "سپتامبر 1939"), "سپتامبر 1939", None, "no-date",
-        "dateparser fills a missing day with 1; khabar does not invent a day: no date")
+    add(
+        dp.cite(path, "2 سپتامبر 1945"),
+        "2 سپتامبر 1945",
+        iso(1945, 9, 2, jalali=False),
+        "gregorian-month",
+        "naive datetime read as Asia/Tehran",
+    )
+    add(
+        dp.cite(path, "سپتامبر 1939"),
+        "سپتامبر 1939",
+        None,
+        "no-date",
+        "dateparser fills a missing day with 1; khabar does not invent a day: no date",
+    )
     path = "tests/test_languages.py"
-    add(dp.cite(path, "ژانویه 8, 2015، ساعت 15:46"), "ژانویه 8, 2015، ساعت 15:46", iso(2015, 1, 8, 15, 46, jalali=False),
-        "gregorian-month", "dateparser only checks it parses; the value is the one the words state")
+    add(
+        dp.cite(path, "ژانویه 8, 2015، ساعت 15:46"),
+        "ژانویه 8, 2015، ساعت 15:46",
+        iso(2015, 1, 8, 15, 46, jalali=False),
+        "gregorian-month",
+        "dateparser only checks it parses; the value is the one the words state",
+    )
     # fa language data: every Gregorian month name and alias, in a «day month year» sentence
     path = "dateparser/data/date_translation_data/fa.py"
     info = ast.literal_eval(dp.text(path).split("=", 1)[1])
-    months = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-              "november", "december"]
+    months = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ]
     for n, key in enumerate(months, start=1):
         for k, name in enumerate(info[key]):
             c = dp.cite(path, f'"{name}"')
@@ -117,33 +175,80 @@ def date_cases(root: Path) -> list[dict[str, Any]]:
             digits = ["۰۱۲۳۴۵۶۷۸۹", "0123456789", "٠١٢٣٤٥٦٧٨٩"][(n + k) % 3]
             tr = str.maketrans("0123456789", digits)
             text = f"{day} {name} {2015 + k}".translate(tr)
-            add(c, text, iso(2015 + k, n, day, jalali=False), "gregorian-month",
-                "alias from the fa data placed in a «day month year» expression")
+            add(
+                c,
+                text,
+                iso(2015 + k, n, day, jalali=False),
+                "gregorian-month",
+                "alias from the fa data placed in a «day month year» expression",
+            )
     # fa data, relative words and patterns (dateparser measures them from now: khabar from fetched_at)
-    for word, delta, prec in (("امروز", timedelta(0), "day"), ("دیروز", timedelta(days=1), "day"),
-                              ("اکنون", timedelta(0), "minute")):
-        add(dp.cite(path, f'"{word}"'), word, (FETCHED - delta).isoformat(), "relative", "now = fetched_at", prec)
-    for unit, n, delta, prec in (("روز", 3, timedelta(days=3), "day"), ("ساعت", 2, timedelta(hours=2), "minute"),
-                                 ("دقیقه", 45, timedelta(minutes=45), "minute"),
-                                 ("ثانیه", 30, timedelta(seconds=30), "minute"),
-                                 ("هفته", 2, timedelta(weeks=2), "day")):
+    for word, delta, prec in (
+        ("امروز", timedelta(0), "day"),
+        ("دیروز", timedelta(days=1), "day"),
+        ("اکنون", timedelta(0), "minute"),
+    ):
+        add(
+            dp.cite(path, f'"{word}"'),
+            word,
+            (FETCHED - delta).isoformat(),
+            "relative",
+            "now = fetched_at",
+            prec,
+        )
+    for unit, n, delta, prec in (
+        ("روز", 3, timedelta(days=3), "day"),
+        ("ساعت", 2, timedelta(hours=2), "minute"),
+        ("دقیقه", 45, timedelta(minutes=45), "minute"),
+        ("ثانیه", 30, timedelta(seconds=30), "minute"),
+        ("هفته", 2, timedelta(weeks=2), "day"),
+    ):
         c = dp.cite(path, f") {unit} پیش")
-        add(c, f"{n} {unit} پیش", (FETCHED - delta).isoformat(), "relative",
-            "pattern «(\\d+) unit پیش» from the fa data with a number put in; now = fetched_at", prec)
+        add(
+            c,
+            f"{n} {unit} پیش",
+            (FETCHED - delta).isoformat(),
+            "relative",
+            "pattern «(\\d+) unit پیش» from the fa data with a number put in; now = fetched_at",
+            prec,
+        )
 
     # --- persiantools: strftime outputs read back, strptime inputs
     pt = Repo(root, "persiantools")
     path = "tests/test_jalalidate.py"
-    for text, ymd in (("۱۳۶۷-۰۲-۱۴", (1367, 2, 14)), ("شنبه ۰۱ خرداد ۱۳۹۵", (1395, 3, 1)),
-                      ("۹۵/۰۳/۰۱", (1395, 3, 1)), ("۱۳۹۵-۰۳-۰۱", (1395, 3, 1)), ("دوشنبه ۲۹ بهمن ۱۳۹۷", (1397, 11, 29)),
-                      ("۱۳۹۷-۱۱-۲۹", (1397, 11, 29)), ("جمعه ۲۵ تیر ۱۴۰۰", (1400, 4, 25)),
-                      ("یکشنبه, ۰۱ فروردین ۱۴۰۰", (1400, 1, 1)), ("Shanbeh 01 Khordad 1395", (1395, 3, 1)),
-                      ("Doshanbeh 29 Bahman 1397", (1397, 11, 29)), ("Yekshanbeh, 01 Farvardin 1400", (1400, 1, 1))):
-        form = "two-digit-year" if text.startswith("۹۵") else "latin-month" if text.isascii() else "numeric" \
-            if "-" in text else "day-month-year"
-        add(pt.cite(path, f'"{text}"'), text, iso(*ymd), form, "strftime output of JalaliDate" + str(ymd) + " read back")
-    for m in re.finditer(r'strptime\(\s*"([^"]+)",\s*"([^"]+)"(?:,\s*locale="\w+")?\s*\),\s*JalaliDate\((\d+), (\d+), (\d+)',
-                         pt.text(path)):
+    for text, ymd in (
+        ("۱۳۶۷-۰۲-۱۴", (1367, 2, 14)),
+        ("شنبه ۰۱ خرداد ۱۳۹۵", (1395, 3, 1)),
+        ("۹۵/۰۳/۰۱", (1395, 3, 1)),
+        ("۱۳۹۵-۰۳-۰۱", (1395, 3, 1)),
+        ("دوشنبه ۲۹ بهمن ۱۳۹۷", (1397, 11, 29)),
+        ("۱۳۹۷-۱۱-۲۹", (1397, 11, 29)),
+        ("جمعه ۲۵ تیر ۱۴۰۰", (1400, 4, 25)),
+        ("یکشنبه, ۰۱ فروردین ۱۴۰۰", (1400, 1, 1)),
+        ("Shanbeh 01 Khordad 1395", (1395, 3, 1)),
+        ("Doshanbeh 29 Bahman 1397", (1397, 11, 29)),
+        ("Yekshanbeh, 01 Farvardin 1400", (1400, 1, 1)),
+    ):
+        form = (
+            "two-digit-year"
+            if text.startswith("۹۵")
+            else "latin-month"
+            if text.isascii()
+            else "numeric"
+            if "-" in text
+            else "day-month-year"
+        )
+        add(
+            pt.cite(path, f'"{text}"'),
+            text,
+            iso(*ymd),
+            form,
+            "strftime output of JalaliDate" + str(ymd) + " read back",
+        )
+    for m in re.finditer(
+        r'strptime\(\s*"([^"]+)",\s*"([^"]+)"(?:,\s*locale="\w+")?\s*\),\s*JalaliDate\((\d+), (\d+), (\d+)',
+        pt.text(path),
+    ):
         text, fmt = m.group(1), m.group(2)
         y, mo, d = int(m.group(3)), int(m.group(4)), int(m.group(5))
         if "%y" in fmt and y >= 1450:
@@ -154,23 +259,39 @@ def date_cases(root: Path) -> list[dict[str, Any]]:
             continue  # «13670214» (bare digits: khabar must not read ids as dates) and ctime's «Sha Far 01 1380»
         if pt.text(path).splitlines()[pt.line_of(path, f'"{text}"') - 1].lstrip().startswith("#"):
             continue  # commented out upstream
-        form = ("two-digit-year" if "%y" in fmt else "latin-month" if re.search("[A-Za-z]{3}", text)
-                else "month-name-numeric" if re.search(r"[\u0600-\u06ff]{3}", text.split(",")[-1]) else "numeric")
+        form = (
+            "two-digit-year"
+            if "%y" in fmt
+            else "latin-month"
+            if re.search("[A-Za-z]{3}", text)
+            else "month-name-numeric"
+            if re.search(r"[\u0600-\u06ff]{3}", text.split(",")[-1])
+            else "numeric"
+        )
         add(pt.cite(path, f'"{text}"'), text, iso(y, mo, d), form, "strptime input")
     path = "tests/test_jalalidatetime.py"
-    for text, parts in (("چهارشنبه ۱۴ اردیبهشت ۱۳۶۷ ۰۴:۳۰:۰۰", (1367, 2, 14, 4, 30)),
-                        ("چهارشنبه ۰۱ اسفند ۱۳۹۷ ۲۳:۳۲:۰۰", (1397, 12, 1, 23, 32)),
-                        ("چهارشنبه ۱۴ اردیبهشت ۱۳۶۷ ۱۰:۱۰:۱۰", (1367, 2, 14, 10, 10, 10)),
-                        ("جمعه ۲۵ تیر ۱۴۰۰ ۲۱:۴۵:۰۰", (1400, 4, 25, 21, 45)),
-                        ("۱۴۰۰-۰۱-۰۱ ۱۵:۳۰:۴۵", (1400, 1, 1, 15, 30, 45)),
-                        ("یکشنبه, ۰۱ فروردین ۱۴۰۰ - ۱۵:۳۰", (1400, 1, 1, 15, 30)),
-                        ("1400-06-23 01:04:01 am", (1400, 6, 23, 1, 4, 1)), ("1374/4/8 13:45:10", (1374, 4, 8, 13, 45, 10)),
-                        ("1400-01-11 23:16:07", (1400, 1, 11, 23, 16, 7)), ("1367/02/14 01:01:01", (1367, 2, 14, 1, 1, 1)),
-                        ("۱۴۰۰-۰۱-۰۱ ۱۲:۳۰:۴۵", (1400, 1, 1, 12, 30, 45))):
+    for text, parts in (
+        ("چهارشنبه ۱۴ اردیبهشت ۱۳۶۷ ۰۴:۳۰:۰۰", (1367, 2, 14, 4, 30)),
+        ("چهارشنبه ۰۱ اسفند ۱۳۹۷ ۲۳:۳۲:۰۰", (1397, 12, 1, 23, 32)),
+        ("چهارشنبه ۱۴ اردیبهشت ۱۳۶۷ ۱۰:۱۰:۱۰", (1367, 2, 14, 10, 10, 10)),
+        ("جمعه ۲۵ تیر ۱۴۰۰ ۲۱:۴۵:۰۰", (1400, 4, 25, 21, 45)),
+        ("۱۴۰۰-۰۱-۰۱ ۱۵:۳۰:۴۵", (1400, 1, 1, 15, 30, 45)),
+        ("یکشنبه, ۰۱ فروردین ۱۴۰۰ - ۱۵:۳۰", (1400, 1, 1, 15, 30)),
+        ("1400-06-23 01:04:01 am", (1400, 6, 23, 1, 4, 1)),
+        ("1374/4/8 13:45:10", (1374, 4, 8, 13, 45, 10)),
+        ("1400-01-11 23:16:07", (1400, 1, 11, 23, 16, 7)),
+        ("1367/02/14 01:01:01", (1367, 2, 14, 1, 1, 1)),
+        ("۱۴۰۰-۰۱-۰۱ ۱۲:۳۰:۴۵", (1400, 1, 1, 12, 30, 45)),
+    ):
         add(pt.cite(path, text), text, iso(*parts), "with-time", "JalaliDateTime (naive) read as Asia/Tehran")
-    add(pt.cite(path, "persian_period = "), "1 اسفند 1379 11:16 ب.ظ 37", iso(1379, 12, 1, 23, 16),
-        "am-pm", "the f-string of test_strptime filled in; khabar keeps minutes (the trailing seconds field is "
-        "a format quirk, not written by people)")
+    add(
+        pt.cite(path, "persian_period = "),
+        "1 اسفند 1379 11:16 ب.ظ 37",
+        iso(1379, 12, 1, 23, 16),
+        "am-pm",
+        "the f-string of test_strptime filled in; khabar keeps minutes (the trailing seconds field is "
+        "a format quirk, not written by people)",
+    )
 
     # --- jdatetime
     jd = Repo(root, "jdatetime")
@@ -179,28 +300,47 @@ def date_cases(root: Path) -> list[dict[str, Any]]:
     for m in re.finditer(r"\('([^']+)', '%d %[bB] %Y', \((\d+), (\d+), (\d+)\)\)", jd.text(path)):
         text = m.group(1)
         form = "latin-month" if re.search("[A-Za-z]", text) else "day-month-year"
-        add(jd.cite(path, f"('{text}'", start), text, iso(int(m.group(2)), int(m.group(3)), int(m.group(4))), form,
-            "strptime input, mixed Persian and Latin digits")
+        add(
+            jd.cite(path, f"('{text}'", start),
+            text,
+            iso(int(m.group(2)), int(m.group(3)), int(m.group(4))),
+            form,
+            "strptime input, mixed Persian and Latin digits",
+        )
     for text in ("1363-6-6 12:13:14", "1363-6-6T12:13:14"):
-        add(jd.cite(path, f'"{text}"'), text, iso(1363, 6, 6, 12, 13, 14), "numeric", "strptime input, naive = Tehran")
+        add(
+            jd.cite(path, f'"{text}"'),
+            text,
+            iso(1363, 6, 6, 12, 13, 14),
+            "numeric",
+            "strptime input, naive = Tehran",
+        )
     add(jd.cite(path, '"69/1/1"'), "69/1/1", iso(1369, 1, 1), "two-digit-year", "strptime %y input")
     # ("68/1/1" → 1468 is strptime's pivot: left out, as above)
 
     # --- persian-tools timeAgo: the phrase timeAgo prints for an offset, read back against the same instant
     ptj = Repo(root, "persian-tools")
     path = "test/timeAgo.spec.ts"
-    for text, delta, prec in (("چند ثانیه قبل", timedelta(seconds=10), "minute"),
-                              ("3 دقیقه قبل", timedelta(minutes=3), "minute"),
-                              ("18 ساعت قبل", timedelta(hours=18), "minute"),
-                              ("حدود 5 روز قبل", timedelta(days=5), "day"),
-                              ("حدود 1 هفته قبل", timedelta(days=7), "day"),
-                              ("حدود 7 ماه قبل", timedelta(days=210), "day"),
-                              ("59 ثانیه قبل", timedelta(seconds=59), "minute"),
-                              ("1 دقیقه قبل", timedelta(minutes=1), "minute"),
-                              ("اکنون", timedelta(0), "minute"),
-                              ("15 ثانیه قبل", timedelta(seconds=15), "minute")):
-        add(ptj.cite(path, f'"{text}"'), text, (FETCHED - delta).isoformat(), "relative",
-            "timeAgo's phrase for this offset read back; now = fetched_at (their month = 30 days)", prec)
+    for text, delta, prec in (
+        ("چند ثانیه قبل", timedelta(seconds=10), "minute"),
+        ("3 دقیقه قبل", timedelta(minutes=3), "minute"),
+        ("18 ساعت قبل", timedelta(hours=18), "minute"),
+        ("حدود 5 روز قبل", timedelta(days=5), "day"),
+        ("حدود 1 هفته قبل", timedelta(days=7), "day"),
+        ("حدود 7 ماه قبل", timedelta(days=210), "day"),
+        ("59 ثانیه قبل", timedelta(seconds=59), "minute"),
+        ("1 دقیقه قبل", timedelta(minutes=1), "minute"),
+        ("اکنون", timedelta(0), "minute"),
+        ("15 ثانیه قبل", timedelta(seconds=15), "minute"),
+    ):
+        add(
+            ptj.cite(path, f'"{text}"'),
+            text,
+            (FETCHED - delta).isoformat(),
+            "relative",
+            "timeAgo's phrase for this offset read back; now = fetched_at (their month = 30 days)",
+            prec,
+        )
     # («… بعد» future phrases and «حدود 1 سال قبل» for 420 days are left out: a publication date is not in the
     # future, and their year rounding is not a reading)
 
@@ -215,12 +355,22 @@ def date_cases(root: Path) -> list[dict[str, Any]]:
         spans = ast.literal_eval(case["expected"])
         text = case["test_input"]
         if spans == []:
-            add({**pd.cite(path, '"test_input"'), "line": line}, text, None, "no-date",
-                "parstdex marks no date or time in it")
+            add(
+                {**pd.cite(path, '"test_input"'), "line": line},
+                text,
+                None,
+                "no-date",
+                "parstdex marks no date or time in it",
+            )
     for text, ymd, hm in PARSTDEX_DATES:
         line = next(ln for case, ln in zip(data, input_lines, strict=True) if text in case["test_input"])
-        add({**pd.cite(path, '"test_input"'), "line": line}, text, iso(*ymd, *hm), "parstdex-span",
-            "span parstdex marks as a date; value read by hand from the span")
+        add(
+            {**pd.cite(path, '"test_input"'), "line": line},
+            text,
+            iso(*ymd, *hm),
+            "parstdex-span",
+            "span parstdex marks as a date; value read by hand from the span",
+        )
         out[-1]["expected_by"] = "khabar"
     return out
 
@@ -231,7 +381,7 @@ PARSTDEX_DATES: list[tuple[str, tuple[int, int, int], tuple[int, ...]]] = [
     ("جمعه ، 28 آبان 1395 20 : 56", (1395, 8, 28), (20, 56)),
     ("در جلسه 23 . 8 . 1395 هيئت\u200cوزيران", (1395, 8, 23), ()),
     ("02 آذر 95 ساعت 14 : 23", (1395, 9, 2), (14, 23)),
-    ("13 : 22 ( يکشنبه 23 آبان 1395 )", (1395, 8, 23), ()),
+    ("13 : 22 ( يکشنبه 23 آبان 1395 )", (1395, 8, 23), (13, 22)),
     ("کد مطلب : 286250 تاريخ : 3 آذر 1395 - 20 : 35", (1395, 9, 3), (20, 35)),
     ("اقتصاد 1395 - 09 - 11", (1395, 9, 11), ()),
     ("7 آذر 1395 10 : 13 ب . ظ", (1395, 9, 7), (22, 13)),
@@ -243,8 +393,11 @@ PARSTDEX_DATES: list[tuple[str, tuple[int, int, int], tuple[int, ...]]] = [
     ("دکتر ایکس در روز نهم دی ماه سال 1299 متولد شد", (1299, 10, 9), ()),
     ("یکی از بهترین تاریخ ها 1370/11/05 میباشد", (1370, 11, 5), ()),
     ("تیم ملی فوتبال 14مهر92 در مسابقه خود پیروز شد", (1392, 7, 14), ()),
-    ("ماریا شنبه عصر راس ساعت ۱۷ و بیست و سه دقیقه به نادیا زنگ زد اما تا سه روز بعد در تاریخ ۱۸ شهریور سال ۱۳۷۸",
-     (1378, 6, 18), ()),
+    (
+        "ماریا شنبه عصر راس ساعت ۱۷ و بیست و سه دقیقه به نادیا زنگ زد اما تا سه روز بعد در تاریخ ۱۸ شهریور سال ۱۳۷۸",
+        (1378, 6, 18),
+        (),
+    ),
     ("بزرگنمايي 13 : 31 - 1395 . 8 . 19", (1395, 8, 19), (13, 31)),
 ]
 
@@ -252,16 +405,36 @@ PARSTDEX_DATES: list[tuple[str, tuple[int, int, int], tuple[int, ...]]] = [
 def number_cases(root: Path) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
 
-    def add(c: dict[str, Any], text: str, value: float, form: str, kind: str = "number", unit: str | None = None,
-            note: str = "") -> None:
-        out.append({**c, "text": text, "expected": value, "form": form, "kind": kind,
-                    **({"unit": unit} if unit else {}), **({"note": note} if note else {})})
+    def add(
+        c: dict[str, Any],
+        text: str,
+        value: float,
+        form: str,
+        kind: str = "number",
+        unit: str | None = None,
+        note: str = "",
+    ) -> None:
+        out.append(
+            {
+                **c,
+                "text": text,
+                "expected": value,
+                "form": form,
+                "kind": kind,
+                **({"unit": unit} if unit else {}),
+                **({"note": note} if note else {}),
+            }
+        )
 
     def form_of(text: str) -> str:
         if re.search(r"[\d۰-۹٠-٩]", text):
             return "mixed-digits"
-        if re.search(r"(?:دهم|صدم|هزارم|میلیونم|میلیونیم|میلیاردم|نیم|ممیز)$", text) or " چهارم" in text \
-                or " پنجم" in text or " دوم" in text:
+        if (
+            re.search(r"(?:دهم|صدم|هزارم|میلیونم|میلیونیم|میلیاردم|نیم|ممیز)$", text)
+            or " چهارم" in text
+            or " پنجم" in text
+            or " دوم" in text
+        ):
             return "fraction"
         if re.search(r"(?:یک|دو|سه|چهار|پنج|شش|هفت|هشت|نه) صد", text):
             return "hundreds-two-words"
@@ -278,16 +451,24 @@ def number_cases(root: Path) -> list[dict[str, Any]]:
         if persian == "بیست ثانیه":
             continue  # expected 22: an artefact of dateparser's table (ثانیه = «second» = دوم), not Persian
         kind = "ordinal" if re.search(r"(?:م|مین|اول)$", persian) else "number"
-        add(dp.cite(path, f'persian="{persian}"'), persian, int(numeral), "ordinal" if kind == "ordinal"
-            else form_of(persian), kind)
+        add(
+            dp.cite(path, f'persian="{persian}"'),
+            persian,
+            int(numeral),
+            "ordinal" if kind == "ordinal" else form_of(persian),
+            kind,
+        )
 
     # --- persian-tools: wordsToNumber, numberToWords (read back), constants, money words
     ptj = Repo(root, "persian-tools")
     path = "test/wordsToNumber.spec.ts"
     src = ptj.text(path)
     seen: set[str] = set()
-    for m in re.finditer(r'wordsToNumber\(\s*"([^"]+)"\s*(?:,\s*\{[^}]*\})?\s*\)\s*\)\s*\.(?:toEqual|toBe)\(\s*'
-                         r'"?(-?[\d,٠-٩۰-۹]+)"?\s*\)', src):
+    for m in re.finditer(
+        r'wordsToNumber\(\s*"([^"]+)"\s*(?:,\s*\{[^}]*\})?\s*\)\s*\)\s*\.(?:toEqual|toBe)\(\s*'
+        r'"?(-?[\d,٠-٩۰-۹]+)"?\s*\)',
+        src,
+    ):
         text, value = m.group(1), m.group(2)
         if text in seen:
             continue
@@ -304,32 +485,71 @@ def number_cases(root: Path) -> list[dict[str, Any]]:
     for block in ("UNITS", "TEN", "MAGNITUDE"):
         body = src.split(f"export const {block} ", 1)[1].split("]);", 1)[0]
         for word, value in re.findall(r'\["([^"]+)", (\d+)\]', body):
-            add(ptj.cite(path, f'["{word}", {value}]'), word, int(value), form_of(word), "number",
-                note=f"wordsToNumber.spec.ts tests every entry of {block}")
+            add(
+                ptj.cite(path, f'["{word}", {value}]'),
+                word,
+                int(value),
+                form_of(word),
+                "number",
+                note=f"wordsToNumber.spec.ts tests every entry of {block}",
+            )
     path = "test/NumberToWords.spec.ts"
     src = ptj.text(path)
-    for m in re.finditer(r'numberToWords\(("?[\d,]+"?)(, \{ ordinal: true \})?\)\)\.toEqual\(\s*"([^"]+)"', src):
+    for m in re.finditer(
+        r'numberToWords\(("?[\d,]+"?)(, \{ ordinal: true \})?\)\)\.toEqual\(\s*"([^"]+)"', src
+    ):
         value = int(m.group(1).strip('"').replace(",", ""))
         if value >= 1e15:
             continue  # کوآدریلیون, past float precision
         c = ptj.cite(path, m.group(3))
         kind = "ordinal" if "ordinal: true" in src.splitlines()[c["line"] - 1] else "number"
-        add(c, m.group(3), value, "ordinal" if kind == "ordinal" else form_of(m.group(3)),
-            kind, note="numberToWords output read back")
+        add(
+            c,
+            m.group(3),
+            value,
+            "ordinal" if kind == "ordinal" else form_of(m.group(3)),
+            kind,
+            note="numberToWords output read back",
+        )
     for m in re.finditer(r'numberToWords\((-\d+), \{ ordinal: true \}\)\)\.toEqual\("([^"]+)"\)', src):
-        add(ptj.cite(path, m.group(2)), m.group(2), int(m.group(1)), "ordinal", "ordinal",
-            note="numberToWords output read back")
+        add(
+            ptj.cite(path, m.group(2)),
+            m.group(2),
+            int(m.group(1)),
+            "ordinal",
+            "ordinal",
+            note="numberToWords output read back",
+        )
     path = "test/moneyWordsToNumber.spec.ts"
     # formal mode is the literal reading; khabar stores money in rial (1 toman = 10 rial). Colloquial cases count
     # only where they equal the literal reading (an explicit scale word); «صد تومن» = 100,000 is a convention.
-    for text, rial in (("یک تومان", 10), ("صد تومن", 1000), ("دو تومان", 20), ("پنج صد تومن", 5000),
-                       ("یک هزار تومان", 10_000), ("ده هزار تومن", 100_000), ("یک میلیون تومان", 10_000_000),
-                       ("یک ریال", 1), ("صد ریال", 100), ("یک میلیون ریال", 1_000_000), ("صفر تومان", 0),
-                       ("سه صد و پنجاه هزار تومان", 3_500_000), ("یک میلیون و پانصد هزار تومن", 15_000_000),
-                       ("پنج میلیون و دویست و پنجاه هزار تومان", 52_500_000), ("هزار تومان", 10_000),
-                       ("یک هزار ریال", 1000)):
-        add(ptj.cite(path, f'"{text}"'), text, rial, "money", "quantity", "ریال",
-            "formal (literal) value converted to rial")
+    for text, rial in (
+        ("یک تومان", 10),
+        ("صد تومن", 1000),
+        ("دو تومان", 20),
+        ("پنج صد تومن", 5000),
+        ("یک هزار تومان", 10_000),
+        ("ده هزار تومن", 100_000),
+        ("یک میلیون تومان", 10_000_000),
+        ("یک ریال", 1),
+        ("صد ریال", 100),
+        ("یک میلیون ریال", 1_000_000),
+        ("صفر تومان", 0),
+        ("سه صد و پنجاه هزار تومان", 3_500_000),
+        ("یک میلیون و پانصد هزار تومن", 15_000_000),
+        ("پنج میلیون و دویست و پنجاه هزار تومان", 52_500_000),
+        ("هزار تومان", 10_000),
+        ("یک هزار ریال", 1000),
+    ):
+        add(
+            ptj.cite(path, f'"{text}"'),
+            text,
+            rial,
+            "money",
+            "quantity",
+            "ریال",
+            "formal (literal) value converted to rial",
+        )
 
     # --- num2fawords: words() and ordinal_words() expectations, read back
     nf = Repo(root, "num2fawords")
@@ -338,21 +558,38 @@ def number_cases(root: Path) -> list[dict[str, Any]]:
     for m in re.finditer(r"assert_equal\(\s*(words|ordinal_words)\(([^()]*?)\),\s*((?:'[^']*'\s*)+)\)", src):
         func, arg, lit = m.group(1), m.group(2).strip(), m.group(3)
         text = "".join(re.findall(r"'([^']*)'", lit))
-        if ("," in arg or re.search("توان|نمای|روی|در ده", text) or "Fraction" in arg or "Decimal" in arg
-                or text.startswith(("منهای", "مثبت"))):
+        if (
+            "," in arg
+            or re.search("توان|نمای|روی|در ده", text)
+            or "Fraction" in arg
+            or "Decimal" in arg
+            or text.startswith(("منهای", "مثبت"))
+        ):
             continue  # options (custom signs, separators), scientific notation: not how numbers are written
         try:
-            value = float(ast.literal_eval(arg) if not arg.startswith("'") else ast.literal_eval(arg).strip()
-                          .translate(str.maketrans("۰۱۲۳۴۵۶۷۸۹٫٬", "0123456789.,")).replace(",", ""))
+            value = float(
+                ast.literal_eval(arg)
+                if not arg.startswith("'")
+                else ast.literal_eval(arg)
+                .strip()
+                .translate(str.maketrans("۰۱۲۳۴۵۶۷۸۹٫٬", "0123456789.,"))
+                .replace(",", "")
+            )
         except (ValueError, SyntaxError):
             continue
         if abs(value) >= 1e12:
             continue  # بیلیون/بیلیارد in num2fawords' long scale (10^12, 10^15) vs 10^9 elsewhere: not used in news
         kind = "ordinal" if func == "ordinal_words" else "number"
-        add(nf.cite(path, lit.split("'")[1][:40] if "\n" not in lit else text[:20]), text, value,
-            "ordinal" if kind == "ordinal" else form_of(text), kind)
-    for m in re.finditer(r"words\(Fraction\((\d+), (-?\d+)\)\), '([^']+)'\)|words\('(-?\d+)/(\d+)'\), '([^']+)'\)",
-                         src):
+        add(
+            nf.cite(path, lit.split("'")[1][:40] if "\n" not in lit else text[:20]),
+            text,
+            value,
+            "ordinal" if kind == "ordinal" else form_of(text),
+            kind,
+        )
+    for m in re.finditer(
+        r"words\(Fraction\((\d+), (-?\d+)\)\), '([^']+)'\)|words\('(-?\d+)/(\d+)'\), '([^']+)'\)", src
+    ):
         if m.group(3):
             value, text = int(m.group(1)) / int(m.group(2)), m.group(3)
         else:
@@ -361,14 +598,47 @@ def number_cases(root: Path) -> list[dict[str, Any]]:
             continue  # custom sign words and separators (options), as above        add(nf.cite(path, f"'{text}'"), text, value, "fraction")
     # generated: num2fawords' own words() for integers people write in releases (its code at this commit)
     ns: dict[str, Any] = {}
-    exec(compile(nf.text("num2fawords/__init__.py"), "num2fawords", "exec"), ns)  # noqa: S102 - pinned snapshot
-    for n in (7, 15, 38, 99, 105, 250, 404, 999, 1001, 1250, 2024, 12_500, 45_000, 99_999, 110_000, 250_000,
-              1_000_001, 2_500_000, 7_350_000, 12_000_000, 305_000_000, 1_200_000_000):
-        add({"source": nf.name, "path": "num2fawords/__init__.py", "commit": nf.commit, "line": 0}, ns["words"](n),
-            n, "generated", note="words(n) of num2fawords at this commit")
+    exec(compile(nf.text("num2fawords/__init__.py"), "num2fawords", "exec"), ns)
+    for n in (
+        7,
+        15,
+        38,
+        99,
+        105,
+        250,
+        404,
+        999,
+        1001,
+        1250,
+        2024,
+        12_500,
+        45_000,
+        99_999,
+        110_000,
+        250_000,
+        1_000_001,
+        2_500_000,
+        7_350_000,
+        12_000_000,
+        305_000_000,
+        1_200_000_000,
+    ):
+        add(
+            {"source": nf.name, "path": "num2fawords/__init__.py", "commit": nf.commit, "line": 0},
+            ns["words"](n),
+            n,
+            "generated",
+            note="words(n) of num2fawords at this commit",
+        )
     for n in (1, 3, 21, 33, 100, 1000):
-        add({"source": nf.name, "path": "num2fawords/__init__.py", "commit": nf.commit, "line": 0},
-            ns["ordinal_words"](n), n, "ordinal", "ordinal", note="ordinal_words(n) of num2fawords at this commit")
+        add(
+            {"source": nf.name, "path": "num2fawords/__init__.py", "commit": nf.commit, "line": 0},
+            ns["ordinal_words"](n),
+            n,
+            "ordinal",
+            "ordinal",
+            note="ordinal_words(n) of num2fawords at this commit",
+        )
 
     # --- persiantools: digits.to_word expectations read back
     pt = Repo(root, "persiantools")
@@ -381,7 +651,13 @@ def number_cases(root: Path) -> list[dict[str, Any]]:
     if m:
         add(pt.cite(path, m.group(1)[:30]), m.group(1), -0.1554845, "fraction")
     for lat, fa in (("0987654321", "۰۹۸۷۶۵۴۳۲۱"), ("0987654321", "٠٩٨٧٦٥٤٣٢١")):
-        add(pt.cite(path, f'"{fa}"'), fa, int(lat), "digits", note="digit conversion test: the digits read as a number")
+        add(
+            pt.cite(path, f'"{fa}"'),
+            fa,
+            int(lat),
+            "digits",
+            note="digit conversion test: the digits read as a number",
+        )
     return out
 
 

@@ -68,7 +68,9 @@ def judge_number(case: dict[str, Any], reader: Reader) -> tuple[bool, str]:
     return abs(got - want) <= 1e-9 * max(1.0, abs(want)), repr(got)
 
 
-def run_dates(reader: Reader, cases: list[dict[str, Any]] | None = None) -> list[tuple[dict[str, Any], bool, str]]:
+def run_dates(
+    reader: Reader, cases: list[dict[str, Any]] | None = None
+) -> list[tuple[dict[str, Any], bool, str]]:
     out = []
     for c in cases if cases is not None else load("dates"):
         try:
@@ -80,7 +82,9 @@ def run_dates(reader: Reader, cases: list[dict[str, Any]] | None = None) -> list
     return out
 
 
-def run_numbers(reader: Reader, cases: list[dict[str, Any]] | None = None) -> list[tuple[dict[str, Any], bool, str]]:
+def run_numbers(
+    reader: Reader, cases: list[dict[str, Any]] | None = None
+) -> list[tuple[dict[str, Any], bool, str]]:
     out = []
     for c in cases if cases is not None else load("numbers"):
         try:
