@@ -2,7 +2,9 @@
 with the qualifier before it («بیش از», «حدود», …). Money is converted to rial (1 تومان = 10 ریال).
 
 ``text`` is the raw span from the number to the unit word (qualifier excluded, kept in ``qualifier``), as the
-simulated web's truth and most annotators do. A number without a known unit is not a quantity (dates, years,
+simulated web's truth and most annotators do. A range («۱۰ تا ۱۵ درصد») is one record: ``value`` the lower bound,
+``value_to`` the upper one, ``text`` the whole span (the warehouse stores value/unit/text as before). Ordinals
+(«سومین جلسه») are ranks, not quantities. A number without a known unit is not a quantity (dates, years,
 phone lines, article numbers).
 """
 
@@ -13,7 +15,7 @@ from typing import Any
 
 from extractors.gazetteer import unit_lex
 from extractors.normalize import match_form
-from extractors.numbers import WORDS, Number, read_number
+from extractors.numbers import SCALES, WORDS, Number, read_number
 from extractors.tokens import Tok, next_start, start_positions, tokenize
 
 _NOT_AFTER = {
@@ -156,7 +158,7 @@ def extract_quantities(text: str) -> list[dict[str, Any]]:
         if num is None and tok.key == "یک" and i + 1 < len(toks) and toks[i + 1].key in _MONEY_UNITS:
             num = Number(1.0, i, i, True)  # «یک ریال»: before a currency «یک» is the amount, not the article
         if num is None or num.ordinal:
-            i += 1
+            i = num.last + 1 if num is not None else i + 1  # «سومین», «بیست و سوم»: a rank, not an amount
             continue
         year_after_month = toks[i - 1].key in _MONTHS and 1300 <= num.value <= 1500 if i > 0 else False
         label = (
@@ -165,16 +167,49 @@ def extract_quantities(text: str) -> list[dict[str, Any]]:
         if i > 0 and (label or year_after_month) and not toks[i - 1].closes:
             i = num.last + 1
             continue
-        unit = _unit_at(toks, num.last + 1) if not toks[num.last].closes else None
+        rng = _range_after(toks, num)
+        last = rng[0].last if rng else num.last
+        unit = _unit_at(toks, last + 1) if not toks[last].closes else None
         if unit is None:
             i = num.last + 1
             continue
         name, factor, uend = unit
-        value = num.value * factor if factor else num.value
         span = text[toks[i].start : toks[uend].end]
-        out.append(_record(value, name, span, _qualifier(toks, i)))
+        if rng:
+            high, low = rng
+            rec = _record(low * (factor or 1), name, span, _qualifier(toks, i))
+            rec["value_to"] = float(high.value * (factor or 1))
+        else:
+            rec = _record(num.value * factor if factor else num.value, name, span, _qualifier(toks, i))
+        out.append(rec)
         i = uend + 1
     return out
+
+
+_RANGE_WORDS = frozenset({"تا", "الی", "-", "–", "—"})
+
+
+def _range_after(toks: tuple[Tok, ...] | list[Tok], num: Number) -> tuple[Number, float] | None:
+    """«۱۰ تا ۱۵ درصد», «بین ۱۰ تا ۱۵ هزار نفر»: the upper number and the lower bound's value (sharing the upper
+    one's trailing scale, so «۱۰ تا ۱۵ هزار» is 10,000 to 15,000), or None."""
+    j = num.last + 1
+    if toks[num.last].closes or j + 1 >= len(toks) or toks[j].key not in _RANGE_WORDS or toks[j].closes:
+        return None
+    if not _may_start(toks[j + 1].key):
+        return None
+    high = read_number(toks, j + 1)
+    if high is None or high.ordinal or high.value <= 0:
+        return None
+    low = num.value
+    scale = 1.0
+    k = high.last
+    while k > high.first and toks[k].key in SCALES:
+        scale *= SCALES[toks[k].key]
+        k -= 1
+    own_scale = any(t.key in SCALES for t in toks[num.first : num.last + 1])
+    if scale > 1 and not own_scale and low * scale <= high.value:
+        low *= scale
+    return (high, low) if low <= high.value else None
 
 
 @functools.lru_cache(maxsize=65536)
