@@ -84,6 +84,19 @@ def _spelling_rx(w: str) -> str:
     return _GAP.join(parts)
 
 
+def _cardinal_word(n: int) -> str:
+    if n < 10:
+        return _ONES[n - 1]
+    if n < 20:
+        return _TEENS[n - 10]
+    tens = "بیست" if n < 30 else "سی"
+    return tens if n % 10 == 0 else f"{tens} و {_ONES[n % 10 - 1]}"
+
+
+_CARDINAL_DAYS = {_cardinal_word(n).replace(" ", ""): n for n in range(1, 32)}
+_CARDINAL_DAY_RX = "|".join(
+    sorted((_spelling_rx(_cardinal_word(n)) for n in range(1, 32)), key=len, reverse=True)
+)
 _DAY_WORD_RX = "|".join(
     sorted((_spelling_rx(w) for n in range(1, 32) for w in _ordinal_word(n)), key=len, reverse=True)
 )
@@ -91,6 +104,10 @@ _DAY_WORD_RX = "|".join(
 
 def _day_word_value(s: str) -> int | None:
     return _DAY_WORDS.get(re.sub("[\\s\u200c\u064f]", "", s))
+
+
+def _cardinal_day_value(s: str) -> int | None:
+    return _CARDINAL_DAYS.get(re.sub("[\\s\u200c]", "", s))
 
 
 _WEEKDAYS = (
@@ -101,7 +118,8 @@ _NOT_LETTER = "(?!\u200c?[\u0600-\u06ff])"
 _MONTH_ANY = f"{_alt(_MONTHS)}|{_alt(_GREG_MONTHS)}|(?i:{_alt(_LATIN_MONTHS)})(?![A-Za-z])"
 _WORDS = re.compile(
     rf"(?:(?P<wd>{_WEEKDAYS})\s*[،,]?\s*)?"
-    rf"(?<![\d\u0600-\u06ff])(?P<d>\d{{1,2}}|{_DAY_WORD_RX})(?!\d)[\s\u200c]*(?:روز\s*)?"
+    rf"(?<![\d\u0600-\u06ff])(?:(?P<d>\d{{1,2}}|{_DAY_WORD_RX})|(?P<dc>{_CARDINAL_DAY_RX}))(?!\d)[\s\u200c]*"
+    r"(?:روز\s*)?"
     rf"(?P<mon>{_MONTH_ANY})\u0654?(?:[\s\u200c]*ماه)?{_NOT_LETTER}"
     rf"(?:[\s,،]*(?:سال\s*)?(?P<y>\d{{4}}|\d{{2}})(?!\d))?"
 )
@@ -110,12 +128,12 @@ _GREG_MDY = re.compile(
     r"(?P<y>19\d\d|20\d\d)(?!\d)"
 )
 _NUMERIC = re.compile(
-    r"(?<![\d/.])(?P<y>1[2-4]\d\d|19\d\d|20\d\d)\s?(?P<sep>[/\-.|])\s?(?P<m>\d{1,2})\s?(?P=sep)\s?"
+    r"(?<![\d/.])(?P<y>1[2-4]\d\d|19\d\d|20\d\d)\s?(?P<sep>[/\-.|٫])\s?(?P<m>\d{1,2})\s?(?P=sep)\s?"
     r"(?P<d>\d{1,2})(?![\d/])"
 )
 _NUMERIC_DMY = re.compile(
-    r"(?<![\d/.])(?P<d>\d{1,2})\s?(?P<sep>[/.\-])\s?(?P<m>\d{1,2})\s?(?P=sep)\s?"
-    r"(?P<y>1[2-4]\d\d)(?![\d/])"
+    r"(?<![\d/.])(?P<d>\d{1,2})\s?(?P<sep>[/.\-٫])\s?(?P<m>\d{1,2})\s?(?P=sep)\s?"
+    r"(?P<y>1[2-4]\d\d|19\d\d|20\d\d)(?![\d/])"
 )
 _NUMERIC_YY = re.compile(
     r"(?<![\d/.:])(?P<y>\d{2})(?P<sep>[/\-])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\d/:])"
@@ -186,6 +204,7 @@ _RELATIVE = re.compile(
 _RELATIVE_SOON = re.compile(
     r"(?<![\w\u200c])(?:لحظاتی|دقایقی|ثانیه\u200cهایی|ثانیه‌ای)\s*(?:پیش|قبل)(?![\w\u200c])"
 )
+_AN_HOUR_AGO = re.compile(r"(?<![\w\u200c])ساعتی\s*(?:پیش|قبل)(?![\w\u200c])")
 _DAY_WORD_REL = re.compile(r"(?<![\w\u200c])(?P<w>پریروز|دیروز|دیشب|امروز|امشب)(?![\w\u200c])")
 _NOW = re.compile(r"(?<![\w\u200c])(?:اکنون|هم\s?\u200c?اکنون|همین\s*الان|لحظه ای پیش)(?![\w\u200c])")
 _SHORT = (
@@ -193,7 +212,7 @@ _SHORT = (
 )
 # ... when nothing else is written in it but labels like these
 _LABELS = re.compile(
-    r"تاریخ|انتشار|منتشر|شده|به\s?روز|بروز|رسانی|ساعت|روز|آخرین|بازدید|ماه|نسخه|چاپ|ارسال|زمان|"
+    r"تاریخ|انتشار|منتشر|شده|به\s?روز|بروز|رسانی|ساعت|روز|آخرین|بازدید|ماه|نسخه|چاپ|ارسال|زمان|صبح|ظهر|عصر|شب|"
     + _WEEKDAYS
     + r"|[\W\d_]",
     re.I,
@@ -343,14 +362,19 @@ def _find(text: str, fetched_at: datetime | None) -> tuple[datetime, ...]:
             taken.append((a, b))
 
     for m in _WORDS.finditer(t):
-        if not free(m.start("d"), m.end()):
+        if not free(m.start("d") if m["d"] else m.start("dc"), m.end()):
             continue
         mon = _month_of(m["mon"])
         if mon is None:
             continue
         mo, greg = mon
         latin = m["mon"].isascii()
-        d = int(m["d"]) if m["d"].isdigit() else _day_word_value(m["d"])
+        if m["dc"]:
+            if not (m["wd"] or m["y"]) or (m["y"] and len(m["y"]) == 2 and not m["wd"]):
+                continue  # «دو مرداد» in words: only with a weekday or a full year («سه دی جی» is no date)
+            d = _cardinal_day_value(m["dc"])
+        else:
+            d = int(m["d"]) if m["d"].isdigit() else _day_word_value(m["d"])
         if d is None:
             continue
         ys = m["y"]
@@ -385,6 +409,8 @@ def _find(text: str, fetched_at: datetime | None) -> tuple[datetime, ...]:
             else:
                 mo = int(m["m"])
             y, d = int(m["y"]), int(m["d"])
+            if rx is _NUMERIC_DMY and y >= 1700 and mo > 12 >= d:
+                mo, d = d, mo  # «11.24.2016»: the month first
             if rx is _NUMERIC_YY:
                 if not 1 <= mo <= 12 or not 1 <= d <= 31:
                     continue
@@ -451,6 +477,8 @@ def find_relative(text: str, fetched_at: datetime | None) -> datetime | None:
         return base - n * _UNITS[m["u"]]
     if _RELATIVE_SOON.search(t):
         return base
+    if _AN_HOUR_AGO.search(t):
+        return base - timedelta(hours=1)
     m = _DAY_WORD_REL.search(t)
     if m:
         days = {"پریروز": 2, "دیروز": 1, "دیشب": 1, "امروز": 0, "امشب": 0}[m["w"]]

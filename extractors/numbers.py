@@ -45,7 +45,7 @@ _HUNDREDS = {
     "هشتصد": 800,
     "نهصد": 900,
 }
-_HUNDREDS.update({"یک صد": 100, "شیشصد": 600, "چارصد": 400})  # «یک‌صد» has the search key «یک صد»
+_HUNDREDS.update({"شیشصد": 600, "چارصد": 400, "پونصد": 500})  # «یک‌صد» has the search key «یک صد»
 WORDS: dict[str, int] = {**_ONES, **_TEENS, **_TENS, **_HUNDREDS}
 SCALES = {"هزار": 10**3, "میلیون": 10**6, "میلیارد": 10**9, "بیلیون": 10**9, "تریلیون": 10**12}
 _ZERO = "صفر"
@@ -88,7 +88,7 @@ _NUMBER_KEYS = frozenset({*WORDS, *SCALES, _ZERO, _HALF, *_POINT, "و", "ام", 
 
 
 @functools.lru_cache(maxsize=65536)
-def _is_number_key(k: str) -> bool:
+def is_number_key(k: str) -> bool:
     return k in _NUMBER_KEYS or k[:1].isdigit() or ordinal_base(k) is not None
 
 
@@ -106,6 +106,18 @@ def digit_value(key: str) -> float | None:
     whole = re.split(r"[٫./]", key, maxsplit=1)[0].replace("٬", "").replace(",", "")
     frac = m.group(1) or m.group(2)
     return float(f"{int(whole)}.{frac}") if frac else float(int(whole))
+
+
+@functools.lru_cache(maxsize=4096)
+def split_key(k: str) -> tuple[str, ...]:
+    """The words of a ZWNJ-joined key, with a glued «و» split off («بیست وپنج» → بیست، و، پنج)."""
+    out: list[str] = []
+    for w in k.split(" "):
+        if len(w) > 1 and w[0] == "و" and w not in _NUMBER_KEYS and w[1:] in _NUMBER_KEYS:
+            out.extend(("و", w[1:]))
+        else:
+            out.append(w)
+    return tuple(out)
 
 
 def _word_value(k: str) -> int | None:
@@ -310,7 +322,7 @@ def parse_ordinal_keys(keys: list[str]) -> int | None:
 def _keys(text: str) -> list[str]:
     from extractors.tokens import tokenize
 
-    return [t.key for t in tokenize(text) if t.key]
+    return [w for t in tokenize(text) for w in (split_key(t.key) if " " in t.key else (t.key,)) if w]
 
 
 def parse_number(text: str) -> float | None:
@@ -339,22 +351,29 @@ _MAX_RUN = 32
 
 def read_number(toks: list[Tok], i: int) -> Number | None:
     """The number phrase starting at token ``i``, or None: the longest run of number tokens (up to a clause
-    boundary) that reads as one number, so «۵ طرح و ۳ مدرسه» and «۲۰۰ و ۳۰۰» stay two numbers."""
+    boundary) that reads as one number, so «۵ طرح و ۳ مدرسه» and «۲۰۰ و ۳۰۰» stay two numbers. A token whose key
+    holds a space (ZWNJ in «یک‌هزار», «بیست‌وپنج») is read word by word."""
     n = len(toks)
     j = i
     keys: list[str] = []
+    ends: list[int] = []  # token index of each key, for keys that end a token
     while j < n and len(keys) < _MAX_RUN:
         k = toks[j].key
-        if not _is_number_key(k):
+        if is_number_key(k):
+            keys.append(k)
+            ends.append(j)
+        elif " " in k and all(map(is_number_key, parts := split_key(k))):
+            keys.extend(parts)
+            ends.extend([-1] * (len(parts) - 1) + [j])
+        else:
             break
-        keys.append(k)
         if toks[j].closes:
             break
         j += 1
     if not keys:
         return None
     for m in range(len(keys), 0, -1):
-        if keys[m - 1] == "و":
+        if keys[m - 1] == "و" or ends[m - 1] < 0:
             continue
         sub = keys[:m]
         value = parse_keys(sub)
@@ -369,5 +388,5 @@ def read_number(toks: list[Tok], i: int) -> Number | None:
         if m == 1 and keys[0] in SCALES and keys[0] != "هزار":
             return None  # «میلیون‌ها» / a lone scale word is not an amount in running text
         words_only = not any(k[:1].isdigit() for k in sub)
-        return Number(value, i, i + m - 1, words_only, ordinal)
+        return Number(value, i, ends[m - 1], words_only, ordinal)
     return None

@@ -15,7 +15,7 @@ from typing import Any
 
 from extractors.gazetteer import unit_lex
 from extractors.normalize import match_form
-from extractors.numbers import SCALES, WORDS, Number, read_number
+from extractors.numbers import SCALES, WORDS, Number, is_number_key, read_number, split_key
 from extractors.tokens import Tok, next_start, start_positions, tokenize
 
 _NOT_AFTER = {
@@ -134,6 +134,8 @@ def _percent_token(tok: Tok) -> float | None:
     k = tok.key
     if k.endswith("%") and k[:-1].replace(".", "", 1).isdigit():
         return float(k[:-1])
+    if k.startswith("%") and k[1:].replace(".", "", 1).isdigit():
+        return float(k[1:])  # «٪۲۵»: the sign written first (right-to-left typing)
     return None
 
 
@@ -154,7 +156,11 @@ def extract_quantities(text: str) -> list[dict[str, Any]]:
             out.append(_record(pct, "درصد", text[tok.start : tok.end], q))
             i += 1
             continue
-        num = read_number(toks, i) if (tok.key[:1].isdigit() or tok.key in _WORD_STARTS) else None
+        num = (
+            read_number(toks, i)
+            if (tok.key[:1].isdigit() or tok.key in _WORD_STARTS or _split_start(tok.key))
+            else None
+        )
         if num is None and tok.key == "یک" and i + 1 < len(toks) and toks[i + 1].key in _MONEY_UNITS:
             num = Number(1.0, i, i, True)  # «یک ریال»: before a currency «یک» is the amount, not the article
         if num is None or num.ordinal:
@@ -215,7 +221,12 @@ def _range_after(toks: tuple[Tok, ...] | list[Tok], num: Number) -> tuple[Number
 @functools.lru_cache(maxsize=65536)
 def _may_start(k: str) -> bool:
     """A number or a percentage may start at a token with this key."""
-    return k[:1].isdigit() or k in _WORD_STARTS or k.endswith("%")
+    return k[:1].isdigit() or k in _WORD_STARTS or k.endswith("%") or k.startswith("%") or _split_start(k)
+
+
+def _split_start(k: str) -> bool:
+    """«یک‌هزار», «بیست‌وپنج»: a ZWNJ-joined number (its key has a space) starting with a number word."""
+    return " " in k and k.split(" ", 1)[0] in _WORD_STARTS and all(map(is_number_key, split_key(k)))
 
 
 def _record(value: float, unit: str, span: str, q: tuple[str, int] | None) -> dict[str, Any]:
