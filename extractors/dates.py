@@ -121,7 +121,15 @@ _WORDS = re.compile(
     rf"(?<![\d\u0600-\u06ff])(?:(?P<d>\d{{1,2}}|{_DAY_WORD_RX})|(?P<dc>{_CARDINAL_DAY_RX}))(?!\d)[\s\u200c]*"
     r"(?:روز\s*)?"
     rf"(?P<mon>{_MONTH_ANY})\u0654?(?:[\s\u200c]*ماه)?{_NOT_LETTER}"
-    rf"(?:[\s,،]*(?:سال\s*)?(?P<y>\d{{4}}|\d{{2}})(?!\d))?"
+    rf"(?:[\s,،]*(?:سال\s*)?(?P<y>\d{{4}}|\d{{2}})(?!\d)|[\s\u200c]*(?P<ry>امسال|سال\s*جاری|سال\s*جاري|پارسال"
+    r"|سال\s*گذشته|سال\s*قبل)(?![\u0600-\u06ff]))?"
+)
+# month first, as ctime writes it («ش فرو ۰۱ ۱۳۸۰», «Sha Far 01 1380», «چهارشنبه اردیبهشت ۱۴ ۱۴۰۰»): only after a
+# weekday, where it cannot be a month name followed by a count
+_MONTH_FIRST = re.compile(
+    rf"(?:{_WEEKDAYS}|(?<![\u0600-\u06ff])[شیدسچپج](?![\u0600-\u06ff])|(?i:sha|yek|dos|ses|cha|pan|jom)(?![A-Za-z]))"
+    rf"\s*[،,]?\s*(?P<mon>{_alt(_MONTHS)}|{_alt(_FA_ABBR)}|(?i:{_alt(_LATIN_MONTHS)})(?![A-Za-z])){_NOT_LETTER}\s*"
+    r"(?P<d>\d{1,2})\s+(?P<y>1[2-4]\d\d)(?!\d)"
 )
 _GREG_MDY = re.compile(
     rf"(?<![\u0600-\u06ff])(?P<mon>{_alt(_GREG_MONTHS)}){_NOT_LETTER}\s*(?P<d>\d{{1,2}})\s*[,،]\s*"
@@ -163,7 +171,7 @@ _TIME_WORDS = (
 )
 _SEP = r"\s*(?:[-–—|,،(T]|\s|ساعت|ساعت:|\u0647\.\s?ش\.?|هجری\s*شمسی|هجري\s*خورشيدي)*\s*"
 _TIME_AFTER = re.compile(_SEP + "(?:" + _TIME + "|(?=ساعت|\\d{1,2}\\s*و\\s*(?:نیم|\\d))" + _TIME_WORDS + ")")
-_TIME_BEFORE = re.compile(_TIME + r"\s*(?:[-–—|,،(]\s*)*(?:" + _WEEKDAYS + r"\s*[،,]?\s*)?$")
+_TIME_BEFORE = re.compile(_TIME + r"\s*(?:[-–—|,،(]\s*)*(?:" + _WEEKDAYS + r"\s*[،,]?\s*)?(?:روز\s*)?$")
 _ISO = re.compile(
     r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[T\s](?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?"
     r"(?:\.\d+)?(?P<tz>Z|[+-]\d{2}:?\d{2})?)?"
@@ -378,6 +386,10 @@ def _find(text: str, fetched_at: datetime | None) -> tuple[datetime, ...]:
         if d is None:
             continue
         ys = m["y"]
+        if ys is None and m["ry"]:
+            _, hi = _bounds(fetched_at)
+            jy = jdatetime.date.fromgregorian(date=hi.astimezone(TEHRAN).date()).year
+            ys = str(jy - (0 if m["ry"] in ("امسال",) or "جار" in m["ry"] else 1))  # «۱۲ بهمن امسال»
         if ys is None:
             if latin or m["mon"] in _GREG_WEAK:
                 continue
@@ -397,11 +409,11 @@ def _find(text: str, fetched_at: datetime | None) -> tuple[datetime, ...]:
                 continue  # a Gregorian month with a Jalali year or the reverse: not one date
         hms = _time_at(t, end) or _time_before(t, m.start())
         keep(m.start(), end, _build(y, mo, d, greg, hms))
-    for rx in (_GREG_MDY, _NAMED_NUMERIC, _NUMERIC, _NUMERIC_DMY, _NUMERIC_YY):
+    for rx in (_GREG_MDY, _MONTH_FIRST, _NAMED_NUMERIC, _NUMERIC, _NUMERIC_DMY, _NUMERIC_YY):
         for m in rx.finditer(t):
             if not free(m.start(), m.end()):
                 continue
-            if rx is _NAMED_NUMERIC or rx is _GREG_MDY:
+            if rx is _NAMED_NUMERIC or rx is _GREG_MDY or rx is _MONTH_FIRST:
                 mon = _month_of(m["mon"])
                 if mon is None:
                     continue

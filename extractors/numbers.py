@@ -16,7 +16,19 @@ from dataclasses import dataclass
 
 from extractors.tokens import Tok
 
-_ONES = {"یک": 1, "دو": 2, "سه": 3, "چهار": 4, "پنج": 5, "شش": 6, "شیش": 6, "هفت": 7, "هشت": 8, "نه": 9}
+_ONES = {
+    "یک": 1,
+    "یه": 1,
+    "دو": 2,
+    "سه": 3,
+    "چهار": 4,
+    "پنج": 5,
+    "شش": 6,
+    "شیش": 6,
+    "هفت": 7,
+    "هشت": 8,
+    "نه": 9,
+}
 _TEENS = {
     "ده": 10,
     "یازده": 11,
@@ -383,7 +395,7 @@ def read_number(toks: list[Tok], i: int) -> Number | None:
             if o is None:
                 continue
             value, ordinal = float(o), True
-        if m == 1 and keys[0] == "یک":
+        if m == 1 and keys[0] in ("یک", "یه"):
             return None  # a lone «یک» is usually the article «a»
         if m == 1 and keys[0] in SCALES and keys[0] != "هزار":
             return None  # «میلیون‌ها» / a lone scale word is not an amount in running text

@@ -255,8 +255,8 @@ def date_cases(root: Path) -> list[dict[str, Any]]:
             continue  # strptime's %y pivot (70 → 1470): khabar reads a two-digit year as the latest one not after fetching
         if text.startswith(("Date:", "Year ", "Jalali:")):
             continue  # format-string literals, not how a date is written
-        if text.isdigit() or re.match(r"\w+ \w+ \d\d \d{4}$", text.translate(DIGITS)):
-            continue  # «13670214» (bare digits: khabar must not read ids as dates) and ctime's «Sha Far 01 1380»
+        if text.isdigit():
+            continue  # «13670214»: bare digits (khabar must not read ids as dates)
         if pt.text(path).splitlines()[pt.line_of(path, f'"{text}"') - 1].lstrip().startswith("#"):
             continue  # commented out upstream
         form = (
