@@ -118,7 +118,8 @@ _NOT_LETTER = "(?!\u200c?[\u0600-\u06ff])"
 _MONTH_ANY = f"{_alt(_MONTHS)}|{_alt(_GREG_MONTHS)}|(?i:{_alt(_LATIN_MONTHS)})(?![A-Za-z])"
 _WORDS = re.compile(
     rf"(?:(?P<wd>{_WEEKDAYS})\s*[،,]?\s*)?"
-    rf"(?<![\d\u0600-\u06ff])(?:(?P<d>\d{{1,2}}|{_DAY_WORD_RX})|(?P<dc>{_CARDINAL_DAY_RX}))(?!\d)[\s\u200c]*"
+    rf"(?:(?<!\d)(?P<d>\d{{1,2}})|(?<![\u0600-\u06ff\u200c])(?P<dw>{_DAY_WORD_RX})"
+    rf"|(?<![\u0600-\u06ff\u200c])(?P<dc>{_CARDINAL_DAY_RX}))(?!\d)[\s\u200c]*"
     r"(?:روز\s*)?"
     rf"(?P<mon>{_MONTH_ANY})\u0654?(?:[\s\u200c]*ماه)?{_NOT_LETTER}"
     rf"(?:[\s,،]*(?:سال\s*)?(?P<y>\d{{4}}|\d{{2}})(?!\d)|[\s\u200c]*(?P<ry>امسال|سال\s*جاری|سال\s*جاري|پارسال"
@@ -370,7 +371,8 @@ def _find(text: str, fetched_at: datetime | None) -> tuple[datetime, ...]:
             taken.append((a, b))
 
     for m in _WORDS.finditer(t):
-        if not free(m.start("d") if m["d"] else m.start("dc"), m.end()):
+        day_at = m.start("d") if m["d"] else m.start("dw") if m["dw"] else m.start("dc")
+        if not free(day_at, m.end()):
             continue
         mon = _month_of(m["mon"])
         if mon is None:
@@ -382,7 +384,7 @@ def _find(text: str, fetched_at: datetime | None) -> tuple[datetime, ...]:
                 continue  # «دو مرداد» in words: only with a weekday or a full year («سه دی جی» is no date)
             d = _cardinal_day_value(m["dc"])
         else:
-            d = int(m["d"]) if m["d"].isdigit() else _day_word_value(m["d"])
+            d = int(m["d"]) if m["d"] else _day_word_value(m["dw"])
         if d is None:
             continue
         ys = m["y"]
