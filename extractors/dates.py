@@ -439,7 +439,8 @@ def find_dates(text: str, fetched_at: datetime | None = None) -> list[datetime]:
     """Every absolute date written in ``text`` (in order), with the time next to it when there is one."""
     if not text:
         return []
-    return list(_find(text, fetched_at))
+    # cached only against a fixed fetch time: without one the window moves with the clock
+    return list(_find(text, fetched_at) if fetched_at is not None else _find.__wrapped__(text, None))
 
 
 def parse_iso(value: str, fetched_at: datetime | None = None) -> datetime | None:
