@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 import jdatetime
 
 from extractors.normalize import match_form
+from extractors.numbers import parse_number
 
 TEHRAN = ZoneInfo("Asia/Tehran")
 
@@ -283,8 +284,6 @@ def _num(s: str | None) -> int | None:
         return None
     if s.isdigit():
         return int(s)
-    from extractors.numbers import parse_number
-
     v = parse_number(s)
     return int(v) if v is not None and v == int(v) else None
 
