@@ -61,7 +61,8 @@ _HUNDREDS.update({"شیشصد": 600, "چارصد": 400, "پونصد": 500})  # �
 WORDS: dict[str, int] = {**_ONES, **_TEENS, **_TENS, **_HUNDREDS}
 SCALES = {"هزار": 10**3, "میلیون": 10**6, "میلیارد": 10**9, "بیلیون": 10**9, "تریلیون": 10**12}
 _ZERO = "صفر"
-_NEG = frozenset({"منفی"})
+_NEG = frozenset({"منفی", "منهای"})
+_POS = frozenset({"مثبت"})
 _POINT = frozenset({"ممیز", "مميز"})
 _HALF = "نیم"
 # ordinal word → cardinal key («سوم» → «سه», «سی ام» → «سی», «اول» → «یک»); suffixes ‑م, ‑مین, ‑ام, ‑امین
@@ -255,6 +256,15 @@ def _integer(keys: list[str]) -> float | None:
             while j < n and keys[j] not in SCALES:
                 j += 1
             frac_keys = keys[i + 1 : j]
+            den = _denominator(frac_keys)
+            if den is not None and len(frac_keys) > den[1]:
+                f = _parse_keys(tuple(frac_keys))  # «یک ممیز یک دهم»: the fraction said in words
+                if f is None or not 0 <= f < 1:
+                    return None
+                group = group + f
+                prev, group_digit, slot = "num", True, 0
+                i = j
+                continue
             if len(frac_keys) == 1 and frac_keys[0].isdigit():
                 digits = frac_keys[0]
             else:
@@ -305,14 +315,14 @@ def _parse_keys(keys: tuple[str, ...]) -> float | None:
     if not keys:
         return None
     sign = 1.0
-    if keys[0] in _NEG:
-        sign, keys = -1.0, keys[1:]
+    if keys[0] in _NEG or keys[0] in _POS:
+        sign, keys = (-1.0 if keys[0] in _NEG else 1.0), keys[1:]
         if not keys:
             return None
-    if keys[0][:1] in "-−" and keys[0][1:2].isdigit():
-        sign, keys = -sign, [keys[0][1:], *keys[1:]]  # «-999»
+    if keys[0][:1] in "-−+" and keys[0][1:2].isdigit():
+        sign, keys = (sign if keys[0][0] == "+" else -sign), [keys[0][1:], *keys[1:]]  # «-999», «+۹»
     den = _denominator(keys)
-    if den is not None and len(keys) > den[1]:
+    if den is not None and len(keys) > den[1] and not any(k in _POINT for k in keys):
         d, width = den
         num_keys = keys[:-width]
         whole = _integer(num_keys)
@@ -324,6 +334,8 @@ def _parse_keys(keys: tuple[str, ...]) -> float | None:
             left, right = _integer(num_keys[:k]), _integer(num_keys[k + 1 :])
             if left is not None and right is not None and right < d:
                 return sign * (left + right / d)  # «یک و یک دهم», «پانزده و هفت هزارم»
+        if whole is not None and num_keys[-1] != "و":
+            return sign * whole / d  # «یازده دهم» = 1.1
         return None
     v = _integer(keys)
     return None if v is None else sign * v

@@ -180,13 +180,18 @@ def extract_quantities(text: str) -> list[dict[str, Any]]:
             i = num.last + 1
             continue
         name, factor, uend = unit
-        span = text[toks[i].start : toks[uend].end]
+        sign, first = 1.0, i
+        if i > 0 and toks[i - 1].key in ("منفی", "منهای") and not toks[i - 1].closes:
+            sign, first = -1.0, i - 1  # «منفی ۵ درجه»: the sign is part of the amount
+        span = text[toks[first].start : toks[uend].end]
         if rng:
             high, low = rng
-            rec = _record(low * (factor or 1), name, span, _qualifier(toks, i))
-            rec["value_to"] = float(high.value * (factor or 1))
+            rec = _record(sign * low * (factor or 1), name, span, _qualifier(toks, first))
+            rec["value_to"] = float(sign * high.value * (factor or 1))
         else:
-            rec = _record(num.value * factor if factor else num.value, name, span, _qualifier(toks, i))
+            rec = _record(
+                sign * (num.value * factor if factor else num.value), name, span, _qualifier(toks, first)
+            )
         out.append(rec)
         i = uend + 1
     return out

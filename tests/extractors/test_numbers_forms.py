@@ -33,6 +33,10 @@ from extractors.quantities import quantities_of
         ("بیست‌وپنج", 25),
         ("سیصد‌و‌شصت‌و‌پنج", 365),
         ("منفی سه هزار", -3000),
+        ("منهای دو", -2),
+        ("مثبت هفت", 7),
+        ("یازده دهم", 1.1),
+        ("یک ممیز یک دهم", 1.1),
     ],
 )
 def test_number_words(text: str, value: float) -> None:
@@ -70,6 +74,7 @@ def test_ordinals(text: str, value: int) -> None:
         ("٪۲۵ افزایش", 25, "درصد", None, None),
         ("صد در صد", 100, "درصد", None, None),
         ("دو‌هزار نفر", 2000, "نفر", None, None),
+        ("دمای هوا به منفی ۵ درجه رسید", -5, "درجه", None, None),
     ],
 )
 def test_quantities(
