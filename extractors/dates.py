@@ -337,6 +337,19 @@ def _month_of(name: str) -> tuple[int, bool] | None:
     return None
 
 
+_WEEKDAY_NUM = {"شنبه": 5, "یکشنبه": 6, "دوشنبه": 0, "سهشنبه": 1, "سشنبه": 1, "چهارشنبه": 2, "پنجشنبه": 3,
+                "جمعه": 4, "shanbeh": 5, "yekshanbeh": 6, "doshanbeh": 0, "seshanbeh": 1, "chaharshanbeh": 2,
+                "panjshanbeh": 3, "jomeh": 4}  # fmt: skip
+
+
+def _weekday_of(word: str | None) -> int | None:
+    """Python's weekday() of a weekday word («سه‌شنبه» → 1), or None."""
+    if not word:
+        return None
+    w = re.sub(r"[\s\u200c]", "", word).lower().removeprefix("روز")
+    return _WEEKDAY_NUM.get(w)
+
+
 def _infer_year(m: int, d: int, gregorian: bool, fetched_at: datetime | None) -> int:
     """A day and month with no year: the year that puts it latest without passing the fetch time."""
     _, hi = _bounds(fetched_at)
@@ -398,6 +411,11 @@ def _find(text: str, fetched_at: datetime | None) -> tuple[datetime, ...]:
             if not (m["wd"] or tm or _alone(t, m.start(), m.end())):
                 continue  # «میدان ۱۵ خرداد», «ورزشگاه ۱۷ تیر»: a day and month alone in running text is a name
             y = _infer_year(mo, d, greg, fetched_at)
+            wd = _weekday_of(m["wd"])
+            if wd is not None:
+                built = _build(y, mo, d, greg, None)
+                if built is None or built.weekday() != wd:
+                    continue  # «پنجشنبه ۱۲ مرداد» ahead of the fetch is a coming event, not last year's date
             end = m.end()
         else:
             y = int(ys)

@@ -126,6 +126,12 @@ def test_non_dates_read_no_date(text: str) -> None:
     assert read_date(text, FETCHED) is None
 
 
+def test_a_weekday_must_fit_the_inferred_year() -> None:
+    fetched = datetime(2023, 7, 23, 12, tzinfo=TEHRAN)  # 1402-05-01
+    assert read_date("پنجشنبه ۱۲ مرداد", fetched) is None  # a coming event: not 1401-05-12 (a Wednesday)
+    assert to_jalali(read_date("سه‌شنبه ۲۷ تیر", fetched)) == "1402-04-27"
+
+
 def test_plausibility_follows_the_fetch_time_not_a_floor() -> None:
     old = datetime(1990, 1, 1, tzinfo=TEHRAN)
     assert find_dates("۲۲ بهمن ۱۳۵۷", FETCHED)
