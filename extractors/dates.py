@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -133,6 +134,32 @@ _MONTH_FIRST = re.compile(
     rf"\s*[،,]?\s*(?P<mon>{_alt(_MONTHS)}|{_alt(_FA_ABBR)}|(?i:{_alt(_LATIN_MONTHS)})(?![A-Za-z])){_NOT_LETTER}\s*"
     r"(?P<d>\d{1,2})\s+(?P<y>1[2-4]\d\d)(?!\d)"
 )
+# every month name a date form above is built on: those forms are only tried around one (the scan is ~4× cheaper
+# than trying each form at every position of a paragraph)
+_MONTH_SCAN = re.compile(
+    rf"(?<![\u0600-\u06ff])(?:{_MONTH_ANY}|{_alt(_FA_ABBR)})\u0654?(?:[\s\u200c]*ماه)?{_NOT_LETTER}"
+)
+_BEFORE, _AFTER = 120, 40  # how far a form may reach before and after its month name
+
+
+def _windows(hits: list[tuple[int, int]], n: int) -> list[tuple[int, int]]:
+    """The stretches of the text within reach of a month name, overlapping ones merged."""
+    out: list[tuple[int, int]] = []
+    for s, e in hits:
+        lo, hi = max(0, s - _BEFORE), min(n, e + _AFTER)
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out
+
+
+def _around(rx: re.Pattern[str], t: str, windows: list[tuple[int, int]]) -> Iterator[re.Match[str]]:
+    """``rx.finditer(t)`` for a form that holds a month name: the same matches, looked for only near one."""
+    for lo, hi in windows:
+        yield from rx.finditer(t, lo, hi)
+
+
 _GREG_MDY = re.compile(
     rf"(?<![\u0600-\u06ff])(?P<mon>{_alt(_GREG_MONTHS)}){_NOT_LETTER}\s*(?P<d>\d{{1,2}})\s*[,،]\s*"
     r"(?P<y>19\d\d|20\d\d)(?!\d)"
@@ -234,11 +261,15 @@ def _alone(t: str, a: int, b: int) -> bool:
     return len(t.strip()) <= _SHORT and not _LABELS.sub("", t[:a] + " " + t[b:]).strip()
 
 
+_PAST = timedelta(days=365 * 200)
+_SLACK = timedelta(days=2)
+
+
 def _bounds(fetched_at: datetime | None) -> tuple[datetime, datetime]:
     base = fetched_at or datetime.now(UTC)
     if base.tzinfo is None:
         base = base.replace(tzinfo=TEHRAN)
-    return base - timedelta(days=365 * 200), base + timedelta(days=2)
+    return base - _PAST, base + _SLACK
 
 
 def _sane(dt: datetime, fetched_at: datetime | None) -> bool:
@@ -382,7 +413,8 @@ def _find(text: str, fetched_at: datetime | None) -> tuple[datetime, ...]:
             found.append((a, dt))
             taken.append((a, b))
 
-    for m in _WORDS.finditer(t):
+    hits = _windows([m.span() for m in _MONTH_SCAN.finditer(t)], len(t))
+    for m in _around(_WORDS, t, hits):
         day_at = m.start("d") if m["d"] else m.start("dw") if m["dw"] else m.start("dc")
         if not free(day_at, m.end()):
             continue
@@ -429,7 +461,7 @@ def _find(text: str, fetched_at: datetime | None) -> tuple[datetime, ...]:
         hms = _time_at(t, end) or _time_before(t, m.start())
         keep(m.start(), end, _build(y, mo, d, greg, hms))
     for rx in (_GREG_MDY, _MONTH_FIRST, _NAMED_NUMERIC, _NUMERIC, _NUMERIC_DMY, _NUMERIC_YY):
-        for m in rx.finditer(t):
+        for m in _around(rx, t, hits) if rx in (_GREG_MDY, _MONTH_FIRST, _NAMED_NUMERIC) else rx.finditer(t):
             if not free(m.start(), m.end()):
                 continue
             if rx is _NAMED_NUMERIC or rx is _GREG_MDY or rx is _MONTH_FIRST:

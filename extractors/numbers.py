@@ -135,6 +135,16 @@ def split_key(k: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+@functools.lru_cache(maxsize=65536)
+def _may_continue(k: str) -> bool:
+    """A number that is one digit group may go on into a token with this key («۱۲ میلیون», «۲ ممیز ۵», «۳ هزارم»)."""
+    return (
+        (k in _NUMBER_KEYS and not k[:1].isdigit())
+        or ordinal_base(k) is not None
+        or (" " in k and all(map(is_number_key, split_key(k))))
+    )
+
+
 @functools.lru_cache(maxsize=4096)
 def _may_follow(prev: str, k: str) -> bool:
     """Whether ``k`` may directly follow ``prev`` inside one number (a cheap cut of the run before parsing):
@@ -401,6 +411,10 @@ def read_number(toks: list[Tok], i: int) -> Number | None:
     boundary) that reads as one number, so «۵ طرح و ۳ مدرسه» and «۲۰۰ و ۳۰۰» stay two numbers. A token whose key
     holds a space (ZWNJ in «یک‌هزار», «بیست‌وپنج») is read word by word."""
     n = len(toks)
+    k0 = toks[i].key
+    if k0[:1].isdigit() and (i + 1 >= n or toks[i].closes or not _may_continue(toks[i + 1].key)):
+        dv = digit_value(k0)  # the usual case, «۱۱ طرح»: one digit group and no number word after it
+        return Number(dv, i, i, False) if dv is not None else None
     j = i
     keys: list[str] = []
     ends: list[int] = []  # token index of each key, for keys that end a token
