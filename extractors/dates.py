@@ -139,7 +139,8 @@ _MONTH_FIRST = re.compile(
 _MONTH_SCAN = re.compile(
     rf"(?<![\u0600-\u06ff])(?:{_MONTH_ANY}|{_alt(_FA_ABBR)})\u0654?(?:[\s\u200c]*ماه)?{_NOT_LETTER}"
 )
-_BEFORE, _AFTER = 120, 40  # how far a form may reach before and after its month name
+_BEFORE, _AFTER = 120, 40
+_DIGIT_SEP = re.compile(r"\d\s?[/\-.|٫]\s?\d")  # how far a form may reach before and after its month name
 
 
 def _windows(hits: list[tuple[int, int]], n: int) -> list[tuple[int, int]]:
@@ -460,7 +461,12 @@ def _find(text: str, fetched_at: datetime | None) -> tuple[datetime, ...]:
                 continue  # a Gregorian month with a Jalali year or the reverse: not one date
         hms = _time_at(t, end) or _time_before(t, m.start())
         keep(m.start(), end, _build(y, mo, d, greg, hms))
+    numeric = (
+        _DIGIT_SEP.search(t) is not None
+    )  # every numeric form has «digit, separator, digit» (most text has none)
     for rx in (_GREG_MDY, _MONTH_FIRST, _NAMED_NUMERIC, _NUMERIC, _NUMERIC_DMY, _NUMERIC_YY):
+        if not numeric and rx in (_NUMERIC, _NUMERIC_DMY, _NUMERIC_YY):
+            continue
         for m in _around(rx, t, hits) if rx in (_GREG_MDY, _MONTH_FIRST, _NAMED_NUMERIC) else rx.finditer(t):
             if not free(m.start(), m.end()):
                 continue
