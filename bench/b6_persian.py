@@ -123,6 +123,16 @@ def run(pages: int = 2000, base: str = BASE, rounds: int = 2) -> dict[str, Any]:
                      "cpu_ratio": round(cpu_a / cpu_b, 3), "all_before": speeds["before"], "all_after": speeds["after"],
                      "all_cpu_before": cpu["before"], "all_cpu_after": cpu["after"],
                      "before_scores": before["b1"], "after_scores": after["b1"]}  # fmt: skip
+    # flat rows, so `python -m bench` prints a table of them
+    out["summary"] = [{"measure": f"{name} conformance", "before": f"{out[name]['before']['ok']}/{out[name]['before']['n']}",
+                       "after": f"{out[name]['after']['ok']}/{out[name]['after']['n']}",
+                       "before_rate": out[name]["before"]["rate"], "after_rate": out[name]["after"]["rate"]}
+                      for name in ("dates", "numbers")]  # fmt: skip
+    if "b1" in out:
+        for kind, key in (("wall", ""), ("CPU", "_cpu")):
+            b, a = out["b1"][f"before{key}_pages_per_s"], out["b1"][f"after{key}_pages_per_s"]
+            out["summary"].append({"measure": f"B1 {kind} pages/s", "before": b, "after": a, "before_rate": None,
+                                   "after_rate": round(a / b, 3)})  # fmt: skip
     return out
 
 
