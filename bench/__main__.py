@@ -19,6 +19,8 @@ BENCHES: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {
     "b3": ("bench.b3_daily_nothing_new", {}, {"quick": True}),
     "b4": ("bench.b4_dedup", {}, {"sizes": [20_000]}),
     "b5": ("bench.b5_load", {"rows": 50_000, "baseline_rows": 2_000}, {"rows": 10_000, "baseline_rows": 500}),
+    # B6: Persian date/number conformance before/after issue 14, and B1 pages/s on the old and new extractors
+    "b6": ("bench.b6_persian", {"pages": 2000, "rounds": 2}, {"pages": 300, "rounds": 1}),
     "b10": ("bench.b10_report", {"releases": 100_000}, {"releases": 5_000}),
 }
 

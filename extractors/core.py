@@ -107,9 +107,13 @@ def _visible_date(page: Page, region: LexborNode | None, paragraphs: list[str],
                 continue
             if _NOT_PUB.search(cls) or in_boilerplate(node, stop=region):
                 continue
-            found = dates.find_dates(_ends(node.text(deep=True, separator=" ")), fetched_at)
+            node_text = _ends(node.text(deep=True, separator=" "))
+            found = dates.find_dates(node_text, fetched_at)
             if found:
                 return found[0]
+            rel = dates.find_relative(node_text, fetched_at)  # a byline «دیروز ساعت ۶ عصر» beats other dates
+            if rel is not None:
+                return rel
         if root is region:
             text = region.text(deep=True, separator=" ")
             if paragraphs:
