@@ -7,6 +7,7 @@ containers — comments, sidebars, related boxes, menus, footers — do not coun
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from dataclasses import dataclass, field
@@ -15,10 +16,14 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
-_CHARSET_ALIASES = {"windows-1256": "cp1256", "x-cp1256": "cp1256", "cp-1256": "cp1256", "arabic": "cp1256",
-                    "utf8": "utf-8", "iso-8859-6": "iso-8859-6"}
-_BOILER = re.compile(r"comment|sidebar|side-bar|related|footer|menu|nav|share|social|tags|breadcrumb|popular|"
-                     r"most-?viewed|\bads?\b|banner|poll|widget|leftpane|lastnews|box|pager|pagination", re.I)
+_CHARSET_ALIASES = {
+    "windows-1256": "cp1256",
+    "x-cp1256": "cp1256",
+    "cp-1256": "cp1256",
+    "arabic": "cp1256",
+    "utf8": "utf-8",
+    "iso-8859-6": "iso-8859-6",
+}
 _END_MARKERS = re.compile(r"^\s*(?:انتهای پیام|انتهاي پيام|پایان پیام|پايان پيام)\s*[/.]?\s*$")
 _SPACE_RUN = re.compile(r"[ \t\r\f\v]+")
 
@@ -66,9 +71,14 @@ def decode(html: bytes | str, encoding: str | None = None) -> tuple[str, str | N
         from charset_normalizer import from_bytes
 
         best = from_bytes(data[:200_000]).best()
-        if best is not None and best.encoding and (
+        if (
+            best is not None
+            and best.encoding
+            and (
                 best.encoding.replace("_", "").lower() in ("cp1256", "windows1256")
-                or _looks_persian(data, best.encoding)):
+                or _looks_persian(data, best.encoding)
+            )
+        ):
             codec = best.encoding
     except Exception as exc:  # charset-normalizer is a heuristic; never let it break extraction
         errors.append(f"encoding: detection failed ({type(exc).__name__})")
@@ -99,15 +109,18 @@ class Page:
 
     tree: LexborHTMLParser
     html: str
-    meta: dict[str, str] = field(default_factory=dict)   # og:/article:/name= meta, first value wins
+    meta: dict[str, str] = field(default_factory=dict)  # og:/article:/name= meta, first value wins
     jsonld: list[dict[str, Any]] = field(default_factory=list)
     canonical: str | None = None
     lang: str | None = None
     title_tag: str | None = None
 
 
-_CONTAINER_TAGS = re.compile(r"</?(?:div|span|font|b|i|u|em|strong|section|article|center|small|big|blockquote|"
-                             r"table|tbody|tr|td|ul|ol|li|dl|dd|dt)\b[^>]*>", re.I)
+_CONTAINER_TAGS = re.compile(
+    r"</?(?:div|span|font|b|i|u|em|strong|section|article|center|small|big|blockquote|"
+    r"table|tbody|tr|td|ul|ol|li|dl|dd|dt)\b[^>]*>",
+    re.I,
+)
 
 
 def _defuse_nesting(text: str) -> str:
@@ -140,7 +153,9 @@ def parse(text: str) -> Page:
         for obj in data if isinstance(data, list) else [data]:
             if isinstance(obj, dict):
                 graph = obj.get("@graph")
-                page.jsonld.extend(g for g in (graph if isinstance(graph, list) else [obj]) if isinstance(g, dict))
+                page.jsonld.extend(
+                    g for g in (graph if isinstance(graph, list) else [obj]) if isinstance(g, dict)
+                )
     link = tree.css_first('link[rel="canonical"]')
     if link is not None:
         page.canonical = (link.attributes.get("href") or "").strip() or None
@@ -150,7 +165,9 @@ def parse(text: str) -> Page:
     t = tree.css_first("title")
     if t is not None:
         raw_title = t.text(deep=True)
-        if "<" in raw_title:  # an unclosed <title> swallows the document as text: keep what precedes the first tag
+        if (
+            "<" in raw_title
+        ):  # an unclosed <title> swallows the document as text: keep what precedes the first tag
             raw_title = raw_title.split("<", 1)[0]
         page.title_tag = clean_text(raw_title)[:300] or None
     return page
@@ -169,22 +186,185 @@ def article_ld(page: Page) -> dict[str, Any] | None:
     return best
 
 
+# ---- class and id cues: whole words, never substrings ------------------------------------------------------------
+# A class attribute is split into words at non-letters and camelCase humps («PageBuilder-pageRow» → page, builder,
+# page, row), so «pager» never matches inside «PageBuilder» and «nav» never inside «canvas».
+_WORD_SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z])(?=[A-Z])")
+# Words naming a box that is never the story itself (strong: dropped inside the chosen content, -25 as a candidate).
+_NEG_WORDS = frozenset(
+    [
+        "comment",
+        "comments",
+        "commentlist",
+        "sidebar",
+        "sidebars",
+        "side",
+        "related",
+        "relatedposts",
+        "footer",
+        "menu",
+        "menus",
+        "nav",
+        "navbar",
+        "navigation",
+        "share",
+        "sharing",
+        "sharer",
+        "social",
+        "socials",
+        "tags",
+        "tag",
+        "tagcloud",
+        "breadcrumb",
+        "breadcrumbs",
+        "crumbs",
+        "popular",
+        "mostviewed",
+        "mostvisited",
+        "viewed",
+        "visited",
+        "ads",
+        "ad",
+        "advert",
+        "adverts",
+        "advertisement",
+        "advertising",
+        "banner",
+        "banners",
+        "poll",
+        "polls",
+        "pager",
+        "pagination",
+        "paging",
+        "promo",
+        "promotion",
+        "sponsor",
+        "sponsored",
+        "newsletter",
+        "subscribe",
+        "subscription",
+        "signup",
+        "toolbar",
+        "print",
+        "byline",
+        "dateline",
+        "keywords",
+        "lastnews",
+        "outbrain",
+        "taboola",
+        "recommended",
+        "recommend",
+        "trending",
+        "rating",
+        "ratings",
+        "vote",
+        "votes",
+        "caption",
+        "captions",
+        "credit",
+        "credits",
+        "cookie",
+        "cookies",
+        "consent",
+        "modal",
+        "popup",
+        "masthead",
+        "copyright",
+        "disclaimer",
+        "skip",
+        "hidden",
+        "author",
+        "authors",
+        "login",
+        "register",
+        "shortlink",
+        "shorturl",
+    ]
+)
+# Weak: -25 as a candidate only (real bodies sit in «elementor-widget-container», «news-box», «l-sidebar-fixed» …).
+_WEAK_WORDS = frozenset(
+    [
+        "widget",
+        "widgets",
+        "box",
+        "meta",
+        "date",
+        "time",
+        "info",
+        "extra",
+        "aside",
+        "leftpane",
+        "rightpane",
+        "more",
+        "also",
+    ]
+)
+_POS_WORDS = frozenset(
+    [
+        "article",
+        "articles",
+        "body",
+        "content",
+        "contents",
+        "entry",
+        "hentry",
+        "main",
+        "page",
+        "post",
+        "posts",
+        "story",
+        "text",
+        "blog",
+        "news",
+        "detail",
+        "details",
+        "matn",
+        "khabar",
+        "itemtext",
+        "newstext",
+        "articlebody",
+        "storybody",
+    ]
+)
+_NEG_TAGS = frozenset(("nav", "aside", "footer"))
+
+
 def _classes(node: LexborNode) -> str:
     a = node.attributes
     return f"{a.get('class') or ''} {a.get('id') or ''}"
 
 
-def in_boilerplate(node: LexborNode, stop: LexborNode | None = None) -> bool:
-    """Whether ``node`` sits inside a comments/sidebar/related/menu/footer container (or ``li``, ``aside``)."""
+def class_words(node: LexborNode) -> frozenset[str]:
+    """The lower-cased words of ``class`` and ``id`` (see ``_WORD_SPLIT``)."""
+    a = node.attributes
+    raw = f"{a.get('class') or ''} {a.get('id') or ''}"
+    if not raw.strip():
+        return frozenset()
+    words = {w.lower() for w in _WORD_SPLIT.split(raw) if w}
+    # joined pairs catch «most-viewed», «related-posts», «item-text» written apart
+    parts = [w.lower() for w in _WORD_SPLIT.split(raw) if w]
+    words.update(a + b for a, b in itertools.pairwise(parts))
+    return frozenset(words)
+
+
+def is_boilerplate_box(node: LexborNode) -> bool:
+    """Whether the node itself (not its ancestors) is a comments/sidebar/related/menu/share/tags box."""
+    return node.tag in _NEG_TAGS or not _NEG_WORDS.isdisjoint(class_words(node))
+
+
+def in_boilerplate(node: LexborNode, stop: LexborNode | None = None, depth: int = 6) -> bool:
+    """Whether ``node`` or one of its ``depth`` nearest ancestors is a boilerplate box (whole-word cues only).
+
+    Only near ancestors count: a page wrapper far above («has-section-nav», «l-sidebar-fixed») says nothing about
+    one heading or byline deep inside it."""
     n: LexborNode | None = node
-    while n is not None and n.tag not in ("body", "html"):
+    while n is not None and depth > 0 and n.tag not in ("body", "html"):
         if stop is not None and n.mem_id == stop.mem_id:
             return False
-        if n.tag in ("aside", "footer", "nav", "li", "header"):
-            return True
-        if _BOILER.search(_classes(n)):
+        if n.tag in ("aside", "footer", "nav", "li") or is_boilerplate_box(n):
             return True
         n = n.parent
+        depth -= 1
     return False
 
 
@@ -192,55 +372,347 @@ def _link_text_len(node: LexborNode) -> int:
     return sum(len(a.text(deep=True)) for a in node.css("a"))
 
 
+# ---- the body: paragraph units measured on text nodes ------------------------------------------------------------
+_BLOCK_TAGS = frozenset(
+    [
+        "p",
+        "div",
+        "td",
+        "th",
+        "li",
+        "section",
+        "article",
+        "main",
+        "blockquote",
+        "pre",
+        "dd",
+        "dt",
+        "dl",
+        "ul",
+        "ol",
+        "table",
+        "tbody",
+        "thead",
+        "tr",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "figure",
+        "figcaption",
+        "form",
+        "aside",
+        "nav",
+        "footer",
+        "header",
+        "address",
+        "center",
+        "body",
+        "details",
+        "summary",
+        "fieldset",
+    ]
+)
+_SKIP_TAGS = frozenset(
+    [
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "select",
+        "option",
+        "button",
+        "textarea",
+        "svg",
+        "iframe",
+        "object",
+        "embed",
+        "head",
+        "title",
+        "h1",
+        "input",
+        "label",
+        "video",
+        "audio",
+        "canvas",
+        "map",
+        "math",
+    ]
+)
+_HEADING_TAGS = frozenset(("h2", "h3", "h4", "h5", "h6"))
+_LABEL_LINE = re.compile(
+    r"^\s*(?:کد\s*\u200c?\s*خبر|شناسه\s*\u200c?\s*خبر|کد\s*مطلب|لینک\s*\u200c?\s*کوتاه|نشانی\s*کوتاه|"
+    r"تاریخ\s*(?:انتشار|ارسال|درج)|زمان\s*انتشار|تعداد\s*بازدید|بازدید|برچسب\s*\u200c?\s*(?:ها)?|کلید\s*واژه|"
+    r"منبع|اشتراک\s*\u200c?\s*گذاری|نسخه\s*چاپی|چاپ خبر|ارسال به دوستان)\s*[:：]?",
+    re.I,
+)
+MIN_UNIT_CHARS = 25  # a shorter unit scores nothing (it is a label, a date, a button), as in Readability
+SCORE_LEVELS = 5  # a unit's score goes to its block's parent (1), grandparent (1/2), then 1/(3·level)
+
+
 @dataclass
 class Content:
     container: LexborNode | None
     paragraphs: list[str]
+    source: str = "none"  # which signal gave the body: microdata, dom, jsonld, none
+    why: str | None = None  # when no body: why not
+
+
+@dataclass
+class _Unit:
+    """A run of text nodes under one block element, cut at ``<br>`` and at child blocks: one paragraph."""
+
+    block: LexborNode
+    parts: list[str] = field(default_factory=list)
+    link: int = 0
+    chain: list[int] = field(default_factory=list)  # mem_ids of the block and its ancestors up to the root
+    text: str = ""
+
+
+@dataclass
+class _Stats:
+    node: LexborNode
+    chars: int = 0  # all unit text below
+    link: int = 0  # of which inside <a>
+    score: float = 0.0  # Readability-style content score (set when first met as an ancestor)
+    scored: bool = False
+
+
+def _units(root: LexborNode) -> list[_Unit]:
+    """Every paragraph unit under ``root`` in document order. One pass; each element's (block, in-link, skipped)
+    is derived from its parent's, so the pass stays linear on deeply nested pages."""
+    info: dict[int, tuple[LexborNode, bool, bool]] = {}
+    units: list[_Unit] = []
+    cur: _Unit | None = None
+    for node in root.traverse(include_text=True):
+        tag = node.tag
+        if tag == "-text":
+            parent = node.parent
+            pi = info.get(parent.mem_id) if parent is not None else None
+            if pi is None or pi[2]:
+                continue
+            t = node.text_content
+            if not t or t.isspace():
+                continue
+            block = pi[0]
+            if cur is None or cur.block.mem_id != block.mem_id:
+                cur = _Unit(block)
+                units.append(cur)
+            cur.parts.append(t)
+            if pi[1]:
+                cur.link += len(t.strip())
+        elif tag == "-comment":
+            continue
+        else:
+            parent = node.parent
+            pi = info.get(parent.mem_id) if parent is not None else None
+            if pi is None:
+                pi = (node, False, False)
+            skip = pi[2] or tag in _SKIP_TAGS
+            block = node if tag in _BLOCK_TAGS else pi[0]
+            info[node.mem_id] = (block, pi[1] or tag == "a", skip)
+            if tag == "br" or tag in _BLOCK_TAGS or tag == "hr":
+                cur = None
+    out = []
+    for u in units:
+        u.text = clean_text("".join(u.parts))
+        if u.text:
+            u.link = min(u.link, len(u.text))
+            out.append(u)
+    return out
+
+
+def _class_weight(node: LexborNode) -> float:
+    words = class_words(node)
+    if not words:
+        return 0.0
+    w = 0.0
+    if not _NEG_WORDS.isdisjoint(words) or not _WEAK_WORDS.isdisjoint(words):
+        w -= 25
+    if not _POS_WORDS.isdisjoint(words):
+        w += 25
+    return w
+
+
+_TAG_WEIGHT = {
+    "div": 5,
+    "article": 10,
+    "main": 5,
+    "section": 3,
+    "td": 3,
+    "pre": 3,
+    "blockquote": 3,
+    "form": -3,
+    "ol": -3,
+    "ul": -3,
+    "dl": -3,
+    "dd": -3,
+    "dt": -3,
+    "li": -3,
+    "address": -3,
+    "th": -5,
+    "h2": -5,
+    "h3": -5,
+    "h4": -5,
+    "h5": -5,
+    "h6": -5,
+    "header": -5,
+    "nav": -25,
+    "aside": -25,
+    "footer": -25,
+}
+
+
+def _unit_score(u: _Unit) -> float:
+    """1 + commas + one point per 100 characters (at most 3), as Readability; counts Persian «،» too."""
+    text = u.text
+    return 1.0 + text.count(",") + text.count("،") + min(len(text) // 100, 3)
 
 
 def main_content(page: Page) -> Content:
-    """Paragraphs of the densest ``<p>`` block; falls back to ``<br>``-separated text of the densest block."""
-    by_parent: dict[int, tuple[LexborNode, list[LexborNode]]] = {}
-    for p in page.tree.css("p"):
-        parent = p.parent
-        if parent is None:
-            continue
-        entry = by_parent.get(parent.mem_id)
-        if entry is None:
-            by_parent[parent.mem_id] = (parent, [p])
-        else:
-            entry[1].append(p)
-    groups: dict[int, tuple[LexborNode, list[tuple[LexborNode, str]]]] = {}
-    for key, (parent, ps) in by_parent.items():
-        if in_boilerplate(parent):  # checked once per block, before any text is read
-            continue
-        texts = [(p, clean_text(p.text(deep=True))) for p in ps]
-        groups[key] = (parent, [(p, t) for p, t in texts if t])
-    best: tuple[float, LexborNode | None, list[tuple[LexborNode, str]]] = (0.0, None, [])
-    link_len: dict[int, int] = {}  # per <p>: the kept block's paragraphs are checked again below
-    for parent, items in groups.values():
-        score = 0.0
-        for p, text in items:
-            links = link_len[p.mem_id] = _link_text_len(p)
-            if links > 0.5 * len(text):
-                continue
-            score += len(text) - links
-        if len(items) > 1:
-            score *= 1.0 + min(len(items), 10) * 0.02
-        if score > best[0]:
-            best = (score, parent, items)
-    score, container, items = best
-    if container is None or score < 80:
-        return _fallback_content(page)
+    """The story's paragraphs, from the best signal the page carries (ranked):
+
+    1. a microdata ``itemprop="articleBody"`` element with prose in it (the CMS says where the body is);
+    2. the densest block: paragraph units (runs of text nodes cut at ``<br>`` and block boundaries, so ``<p>``,
+       nested ``<div>``, ``<br>`` text and table cells all count) give Readability-style scores to their block's
+       ancestors; the best ancestor, weighted by ``1 - link density`` and by whole-word class cues, wins, and its
+       siblings that score at least a fifth of it join (bodies split over sibling containers);
+    3. (in ``core``) JSON-LD ``articleBody`` when the DOM gave much less text.
+
+    Inside the chosen block, boxes that name themselves boilerplate (comments, related, share, tags …) are left
+    out unless they hold most of the text, as are link-heavy units, «انتهای پیام» and «کد خبر» lines.
+    """
+    root = page.tree.body
+    if root is None:
+        return Content(None, [], why="no <body>")
+    units = _units(root)
+    if not units:
+        return Content(None, [], why="no text in <body>")
+    stats: dict[int, _Stats] = {}
+    root_id = root.mem_id
+    for u in units:
+        n: LexborNode | None = u.block
+        level = -1
+        chars, link = len(u.text), u.link
+        score = _unit_score(u) if chars >= MIN_UNIT_CHARS and link <= 0.5 * chars else 0.0
+        while n is not None:
+            mid = n.mem_id
+            u.chain.append(mid)
+            st = stats.get(mid)
+            if st is None:
+                st = stats[mid] = _Stats(n)
+            st.chars += chars
+            st.link += link
+            if 0 <= level < SCORE_LEVELS and score:
+                if not st.scored:
+                    st.scored = True
+                    st.score = _TAG_WEIGHT.get(n.tag, 0) + _class_weight(n)
+                st.score += score / (1 if level == 0 else 2 if level == 1 else level * 3)
+            if mid == root_id:
+                break
+            level += 1
+            n = n.parent
+    micro = _microdata_body(page, stats)
+    if micro is not None:
+        selected = [micro]
+        source = "microdata"
+    else:
+        cands = [st for st in stats.values() if st.scored]
+        if not cands:
+            return Content(None, [], why="no block of prose")
+        for st in cands:
+            st.score *= 1.0 - (st.link / st.chars if st.chars else 0.0)
+        top = max(cands, key=lambda s: s.score)
+        if top.score <= 0:
+            return Content(None, [], why="no block of prose")
+        selected = _with_siblings(top, stats)
+        source = "dom"
+    paras = _clean_units(units, selected, stats)
+    container = selected[0].node if len(selected) == 1 else selected[0].node.parent or selected[0].node
+    if not paras:
+        return Content(container, [], source, why=f"{source} block held only boilerplate")
+    return Content(container, _strip_trailers(paras), source)
+
+
+def _microdata_body(page: Page, stats: dict[int, _Stats]) -> _Stats | None:
+    for node in page.tree.css('[itemprop="articleBody"], [itemprop="articlebody"]'):
+        st = stats.get(node.mem_id)
+        if st is not None and st.chars - st.link >= 80:
+            return st
+    return None
+
+
+def _with_siblings(top: _Stats, stats: dict[int, _Stats]) -> list[_Stats]:
+    """The top block and those siblings that carry story text too (Readability's sibling pass)."""
+    parent = top.node.parent
+    if parent is None:
+        return [top]
+    threshold = max(10.0, top.score * 0.2)
+    top_words = top.node.attributes.get("class") or ""
+    out: list[_Stats] = []
+    child = parent.child
+    while child is not None:
+        st = stats.get(child.mem_id) if child.tag != "-text" else None
+        if st is not None:
+            if child.mem_id == top.node.mem_id:
+                out.append(st)
+            elif not is_boilerplate_box(child):
+                bonus = (
+                    top.score * 0.2 if top_words and (child.attributes.get("class") or "") == top_words else 0
+                )
+                density = st.link / st.chars if st.chars else 1.0
+                if (st.scored and st.score + bonus >= threshold) or (
+                    not st.scored
+                    and child.tag in ("p", "div", "blockquote", "pre", "ul", "ol", "table")
+                    and ((st.chars > 80 and density < 0.25) or (0 < st.chars <= 80 and density == 0))
+                ):
+                    out.append(st)
+        child = child.next
+    return out or [top]
+
+
+def _clean_units(units: list[_Unit], selected: list[_Stats], stats: dict[int, _Stats]) -> list[str]:
+    """The units inside the selected blocks, in page order, without boilerplate boxes, link lists and labels."""
+    sel_ids = {s.node.mem_id for s in selected}
+    good_total = sum(s.chars - s.link for s in selected) or 1
+    verdict: dict[int, bool] = {}  # element mem_id → dropped as boilerplate (cached)
     paras: list[str] = []
-    for p, text in items:
-        cls = _classes(p).lower()
-        if "news-end" in cls or _END_MARKERS.match(text) or "caption" in cls:
+    for u in units:
+        chain = u.chain
+        hit = next((i for i, mid in enumerate(chain) if mid in sel_ids), -1)
+        if hit < 0:
             continue
-        if link_len[p.mem_id] > 0.5 * len(text):
+        text = u.text
+        if u.link > 0.5 * len(text) or _END_MARKERS.match(text):
             continue
-        paras.append(text)
-    return Content(container, _strip_trailers(paras))
+        if len(text) < 80 and _LABEL_LINE.match(text):
+            continue
+        dropped = False
+        for mid in chain[:hit]:
+            v = verdict.get(mid)
+            if v is None:
+                st = stats[mid]
+                node = st.node
+                v = False
+                if (node.tag in _HEADING_TAGS and st.link > 0.5 * st.chars) or (
+                    (node.tag in _NEG_TAGS or is_boilerplate_box(node))
+                    and st.chars - st.link < 0.5 * good_total
+                ):
+                    v = True
+                elif (
+                    node.tag in ("ul", "ol", "table", "div", "section", "dl")
+                    and st.chars > 0
+                    and st.link > 0.5 * st.chars
+                ):
+                    v = True  # a list or box of links: related news, most visited, tags
+                verdict[mid] = v
+            if v:
+                dropped = True
+                break
+        if not dropped:
+            paras.append(text)
+    return paras
 
 
 def _strip_trailers(paras: list[str]) -> list[str]:
@@ -252,39 +724,10 @@ def _strip_trailers(paras: list[str]) -> list[str]:
     return paras
 
 
-def _fallback_content(page: Page) -> Content:
-    """No paragraph block: take the element with the most direct (non-link) text and split it on ``<br>``.
-
-    One pass over the text nodes (deeply nested pages stay linear); boilerplate is checked for the few best
-    candidates only."""
-    root = page.tree.body
-    if root is None:
-        return Content(None, [])
-    lengths: dict[int, list] = {}
-    for node in root.traverse(include_text=True):
-        if node.tag != "-text":
-            continue
-        parent = node.parent
-        if parent is None or parent.tag in ("a", "script", "style", "option", "title"):
-            continue
-        n = len((node.text_content or "").strip())
-        if n:
-            entry = lengths.setdefault(parent.mem_id, [0, parent])
-            entry[0] += n
-    for total, node in sorted(lengths.values(), key=lambda e: e[0], reverse=True)[:5]:
-        if total < 200:
-            break
-        if in_boilerplate(node):
-            continue
-        html = node.html or ""
-        parts = re.split(r"<br\s*/?>\s*(?:<br\s*/?>)?", html, flags=re.I)
-        paras = [clean_text(LexborHTMLParser(f"<div>{p}</div>").text(deep=True)) for p in parts]
-        return Content(node, _strip_trailers([p for p in paras if p and not _END_MARKERS.match(p)]))
-    return Content(None, [])
-
-
-_LEAD_SEL = ('[itemprop="description"]:not(meta), .lead, .summary, .news-summary, .NewsLead, .subtitle, '
-             '.news-lead, .introtext, .item-summary, .abstract')
+_LEAD_SEL = (
+    '[itemprop="description"]:not(meta), .lead, .summary, .news-summary, .NewsLead, .subtitle, '
+    ".news-lead, .introtext, .item-summary, .abstract"
+)
 
 
 def find_lead(page: Page, container: LexborNode | None) -> str | None:
@@ -304,8 +747,11 @@ def find_lead(page: Page, container: LexborNode | None) -> str | None:
 
 def find_title(page: Page, ld: dict[str, Any] | None) -> str | None:
     """``<h1>`` outside boilerplate (checked against structured titles), else og:title / headline / ``<title>``."""
-    structured = [t for t in (page.meta.get("og:title"), (ld or {}).get("headline"), page.meta.get("twitter:title"))
-                  if isinstance(t, str) and t.strip()]
+    structured = [
+        t
+        for t in (page.meta.get("og:title"), (ld or {}).get("headline"), page.meta.get("twitter:title"))
+        if isinstance(t, str) and t.strip()
+    ]
     h1s = [clean_text(h.text(deep=True)) for h in page.tree.css("h1") if not in_boilerplate(h)]
     h1s = [h for h in h1s if h]
     for h in h1s:
