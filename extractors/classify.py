@@ -130,20 +130,18 @@ def page_kind(
     if short:
         if has_player or (_URL_VIDEO.search(path) and _VIDEO_TITLE.search(title or "")):
             return "video", "a player and little text"
-        if "ImageGallery" in ld_types or _GALLERY_TITLE.search(title or "") or _URL_GALLERY.search(path):
-            if len(page.tree.css("img")) >= 4:
-                return "gallery", "a photo gallery with little text"
+        gallery = (
+            "ImageGallery" in ld_types or _GALLERY_TITLE.search(title or "") or _URL_GALLERY.search(path)
+        )
+        if gallery and len(page.tree.css("img")) >= 4:
+            return "gallery", "a photo gallery with little text"
         if _APP.search(search_form(" ".join([title or "", *paragraphs]))):
             return "app", "an app-store promotion"
     if body_chars and _looks_junk(paragraphs):
         return "error", "binary or undecodable bytes, not prose"
     # a short release is still a release: two paragraphs of prose, or one long one
     if (len(paragraphs) >= 2 and body_chars >= MIN_SHORT_CHARS) or body_chars >= MIN_SINGLE_CHARS:
-        if (
-            not evidence
-            and (_URL_TAG.search(path) or _TAG_TITLE.search(title or ""))
-            and _linked_titles(page)
-        ):
+        if not evidence and _URL_TAG.search(path) and _linked_titles(page):
             return "tag", "a tag or archive listing"
         return "article", "prose"
     if evidence:

@@ -26,6 +26,7 @@ _CHARSET_ALIASES = {
 }
 _END_MARKERS = re.compile(r"^\s*(?:انتهای پیام|انتهاي پيام|پایان پیام|پايان پيام)\s*[/.]?\s*$")
 _SPACE_RUN = re.compile(r"[ \t\r\f\v]+")
+_WS = re.compile(r"[\s\xa0]+")  # inside one paragraph unit a source line break is a space (ZWNJ is not \s)
 
 
 def _persian_share(text: str) -> float:
@@ -447,6 +448,11 @@ _LABEL_LINE = re.compile(
     r"منبع|اشتراک\s*\u200c?\s*گذاری|نسخه\s*چاپی|چاپ خبر|ارسال به دوستان)\s*[:：]?",
     re.I,
 )
+# a short line carrying one of these is the byline/meta box, wherever the label sits in it
+_META_LINE = re.compile(
+    r"کد\s*\u200c?\s*خبر\s*[:：]|شناسه\s*\u200c?\s*خبر\s*[:：]|تاریخ\s*انتشار\s*[:：]|"
+    r"(?:ویرایش|ويرايش|بروزرسانی|به‌روزرسانی|آخرین به‌روزرسانی)\s*[:：]"
+)
 MIN_UNIT_CHARS = 25  # a shorter unit scores nothing (it is a label, a date, a button), as in Readability
 SCORE_LEVELS = 5  # a unit's score goes to its block's parent (1), grandparent (1/2), then 1/(3·level)
 
@@ -516,7 +522,7 @@ def _units(root: LexborNode) -> list[_Unit]:
                 cur = None
     out = []
     for u in units:
-        u.text = clean_text("".join(u.parts))
+        u.text = _WS.sub(" ", "".join(u.parts)).strip()
         if u.text:
             u.link = min(u.link, len(u.text))
             out.append(u)
@@ -607,7 +613,7 @@ def main_content(page: Page) -> Content:
             if 0 <= level < SCORE_LEVELS and score:
                 if not st.scored:
                     st.scored = True
-                    st.score = _TAG_WEIGHT.get(n.tag, 0) + _class_weight(n)
+                    st.weight = _TAG_WEIGHT.get(n.tag, 0) + _class_weight(n)
                 st.score += score / (1 if level == 0 else 2 if level == 1 else level * 3)
             if mid == root_id:
                 break
@@ -622,11 +628,13 @@ def main_content(page: Page) -> Content:
         if not cands:
             return Content(None, [], why="no block of prose")
         for st in cands:
-            st.score *= 1.0 - (st.link / st.chars if st.chars else 0.0)
+            # tag and class cues scale the score (±25 % for a class word) rather than add to it, so a 70-character
+            # player box called «story» cannot outscore the story's 2,000 characters
+            st.score *= max(0.1, 1.0 + st.weight / 100) * (1.0 - (st.link / st.chars if st.chars else 0.0))
         top = max(cands, key=lambda s: s.score)
         if top.score <= 0:
             return Content(None, [], why="no block of prose")
-        selected = _with_siblings(top, stats)
+        selected = _with_siblings(_climb(top, stats, root_id), stats)
         source = "dom"
     paras = _clean_units(units, selected, stats)
     container = selected[0].node if len(selected) == 1 else selected[0].node.parent or selected[0].node
@@ -643,12 +651,37 @@ def _microdata_body(page: Page, stats: dict[int, _Stats]) -> _Stats | None:
     return None
 
 
+def _climb(top: _Stats, stats: dict[int, _Stats], root_id: int) -> _Stats:
+    """Go up from the best block while the parent only adds prose: a wrapper with one child, or a parent whose
+    extra text has few links and earns scores of its own (a story in several sibling ``<div>``s under one
+    ``<article>``). Boxes of links stop the climb; boilerplate boxes that do come along are cleaned out later."""
+    while True:
+        par = top.node.parent
+        if par is None or par.mem_id == root_id:
+            return top
+        pst = stats.get(par.mem_id)
+        if pst is None:
+            return top
+        added, added_link = pst.chars - top.chars, pst.link - top.link
+        if added <= 0:
+            top = pst
+            continue
+        good = top.chars - top.link
+        if added_link > 0.25 * added or not pst.scored or pst.score < 0.6 * top.score:
+            return top
+        if added - added_link < max(100, 0.2 * good):
+            return top  # a byline, a date line, a caption: not worth the climb
+        if added > 1.5 * good:
+            return top  # the parent is mostly something else: keep the block, let the sibling pass decide
+        top = pst
+
+
 def _with_siblings(top: _Stats, stats: dict[int, _Stats]) -> list[_Stats]:
     """The top block and those siblings that carry story text too (Readability's sibling pass)."""
     parent = top.node.parent
     if parent is None:
         return [top]
-    threshold = max(10.0, top.score * 0.2)
+    threshold = max(2.0, top.score * 0.2)
     top_words = top.node.attributes.get("class") or ""
     out: list[_Stats] = []
     child = parent.child
@@ -686,7 +719,7 @@ def _clean_units(units: list[_Unit], selected: list[_Stats], stats: dict[int, _S
         text = u.text
         if u.link > 0.5 * len(text) or _END_MARKERS.match(text):
             continue
-        if len(text) < 80 and _LABEL_LINE.match(text):
+        if len(text) < 100 and (_LABEL_LINE.match(text) or _META_LINE.search(text)):
             continue
         dropped = False
         for mid in chain[:hit]:
