@@ -454,6 +454,7 @@ _META_LINE = re.compile(
     r"(?:ویرایش|ويرايش|بروزرسانی|به‌روزرسانی|آخرین به‌روزرسانی)\s*[:：]"
 )
 MIN_UNIT_CHARS = 25  # a shorter unit scores nothing (it is a label, a date, a button), as in Readability
+CLIMB_LEVELS = 6  # how far above the best block the story may still extend
 SCORE_LEVELS = 5  # a unit's score goes to its block's parent (1), grandparent (1/2), then 1/(3·level)
 
 
@@ -481,7 +482,9 @@ class _Stats:
     node: LexborNode
     chars: int = 0  # all unit text below
     link: int = 0  # of which inside <a>
-    score: float = 0.0  # Readability-style content score (set when first met as an ancestor)
+    prose: int = 0  # of which in units that score (long enough, few links)
+    score: float = 0.0  # Readability-style content score: what its units gave it
+    weight: float = 0.0  # tag and class cues, in percent (set when first met as a scored ancestor)
     scored: bool = False
 
 
@@ -610,6 +613,8 @@ def main_content(page: Page) -> Content:
                 st = stats[mid] = _Stats(n)
             st.chars += chars
             st.link += link
+            if score:
+                st.prose += chars
             if 0 <= level < SCORE_LEVELS and score:
                 if not st.scored:
                     st.scored = True
@@ -652,28 +657,28 @@ def _microdata_body(page: Page, stats: dict[int, _Stats]) -> _Stats | None:
 
 
 def _climb(top: _Stats, stats: dict[int, _Stats], root_id: int) -> _Stats:
-    """Go up from the best block while the parent only adds prose: a wrapper with one child, or a parent whose
-    extra text has few links and earns scores of its own (a story in several sibling ``<div>``s under one
-    ``<article>``). Boxes of links stop the climb; boilerplate boxes that do come along are cleaned out later."""
-    while True:
-        par = top.node.parent
+    """The highest of the best block's near ancestors (up to ``CLIMB_LEVELS``) that only adds prose to it: a story
+    in several sibling ``<div>``s under one ``<article>``, steps under a lead. An ancestor whose extra text is
+    mostly links or short labels ends the climb; boilerplate boxes that do come along are cleaned out later."""
+    best = top
+    node = top.node
+    for _ in range(CLIMB_LEVELS):
+        par = node.parent
         if par is None or par.mem_id == root_id:
-            return top
+            break
         pst = stats.get(par.mem_id)
         if pst is None:
-            return top
-        added, added_link = pst.chars - top.chars, pst.link - top.link
+            break
+        node = par
+        added, added_link, added_prose = pst.chars - top.chars, pst.link - top.link, pst.prose - top.prose
         if added <= 0:
-            top = pst
+            best = pst  # a wrapper around the block alone
             continue
-        good = top.chars - top.link
-        if added_link > 0.25 * added or not pst.scored or pst.score < 0.6 * top.score:
-            return top
-        if added - added_link < max(100, 0.2 * good):
-            return top  # a byline, a date line, a caption: not worth the climb
-        if added > 1.5 * good:
-            return top  # the parent is mostly something else: keep the block, let the sibling pass decide
-        top = pst
+        if added_link > 0.25 * added or added_prose < 0.6 * added:
+            break  # the ancestor adds links, labels, buttons: not story
+        if added_prose >= max(100, 0.2 * top.prose):
+            best = pst  # worth it (a byline, a date line or a caption alone is not)
+    return best
 
 
 def _with_siblings(top: _Stats, stats: dict[int, _Stats]) -> list[_Stats]:
