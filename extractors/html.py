@@ -336,15 +336,20 @@ def _classes(node: LexborNode) -> str:
 
 
 def class_words(node: LexborNode) -> frozenset[str]:
-    """The lower-cased words of ``class`` and ``id`` (see ``_WORD_SPLIT``)."""
+    """The lower-cased words of ``class`` and ``id`` (see ``_WORD_SPLIT``), plus each pair of neighbours joined
+    («most-viewed» → mostviewed). An ``id`` of more than three words is a heading's slug
+    («sharing-with-a-single-developer»), not a name for a box: it is left out."""
     a = node.attributes
-    raw = f"{a.get('class') or ''} {a.get('id') or ''}"
-    if not raw.strip():
+    cls, ident = a.get("class") or "", a.get("id") or ""
+    parts = [w.lower() for w in _WORD_SPLIT.split(cls) if w]
+    if ident:
+        id_parts = [w.lower() for w in _WORD_SPLIT.split(ident) if w]
+        if len(id_parts) <= 3:
+            parts += id_parts
+    if not parts:
         return frozenset()
-    words = {w.lower() for w in _WORD_SPLIT.split(raw) if w}
-    # joined pairs catch «most-viewed», «related-posts», «item-text» written apart
-    parts = [w.lower() for w in _WORD_SPLIT.split(raw) if w]
-    words.update(a + b for a, b in itertools.pairwise(parts))
+    words = set(parts)
+    words.update(x + y for x, y in itertools.pairwise(parts))
     return frozenset(words)
 
 
