@@ -112,6 +112,11 @@ def _structured_date(page: Page, ld: dict[str, Any] | None, fetched_at: datetime
     node = page.tree.css_first('[itemprop="datePublished"]')
     if node is not None:
         cands.append(node.attributes.get("datetime") or node.attributes.get("content") or "")
+    for node in page.tree.css("time[datetime]"):  # the first <time> that is not an update stamp
+        a = node.attributes
+        if not _NOT_PUB.search(f"{a.get('class') or ''} {a.get('id') or ''} {a.get('itemprop') or ''}"):
+            cands.append(a.get("datetime") or "")
+            break
     for c in cands:
         dt = dates.parse_iso(c, fetched_at)
         if dt is not None:

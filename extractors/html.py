@@ -507,9 +507,11 @@ def _units(root: LexborNode) -> list[_Unit]:
             if pi is None or pi[2]:
                 continue
             t = node.text_content
-            if not t or t.isspace():
-                continue
             block = pi[0]
+            if not t or t.isspace():
+                if t and cur is not None and cur.block.mem_id == block.mem_id:
+                    cur.parts.append(" ")  # the space between two links of one sentence
+                continue
             if cur is None or cur.block.mem_id != block.mem_id:
                 cur = _Unit(block)
                 units.append(cur)
@@ -686,6 +688,9 @@ def _climb(top: _Stats, stats: dict[int, _Stats], root_id: int) -> _Stats:
     return best
 
 
+_SIBLING_TAGS = frozenset(("p", "div", "section", "blockquote", "pre", "ul", "ol", "table", "figure"))
+
+
 def _with_siblings(top: _Stats, stats: dict[int, _Stats]) -> list[_Stats]:
     """The top block and those siblings that carry story text too (Readability's sibling pass)."""
     parent = top.node.parent
@@ -706,11 +711,9 @@ def _with_siblings(top: _Stats, stats: dict[int, _Stats]) -> list[_Stats]:
                 )
                 density = st.link / st.chars if st.chars else 1.0
                 if (st.scored and st.score + bonus >= threshold) or (
-                    not st.scored
-                    and child.tag in ("p", "div", "blockquote", "pre", "ul", "ol", "table")
-                    and ((st.chars > 80 and density < 0.25) or (0 < st.chars <= 80 and density == 0))
+                    child.tag in _SIBLING_TAGS and st.prose > 80 and density < 0.25
                 ):
-                    out.append(st)
+                    out.append(st)  # a scoring sibling, or a block of prose beside the story (an intro)
         child = child.next
     return out or [top]
 
@@ -788,6 +791,14 @@ def find_lead(page: Page, container: LexborNode | None) -> str | None:
     return None
 
 
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
+
+
+def _title_key(text: str) -> str:
+    """Headline and og:title differ in quotes, spaces and case more often than in words."""
+    return _WS.sub(" ", text.translate(_QUOTES)).strip().casefold()
+
+
 def find_title(page: Page, ld: dict[str, Any] | None) -> str | None:
     """``<h1>`` outside boilerplate (checked against structured titles), else og:title / headline / ``<title>``."""
     structured = [
@@ -795,10 +806,12 @@ def find_title(page: Page, ld: dict[str, Any] | None) -> str | None:
         for t in (page.meta.get("og:title"), (ld or {}).get("headline"), page.meta.get("twitter:title"))
         if isinstance(t, str) and t.strip()
     ]
-    h1s = [clean_text(h.text(deep=True)) for h in page.tree.css("h1") if not in_boilerplate(h)]
+    # only the headline's own box and its two nearest ancestors count: a byline box above is not boilerplate
+    h1s = [_WS.sub(" ", h.text(deep=True)).strip() for h in page.tree.css("h1") if not in_boilerplate(h, depth=3)]
     h1s = [h for h in h1s if h]
+    keys = {_title_key(x) for x in structured}
     for h in h1s:
-        if any(h == clean_text(s) for s in structured):
+        if _title_key(h) in keys:
             return h
     tag = page.title_tag or ""
     for h in h1s:
