@@ -665,8 +665,8 @@ def _microdata_body(page: Page, stats: dict[int, _Stats]) -> _Stats | None:
 
 def _climb(top: _Stats, stats: dict[int, _Stats], root_id: int) -> _Stats:
     """The highest of the best block's near ancestors (up to ``CLIMB_LEVELS``) that only adds prose to it: a story
-    in several sibling ``<div>``s under one ``<article>``, steps under a lead. An ancestor whose extra text is
-    mostly links or short labels ends the climb; boilerplate boxes that do come along are cleaned out later."""
+    in several sibling ``<div>``s under one ``<article>``, steps under a lead. What an ancestor adds (counted from
+    the block) must be mostly prose with few links; boilerplate boxes that do come along are cleaned out later."""
     best = top
     node = top.node
     for _ in range(CLIMB_LEVELS):
@@ -682,7 +682,7 @@ def _climb(top: _Stats, stats: dict[int, _Stats], root_id: int) -> _Stats:
             best = pst  # a wrapper around the block alone
             continue
         if added_link > 0.25 * added or added_prose < 0.6 * added:
-            break  # the ancestor adds links, labels, buttons: not story
+            continue  # so far the ancestors add links, labels, buttons; one further up may add an intro
         if added_prose >= max(100, 0.2 * top.prose):
             best = pst  # worth it (a byline, a date line or a caption alone is not)
     return best
@@ -711,7 +711,7 @@ def _with_siblings(top: _Stats, stats: dict[int, _Stats]) -> list[_Stats]:
                 )
                 density = st.link / st.chars if st.chars else 1.0
                 if (st.scored and st.score + bonus >= threshold) or (
-                    child.tag in _SIBLING_TAGS and st.prose > 80 and density < 0.25
+                    not st.scored and child.tag in _SIBLING_TAGS and st.prose > 80 and density < 0.25
                 ):
                     out.append(st)  # a scoring sibling, or a block of prose beside the story (an intro)
         child = child.next
@@ -776,17 +776,72 @@ _LEAD_SEL = (
 )
 
 
+# class words that name a lead (standfirst) when they are the element's own words: «atc-IntroText», «c-lede»
+_LEAD_WORDS = frozenset(
+    [
+        "lead",
+        "lede",
+        "intro",
+        "introtext",
+        "standfirst",
+        "summary",
+        "abstract",
+        "dek",
+        "excerpt",
+        "teaser",
+        "newslead",
+        "subtitle",
+    ]
+)
+_LEAD_PRE = ", ".join(
+    f'[class*="{w}" i]' for w in ("lead", "lede", "intro", "standfirst", "summary", "abstract")
+)
+
+
+def _lead_ok(node: LexborNode, container: LexborNode | None) -> str | None:
+    if node.tag in (
+        "meta",
+        "ul",
+        "ol",
+        "li",
+        "a",
+        "body",
+        "html",
+        "article",
+        "main",
+        "section",
+        "figcaption",
+    ):
+        return None
+    if container is not None and node.mem_id == container.mem_id:
+        return None
+    n: LexborNode | None = node.parent
+    for _ in range(4):  # a teaser's description (inside a link or a figure) is not the story's lead
+        if n is None:
+            break
+        if n.tag in ("a", "figure", "figcaption", "li"):
+            return None
+        n = n.parent
+    if in_boilerplate(node):
+        return None
+    text = clean_text(_WS.sub(" ", node.text(deep=True)))
+    if len(text) < 20 or len(text) > 1500 or _link_text_len(node) > 0.5 * len(text):
+        return None
+    return text
+
+
 def find_lead(page: Page, container: LexborNode | None) -> str | None:
-    """The lead (لید) when the page marks one: a lead/summary element outside listings and boilerplate."""
+    """The lead (لید) when the page marks one: schema.org ``description`` or a lead/summary/intro class (as a
+    whole class word), outside links, figures, listings and boilerplate."""
     for node in page.tree.css(_LEAD_SEL):
-        if node.tag in ("meta", "ul", "ol", "li"):
+        text = _lead_ok(node, container)
+        if text:
+            return text
+    for node in page.tree.css(_LEAD_PRE):
+        if _LEAD_WORDS.isdisjoint(class_words(node)):
             continue
-        if container is not None and node.mem_id == container.mem_id:
-            continue
-        if in_boilerplate(node):
-            continue
-        text = clean_text(node.text(deep=True))
-        if len(text) >= 20:
+        text = _lead_ok(node, container)
+        if text:
             return text
     return None
 
@@ -807,7 +862,9 @@ def find_title(page: Page, ld: dict[str, Any] | None) -> str | None:
         if isinstance(t, str) and t.strip()
     ]
     # only the headline's own box and its two nearest ancestors count: a byline box above is not boilerplate
-    h1s = [_WS.sub(" ", h.text(deep=True)).strip() for h in page.tree.css("h1") if not in_boilerplate(h, depth=3)]
+    h1s = [
+        _WS.sub(" ", h.text(deep=True)).strip() for h in page.tree.css("h1") if not in_boilerplate(h, depth=3)
+    ]
     h1s = [h for h in h1s if h]
     keys = {_title_key(x) for x in structured}
     for h in h1s:
