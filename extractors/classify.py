@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urlsplit
 
+from selectolax.lexbor import LexborNode
+
 from extractors.challenge import challenge_reason
 from extractors.html import Page, article_ld
 from extractors.normalize import search_form
@@ -54,8 +56,10 @@ _ARTICLE_TYPES = frozenset(
         "LiveBlogPosting",
     )
 )
+_BREAKS = re.compile(r"[\s.,،؛;:!?؟。，、！？；：]+")
 _JUNK = re.compile(r"[\ufffd\x00-\x08\x0e-\x1f\ue000-\uf8ff]")
 
+LISTING_LINKS = 5  # headline links in the densest block that make it a listing (with link share and teasers)
 MIN_ARTICLE_CHARS = 250  # below this a page with a player / store link / «404» is not an article
 MIN_SHORT_CHARS = 80  # two or more paragraphs of at least this much text make an article
 MIN_SINGLE_CHARS = 200  # … or one paragraph of this much
@@ -84,7 +88,8 @@ def article_evidence(page: Page, title: str | None, news_code: str | None) -> li
 
 
 def _looks_junk(paragraphs: list[str]) -> bool:
-    """Undecodable or binary bytes rather than prose: many replacement/control characters, few letters.
+    """Undecodable or binary bytes rather than prose: many replacement/control characters, few letters, or one
+    character repeated without a break (a 2 MB run of «ا»).
 
     (Spaces are no test: Chinese or Japanese prose has none.)"""
     text = "".join(paragraphs)[:20_000]
@@ -92,7 +97,10 @@ def _looks_junk(paragraphs: list[str]) -> bool:
         return False
     junk = len(_JUNK.findall(text))
     letters = sum(1 for c in text if c.isalpha())
-    return junk > 0.1 * len(text) or letters < 0.4 * len(text)
+    if junk > 0.1 * len(text) or letters < 0.4 * len(text):
+        return True
+    longest = max((len(w) for w in _BREAKS.split(text)), default=0)
+    return len(text) >= 1000 and (len(set(text)) < 12 or longest > 0.5 * len(text))
 
 
 def page_kind(
@@ -101,6 +109,7 @@ def page_kind(
     paragraphs: list[str],
     url: str | None = None,
     evidence: list[str] | None = None,
+    roots: list[LexborNode] | None = None,
 ) -> tuple[str, str]:
     """(kind, why): one of ``KINDS`` and the signal that decided it."""
     reason = challenge_reason(page.html)
@@ -139,6 +148,9 @@ def page_kind(
             return "app", "an app-store promotion"
     if body_chars and _looks_junk(paragraphs):
         return "error", "binary or undecodable bytes, not prose"
+    if roots and _is_card_list(roots, paragraphs):
+        kind = "tag" if _URL_TAG.search(path) or _TAG_TITLE.search(title or "") else "listing"
+        return kind, "the densest block is a run of linked headlines with teasers"
     # a short release is still a release: two paragraphs of prose, or one long one
     if (len(paragraphs) >= 2 and body_chars >= MIN_SHORT_CHARS) or body_chars >= MIN_SINGLE_CHARS:
         if not evidence and _URL_TAG.search(path) and _linked_titles(page):
@@ -149,6 +161,23 @@ def page_kind(
     if _URL_TAG.search(path) or _TAG_TITLE.search(title or "") or "CollectionPage" in ld_types:
         return "tag", "a tag or archive listing"
     return "listing", "no prose block"
+
+
+def _is_card_list(roots: list[LexborNode], paragraphs: list[str]) -> bool:
+    """The chosen block is a listing's run of cards: many headline links (at least ``LISTING_LINKS`` with 20+
+    characters), a large share of link text, and teasers rather than paragraphs of a story."""
+    headlines = link_chars = chars = 0
+    if len(roots) > 1 and roots[0].parent is not None:
+        roots = [roots[0].parent]  # sibling blocks: judge the list they stand in
+    for root in roots:
+        chars += len(root.text(deep=True).strip())
+        for a in root.css("a"):
+            t = a.text(deep=True).strip()
+            link_chars += len(t)
+            headlines += len(t) >= 20
+    if headlines < LISTING_LINKS or not chars or link_chars < 0.25 * chars:
+        return False
+    return not paragraphs or sum(len(p) for p in paragraphs) / len(paragraphs) < 300
 
 
 def _linked_titles(page: Page) -> bool:

@@ -18,9 +18,10 @@ from extractors.html import (
     article_ld,
     clean_text,
     decode,
-    find_lead,
+    find_lead_node,
     find_title,
     in_boilerplate,
+    inside,
     main_content,
     parse,
     region_of,
@@ -168,6 +169,14 @@ def _ld_body(ld: dict[str, Any] | None, paragraphs: list[str]) -> list[str]:
     return [t for t in (clean_text(x) for x in re.split(r"\n+", body)) if t]
 
 
+def _drop_first(paragraphs: list[str], text: str) -> list[str]:
+    """Without the first paragraph equal to ``text`` (the lead's own unit; a body that repeats it keeps it)."""
+    if text in paragraphs and len(paragraphs) > 1:
+        i = paragraphs.index(text)
+        return paragraphs[:i] + paragraphs[i + 1 :]
+    return paragraphs
+
+
 def _url_of(page: Page, url: str | None, ld: dict[str, Any] | None) -> str | None:
     if url:
         return url
@@ -263,15 +272,17 @@ def _extract(
     kind, why = _guard(
         rec,
         "is_article",
-        lambda: page_kind(page, title, paragraphs, rec["url"], evidence),
+        lambda: page_kind(page, title, paragraphs, rec["url"], evidence, content.roots),
         ("article", "classification failed"),
     )
     rec["is_article"] = kind == "article"
     rec["title"] = title
     if kind == "article":
-        lead = _guard(rec, "lead", lambda: find_lead(page, content.container))
-        if lead:
-            paragraphs = [p for p in paragraphs if p != lead] or paragraphs
+        found = _guard(rec, "lead", lambda: find_lead_node(page, content.container))
+        lead = found[0] if found else None
+        if found and inside(found[1], content.roots):
+            # the lead sits inside the chosen blocks: it is the lead, not the body's first paragraph
+            paragraphs = _drop_first(paragraphs, lead)
         rec["lead"] = lead
         rec["body"] = "\n\n".join(paragraphs) if paragraphs else None
         if not paragraphs:

@@ -467,6 +467,7 @@ SCORE_LEVELS = 5  # a unit's score goes to its block's parent (1), grandparent (
 class Content:
     container: LexborNode | None
     paragraphs: list[str]
+    roots: list[LexborNode] = field(default_factory=list)  # the selected blocks the paragraphs come from
     source: str = "none"  # which signal gave the body: microdata, dom, jsonld, none
     why: str | None = None  # when no body: why not
 
@@ -540,11 +541,15 @@ def _units(root: LexborNode) -> list[_Unit]:
 
 
 def _class_weight(node: LexborNode) -> float:
+    """In percent: a box that names itself comments/footer/sidebar/related … -80 (Readability drops such
+    candidates), a weak cue (widget, box, meta …) -25, a story cue (article, body, content, text …) +25."""
     words = class_words(node)
     if not words:
         return 0.0
     w = 0.0
-    if not _NEG_WORDS.isdisjoint(words) or not _WEAK_WORDS.isdisjoint(words):
+    if not _NEG_WORDS.isdisjoint(words):
+        w -= 80
+    elif not _WEAK_WORDS.isdisjoint(words):
         w -= 25
     if not _POS_WORDS.isdisjoint(words):
         w += 25
@@ -574,9 +579,9 @@ _TAG_WEIGHT = {
     "h5": -5,
     "h6": -5,
     "header": -5,
-    "nav": -25,
-    "aside": -25,
-    "footer": -25,
+    "nav": -80,
+    "aside": -80,
+    "footer": -80,
 }
 
 
@@ -642,7 +647,7 @@ def main_content(page: Page) -> Content:
         for st in cands:
             # tag and class cues scale the score (±25 % for a class word) rather than add to it, so a 70-character
             # player box called «story» cannot outscore the story's 2,000 characters
-            st.score *= max(0.1, 1.0 + st.weight / 100) * (1.0 - (st.link / st.chars if st.chars else 0.0))
+            st.score *= max(0.05, 1.0 + st.weight / 100) * (1.0 - (st.link / st.chars if st.chars else 0.0))
         top = max(cands, key=lambda s: s.score)
         if top.score <= 0:
             return Content(None, [], why="no block of prose")
@@ -651,8 +656,10 @@ def main_content(page: Page) -> Content:
     paras = _clean_units(units, selected, stats)
     container = selected[0].node if len(selected) == 1 else selected[0].node.parent or selected[0].node
     if not paras:
-        return Content(container, [], source, why=f"{source} block held only boilerplate")
-    return Content(container, _strip_trailers(paras), source)
+        return Content(
+            container, [], [s.node for s in selected], source, why=f"{source} block held only boilerplate"
+        )
+    return Content(container, _strip_trailers(paras), [s.node for s in selected], source)
 
 
 def _microdata_body(page: Page, stats: dict[int, _Stats]) -> _Stats | None:
@@ -830,20 +837,36 @@ def _lead_ok(node: LexborNode, container: LexborNode | None) -> str | None:
     return text
 
 
-def find_lead(page: Page, container: LexborNode | None) -> str | None:
-    """The lead (لید) when the page marks one: schema.org ``description`` or a lead/summary/intro class (as a
-    whole class word), outside links, figures, listings and boilerplate."""
+def find_lead_node(page: Page, container: LexborNode | None) -> tuple[str, LexborNode] | None:
+    """The lead (لید) when the page marks one, with its element: schema.org ``description`` or a
+    lead/summary/intro class (as a whole class word), outside links, figures, listings and boilerplate."""
     for node in page.tree.css(_LEAD_SEL):
         text = _lead_ok(node, container)
         if text:
-            return text
+            return text, node
     for node in page.tree.css(_LEAD_PRE):
         if _LEAD_WORDS.isdisjoint(class_words(node)):
             continue
         text = _lead_ok(node, container)
         if text:
-            return text
+            return text, node
     return None
+
+
+def find_lead(page: Page, container: LexborNode | None) -> str | None:
+    found = find_lead_node(page, container)
+    return found[0] if found else None
+
+
+def inside(node: LexborNode, roots: list[LexborNode]) -> bool:
+    """Whether ``node`` lies within one of ``roots``."""
+    ids = {r.mem_id for r in roots}
+    n: LexborNode | None = node
+    while n is not None:
+        if n.mem_id in ids:
+            return True
+        n = n.parent
+    return False
 
 
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
