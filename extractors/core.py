@@ -272,7 +272,7 @@ def _extract(
     kind, why = _guard(
         rec,
         "is_article",
-        lambda: page_kind(page, title, paragraphs, rec["url"], evidence, content.roots),
+        lambda: page_kind(page, title, paragraphs, rec["url"], evidence, content.roots, content.letters),
         ("article", "classification failed"),
     )
     rec["is_article"] = kind == "article"

@@ -335,22 +335,33 @@ def _classes(node: LexborNode) -> str:
     return f"{a.get('class') or ''} {a.get('id') or ''}"
 
 
+_WORDS_MEMO: dict[str, frozenset[str]] = {}
+
+
 def class_words(node: LexborNode) -> frozenset[str]:
     """The lower-cased words of ``class`` and ``id`` (see ``_WORD_SPLIT``), plus each pair of neighbours joined
     («most-viewed» → mostviewed). An ``id`` of more than three words is a heading's slug
-    («sharing-with-a-single-developer»), not a name for a box: it is left out."""
+    («sharing-with-a-single-developer»), not a name for a box: it is left out. Memoised on the attribute text
+    (pages repeat a few class names thousands of times)."""
     a = node.attributes
     cls, ident = a.get("class") or "", a.get("id") or ""
-    parts = [w.lower() for w in _WORD_SPLIT.split(cls) if w]
-    if ident:
-        id_parts = [w.lower() for w in _WORD_SPLIT.split(ident) if w]
-        if len(id_parts) <= 3:
-            parts += id_parts
-    if not parts:
+    if not cls and not ident:
         return frozenset()
-    words = set(parts)
-    words.update(x + y for x, y in itertools.pairwise(parts))
-    return frozenset(words)
+    key = f"{cls}\x00{ident}"
+    words = _WORDS_MEMO.get(key)
+    if words is None:
+        parts = [w.lower() for w in _WORD_SPLIT.split(cls) if w]
+        if ident:
+            id_parts = [w.lower() for w in _WORD_SPLIT.split(ident) if w]
+            if len(id_parts) <= 3:
+                parts += id_parts
+        found = set(parts)
+        found.update(x + y for x, y in itertools.pairwise(parts))
+        words = frozenset(found)
+        if len(_WORDS_MEMO) > 50_000:  # a hostile page with unique class names must not grow the memo forever
+            _WORDS_MEMO.clear()
+        _WORDS_MEMO[key] = words
+    return words
 
 
 def is_boilerplate_box(node: LexborNode) -> bool:
@@ -458,6 +469,10 @@ _META_LINE = re.compile(
     r"کد\s*\u200c?\s*خبر\s*[:：]|شناسه\s*\u200c?\s*خبر\s*[:：]|تاریخ\s*انتشار\s*[:：]|"
     r"(?:ویرایش|ويرايش|بروزرسانی|به‌روزرسانی|آخرین به‌روزرسانی)\s*[:：]"
 )
+_LETTER = re.compile(r"[^\W\d_]")
+LETTERS_CAP = (
+    1000  # body letters are counted up to here: a challenge page has at most 600 (extractors.challenge)
+)
 MIN_UNIT_CHARS = 25  # a shorter unit scores nothing (it is a label, a date, a button), as in Readability
 CLIMB_LEVELS = 6  # how far above the best block the story may still extend
 SCORE_LEVELS = 5  # a unit's score goes to its block's parent (1), grandparent (1/2), then 1/(3·level)
@@ -470,6 +485,9 @@ class Content:
     roots: list[LexborNode] = field(default_factory=list)  # the selected blocks the paragraphs come from
     source: str = "none"  # which signal gave the body: microdata, dom, jsonld, none
     why: str | None = None  # when no body: why not
+    letters: int = (
+        0  # letters in the body's visible text, counted up to LETTERS_CAP (enough to rule out a challenge)
+    )
 
 
 @dataclass
@@ -479,11 +497,10 @@ class _Unit:
     block: LexborNode
     parts: list[str] = field(default_factory=list)
     link: int = 0
-    chain: list[int] = field(default_factory=list)  # mem_ids of the block and its ancestors up to the root
     text: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class _Stats:
     node: LexborNode
     chars: int = 0  # all unit text below
@@ -533,7 +550,9 @@ def _units(root: LexborNode) -> list[_Unit]:
                 cur = None
     out = []
     for u in units:
-        u.text = _WS.sub(" ", "".join(u.parts)).strip()
+        u.text = " ".join(
+            "".join(u.parts).split()
+        )  # str.split: every Unicode space (not ZWNJ), faster than re
         if u.text:
             u.link = min(u.link, len(u.text))
             out.append(u)
@@ -607,35 +626,102 @@ def main_content(page: Page) -> Content:
     root = page.tree.body
     if root is None:
         return Content(None, [], why="no <body>")
+    if len(page.html) > HUGE_PAGE:
+        _prune_bloat(page)
     units = _units(root)
     if not units:
         return Content(None, [], why="no text in <body>")
+    letters = 0
+    for u in units:
+        letters += len(_LETTER.findall(u.text))
+        if letters > LETTERS_CAP:
+            break
+    content = _main_content(page, root, units)
+    content.letters = letters
+    return content
+
+
+HUGE_PAGE = 1_000_000  # characters of HTML above which comment threads and asides are cut before measuring
+_BLOAT_WORDS = frozenset(["comment", "comments", "commentlist"])
+
+
+def _prune_bloat(page: Page) -> None:
+    """On a huge page, remove comment threads, ``<aside>``, ``<nav>`` and ``<footer>`` from the tree before the
+    text-node pass (a 12 MB page of 18,000 archived comments took seconds). Never the story: these boxes name
+    themselves; inner boxes go first so no removed node is touched again."""
+    sel = "aside, nav, footer, [class*=comment i], [id*=comment i]"
+    for node in reversed(page.tree.css(sel)):
+        if node.tag in _NEG_TAGS or not _BLOAT_WORDS.isdisjoint(class_words(node)):
+            node.decompose()
+
+
+def _main_content(page: Page, root: LexborNode, units: list[_Unit]) -> Content:
     stats: dict[int, _Stats] = {}
     root_id = root.mem_id
+    # 1. each unit's figures go to its block; 2. the blocks' figures go up from the blocks' parents, once per
+    # distinct parent (all <p>s of a story, all <li>s of a list share one walk): linear in practice on huge pages
+    by_parent: dict[int, list] = {}
     for u in units:
-        n: LexborNode | None = u.block
-        level = -1
+        block = u.block
         chars, link = len(u.text), u.link
         score = _unit_score(u) if chars >= MIN_UNIT_CHARS and link <= 0.5 * chars else 0.0
-        while n is not None:
-            mid = n.mem_id
-            u.chain.append(mid)
+        st = stats.get(block.mem_id)
+        if st is None:
+            st = stats[block.mem_id] = _Stats(block)
+        st.chars += chars
+        st.link += link
+        if score:
+            st.prose += chars
+        if block.mem_id == root_id:
+            continue
+        parent = block.parent
+        if parent is None:
+            continue
+        agg = by_parent.get(parent.mem_id)
+        if agg is None:
+            by_parent[parent.mem_id] = [parent, chars, link, chars if score else 0, score]
+        else:
+            agg[1] += chars
+            agg[2] += link
+            agg[3] += chars if score else 0
+            agg[4] += score
+    # level by level: entries that reach the same ancestor at the same level merge (18,000 comment <div>s of one
+    # section become one entry), so the work is the number of distinct (ancestor, level) pairs
+    frontier = by_parent
+    level = 0
+    while frontier:
+        nxt: dict[int, list] = {}
+        for mid, (n, chars, link, prose, score) in frontier.items():
             st = stats.get(mid)
             if st is None:
                 st = stats[mid] = _Stats(n)
             st.chars += chars
             st.link += link
-            if score:
-                st.prose += chars
-            if 0 <= level < SCORE_LEVELS and score:
+            st.prose += prose
+            if level < SCORE_LEVELS and score:
                 if not st.scored:
                     st.scored = True
                     st.weight = _TAG_WEIGHT.get(n.tag, 0) + _class_weight(n)
                 st.score += score / (1 if level == 0 else 2 if level == 1 else level * 3)
             if mid == root_id:
-                break
-            level += 1
-            n = n.parent
+                continue
+            parent = n.parent
+            if parent is None:
+                continue
+            if level + 1 >= SCORE_LEVELS:
+                score = (
+                    0.0  # beyond the scored levels only the sums travel on: merge them regardless of level
+                )
+            agg = nxt.get(parent.mem_id)
+            if agg is None:
+                nxt[parent.mem_id] = [parent, chars, link, prose, score]
+            else:
+                agg[1] += chars
+                agg[2] += link
+                agg[3] += prose
+                agg[4] += score
+        frontier = nxt
+        level += 1
     micro = _microdata_body(page, stats)
     if micro is not None:
         selected = [micro]
@@ -728,14 +814,21 @@ def _with_siblings(top: _Stats, stats: dict[int, _Stats]) -> list[_Stats]:
 def _clean_units(units: list[_Unit], selected: list[_Stats], stats: dict[int, _Stats]) -> list[str]:
     """The units inside the selected blocks, in page order, without boilerplate boxes, link lists and labels."""
     sel_ids = {s.node.mem_id for s in selected}
+    inside_ids = set(sel_ids)
+    for s in selected:
+        inside_ids.update(n.mem_id for n in s.node.traverse())
     good_total = sum(s.chars - s.link for s in selected) or 1
     verdict: dict[int, bool] = {}  # element mem_id → dropped as boilerplate (cached)
     paras: list[str] = []
     for u in units:
-        chain = u.chain
-        hit = next((i for i, mid in enumerate(chain) if mid in sel_ids), -1)
-        if hit < 0:
+        if u.block.mem_id not in inside_ids:
             continue
+        chain: list[int] = []
+        n: LexborNode | None = u.block
+        while n is not None and n.mem_id not in sel_ids:
+            chain.append(n.mem_id)
+            n = n.parent
+        hit = len(chain)
         text = u.text
         if u.link > 0.5 * len(text) or _END_MARKERS.match(text):
             continue
