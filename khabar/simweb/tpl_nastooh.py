@@ -195,13 +195,18 @@ def listing(v: ListingView) -> str:
         for i, link in enumerate(v.items)
     )
     if v.is_home:
-        more = f'<a class="more" href="{archive_path(site, 1)}">آرشیو</a>'
+        more = f'<a class="more" href="{archive_path(site, 1)}">آرشیو اخبار</a>'
     else:
         parts = [
             f'<li class="page-item{" active" if p == v.page else ""}"><a class="page-link" '
             f'href="{archive_path(site, p)}">{clock.d(p, "persian")}</a></li>'
             for p in range(max(1, v.page - 4), min(v.n_pages, v.page + 4) + 1)
         ]
+        if v.page < v.n_pages:
+            parts.append(
+                f'<li class="page-item"><a class="page-link" rel="next" href="{archive_path(site, v.page + 1)}">'
+                "بعدی</a></li>"
+            )
         more = f'<ul class="pagination">{"".join(parts)}</ul>'
     title = site.spec.name if v.is_home else f"{site.spec.name} | {v.heading}"
     return (

@@ -106,7 +106,7 @@ def article(v: ArticleView) -> str:
         )
     elif v.kind == "app":
         text = (
-            '<div style="text-align: justify;">نسخه جدید نرم افزار همراه منتشر شد.</div>'
+            '<div style="text-align: center;">نسخه جدید نرم افزار همراه منتشر شد.</div>'
             '<div><a href="/images/stories/app.apk">دریافت</a></div>'
         )
     elif _br_body(site, v.code):

@@ -134,12 +134,12 @@ def article(v: ArticleView) -> str:
     code_txt = clock.d(int(v.code), script)
     if v.kind == "video":
         body = (
-            f'<span id="{_FV}_lblBody" class="NewsBody"><embed src="../Video/{v.code}.flv" width="400" '
+            f'<span id="{_FV}_lblMedia" class="NewsBody"><embed src="../Video/{v.code}.flv" width="400" '
             f'height="300" /><br />{e(v.title)}</span>'
         )
     elif v.kind == "app":
         body = (
-            f'<span id="{_FV}_lblBody" class="NewsBody">نرم افزار موبایل سازمان<br />'
+            f'<span id="{_FV}_lblMedia" class="NewsBody">نرم افزار موبایل سازمان<br />'
             '<a href="../Download/app.apk">دریافت نسخه اندروید</a></span>'
         )
     else:
@@ -209,6 +209,8 @@ def listing(v: ListingView) -> str:
             f"<span>{p}</span>" if p == v.page else f'<a href="{archive_path(site, p)}">{p}</a>'
             for p in range(max(1, v.page - 5), min(v.n_pages, v.page + 5) + 1)
         ]
+        if v.page < v.n_pages:
+            cells.append(f'<a id="{_CP}_lnkNext" href="{archive_path(site, v.page + 1)}">بعدی</a>')
         pager = f'<div class="Pager">{" ".join(cells)}</div>'
     title = site.spec.name if v.is_home else f"{site.spec.name} - {v.heading}"
     return (

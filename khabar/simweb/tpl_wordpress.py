@@ -23,7 +23,7 @@ import json
 from khabar.simweb import clock, quirks
 from khabar.simweb.boilerplate import MENU, e, footer, link_list, menu_ul, padding
 from khabar.simweb.sites import h64
-from khabar.simweb.urls import archive_path
+from khabar.simweb.urls import archive_path, feed_path
 from khabar.simweb.views import ArticleView, ListingView
 
 
@@ -40,7 +40,7 @@ def _head(site, title: str, extra: str = "") -> str:
         f'<!DOCTYPE html><html dir="ltr" lang="fa-IR"><head><meta charset="UTF-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{e(title)}</title>'
         f'<link rel="alternate" type="application/rss+xml" title="{e(site.spec.name)} &raquo; خوراک" '
-        f'href="{site.origin}/feed/">'
+        f'href="{feed_path(site)}">'
         f"<link rel='stylesheet' id='hello-elementor-css' href='/wp-content/themes/hello-elementor/style.min.css?ver=2.6.1' media='all' />"
         f"<link rel='stylesheet' id='elementor-frontend-css' href='/wp-content/plugins/elementor/assets/css/frontend.min.css?ver=3.14.1' media='all' />"
         f'<meta name="generator" content="WordPress 6.2.2" />{extra}</head>'
@@ -271,20 +271,16 @@ def listing(v: ListingView) -> str:
         for i, link in enumerate(v.items)
     )
     if v.is_home:
-        pager = f'<a class="more-link" href="{archive_path(site, 1)}">همه نوشته‌ها</a>'
+        pager = f'<a class="more-link" href="{archive_path(site, 1)}">آرشیو اخبار</a>'
     else:
         links = []
         if v.page > 1:
-            links.append(
-                f'<a class="prev page-numbers" href="{archive_path(site, v.page - 1)}">&laquo; قبلی</a>'
-            )
+            links.append(f'<a class="prev page-numbers" href="{archive_path(site, v.page - 1)}">قبلی</a>')
         links.append(
             f'<span aria-current="page" class="page-numbers current">{clock.d(v.page, "persian")}</span>'
         )
         if v.page < v.n_pages:
-            links.append(
-                f'<a class="next page-numbers" href="{archive_path(site, v.page + 1)}">بعدی &raquo;</a>'
-            )
+            links.append(f'<a class="next page-numbers" href="{archive_path(site, v.page + 1)}">بعدی</a>')
         pager = f'<nav class="navigation pagination"><div class="nav-links">{"".join(links)}</div></nav>'
     title = site.spec.name if v.is_home else f"{v.heading} - {site.spec.name}"
     return (
