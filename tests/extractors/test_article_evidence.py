@@ -24,11 +24,20 @@ from khabar.simweb.sites import h64
 from khabar.simweb.world import World
 
 REAL = Path(__file__).parent / "real"
-_ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "analysisnewsarticle", "blogposting",
-                  "backgroundnewsarticle", "opinionnewsarticle"}
+_ARTICLE_TYPES = {
+    "newsarticle",
+    "article",
+    "reportagenewsarticle",
+    "analysisnewsarticle",
+    "blogposting",
+    "backgroundnewsarticle",
+    "opinionnewsarticle",
+}
 _CODE = re.compile(r"(?:کد|شناسه)\s*(?:خبر|مطلب)\s*[:：]?\s*[0-9۰-۹٠-٩]{3,}")
-_JALALI = re.compile(r"1[34][0-9]{2}/[01]?[0-9]/[0-3]?[0-9]|[0-9]{1,2}\s+(?:فروردین|اردیبهشت|خرداد|تیر|مرداد|"
-                     r"شهریور|مهر|آبان|آذر|دی|بهمن|اسفند)\s+1[34][0-9]{2}")
+_JALALI = re.compile(
+    r"1[34][0-9]{2}/[01]?[0-9]/[0-3]?[0-9]|[0-9]{1,2}\s+(?:فروردین|اردیبهشت|خرداد|تیر|مرداد|"
+    r"شهریور|مهر|آبان|آذر|دی|بهمن|اسفند)\s+1[34][0-9]{2}"
+)
 _FA_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 
 
@@ -62,8 +71,9 @@ def article_evidence(html: str) -> list[str]:
             found.append("json-ld")
             break
     if tree.css_first('[itemprop="articleBody"]') is not None or any(
-            (n.attributes.get("itemtype") or "").rsplit("/", 1)[-1].lower() in _ARTICLE_TYPES
-            for n in tree.css("[itemtype]")):
+        (n.attributes.get("itemtype") or "").rsplit("/", 1)[-1].lower() in _ARTICLE_TYPES
+        for n in tree.css("[itemtype]")
+    ):
         found.append("microdata")
     body = tree.body
     text = body.text(separator=" ") if body is not None else ""
@@ -104,7 +114,9 @@ def test_the_sample_covers_every_family_and_every_page_shows_evidence(pages) -> 
     assert len(pages) >= 250
     assert set(Counter(f for f, *_ in pages)) == set(TEMPLATE_FAMILIES)
     missing = [(f, u) for f, u, body, cs in pages if not article_evidence(body.decode(cs))]
-    assert not missing, missing[:5]  # every simulated article carries evidence, so the property is not vacuous
+    assert not missing, missing[
+        :5
+    ]  # every simulated article carries evidence, so the property is not vacuous
 
 
 @pytest.mark.parametrize("hint", ["http-charset", "saved-file"])
@@ -136,11 +148,14 @@ def test_real_pages_with_evidence_are_never_silently_dropped() -> None:
 
 def test_evidence_reader_on_small_pages() -> None:
     assert article_evidence('<meta property="og:type" content="article"><body><p>x</p></body>') == ["og:type"]
-    ld = '<script type="application/ld+json">{"@graph": [{"@type": "WebPage"}, {"@type": "Article"}]}</script>'
+    ld = (
+        '<script type="application/ld+json">{"@graph": [{"@type": "WebPage"}, {"@type": "Article"}]}</script>'
+    )
     assert article_evidence(ld) == ["json-ld"]
     assert article_evidence('<body><div itemprop="articleBody">x</div></body>') == ["microdata"]
     assert article_evidence("<body><span>کد خبر: ۱۲۳۴۵۶</span></body>") == ["news-code"]
     prose = "متن " * 100
     assert article_evidence(f"<body><h1>عنوان</h1><span>۵ اسفند ۱۴۰۲</span><div>{prose}</div></body>") == [
-        "date+headline+prose"]
+        "date+headline+prose"
+    ]
     assert article_evidence("<body><h1>آرشیو</h1><ul><li><a>خبر</a></li></ul></body>") == []

@@ -40,7 +40,9 @@ def _docstring_nodes(tree: ast.AST) -> set[int]:
 
 
 _SEL_NAME = re.compile(r"[.#]([A-Za-z_][\w-]*)|\[(?:class|id)\s*[~|^$*]?=\s*[\"']?([A-Za-z_][\w-]*)")
-_MARKUP_LIKE = re.compile(r"^[A-Za-z_][A-Za-z0-9]*(?:[-_][A-Za-z0-9]+)+$|^[a-z]+[A-Z]\w*$")  # item-text, lblNewsID
+_MARKUP_LIKE = re.compile(
+    r"^[A-Za-z_][A-Za-z0-9]*(?:[-_][A-Za-z0-9]+)+$|^[a-z]+[A-Z]\w*$"
+)  # item-text, lblNewsID
 _FILE = re.compile(r"\.(?:txt|json|ya?ml|csv|tsv|py|html?|gz|xml)\b|/")
 _ALT = re.compile(r"^[A-Za-z_]\w*\??(?:-\??\w+\??)*$")
 
@@ -145,8 +147,12 @@ def test_extractors_key_on_no_single_family_class_or_id() -> None:
             names.setdefault(n, set()).add(path.name)
     fams = {f: set(t) for f, t in family_markup().items()}
     bad = violations(names, fams, real_markup())
-    report = [f"{n!r} (only in {fam} markup; used in {', '.join(sorted(names[n]))})" for n, fam in bad.items()]
-    assert not bad, "template-specific selectors in extractors/ (move them to config/ hints):\n" + "\n".join(report)
+    report = [
+        f"{n!r} (only in {fam} markup; used in {', '.join(sorted(names[n]))})" for n, fam in bad.items()
+    ]
+    assert not bad, "template-specific selectors in extractors/ (move them to config/ hints):\n" + "\n".join(
+        report
+    )
 
 
 def test_every_family_has_markup_to_compare_against() -> None:
@@ -156,13 +162,24 @@ def test_every_family_has_markup_to_compare_against() -> None:
 
 
 def test_the_gate_catches_a_single_family_selector() -> None:
-    src = ('"""Docstring mentioning lblOnlyInDocs."""\nSEL = "div.news-code > span, [id$=lblNewsID]"\n'
-           'BOILER = re.compile(r"(?:comment|share|side-?bar)")\nKEY = "url"\nTEXT = re.compile(r"please (?:wait|stand)")\n'
-           'CLS = "hfNewsID"\nMETA = "og:type"\n')
+    src = (
+        '"""Docstring mentioning lblOnlyInDocs."""\nSEL = "div.news-code > span, [id$=lblNewsID]"\n'
+        'BOILER = re.compile(r"(?:comment|share|side-?bar)")\nKEY = "url"\nTEXT = re.compile(r"please (?:wait|stand)")\n'
+        'CLS = "hfNewsID"\nMETA = "og:type"\n'
+    )
     names = names_in_source(src)
     assert names == {"news-code", "lblNewsID", "comment", "share", "side-bar", "hfNewsID"}
-    families = {"a": {"news-code", "comments", "share-bar"}, "b": {"side-bar-left", "share", "comment-form"},
-                "c": {"dnn_ctr1_lblnewsid", "hfnewsid"}}
-    assert violations(names, families, real=set()) == {"lblNewsID": "c", "news-code": "a", "side-bar": "b",
-                                                       "hfNewsID": "c"}
-    assert violations(names, families, real={"article-news-code", "side-bar", "x-hfnewsid"}) == {"lblNewsID": "c"}
+    families = {
+        "a": {"news-code", "comments", "share-bar"},
+        "b": {"side-bar-left", "share", "comment-form"},
+        "c": {"dnn_ctr1_lblnewsid", "hfnewsid"},
+    }
+    assert violations(names, families, real=set()) == {
+        "lblNewsID": "c",
+        "news-code": "a",
+        "side-bar": "b",
+        "hfNewsID": "c",
+    }
+    assert violations(names, families, real={"article-news-code", "side-bar", "x-hfnewsid"}) == {
+        "lblNewsID": "c"
+    }

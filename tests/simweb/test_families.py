@@ -58,13 +58,19 @@ def test_provincial_portal_has_no_paragraph_tags_in_bodies(pages) -> None:
     assert _any(pages, "provportal", r"آخرین بروزرسانی در")
     for t, html, _ in pages["provportal"]:
         start = html.index('class="contentpaneopen"')
-        assert "<p>" not in html[start:html.index("article_separator")], t.url
+        assert "<p>" not in html[start : html.index("article_separator")], t.url
     assert any("ي" in (t.body or "") for t, _, _ in pages["provportal"] + pages["wordpress"])  # Arabic yeh
 
 
 def test_webforms_markup(pages) -> None:
-    for needle in ("__VIEWSTATE", "__EVENTVALIDATION", "__doPostBack", "ctl00_ContentPlaceHolder1_FormView1_lblBody",
-                   "SaveDateLabel", "NewsIDLabel"):
+    for needle in (
+        "__VIEWSTATE",
+        "__EVENTVALIDATION",
+        "__doPostBack",
+        "ctl00_ContentPlaceHolder1_FormView1_lblBody",
+        "SaveDateLabel",
+        "NewsIDLabel",
+    ):
         assert _any(pages, "webforms", needle), needle
     assert {cs for _, _, cs in pages["webforms"]} == {"utf-8", "windows-1256"}
 
