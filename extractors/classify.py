@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 from selectolax.lexbor import LexborNode
 
 from extractors.challenge import MAX_CHALLENGE_LETTERS, challenge_reason
-from extractors.html import Page, article_ld
+from extractors.html import Page, article_ld, class_words
 from extractors.normalize import search_form
 
 KINDS = ("article", "listing", "tag", "video", "gallery", "app", "error", "challenge")
@@ -57,6 +57,7 @@ _ARTICLE_TYPES = frozenset(
     )
 )
 _BREAKS = re.compile(r"[\s.,،؛;:!?؟。，、！？；：]+")
+_PLAYER_WORDS = frozenset(["player", "videoplayer", "jwplayer", "vjs"])
 _JUNK = re.compile(r"[\ufffd\x00-\x08\x0e-\x1f\ue000-\uf8ff]")
 
 LISTING_LINKS = 5  # headline links in the densest block that make it a listing (with link share and teasers)
@@ -138,7 +139,9 @@ def page_kind(
     path = unquote(urlsplit(url).path) if url else ""
     short = body_chars < MIN_ARTICLE_CHARS
     is_video_meta = og_type.startswith("video") or ld.get("@type") == "VideoObject"
-    has_player = page.tree.css_first("video, embed, object, iframe[src*=aparat], .video-player") is not None
+    has_player = page.tree.css_first("video, embed, object, iframe[src*=aparat]") is not None or any(
+        not _PLAYER_WORDS.isdisjoint(class_words(n)) for n in page.tree.css('[class*="player" i]')
+    )
     if is_video_meta and (short or _VIDEO_TITLE.search(title or "")):
         return "video", "video metadata"
     if short:
@@ -168,18 +171,27 @@ def page_kind(
     return "listing", "no prose block"
 
 
-def _is_card_list(roots: list[LexborNode], paragraphs: list[str]) -> bool:
-    """The chosen block is a listing's run of cards: many headline links (at least ``LISTING_LINKS`` with 20+
-    characters), a large share of link text, and teasers rather than paragraphs of a story."""
+def _link_figures(roots: list[LexborNode]) -> tuple[int, int, int]:
+    """(headline links of 20+ characters, link characters, all characters) under ``roots``."""
     headlines = link_chars = chars = 0
-    if len(roots) > 1 and roots[0].parent is not None:
-        roots = [roots[0].parent]  # sibling blocks: judge the list they stand in
     for root in roots:
         chars += len(root.text(deep=True).strip())
         for a in root.css("a"):
             t = a.text(deep=True).strip()
             link_chars += len(t)
             headlines += len(t) >= 20
+    return headlines, link_chars, chars
+
+
+def _is_card_list(roots: list[LexborNode], paragraphs: list[str]) -> bool:
+    """The chosen block is a listing's run of cards: many headline links (at least ``LISTING_LINKS`` with 20+
+    characters), a large share of link text, and teasers rather than paragraphs of a story. When the block is
+    one card (a headline link and a teaser, under 500 characters), the list it stands in is judged."""
+    if len(roots) > 1 and roots[0].parent is not None:
+        roots = [roots[0].parent]  # sibling blocks: judge the list they stand in
+    headlines, link_chars, chars = _link_figures(roots)
+    if len(roots) == 1 and headlines == 1 and chars < 500 and roots[0].parent is not None:
+        headlines, link_chars, chars = _link_figures([roots[0].parent])
     if headlines < LISTING_LINKS or not chars or link_chars < 0.25 * chars:
         return False
     return not paragraphs or sum(len(p) for p in paragraphs) / len(paragraphs) < 300

@@ -27,6 +27,7 @@ from extractors.html import (
     region_of,
     title_node,
 )
+from extractors.normalize import search_form
 from extractors.persons import extract_persons
 from extractors.quantities import quantities_of
 
@@ -49,7 +50,7 @@ KEYS = (
     "language",
     "errors",
 )
-_DATE_CLS = re.compile(r"date|time|byline|news-?info|meta|publish|tarikh", re.I)
+_DATE_CLS = re.compile(r"date|time|byline|meta|publish|tarikh", re.I)
 _NOT_PUB = re.compile(r"update|modif|edit|lblModified", re.I)
 # «time, span, div, td, p, li, small», but only those with a class or an id: the others (most nodes) fail the
 # _DATE_CLS test below anyway, and reading their attributes cost ~1/3 of _visible_date. lexbor returns a
@@ -169,6 +170,45 @@ def _ld_body(ld: dict[str, Any] | None, paragraphs: list[str]) -> list[str]:
     return [t for t in (clean_text(x) for x in re.split(r"\n+", body)) if t]
 
 
+def _description_lead(page: Page, ld: dict[str, Any] | None, paragraphs: list[str]) -> str | None:
+    """No lead element: the page's own summary (meta/og description, JSON-LD ``description``) is the lead when
+    it is a sentence of its own: not an excerpt cut from the body's start, not the title."""
+    for cand in (
+        page.meta.get("description"),
+        page.meta.get("og:description"),
+        (ld or {}).get("description"),
+    ):
+        if not isinstance(cand, str):
+            continue
+        text = clean_text(cand)
+        if len(text) < 20 or len(text) > 1000:
+            continue
+        if search_form(text) == search_form(paragraphs[0]):
+            return text  # the whole first paragraph: a lead the page prints as the body's opening
+        key = search_form(text.rstrip(".…").removesuffix("...").removesuffix("[…]"))
+        first = search_form(" ".join(paragraphs[:2]))
+        if key and (first.startswith(key[: max(20, len(key) - 5)]) or key in first):
+            return None  # an excerpt cut from the body, which the body already holds
+        return text
+    return None
+
+
+def _after_title(paragraphs: list[str], title: str | None) -> list[str]:
+    """The headline inside the chosen block is not body, nor the short kicker or category line above it; nor
+    is a bare dateline («سه‌شنبه ، 16 فروردین 1401 ساعت 17:46») among the first lines."""
+    while paragraphs and len(paragraphs) > 1 and len(paragraphs[0]) < 60 and dates.find_dates(paragraphs[0]):
+        paragraphs = paragraphs[1:]
+    if not title or not paragraphs:
+        return paragraphs
+    key = search_form(title)
+    for i, p in enumerate(paragraphs[:5]):
+        if search_form(p) == key:
+            if all(len(q) < 100 for q in paragraphs[:i]):
+                return paragraphs[i + 1 :] or paragraphs
+            return paragraphs[:i] + paragraphs[i + 1 :]
+    return paragraphs
+
+
 def _drop_first(paragraphs: list[str], text: str) -> list[str]:
     """Without the first paragraph equal to ``text`` (the lead's own unit; a body that repeats it keeps it)."""
     if text in paragraphs and len(paragraphs) > 1:
@@ -245,7 +285,9 @@ def _extract(
     rec["url"] = _url_of(page, url, ld)
     title = _guard(rec, "title", lambda: find_title(page, ld))
     content = main_content(page)
-    paragraphs = _guard(rec, "body", lambda: _ld_body(ld, content.paragraphs), content.paragraphs)
+    paragraphs = _guard(
+        rec, "body", lambda: _ld_body(ld, _after_title(content.paragraphs, title)), content.paragraphs
+    )
     region = region_of(title_node(page, title), content.container) if title else content.container
 
     def _code() -> str | None:
@@ -283,6 +325,10 @@ def _extract(
         if found and inside(found[1], content.roots):
             # the lead sits inside the chosen blocks: it is the lead, not the body's first paragraph
             paragraphs = _drop_first(paragraphs, lead)
+        if lead is None and paragraphs:
+            lead = _guard(rec, "lead", lambda: _description_lead(page, ld, paragraphs))
+            if lead and len(paragraphs) > 1 and search_form(paragraphs[0]) == search_form(lead):
+                paragraphs = paragraphs[1:]  # the page's summary is its first paragraph: the lead, set apart
         rec["lead"] = lead
         rec["body"] = "\n\n".join(paragraphs) if paragraphs else None
         if not paragraphs:

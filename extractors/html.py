@@ -12,8 +12,11 @@ import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from extractors.normalize import match_form
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _CHARSET_ALIASES = {
@@ -835,7 +838,7 @@ def _clean_units(units: list[_Unit], selected: list[_Stats], stats: dict[int, _S
         text = u.text
         if u.link > 0.5 * len(text) or _END_MARKERS.match(text):
             continue
-        if len(text) < 100 and (_LABEL_LINE.match(text) or _META_LINE.search(text)):
+        if len(text) < 100 and (_LABEL_LINE.match(mt := match_form(text)) or _META_LINE.search(mt)):
             continue
         dropped = False
         for mid in chain[:hit]:
@@ -873,10 +876,7 @@ def _strip_trailers(paras: list[str]) -> list[str]:
     return paras
 
 
-_LEAD_SEL = (
-    '[itemprop="description"]:not(meta), .lead, .summary, .news-summary, .NewsLead, .subtitle, '
-    ".news-lead, .introtext, .item-summary, .abstract"
-)
+_LEAD_SEL = '[itemprop="description"]:not(meta), .lead, .summary, .subtitle, .abstract'
 
 
 # class words that name a lead (standfirst) when they are the element's own words: «atc-IntroText», «c-lede»
@@ -973,6 +973,17 @@ def _title_key(text: str) -> str:
     return _WS.sub(" ", text.translate(_QUOTES)).strip().casefold()
 
 
+def _is_logo(h: LexborNode) -> bool:
+    """An ``<h1>`` that is a link to the home page: the site's name in its header, not the headline."""
+    a = h.css_first("a")
+    if a is None:
+        return False
+    parts = urlsplit((a.attributes.get("href") or "").strip())
+    return (
+        parts.path in ("", "/") and not parts.query and a.text(deep=True).strip() == h.text(deep=True).strip()
+    )
+
+
 def find_title(page: Page, ld: dict[str, Any] | None) -> str | None:
     """``<h1>`` outside boilerplate (checked against structured titles), else og:title / headline / ``<title>``."""
     structured = [
@@ -982,7 +993,9 @@ def find_title(page: Page, ld: dict[str, Any] | None) -> str | None:
     ]
     # only the headline's own box and its two nearest ancestors count: a byline box above is not boilerplate
     h1s = [
-        _WS.sub(" ", h.text(deep=True)).strip() for h in page.tree.css("h1") if not in_boilerplate(h, depth=3)
+        _WS.sub(" ", h.text(deep=True)).strip()
+        for h in page.tree.css("h1")
+        if not in_boilerplate(h, depth=3) and not _is_logo(h)
     ]
     h1s = [h for h in h1s if h]
     keys = {_title_key(x) for x in structured}
@@ -998,8 +1011,14 @@ def find_title(page: Page, ld: dict[str, Any] | None) -> str | None:
     if h1s:
         return h1s[0]
     if tag:
-        parts = re.split(r"\s+(?:[|\-–—»>:]|::)\s+", tag)
-        return max(parts, key=len) if parts else tag
+        # «headline - site name»: the site's name is the logo's text or og:site_name; the headline is the rest
+        site = {_title_key(h.text(deep=True)) for h in page.tree.css("h1") if _is_logo(h)}
+        site.update(
+            _title_key(page.meta[k]) for k in ("og:site_name", "application-name") if page.meta.get(k)
+        )
+        parts = [p for p in re.split(r"\s+(?:[|\-–—»>:]|::)\s+", tag) if p.strip()]
+        rest = [p for p in parts if _title_key(p) not in site] or parts
+        return max(rest, key=len) if rest else tag
     return None
 
 

@@ -6,7 +6,6 @@ story's first and last sentences, and boxes around it that are not the story), n
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
 from datetime import datetime
@@ -30,7 +29,7 @@ def _norm(text: str | None) -> str:
 
 
 def _page(name: str) -> bytes:
-    return gzip.decompress((REAL / "pages" / name / "source.html.gz").read_bytes())
+    return (REAL / "pages" / name / "source.html").read_bytes()
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +39,7 @@ def records() -> dict[str, dict]:
 
 def test_enough_real_fixtures() -> None:
     assert len(GOLDEN) >= 20
-    assert all((REAL / "pages" / g["page"] / "source.html.gz").is_file() for g in GOLDEN)
+    assert all((REAL / "pages" / g["page"] / "source.html").is_file() for g in GOLDEN)
 
 
 _CASES = [
