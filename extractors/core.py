@@ -56,6 +56,7 @@ _NOT_PUB = re.compile(r"update|modif|edit|lblModified", re.I)
 # _DATE_CLS test below anyway, and reading their attributes cost ~1/3 of _visible_date. lexbor returns a
 # selector group once per node in document order (same node lists on the 3,302 reference pages).
 _DATE_NODES = "time, " + ", ".join(f"{t}[class], {t}[id]" for t in ("span", "div", "td", "p", "li", "small"))
+_NO_LETTERS = re.compile(r"^[\W\d_]*$")  # «۰۸:۲۰», «|», «1402/05/12»: a time or date alone on its line
 _PERSIAN = re.compile(r"[\u0600-\u06FF]")
 _PERSIAN_ONLY = re.compile(r"[پچژگ]")
 
@@ -196,7 +197,11 @@ def _description_lead(page: Page, ld: dict[str, Any] | None, paragraphs: list[st
 def _after_title(paragraphs: list[str], title: str | None) -> list[str]:
     """The headline inside the chosen block is not body, nor the short kicker or category line above it; nor
     is a bare dateline («سه‌شنبه ، 16 فروردین 1401 ساعت 17:46») among the first lines."""
-    while paragraphs and len(paragraphs) > 1 and len(paragraphs[0]) < 60 and dates.find_dates(paragraphs[0]):
+    while (
+        len(paragraphs) > 1
+        and len(paragraphs[0]) < 60
+        and (_NO_LETTERS.match(paragraphs[0]) or dates.find_dates(paragraphs[0]))
+    ):
         paragraphs = paragraphs[1:]
     if not title or not paragraphs:
         return paragraphs

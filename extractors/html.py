@@ -461,16 +461,20 @@ _SKIP_TAGS = frozenset(
     ]
 )
 _HEADING_TAGS = frozenset(("h2", "h3", "h4", "h5", "h6"))
+# a label and its colon opening a short line: the meta box, not the story («بازدید از تالار …» is story)
 _LABEL_LINE = re.compile(
     r"^\s*(?:کد\s*\u200c?\s*خبر|شناسه\s*\u200c?\s*خبر|کد\s*مطلب|لینک\s*\u200c?\s*کوتاه|نشانی\s*کوتاه|"
-    r"تاریخ\s*(?:انتشار|ارسال|درج)|زمان\s*انتشار|تعداد\s*بازدید|بازدید|برچسب\s*\u200c?\s*(?:ها)?|کلید\s*واژه|"
-    r"منبع|اشتراک\s*\u200c?\s*گذاری|نسخه\s*چاپی|چاپ خبر|ارسال به دوستان)\s*[:：]?",
+    r"تاریخ\s*(?:انتشار|ارسال|درج)?|زمان\s*انتشار|تعداد\s*بازدید|بازدید|برچسب\s*\u200c?\s*(?:ها)?|کلید\s*واژه|"
+    r"منبع|اشتراک\s*\u200c?\s*گذاری|نویسنده|خبرنگار|عکاس)\s*[:：]"
+    r"|^\s*(?:نسخه\s*(?:قابل\s*)?چاپی?|چاپ\s*خبر|ارسال\s*به\s*دوستان|اشتراک\s*\u200c?\s*گذاری)\s*$",
     re.I,
 )
 # a short line carrying one of these is the byline/meta box, wherever the label sits in it
 _META_LINE = re.compile(
     r"کد\s*\u200c?\s*خبر\s*[:：]|شناسه\s*\u200c?\s*خبر\s*[:：]|تاریخ\s*انتشار\s*[:：]|"
-    r"(?:ویرایش|ويرايش|بروزرسانی|به‌روزرسانی|آخرین به‌روزرسانی)\s*[:：]"
+    r"(?:ویرایش|بروز\s*\u200c?\s*رسانی|به\s*\u200c?\s*روز\s*\u200c?\s*رسانی)\s*(?:[:：]|در\s)|"
+    r"\b(?:last\s+)?(?:updated|modified)\s*(?:[:：]|on\b)",
+    re.I,
 )
 _LETTER = re.compile(r"[^\W\d_]")
 LETTERS_CAP = (
@@ -1018,6 +1022,14 @@ def find_title(page: Page, ld: dict[str, Any] | None) -> str | None:
         )
         parts = [p for p in re.split(r"\s+(?:[|\-–—»>:]|::)\s+", tag) if p.strip()]
         rest = [p for p in parts if _title_key(p) not in site] or parts
+        if len(rest) > 1:  # the part the page also prints as a heading is the headline
+            heads = {
+                _title_key(h.text(deep=True))
+                for h in page.tree.css("h2, h3")
+                if not in_boilerplate(h, depth=3)
+            }
+            shown = [p for p in rest if _title_key(p) in heads]
+            rest = shown or rest
         return max(rest, key=len) if rest else tag
     return None
 
