@@ -2,10 +2,11 @@
 
     .venv/bin/python -m bench.b1_extract [--pages N] [--seed S]
 
-Pages are article pages of the default simulated world, spread over every site (so every template, encoding
-and digit habit) and over the whole 1398–1402 range, rendered in-process (no HTTP). Both extractors get the
-same decoded page; timings cover extraction only (khabar: ``extract``; baseline: ``trafilatura.bare_extraction``
-plus ``htmldate.find_date``).
+Pages are article pages of the default simulated world, spread over every site (so every template family,
+encoding and digit habit) and over the whole 1398–1402 range, rendered in-process (no HTTP). Both extractors get
+the same decoded page; timings cover extraction only (khabar: ``extract``; baseline: ``trafilatura.bare_extraction``
+plus ``htmldate.find_date``), page by page, so every figure is reported overall and per template family
+(``PageTruth.template``) from one run.
 """
 
 from __future__ import annotations
@@ -123,7 +124,7 @@ def score_khabar(recs: list[dict[str, Any]], truths: list[PageTruth]) -> dict[st
     return out
 
 
-def run_baseline(pages: list[tuple[PageTruth, bytes, str]]) -> tuple[list[dict[str, Any]], float]:
+def run_baseline(pages: list[tuple[PageTruth, bytes, str]]) -> tuple[list[dict[str, Any]], list[float]]:
     import logging
 
     import htmldate
@@ -133,8 +134,9 @@ def run_baseline(pages: list[tuple[PageTruth, bytes, str]]) -> tuple[list[dict[s
     logging.getLogger("htmldate").setLevel(logging.CRITICAL)
     texts = [body.decode(charset, "replace") for _, body, charset in pages]
     out: list[dict[str, Any]] = []
-    t0 = time.perf_counter()
+    secs: list[float] = []
     for html in texts:
+        t0 = time.perf_counter()
         doc = trafilatura.bare_extraction(html, with_metadata=True)
         try:
             date = htmldate.find_date(html)
@@ -142,8 +144,9 @@ def run_baseline(pages: list[tuple[PageTruth, bytes, str]]) -> tuple[list[dict[s
             date = None
         title = getattr(doc, "title", None) if doc is not None else None
         text = getattr(doc, "text", None) if doc is not None else None
+        secs.append(time.perf_counter() - t0)
         out.append({"title": title, "date": date, "body": text})
-    return out, time.perf_counter() - t0
+    return out, secs
 
 
 def score_baseline(recs: list[dict[str, Any]], truths: list[PageTruth]) -> dict[str, float]:
@@ -158,29 +161,49 @@ def score_baseline(recs: list[dict[str, Any]], truths: list[PageTruth]) -> dict[
             "persons_p": 0.0, "persons_r": 0.0, "quantities_p": 0.0, "quantities_r": 0.0}
 
 
+def _score(recs: list[dict[str, Any]], truths: list[PageTruth], secs: list[float], idx: list[int],
+           scorer: Any) -> dict[str, float]:
+    return {"pages_per_s": len(idx) / max(1e-9, sum(secs[i] for i in idx)),
+            **scorer([recs[i] for i in idx], [truths[i] for i in idx])}
+
+
 def run(pages: int = 2000, seed: int = 7, baseline: bool = True) -> dict[str, Any]:
-    """Render ``pages`` simulated article pages, extract them with khabar (and the baseline), score both."""
+    """Render ``pages`` simulated article pages, extract them with khabar (and the baseline), score both, overall
+    and per template family."""
     sample = sample_pages(pages, seed)
     truths = [t for t, _, _ in sample]
     extract(sample[0][1], url=truths[0].url, encoding=sample[0][2])  # warm the lexicons (read once per process)
-    t0 = time.perf_counter()
-    recs = [extract(body, url=t.url, encoding=charset) for t, body, charset in sample]
-    k_secs = time.perf_counter() - t0
+    recs: list[dict[str, Any]] = []
+    k_secs: list[float] = []
+    for t, body, charset in sample:
+        t0 = time.perf_counter()
+        recs.append(extract(body, url=t.url, encoding=charset))
+        k_secs.append(time.perf_counter() - t0)
+    everything = list(range(len(sample)))
+    by_family: dict[str, list[int]] = {}
+    for i, t in enumerate(truths):
+        by_family.setdefault(t.template, []).append(i)
     result: dict[str, Any] = {
         "pages": len(sample),
         "templates": dict(Counter(t.template for t in truths)),
         "encodings": dict(Counter(t.encoding for t in truths)),
         "years": dict(sorted(Counter(t.published_jalali[:4] for t in truths if t.published_jalali).items())),
-        "khabar": {"pages_per_s": len(sample) / k_secs, **score_khabar(recs, truths)},
+        "khabar": _score(recs, truths, k_secs, everything, score_khabar),
+        "families": {f: {"pages": len(idx), "khabar": _score(recs, truths, k_secs, idx, score_khabar)}
+                     for f, idx in sorted(by_family.items())},
     }
     if baseline:
         b_recs, b_secs = run_baseline(sample)
-        result["baseline"] = {"pages_per_s": len(sample) / b_secs, **score_baseline(b_recs, truths)}
+        result["baseline"] = _score(b_recs, truths, b_secs, everything, score_baseline)
         result["speedup"] = result["khabar"]["pages_per_s"] / result["baseline"]["pages_per_s"]
+        for f, idx in by_family.items():
+            fam = result["families"][f]
+            fam["baseline"] = _score(b_recs, truths, b_secs, idx, score_baseline)
+            fam["speedup"] = fam["khabar"]["pages_per_s"] / fam["baseline"]["pages_per_s"]
     return result
 
 
-_ROWS = ("pages_per_s", "title", "date", "body_f1", "news_code", "persons_p", "persons_r", "quantities_p",
+_ROWS = ("pages_per_s", "title", "date", "body_f1", "news_code", "is_article", "persons_p", "persons_r", "quantities_p",
          "quantities_r", "jalali", "lead", "attribution", "agency", "province", "event_type", "person_role")
 
 
@@ -197,6 +220,34 @@ def table(result: dict[str, Any]) -> str:
                      + (bfmt.format(bv) if bv is not None else f"{'n/a':>24}"))
     if "speedup" in result:
         lines.append(f"speed-up: {result['speedup']:.1f}x")
+    lines.append("")
+    lines.append(family_table(result))
+    return "\n".join(lines)
+
+
+# Per-family columns: (label, side, key); "k" = khabar, "b" = trafilatura + htmldate.
+_FAMILY_COLS = (("title", "k", "title"), ("title_b", "b", "title"), ("date", "k", "date"), ("date_b", "b", "date"),
+                ("body_f1", "k", "body_f1"), ("body_b", "b", "body_f1"), ("code", "k", "news_code"),
+                ("is_art", "k", "is_article"), ("pers_p", "k", "persons_p"), ("pers_r", "k", "persons_r"),
+                ("qty_p", "k", "quantities_p"), ("qty_r", "k", "quantities_r"), ("pg/s", "k", "pages_per_s"),
+                ("pg/s_b", "b", "pages_per_s"))
+
+
+def family_table(result: dict[str, Any]) -> str:
+    """Every figure per template family (``_b`` columns: trafilatura + htmldate in the same run)."""
+    head = f"{'family':<12}{'pages':>6}" + "".join(f"{label:>9}" for label, _, _ in _FAMILY_COLS) + f"{'speed-up':>10}"
+    lines = ["B1 per template family", head]
+    rows = [*result["families"].items(), ("ALL", {"pages": result["pages"], "khabar": result["khabar"],
+                                                   "baseline": result.get("baseline"),
+                                                   "speedup": result.get("speedup")})]
+    for fam, d in rows:
+        cells = []
+        for _, side, key in _FAMILY_COLS:
+            src = d.get("khabar" if side == "k" else "baseline") or {}
+            v = src.get(key)
+            cells.append(f"{'n/a':>9}" if v is None else (f"{v:>9.1f}" if key == "pages_per_s" else f"{v:>9.4f}"))
+        sp = d.get("speedup")
+        lines.append(f"{fam:<12}{d['pages']:>6}" + "".join(cells) + (f"{sp:>9.1f}x" if sp else f"{'n/a':>10}"))
     return "\n".join(lines)
 
 
@@ -205,9 +256,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pages", type=int, default=2000)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--json", metavar="FILE", help="also write the full result (overall and per family) as JSON")
     args = ap.parse_args(argv)
     result = run(args.pages, args.seed, baseline=not args.no_baseline)
     print(table(result))
+    if args.json:
+        import json
+
+        with open(args.json, "w", encoding="utf-8") as fh:
+            json.dump(result, fh, ensure_ascii=False, indent=1)
     return 0
 
 

@@ -28,7 +28,7 @@ def attribution_of(first_paragraph: str) -> str | None:
         return None
     rest = m.group("rest")
     cut = _CUT.search(rest)
-    cand = rest[:cut.start()] if cut else rest
+    cand = rest[: cut.start()] if cut else rest
     if not cut or len(cand.split()) > 5:
         cand = _cut_at_place(cand, keep=cut is not None)
     cand = cand.strip(" .«»\"'")
@@ -37,9 +37,38 @@ def attribution_of(first_paragraph: str) -> str | None:
     return unify_letters(cand)
 
 
-_ATTR_STOP = {"در", "دراین", "ضمن", "با", "طی", "که", "امروز", "دیروز", "صبح", "عصر", "روز", "دکتر", "مهندس", "آقای",
-              "خانم", "سرهنگ", "سردار", "حجت الاسلام", "حجت", "گفت", "مدیرکل", "استاندار", "فرماندار", "معاون",
-              "رئیس", "رییس", "مدیرعامل", "شهردار", "سرپرست", "مدیر"}
+_ATTR_STOP = {
+    "در",
+    "دراین",
+    "ضمن",
+    "با",
+    "طی",
+    "که",
+    "امروز",
+    "دیروز",
+    "صبح",
+    "عصر",
+    "روز",
+    "دکتر",
+    "مهندس",
+    "آقای",
+    "خانم",
+    "سرهنگ",
+    "سردار",
+    "حجت الاسلام",
+    "حجت",
+    "گفت",
+    "مدیرکل",
+    "استاندار",
+    "فرماندار",
+    "معاون",
+    "رئیس",
+    "رییس",
+    "مدیرعامل",
+    "شهردار",
+    "سرپرست",
+    "مدیر",
+}
 
 
 def _cut_at_place(rest: str, keep: bool = False) -> str:
@@ -51,7 +80,7 @@ def _cut_at_place(rest: str, keep: bool = False) -> str:
         if i >= 2 and search_form(w) in _ATTR_STOP:
             limit = i
             break
-    words = words[:min(limit, 16)]
+    words = words[: min(limit, 16)]
     pl = places()
     best = 0
     n = 1
@@ -60,14 +89,17 @@ def _cut_at_place(rest: str, keep: bool = False) -> str:
         for width in (3, 2, 1):
             if n - width < 0:
                 continue
-            chunk = search_form(" ".join(words[n - width:n]))
+            chunk = search_form(" ".join(words[n - width : n]))
             if chunk in pl.province_names or (chunk in pl.county_to_province and chunk not in pl.ambiguous):
                 hit = width
                 break
         if hit:
             ext = n
             for more in (1, 2):
-                if n + more <= len(words) and search_form(" ".join(words[n - hit:n + more])) in pl.province_names:
+                if (
+                    n + more <= len(words)
+                    and search_form(" ".join(words[n - hit : n + more])) in pl.province_names
+                ):
                     ext = n + more
             best = ext
             n = ext + 1
@@ -83,7 +115,7 @@ def _cut_at_place(rest: str, keep: bool = False) -> str:
         if a <= 3:
             return " ".join(words[:b])
         break
-    return " ".join(words[:min(len(words), 6)])
+    return " ".join(words[: min(len(words), 6)])
 
 
 def quoted_source(text: str) -> str | None:
@@ -99,8 +131,9 @@ def _sources(weighted: list[tuple[str | None, float]], text: str | list[str]) ->
     return [(s, w) for s, w in weighted if s] + [(p, 1.0) for p in paras if p]
 
 
-def agency_of(attribution: str | None, quoted: str | None, title: str, text: str | list[str],
-              first: str = "") -> str | None:
+def agency_of(
+    attribution: str | None, quoted: str | None, title: str, text: str | list[str], first: str = ""
+) -> str | None:
     """The issuing agency (gazetteer name): attribution or quoted source first, else the most mentioned agency;
     a news outlet only when no government agency is named."""
     idx = org_index()
@@ -129,7 +162,9 @@ def province_of(attribution: str | None, quoted: str | None, title: str, text: s
         words = text_words(src)
         for a, _b, name, _v in idx.find(words):
             prev = words[a - 1] if a else ""
-            if prev in _OUTLET_WORDS or (a >= 2 and words[a - 2] == "نقل" and prev == "از" and name == "فارس"):
+            if prev in _OUTLET_WORDS or (
+                a >= 2 and words[a - 2] == "نقل" and prev == "از" and name == "فارس"
+            ):
                 continue
             after_ostan = prev == "استان"
             after_county = prev == "شهرستان"

@@ -25,11 +25,11 @@ def _load(rel: str) -> Any:
 
 @dataclass(frozen=True)
 class Places:
-    province_names: dict[str, str]        # search form of a province name or alias → canonical name
-    weak_provinces: frozenset[str]         # search forms counted only after «استان»
-    county_to_province: dict[str, str]     # search form of a county → canonical province
-    ambiguous: frozenset[str]              # counties counted only as «شهرستان X»
-    pattern: re.Pattern[str]               # every province and county name, longest first, on the search form
+    province_names: dict[str, str]  # search form of a province name or alias → canonical name
+    weak_provinces: frozenset[str]  # search forms counted only after «استان»
+    county_to_province: dict[str, str]  # search form of a county → canonical province
+    ambiguous: frozenset[str]  # counties counted only as «شهرستان X»
+    pattern: re.Pattern[str]  # every province and county name, longest first, on the search form
 
 
 @functools.cache
@@ -45,8 +45,13 @@ def places() -> Places:
             counties.setdefault(search_form(c), p["name"])
     alts = sorted(set(names) | set(counties), key=len, reverse=True)
     pattern = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(a) for a in alts) + r")(?![\w])")
-    return Places(names, frozenset(search_form(x) for x in data.get("weak_province_names", ())), counties,
-                  frozenset(search_form(x) for x in data.get("ambiguous", ())), pattern)
+    return Places(
+        names,
+        frozenset(search_form(x) for x in data.get("weak_province_names", ())),
+        counties,
+        frozenset(search_form(x) for x in data.get("ambiguous", ())),
+        pattern,
+    )
 
 
 @dataclass(frozen=True)
@@ -58,7 +63,7 @@ class Org:
 
 @dataclass(frozen=True)
 class Orgs:
-    by_pattern: dict[str, Org]             # search-form pattern → org
+    by_pattern: dict[str, Org]  # search-form pattern → org
     pattern: re.Pattern[str]
 
 
@@ -77,10 +82,10 @@ def orgs() -> Orgs:
 
 @dataclass(frozen=True)
 class PersonLex:
-    honorifics: tuple[str, ...]            # search forms, longest first (multi-word)
+    honorifics: tuple[str, ...]  # search forms, longest first (multi-word)
     weak_honorifics: frozenset[str]
     name_prefixes: frozenset[str]
-    first_names: frozenset[str]            # search forms (a ZWNJ compound becomes two words, kept as such)
+    first_names: frozenset[str]  # search forms (a ZWNJ compound becomes two words, kept as such)
     ambiguous_first: frozenset[str]
     surnames: frozenset[str]
     surname_suffixes: frozenset[str]
@@ -110,9 +115,11 @@ def person_lex() -> PersonLex:
 
 @dataclass(frozen=True)
 class UnitLex:
-    forms: dict[tuple[str, ...], tuple[str, float | None]]  # token tuple → (canonical unit, rial factor or None)
+    forms: dict[
+        tuple[str, ...], tuple[str, float | None]
+    ]  # token tuple → (canonical unit, rial factor or None)
     max_len: int
-    qualifiers: tuple[tuple[str, ...], ...]                  # token tuples, longest first
+    qualifiers: tuple[tuple[str, ...], ...]  # token tuples, longest first
 
 
 @functools.cache
@@ -148,8 +155,11 @@ def stopwords() -> frozenset[str]:
         pass
     extra = CONFIG / "extract" / "stopwords_extra.txt"
     if extra.exists():
-        words.update(search_form(w) for w in extra.read_text(encoding="utf-8").split("\n")
-                     if w.strip() and not w.startswith("#"))
+        words.update(
+            search_form(w)
+            for w in extra.read_text(encoding="utf-8").split("\n")
+            if w.strip() and not w.startswith("#")
+        )
     return frozenset(words)
 
 
@@ -177,7 +187,7 @@ class PhraseIndex:
                 continue
             for phrase_words, phrase, value in by_first[words[c]]:
                 k = len(phrase_words)
-                if tuple(words[c:c + k]) == phrase_words:
+                if tuple(words[c : c + k]) == phrase_words:
                     out.append((c, c + k, phrase, value))
                     i = c + k
                     break
@@ -227,7 +237,9 @@ def event_index() -> PhraseIndex:
 def setting_lex() -> tuple[PhraseIndex, PhraseIndex]:
     """(heads → default votes, words → event type) for the opening sentence's setting."""
     d = _load("extract/events.yaml")
-    heads = {search_form(h): {t: float(w) for t, w in (v or {}).items()} for h, v in d["setting_heads"].items()}
+    heads = {
+        search_form(h): {t: float(w) for t, w in (v or {}).items()} for h, v in d["setting_heads"].items()
+    }
     words: dict[str, list[str]] = {}
     for typ, ws in d["setting_words"].items():
         for w in ws:

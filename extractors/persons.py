@@ -18,23 +18,190 @@ from extractors.normalize import search_form, unify_letters
 from extractors.tokens import Tok, next_start, start_positions, tokenize
 
 _PREDICATES = {
-    "گفت", "افزود", "اظهار", "عنوان", "بیان", "تصریح", "تاکید", "خاطرنشان", "یادآور", "اعلام", "خبر", "ضمن", "با",
-    "در", "به", "از", "را", "که", "نیز", "هم", "همچنین", "طی", "برای", "تا", "و", "امروز", "دیروز", "روز", "صبح",
-    "عصر", "ظهر", "شامگاه", "بامداد", "پیش", "شد", "است", "بود", "منصوب", "معرفی", "سخن", "سخنان", "ادامه", "داد",
-    "کرد", "دانست", "توضیح", "اشاره", "قدردانی", "تقدیر", "گزارش", "پس", "بر", "ارائه", "هنگام", "حین", "می", "وی",
-    "این", "آن", "جلسه", "نشست", "مراسم", "آیین", "استان", "شهرستان", "سازمان", "اداره", "پایان", "حضور", "همراه",
-    "خود", "اینکه", "جمع", "حاشیه", "بخش", "دیدار", "بازدید", "سفر", "رئیس", "رییس", "معاون", "مدیر", "ها", "های",
+    "گفت",
+    "افزود",
+    "اظهار",
+    "عنوان",
+    "بیان",
+    "تصریح",
+    "تاکید",
+    "خاطرنشان",
+    "یادآور",
+    "اعلام",
+    "خبر",
+    "ضمن",
+    "با",
+    "در",
+    "به",
+    "از",
+    "را",
+    "که",
+    "نیز",
+    "هم",
+    "همچنین",
+    "طی",
+    "برای",
+    "تا",
+    "و",
+    "امروز",
+    "دیروز",
+    "روز",
+    "صبح",
+    "عصر",
+    "ظهر",
+    "شامگاه",
+    "بامداد",
+    "پیش",
+    "شد",
+    "است",
+    "بود",
+    "منصوب",
+    "معرفی",
+    "سخن",
+    "سخنان",
+    "ادامه",
+    "داد",
+    "کرد",
+    "دانست",
+    "توضیح",
+    "اشاره",
+    "قدردانی",
+    "تقدیر",
+    "گزارش",
+    "پس",
+    "بر",
+    "ارائه",
+    "هنگام",
+    "حین",
+    "می",
+    "وی",
+    "این",
+    "آن",
+    "جلسه",
+    "نشست",
+    "مراسم",
+    "آیین",
+    "استان",
+    "شهرستان",
+    "سازمان",
+    "اداره",
+    "پایان",
+    "حضور",
+    "همراه",
+    "خود",
+    "اینکه",
+    "جمع",
+    "حاشیه",
+    "بخش",
+    "دیدار",
+    "بازدید",
+    "سفر",
+    "رئیس",
+    "رییس",
+    "معاون",
+    "مدیر",
+    "ها",
+    "های",
 }
 _ROLE_STOP = {
-    "گفت", "افزود", "اظهار", "عنوان", "بیان", "تصریح", "تاکید", "خاطرنشان", "یادآور", "اعلام", "خبر", "ضمن", "با",
-    "را", "که", "نیز", "هم", "همچنین", "طی", "امروز", "دیروز", "صبح", "عصر", "ظهر", "شامگاه", "پیش", "شد", "است",
-    "بود", "منصوب", "معرفی", "سخن", "ادامه", "توضیح", "اشاره", "قدردانی", "تقدیر", "برای", "تا", "پس", "وی", "هنگام",
-    "حین", "می", "طبق", "بنا", "روز", "ساعت", "دانست", "جمعی", "برگزار", "جمع", "حضور", "کرد", "کردند", "داشت", "گردید", "پرداخت", "گذشته", "ضرورت",
+    "گفت",
+    "افزود",
+    "اظهار",
+    "عنوان",
+    "بیان",
+    "تصریح",
+    "تاکید",
+    "خاطرنشان",
+    "یادآور",
+    "اعلام",
+    "خبر",
+    "ضمن",
+    "با",
+    "را",
+    "که",
+    "نیز",
+    "هم",
+    "همچنین",
+    "طی",
+    "امروز",
+    "دیروز",
+    "صبح",
+    "عصر",
+    "ظهر",
+    "شامگاه",
+    "پیش",
+    "شد",
+    "است",
+    "بود",
+    "منصوب",
+    "معرفی",
+    "سخن",
+    "ادامه",
+    "توضیح",
+    "اشاره",
+    "قدردانی",
+    "تقدیر",
+    "برای",
+    "تا",
+    "پس",
+    "وی",
+    "هنگام",
+    "حین",
+    "می",
+    "طبق",
+    "بنا",
+    "روز",
+    "ساعت",
+    "دانست",
+    "جمعی",
+    "برگزار",
+    "جمع",
+    "حضور",
+    "کرد",
+    "کردند",
+    "داشت",
+    "گردید",
+    "پرداخت",
+    "گذشته",
+    "ضرورت",
 }
-_ROLE_IN = {"در": {"مجلس"}, "و": {"پرورش", "نقل", "بلوچستان", "بختیاری", "بویراحمد", "شهرسازی", "درمان", "دارو",
-                                   "آموزش", "فناوری", "منابع", "خیریه", "تجارت", "جوانان", "ترافیک", "اجتماعی",
-                                   "آبخیزداری", "فاضلاب", "صنایع", "گردشگری", "عمرانی", "امنیتی", "ایثارگران", "کار",
-                                   "رفاه", "حمل", "بهداشتی", "پشتیبانی", "توسعه", "ارشاد", "جرگلان", "فرهنگی"}}
+_ROLE_IN = {
+    "در": {"مجلس"},
+    "و": {
+        "پرورش",
+        "نقل",
+        "بلوچستان",
+        "بختیاری",
+        "بویراحمد",
+        "شهرسازی",
+        "درمان",
+        "دارو",
+        "آموزش",
+        "فناوری",
+        "منابع",
+        "خیریه",
+        "تجارت",
+        "جوانان",
+        "ترافیک",
+        "اجتماعی",
+        "آبخیزداری",
+        "فاضلاب",
+        "صنایع",
+        "گردشگری",
+        "عمرانی",
+        "امنیتی",
+        "ایثارگران",
+        "کار",
+        "رفاه",
+        "حمل",
+        "بهداشتی",
+        "پشتیبانی",
+        "توسعه",
+        "ارشاد",
+        "جرگلان",
+        "فرهنگی",
+    },
+}
 _NOT_SURNAME = {"رغم", "آباد", "شهر", "دشت", "کوه", "زاده", "پور", "آبادی", "ع", "س", "عج", "ره", "ص"}
 _CONTEXT_NOUNS = {"جلسه", "نشست", "مراسم", "آیین", "همایش", "دیدار", "گردهمایی"}
 
@@ -80,7 +247,7 @@ def _phrase_at(toks: list[Tok], i: int, index: dict[str, tuple[tuple[str, ...], 
                 break
             words.extend(toks[i + covered].key.split(" "))
             covered += 1
-        if tuple(words[:len(phrase)]) == phrase and len(words) == len(phrase):
+        if tuple(words[: len(phrase)]) == phrase and len(words) == len(phrase):
             return covered
     return 0
 
@@ -102,8 +269,15 @@ def _role_from(toks: list[Tok], i: int, text: str) -> tuple[str, int] | None:
         if k == "و" and j + 2 < len(toks) and not nxt.closes:
             after = toks[j + 2]
             ak = after.key.split(" ")[0]
-            if not (ak in _ROLE_STOP or ak in _PREDICATES or _role_head_at(toks, j + 2) or _honorific_at(toks, j + 2)
-                    or _first_name_at(toks, j + 2) or after.lead or ak[:1].isdigit()):
+            if not (
+                ak in _ROLE_STOP
+                or ak in _PREDICATES
+                or _role_head_at(toks, j + 2)
+                or _honorific_at(toks, j + 2)
+                or _first_name_at(toks, j + 2)
+                or after.lead
+                or ak[:1].isdigit()
+            ):
                 j += 1
                 continue
             break
@@ -118,7 +292,7 @@ def _role_from(toks: list[Tok], i: int, text: str) -> tuple[str, int] | None:
         if k.startswith(("می ", "نمی ")):
             break
         j += 1
-    raw = text[toks[i].start:toks[j].end]
+    raw = text[toks[i].start : toks[j].end]
     return unify_letters(raw), j
 
 
@@ -159,8 +333,12 @@ def _surname_tokens(toks: list[Tok], j: int) -> int:
         if t.lead or k[:1].isdigit() or not k[:1].isalpha():
             break
         nxt_key = toks[j + n + 1].key if j + n + 1 < len(toks) and not t.closes else ""
-        if (k in stop and k not in lex.surname_suffixes and nxt_key not in lex.surname_suffixes
-                and not (k in lex.surnames and n == 0)):
+        if (
+            k in stop
+            and k not in lex.surname_suffixes
+            and nxt_key not in lex.surname_suffixes
+            and not (k in lex.surnames and n == 0)
+        ):
             break
         if _role_head_at(toks, j + n) or _honorific_at(toks, j + n):
             break
@@ -197,7 +375,7 @@ def _clause_role_before(toks: list[Tok], s: int, text: str) -> str | None:
         if _role_head_at(toks, i):
             r = _role_from(toks, i, text)
             if r and r[1] >= s - 1:
-                return unify_letters(text[toks[i].start:toks[s - 1].end])
+                return unify_letters(text[toks[i].start : toks[s - 1].end])
             if r:
                 return r[0]
     return None
@@ -231,10 +409,36 @@ def _role_after(toks: list[Tok], e: int, text: str) -> str | None:
     return None
 
 
-_ORG_OF_HEAD = {"مدیرکل": "اداره کل", "مدیر کل": "اداره کل", "استاندار": "استانداری", "فرماندار": "فرمانداری",
-                "شهردار": "شهرداری", "دادستان": "دادسرای"}
-_ORG_WORDS = ("سازمان", "دانشگاه", "جمعیت", "اداره", "شرکت", "بنیاد", "کمیته", "ستاد", "شبکه", "بیمارستان", "مرکز",
-              "دادگستری", "شورای", "انجمن", "موسسه", "مؤسسه", "پژوهشگاه", "پارک", "صندوق", "بانک")
+_ORG_OF_HEAD = {
+    "مدیرکل": "اداره کل",
+    "مدیر کل": "اداره کل",
+    "استاندار": "استانداری",
+    "فرماندار": "فرمانداری",
+    "شهردار": "شهرداری",
+    "دادستان": "دادسرای",
+}
+_ORG_WORDS = (
+    "سازمان",
+    "دانشگاه",
+    "جمعیت",
+    "اداره",
+    "شرکت",
+    "بنیاد",
+    "کمیته",
+    "ستاد",
+    "شبکه",
+    "بیمارستان",
+    "مرکز",
+    "دادگستری",
+    "شورای",
+    "انجمن",
+    "موسسه",
+    "مؤسسه",
+    "پژوهشگاه",
+    "پارک",
+    "صندوق",
+    "بانک",
+)
 
 
 def organisation_of(role: str | None) -> str | None:
@@ -243,14 +447,23 @@ def organisation_of(role: str | None) -> str | None:
     if not role:
         return None
     words = role.split()
-    if len(words) < 2 or words[0] in ("معاون", "نماینده", "امام", "بخشدار", "فرمانده", "وزیر", "مشاور", "عضو"):
+    if len(words) < 2 or words[0] in (
+        "معاون",
+        "نماینده",
+        "امام",
+        "بخشدار",
+        "فرمانده",
+        "وزیر",
+        "مشاور",
+        "عضو",
+    ):
         return None
     if words[0] == "شهردار" and words[1] == "منطقه":
         return None
     for head, org in _ORG_OF_HEAD.items():
         hw = head.split()
-        if words[:len(hw)] == hw and len(words) > len(hw):
-            return f"{org} {' '.join(words[len(hw):])}"
+        if words[: len(hw)] == hw and len(words) > len(hw):
+            return f"{org} {' '.join(words[len(hw) :])}"
     if words[0] in ("رئیس", "رییس", "مدیرعامل", "سرپرست", "دبیر", "مدیر") and words[1].startswith(_ORG_WORDS):
         return " ".join(words[1:])
     return None
@@ -260,8 +473,9 @@ def _person(name: str, role: str | None, honorific: str | None = None) -> dict[s
     return {"name": name, "role": role, "honorific": honorific, "organisation": organisation_of(role)}
 
 
-def persons_in(text: str, found: dict[str, dict[str, Any]],
-               surnames_pending: list[tuple[str, str | None, str | None]]) -> None:
+def persons_in(
+    text: str, found: dict[str, dict[str, Any]], surnames_pending: list[tuple[str, str | None, str | None]]
+) -> None:
     """Add the people of one text to ``found`` (search-form name → person), in order."""
     toks = tokenize(text)
     lex = person_lex()
@@ -282,18 +496,26 @@ def persons_in(text: str, found: dict[str, dict[str, Any]],
             sn = _surname_tokens(toks, s + fn)
             if sn:
                 e = s + fn + sn - 1
-                role = _as_role(toks, e, text) or _clause_role_before(toks, i, text) or _role_after(toks, e, text)
+                role = (
+                    _as_role(toks, e, text)
+                    or _clause_role_before(toks, i, text)
+                    or _role_after(toks, e, text)
+                )
                 first_key = toks[s + fn - 1].key
                 sur_key = toks[s + fn].key
                 anchored = bool(h) or role is not None or sur_key in lex.surnames
-                ambiguous = (first_key in lex.ambiguous_first or toks[s].key in lex.ambiguous_first
-                             or sur_key in lex.ambiguous_first or sur_key in lex.first_names)
+                ambiguous = (
+                    first_key in lex.ambiguous_first
+                    or toks[s].key in lex.ambiguous_first
+                    or sur_key in lex.ambiguous_first
+                    or sur_key in lex.first_names
+                )
                 if ambiguous and not anchored:
                     i += 1
                     continue
-                name = unify_letters(text[toks[s].start:toks[e].end])
+                name = unify_letters(text[toks[s].start : toks[e].end])
                 key = search_form(name)
-                hon = unify_letters(text[toks[i].start:toks[s - 1].end]) if h else None
+                hon = unify_letters(text[toks[i].start : toks[s - 1].end]) if h else None
                 if key not in found:
                     found[key] = _person(name, role, hon)
                 elif role and not found[key]["role"]:
@@ -306,9 +528,9 @@ def persons_in(text: str, found: dict[str, dict[str, Any]],
             sn = _surname_tokens(toks, s)
             if sn:
                 e = s + sn - 1
-                name = unify_letters(text[toks[s].start:toks[e].end])
+                name = unify_letters(text[toks[s].start : toks[e].end])
                 role = _clause_role_before(toks, i, text) or _role_after(toks, e, text)
-                surnames_pending.append((name, role, unify_letters(text[toks[i].start:toks[s - 1].end])))
+                surnames_pending.append((name, role, unify_letters(text[toks[i].start : toks[s - 1].end])))
                 i = e + 1
                 continue
         # surname right before a role head, or after «در این جلسه»
@@ -316,20 +538,25 @@ def persons_in(text: str, found: dict[str, dict[str, Any]],
             cand = _surname_before(toks, i)
             if cand is not None:
                 a = cand
-                name = unify_letters(text[toks[a].start:toks[i - 1].end])
+                name = unify_letters(text[toks[a].start : toks[i - 1].end])
                 r = _role_from(toks, i, text)
                 surnames_pending.append((name, r[0] if r else None, None))
         if toks[i].key in _CONTEXT_NOUNS and (not toks[i].closes or toks[i].trail.strip() in ("،", ",")):
             a = i + 1
             b = a
-            while b < len(toks) and b - a < 2 and toks[b].key not in _name_stop() and not toks[b].key[:1].isdigit():
+            while (
+                b < len(toks)
+                and b - a < 2
+                and toks[b].key not in _name_stop()
+                and not toks[b].key[:1].isdigit()
+            ):
                 if toks[b].closes:
                     break
                 b += 1
             if a < b < len(toks) and toks[b].key in {"ضمن", "با", "گفت", "در", "اظهار", "عنوان", "نیز", "طی"}:
                 last = toks[b - 1].key
                 if last in lex.surnames or (last in lex.surname_suffixes and b - a >= 2):
-                    name = unify_letters(text[toks[a].start:toks[b - 1].end])
+                    name = unify_letters(text[toks[a].start : toks[b - 1].end])
                     surnames_pending.append((name, _role_after(toks, b - 1, text), None))
         i += 1
 
@@ -380,8 +607,10 @@ def extract_persons(parts: list[str]) -> list[dict[str, Any]]:
         key = search_form(name)
         if not key or key in _name_stop() or key in person_lex().first_names or key.startswith("سید"):
             continue
-        if any(k == key or k.endswith(" " + key) or k.replace(" ", "").endswith(key.replace(" ", ""))
-               for k in full_keys):
+        if any(
+            k == key or k.endswith(" " + key) or k.replace(" ", "").endswith(key.replace(" ", ""))
+            for k in full_keys
+        ):
             continue
         if key in found:
             if role and not found[key]["role"]:

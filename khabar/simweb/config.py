@@ -71,6 +71,8 @@ class SimWebConfig:
     feed_items: int = 30
     faults: FaultConfig = field(default_factory=FaultConfig)
     portals: PortalConfig = field(default_factory=lambda: PortalConfig())
+    # Page template families drawn (the platform's own family always remains); the default world has them all.
+    families: tuple[str, ...] = ("newsagency", "portal", "aspnet", "nastooh", "wordpress", "provportal", "webforms")
 
     def with_faults(self, faults: FaultConfig | None = None) -> SimWebConfig:
         return replace(self, faults=faults or FAULTS_PRESET)

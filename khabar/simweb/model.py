@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
-TemplateFamily = Literal["newsagency", "portal", "aspnet"]
+TemplateFamily = Literal["newsagency", "portal", "aspnet", "nastooh", "wordpress", "provportal", "webforms"]
+TEMPLATE_FAMILIES: tuple[str, ...] = TemplateFamily.__args__  # type: ignore[attr-defined]
 SiteKind = Literal["agency", "news"]
 EventType = Literal[
     "meeting",        # نشست، جلسه، دیدار

@@ -56,6 +56,12 @@ class SiteProfile:
 
     @property
     def template(self) -> str:
+        """The CMS platform: URL shapes, feeds and sitemaps ("newsagency", "portal" or "aspnet")."""
+        return platform_of(self.spec.template)
+
+    @property
+    def family(self) -> str:
+        """The page template family the site's HTML is drawn with (``spec.template``, the truth's ``template``)."""
         return self.spec.template
 
     @property
@@ -65,6 +71,28 @@ class SiteProfile:
     @property
     def origin(self) -> str:
         return f"{self.scheme}://{self.spec.host}"
+
+
+# Page families drawn on each platform's URLs, feeds and sitemaps; the first of each is the platform's own.
+FAMILIES: dict[str, tuple[str, ...]] = {
+    "newsagency": ("newsagency", "nastooh"),
+    "portal": ("portal", "provportal", "wordpress"),
+    "aspnet": ("aspnet", "webforms"),
+}
+_PLATFORM = {f: p for p, fams in FAMILIES.items() for f in fams}
+
+
+def platform_of(family: str) -> str:
+    return _PLATFORM.get(family, family)
+
+
+def _family(config: SimWebConfig, platform: str, counters: dict[str, int]) -> str:
+    """Round-robin over the platform's families the config enables, so every family has sites in any world
+    with a few sites per platform (deterministic: by site order, not by hash)."""
+    fams = [f for f in FAMILIES[platform] if f in config.families] or [platform]
+    k = counters.get(platform, 0)
+    counters[platform] = k + 1
+    return fams[k % len(fams)]
 
 
 def _www_alias(host: str) -> str:
@@ -82,6 +110,7 @@ def build_sites(config: SimWebConfig) -> tuple[SiteProfile, ...]:
     provinces = sorted(PROVINCES, key=lambda p: (p.slug != "kerman", h64(seed, "province", p.slug)))[:n_prov]
     out: list[SiteProfile] = []
     cp_left = config.n_cp1256_sites
+    counters: dict[str, int] = {}
     for k in range(config.n_agency_sites):
         pi = k % n_prov
         prov = provinces[pi]
@@ -97,7 +126,8 @@ def build_sites(config: SimWebConfig) -> tuple[SiteProfile, ...]:
         name = ("پایگاه اطلاع‌رسانی " if template == "portal" else "") + unit_name
         rate = config.releases_per_day * (0.6 + 0.8 * unit(seed, "rate", site_id))
         digits = {"newsagency": 6, "portal": 5, "aspnet": 4}[template]
-        spec = SiteSpec(site_id=site_id, host=host, kind="agency", template=template, name=name,  # type: ignore[arg-type]
+        family = _family(config, template, counters)
+        spec = SiteSpec(site_id=site_id, host=host, kind="agency", template=family, name=name,  # type: ignore[arg-type]
                         agency=at.agency, agency_unit=unit_name, province=prov.name, attribution=attribution,
                         releases_per_day=round(rate, 3), news_code_digits=digits)
         cp1256 = template == "aspnet" and cp_left > 0
@@ -106,7 +136,8 @@ def build_sites(config: SimWebConfig) -> tuple[SiteProfile, ...]:
         www = unit(seed, "www", site_id) < config.www_share
         out.append(_profile(config, len(out), spec, (_www_alias(host),) if www else (), cp1256))
     for na in NEWS_AGENCIES[: config.n_news_sites]:
-        spec = SiteSpec(site_id=na.key, host=na.host, kind="news", template="newsagency", name=na.name,
+        spec = SiteSpec(site_id=na.key, host=na.host, kind="news", template=_family(config, "newsagency", counters),  # type: ignore[arg-type]
+                        name=na.name,
                         agency=na.name, agency_unit=None, province=None, attribution=na.name,
                         releases_per_day=0.0, news_code_digits=7)
         out.append(_profile(config, len(out), spec, (_www_alias(na.host),), False))
@@ -115,7 +146,8 @@ def build_sites(config: SimWebConfig) -> tuple[SiteProfile, ...]:
         key = f"khabar-{j + 1:02d}"
         host = f"www.khabarnameh{j + 1:02d}.test"
         name = f"پایگاه خبری خبرنامه {j + 1}"
-        spec = SiteSpec(site_id=key, host=host, kind="news", template="newsagency", name=name, agency=name,
+        spec = SiteSpec(site_id=key, host=host, kind="news", template=_family(config, "newsagency", counters),  # type: ignore[arg-type]
+                        name=name, agency=name,
                         agency_unit=None, province=None, attribution=name, releases_per_day=0.0,
                         news_code_digits=7)
         out.append(_profile(config, len(out), spec, (_www_alias(host),), False))
@@ -130,10 +162,11 @@ def _profile(config: SimWebConfig, index: int, spec: SiteSpec, aliases: tuple[st
     base = lo + hs % (lo * 2)
     step = 1 + (hs >> 20) % (5 if digits >= 6 else 2)
     script = site_text_style(config.seed, spec.site_id)[0]
-    if spec.template == "newsagency":
+    platform = platform_of(spec.template)
+    if platform == "newsagency":
         script = "persian"
     return SiteProfile(index=index, spec=spec, aliases=aliases,
-                       scheme="http" if spec.template == "aspnet" else "https", cp1256=cp1256,
+                       scheme="http" if platform == "aspnet" else "https", cp1256=cp1256,
                        code_base=base, code_step=step, script=script, tabid=50 + (hs >> 40) % 400)
 
 

@@ -13,7 +13,18 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from urllib.parse import quote, unquote, urlsplit
 
-from khabar.simweb import clock, surfaces, tpl_aspnet, tpl_newsagency, tpl_portal, webforms_site
+from khabar.simweb import (
+    clock,
+    surfaces,
+    tpl_aspnet,
+    tpl_nastooh,
+    tpl_newsagency,
+    tpl_portal,
+    tpl_provportal,
+    tpl_webforms,
+    tpl_wordpress,
+    webforms_site,
+)
 from khabar.simweb.boilerplate import Link
 from khabar.simweb.catalog import Catalog, Item, catalog_for
 from khabar.simweb.clock import TEHRAN
@@ -31,7 +42,9 @@ from khabar.simweb.urls import (
 )
 from khabar.simweb.views import ArticleView, ListingView
 
-_TEMPLATES = {"newsagency": tpl_newsagency, "portal": tpl_portal, "aspnet": tpl_aspnet}
+# By page family (``SiteProfile.family``); URL shapes, feeds and sitemaps follow the platform (``.template``).
+_TEMPLATES = {"newsagency": tpl_newsagency, "portal": tpl_portal, "aspnet": tpl_aspnet, "nastooh": tpl_nastooh,
+              "wordpress": tpl_wordpress, "provportal": tpl_provportal, "webforms": tpl_webforms}
 _NEWS_SITEMAP_DAYS = 2
 
 
@@ -146,7 +159,7 @@ class World:
         common = dict(url=self.url(item), site_id=item.site.site_id, page_kind=kind,
                       published_at=clock.iso(pub), published_jalali=clock.jalali_iso(pub.date()),
                       published_day=pub.date(), news_code=self.code(item), encoding=self.charset(item),
-                      template=item.site.template)
+                      template=item.site.family)
         if kind != "article":
             return PageTruth(title=self.title(item), lead=None, body=None, agency=item.site.spec.agency,
                              province=item.site.spec.province, attribution=None, persons=(), quantities=(),
@@ -198,7 +211,7 @@ class World:
 
     def render_article(self, item: Item, printable: bool = False) -> tuple[bytes, str]:
         v = self.article_view(item, printable)
-        return _html(_TEMPLATES[item.site.template].article(v), v.charset), v.charset
+        return _html(_TEMPLATES[item.site.family].article(v), v.charset), v.charset
 
     def listing_view(self, site: SiteProfile, page: int, home: bool = False) -> ListingView | None:
         size = 12 if home else self.config.listing_page_size
@@ -346,7 +359,7 @@ class World:
             v = self.listing_view(site, r.page, home=r.kind == "home")
             if v is None:
                 return self._not_found(site)
-            tpl = _TEMPLATES[site.template]
+            tpl = _TEMPLATES[site.family]
             body = tpl.listing(v).encode()
             return self._surface(body, html_ct, r.kind if r.kind == "home" else "listing", site,
                                  f"{site.site_id}:{r.kind}:{r.page}")

@@ -7,7 +7,8 @@ from datetime import date, timedelta
 
 from khabar.simweb.catalog import Catalog
 from khabar.simweb.config import SimWebConfig
-from khabar.simweb.sites import build_sites
+from khabar.simweb.model import TEMPLATE_FAMILIES
+from khabar.simweb.sites import FAMILIES, build_sites
 from khabar.simweb.truth import iter_truth, truth_to_json
 from khabar.simweb.world import World
 
@@ -50,7 +51,12 @@ def test_default_world_shape() -> None:
     assert len(agency) == 16 and len(sites) == 20
     assert len({s.spec.province for s in agency}) == 8
     assert len({s.spec.agency for s in agency}) >= 6
-    assert {s.template for s in sites} == {"newsagency", "portal", "aspnet"}
+    assert {s.template for s in sites} == {"newsagency", "portal", "aspnet"}  # platforms
+    assert {s.family for s in sites} == set(TEMPLATE_FAMILIES)  # every page family has sites
+    assert all(s.family in FAMILIES[s.template] for s in sites)
+    legacy = build_sites(replace(cfg, families=("newsagency", "portal", "aspnet")))
+    assert all(s.family == s.template for s in legacy)
+    assert [s.host for s in legacy] == [s.host for s in sites]  # families change pages, not the world's shape
     assert sum(s.cp1256 for s in sites) == 2
     assert all(s.host.endswith(".test") for s in sites)
     big = replace(cfg, n_agency_sites=50, n_news_sites=6)
