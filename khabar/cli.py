@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
@@ -15,6 +16,11 @@ if TYPE_CHECKING:
 from khabar.extract_cli import extract_command
 from khabar.simweb.cli import app as simweb_app
 from khabar.sources_cli import app as sources_app
+from khabar.stop import Stop, stop_on_signals
+
+# One stop request per process (README «Exit codes»): during a run the first SIGINT/SIGTERM lets it end at a batch
+# boundary and the second stops at once; anywhere else a signal ends the command quietly with 130/143.
+STOP = Stop()
 
 app = typer.Typer(
     help="khabar: collect, extract, deduplicate and warehouse Iranian agency press releases.",
@@ -95,6 +101,36 @@ def _summary_line(summary: object) -> str:
             f" {d['releases_written']} releases written, {d['extraction_errors']} with extraction errors")  # fmt: skip
 
 
+def _finish(summary: object) -> NoReturn:
+    """The end of every run command: its summary (or the «interrupted» line), its problems, its exit code."""
+    if summary.status == "interrupted":  # type: ignore[attr-defined]
+        typer.echo(summary.interrupted_line(), err=True)  # type: ignore[attr-defined]
+    else:
+        typer.echo(_summary_line(summary))
+        for problem in summary.extra.get("import_errors", []):  # type: ignore[attr-defined]
+            typer.echo(f"khabar: import: {problem}", err=True)
+        cause = summary.extra.get("cause")  # type: ignore[attr-defined]
+        if cause and not summary.extra.get("import_errors"):  # type: ignore[attr-defined]
+            typer.echo(f"khabar: {summary.status}: {cause}", err=True)  # type: ignore[attr-defined]
+    raise typer.Exit(summary.exit_code)  # type: ignore[attr-defined]
+
+
+@contextmanager
+def _stoppable() -> Iterator[Stop]:
+    """Around one run: stop signals ask it to end at a batch boundary (khabar.stop). A hard stop (second signal)
+    arrives as an exception after the run was recorded `interrupted`: one line, exit 130/143, no traceback."""
+    try:
+        with STOP.accepting():
+            yield STOP
+    except BaseException as exc:
+        if not (STOP.requested and (STOP.hard or isinstance(exc, KeyboardInterrupt))):
+            raise
+        run = STOP.run
+        line = run.interrupted_line() if run is not None else "interrupted before any batch was committed"
+        typer.echo(line, err=True)
+        raise typer.Exit(STOP.exit_code) from None
+
+
 def _crawl(label: str, run: Callable[..., object], db: str | None, *, sources: str, only: list[str], simweb: bool,
            rate_limit: float | None) -> None:  # fmt: skip
     """`ingest` and `backfill`: the same writer, settings, progress bar and error handling around one crawl run."""
@@ -102,12 +138,12 @@ def _crawl(label: str, run: Callable[..., object], db: str | None, *, sources: s
 
     con = _open_writer(db)
     try:
-        with _clear_errors(), _progress(f"{label}: pages") as progress:
+        with _clear_errors(), _stoppable() as stop, _progress(f"{label}: pages") as progress:
             summary = run(con, sources_path=sources, only=only or None, simweb=simweb, progress=progress,
-                          settings=_settings(rate_limit))  # fmt: skip
+                          settings=_settings(rate_limit), stop=stop)  # fmt: skip
     except IngestError as exc:
         raise _fail(str(exc)) from None
-    typer.echo(_summary_line(summary))
+    _finish(summary)
 
 
 @contextmanager
@@ -190,14 +226,15 @@ def reprocess_command(
             raise _fail(f"--since {since!r} is not an ISO date or date-time", 2) from None
         when = when if when.tzinfo else when.replace(tzinfo=UTC)
     con = _open_writer(db)
-    with _clear_errors(), _progress("reprocess: pages") as progress:
-        summary = reprocess(con, when, progress=progress)
-    typer.echo(_summary_line(summary))
+    with _clear_errors(), _stoppable() as stop, _progress("reprocess: pages") as progress:
+        summary = reprocess(con, when, progress=progress, stop=stop)
+    _finish(summary)
 
 
-@app.command("import", help="Import .warc/.warc.gz files and HTML files through extract, dedup and load.")
+@app.command("import", help="Import .warc/.warc.gz files and HTML files through extract, dedup and load; a damaged"
+             " or unreadable file is reported (file, offset, cause) and the others are still loaded.")
 def import_command(
-    paths: list[str] = typer.Argument(..., help="WARC or HTML files."),
+    paths: list[str] = typer.Argument(..., help="WARC or HTML files (gzipped or not; told apart by content)."),
     url: str | None = typer.Option(None, "--url", help="URL of a single HTML file (else file:// is used)."),
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
@@ -206,12 +243,9 @@ def import_command(
     if url and len(paths) > 1:
         raise _fail("--url applies to a single HTML file", 2)
     con = _open_writer(db)
-    try:
-        with _clear_errors(), _progress("import: pages") as progress:
-            summary = import_files(con, paths, url=url, progress=progress)
-    except ValueError as exc:
-        raise _fail(str(exc)) from None
-    typer.echo(_summary_line(summary))
+    with _clear_errors(), _stoppable() as stop, _progress("import: pages") as progress:
+        summary = import_files(con, paths, url=url, progress=progress, stop=stop)
+    _finish(summary)
 
 
 @app.command("search", help="Full-text search over the normalised Persian text of the releases.")
@@ -287,7 +321,19 @@ def serve_command(
 
 
 def main() -> None:
-    app()
+    """Run the CLI with stop signals handled for the whole process, so that every command exits 130 (SIGINT) or
+    143 (SIGTERM) without a traceback, not click's «Aborted!» and 1."""
+    import click
+
+    with stop_on_signals(STOP):
+        try:
+            code = app(standalone_mode=False)
+        except click.exceptions.Abort:  # click's wrapping of KeyboardInterrupt (and of EOF at a prompt)
+            code = STOP.exit_code if STOP.requested else 1
+        except click.ClickException as exc:
+            exc.show()
+            code = exc.exit_code
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":
