@@ -301,7 +301,9 @@ def status_command(
 
     try:
         con = open_readonly(db)
-        cols, rows = run_query(con, f"SELECT run_id, flow, status, started_at, round(seconds, 1) AS seconds"
+        # cause: why a run is interrupted, completed_with_errors or failed (khabar.warehouse.runs.STATUSES)
+        cols, rows = run_query(con, f"SELECT run_id, flow, status, started_at, round(seconds, 1) AS seconds,"
+                                    f" json_extract_string(stats, '$.cause') AS cause"
                                     f" FROM report_runs LIMIT {int(runs)}")  # fmt: skip
         typer.echo("Recent runs\n" + format_rows(cols, rows, "table"))
         cols, rows = run_query(con, "SELECT source_id, requests, errors, error_rate, last_success, last_error_class,"

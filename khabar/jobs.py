@@ -12,6 +12,7 @@ import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
+from functools import partial
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -223,6 +224,32 @@ def sniff(path: Path) -> str:
     raise ValueError(f"not a WARC or HTML file (starts with {head[:16]!r})")
 
 
+def gzip_damage(path: Path) -> ImportProblem | None:
+    """The first gzip member of `path` that is cut short or corrupt (its offset: in a .warc.gz each record is one
+    member), or None. warcio passes over a member cut inside its header without a word; this scan does not (one
+    decompression pass, output discarded, bounded memory)."""
+    new = partial(zlib.decompressobj, 16 + zlib.MAX_WBITS)
+    d, member, pos = new(), 0, 0  # pos: compressed bytes consumed; member: where the current member starts
+    with path.open("rb") as fh:
+        for chunk in iter(partial(fh.read, 1 << 20), b""):
+            buf = chunk
+            while buf:
+                try:
+                    d.decompress(buf, 1 << 22)
+                except zlib.error as exc:
+                    return ImportProblem(str(path), f"corrupt gzip data ({exc})", member)
+                if d.eof:
+                    pos += len(buf) - len(d.unused_data)
+                    buf, member, d = d.unused_data, pos, new()
+                else:
+                    pos += len(buf) - len(d.unconsumed_tail)
+                    buf = d.unconsumed_tail
+    if pos > member:
+        return ImportProblem(str(path), f"truncated: the file ends inside the gzip member of this record"
+                             f" ({pos - member} bytes of it present)", member)  # fmt: skip
+    return None
+
+
 def iter_warc(path: Path, *, source_id: str = "import", problems: list[ImportProblem] | None = None,
               ) -> Iterator[RawPage]:  # fmt: skip
     """HTTP responses from a WARC file (gzipped or not), bodies de-chunked and content-decoded by warcio.
@@ -232,6 +259,10 @@ def iter_warc(path: Path, *, source_id: str = "import", problems: list[ImportPro
     record before it is kept. A record is handed on only once the next one starts cleanly, so the damaged record
     itself (its body cut by a wrong length) is never loaded. Without `problems`, damage raises ValueError."""
     size = path.stat().st_size
+    with path.open("rb") as fh:
+        gz = fh.read(2) == b"\x1f\x8b"
+    damage = gzip_damage(path) if gz else None
+    limit = damage.offset if damage is not None and damage.offset is not None else size
     held: list[RawPage | None] = []  # the last record read: handed on once the next one starts cleanly
     offset = 0                       # where the record being read starts
     problem: ImportProblem | None = None
@@ -252,6 +283,13 @@ def iter_warc(path: Path, *, source_id: str = "import", problems: list[ImportPro
                     yield held[0]
                 held.clear()
                 offset = it.offset
+                if offset >= limit:  # the damaged gzip member: reported below
+                    break
+                if not record.rec_type or record.length is None or (record.rec_type == "response"
+                                                                     and record.http_headers is None):
+                    problem = ImportProblem(str(path), "not a complete WARC record (its header is cut short or"
+                                            " damaged)", offset)  # fmt: skip
+                    break
                 page = _warc_page(record, source_id)
                 remaining = getattr(record.raw_stream, "limit", 0)
                 if remaining:
@@ -275,6 +313,8 @@ def iter_warc(path: Path, *, source_id: str = "import", problems: list[ImportPro
                 if it.offset <= offset:  # the damage is inside the record being read: it is not kept
                     held.clear()
                 problem = ImportProblem(str(path), cause, max(it.offset, offset))
+    if damage is not None and (problem is None or (problem.offset or 0) >= (damage.offset or 0)):
+        problem = damage
     if held and held[0] is not None:
         yield held[0]
     if problem is not None:
