@@ -141,8 +141,8 @@ def _crawl(label: str, run: Callable[..., object], db: str | None, *, sources: s
         with _clear_errors(), _stoppable() as stop, _progress(f"{label}: pages") as progress:
             summary = run(con, sources_path=sources, only=only or None, simweb=simweb, progress=progress,
                           settings=_settings(rate_limit), stop=stop)  # fmt: skip
-    except IngestError as exc:
-        raise _fail(str(exc)) from None
+    except IngestError as exc:  # the run could not start: a bad registry, unknown source ids, a bad date range
+        raise _fail(str(exc), 2) from None
     _finish(summary)
 
 
