@@ -121,7 +121,8 @@ def _mark_interrupted(summary: RunSummary, stop: Stop) -> None:
     summary.status = "interrupted"
     summary.extra["exit_code"] = stop.exit_code
     done = summary.stats
-    summary.extra["cause"] = f"{stop.cause} after {done.batches} batches, {done.pages} pages"
+    batches = f"{done.batches} batch{'' if done.batches == 1 else 'es'}"
+    summary.extra["cause"] = f"{stop.cause} after {batches}, {done.pages} pages"
 
 
 def _rollback_open(con: duckdb.DuckDBPyConnection) -> None:
@@ -160,13 +161,14 @@ def reprocess(con: duckdb.DuckDBPyConnection, since: datetime | None = None, *, 
 
 # ---------------------------------------------------------------------------------------------------- import ---
 
+
 @dataclass(frozen=True)
 class ImportProblem:
     """A file, or the part of it from `offset` on, that could not be read: reported, never silently skipped."""
 
     path: str
     cause: str
-    offset: int | None = None        # byte offset of the damaged record in the file as stored (gzipped or not)
+    offset: int | None = None  # byte offset of the damaged record in the file as stored (gzipped or not)
 
     def __str__(self) -> str:
         where = f" at offset {self.offset}" if self.offset is not None else ""
@@ -264,7 +266,7 @@ def iter_warc(path: Path, *, source_id: str = "import", problems: list[ImportPro
     damage = gzip_damage(path) if gz else None
     limit = damage.offset if damage is not None and damage.offset is not None else size
     held: list[RawPage | None] = []  # the last record read: handed on once the next one starts cleanly
-    offset = 0                       # where the record being read starts
+    offset = 0  # where the record being read starts
     problem: ImportProblem | None = None
 
     def bad_length() -> ImportProblem:
@@ -285,8 +287,11 @@ def iter_warc(path: Path, *, source_id: str = "import", problems: list[ImportPro
                 offset = it.offset
                 if offset >= limit:  # the damaged gzip member: reported below
                     break
-                if not record.rec_type or record.length is None or (record.rec_type == "response"
-                                                                     and record.http_headers is None):
+                if (
+                    not record.rec_type
+                    or record.length is None
+                    or (record.rec_type == "response" and record.http_headers is None)
+                ):
                     problem = ImportProblem(str(path), "not a complete WARC record (its header is cut short or"
                                             " damaged)", offset)  # fmt: skip
                     break
@@ -400,5 +405,14 @@ def import_files(con: duckdb.DuckDBPyConnection, paths: list[str], *, url: str |
                        finish=finish)  # fmt: skip
 
 
-__all__ = ["ImportProblem", "RunSummary", "batched", "import_files", "iter_import", "recorded_run", "reprocess",
-           "run_batches", "sniff"]
+__all__ = [
+    "ImportProblem",
+    "RunSummary",
+    "batched",
+    "import_files",
+    "iter_import",
+    "recorded_run",
+    "reprocess",
+    "run_batches",
+    "sniff",
+]

@@ -33,8 +33,8 @@ class Stop:
         self.event = threading.Event()
         self.signum: int | None = None
         self.hard = False
-        self.graceful = False            # a run is listening: a first signal asks, it does not interrupt
-        self.run: Any = None             # the run being stopped (set by jobs.recorded_run): for its counts
+        self.graceful = False  # a run is listening: a first signal asks, it does not interrupt
+        self.run: Any = None  # the run being stopped (set by jobs.recorded_run): for its counts
         self._on_hard: list[Callable[[], None]] = []
         self._lock = threading.Lock()
 

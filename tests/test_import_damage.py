@@ -78,7 +78,10 @@ def test_every_cut_keeps_the_whole_records_before_it_and_says_where(tmp_path, gz
     data, ends = warc(pages, gz=gz)
     bodies = [body for _, body, _ in pages]
     path = tmp_path / ("cut.warc.gz" if gz else "cut.warc")
-    cuts = sorted(set(range(1, len(data), 5)) | {e + d for e in ends for d in (-5, -4, -1, 0, 1) if 0 < e + d < len(data)})
+    cuts = sorted(
+        set(range(1, len(data), 5))
+        | {e + d for e in ends for d in (-5, -4, -1, 0, 1) if 0 < e + d < len(data)}
+    )
     for cut in cuts:
         path.write_bytes(data[:cut])
         problems: list[ImportProblem] = []
@@ -86,7 +89,11 @@ def test_every_cut_keeps_the_whole_records_before_it_and_says_where(tmp_path, gz
         complete = sum(e <= cut for e in ends)
         # in an uncompressed WARC the 4 bytes closing a record may be missing: the record itself is whole
         tail_only = not gz and any(e - 4 <= cut < e for e in ends)
-        assert got == bodies[:complete] or (tail_only and got == bodies[:complete + 1]), (cut, len(got), complete)
+        assert got == bodies[:complete] or (tail_only and got == bodies[: complete + 1]), (
+            cut,
+            len(got),
+            complete,
+        )
         if cut in ends or tail_only:
             continue
         assert len(problems) == 1, (cut, problems)
@@ -104,7 +111,7 @@ def _length_changed(data: bytes, ends: list[int], record: int, new: int) -> byte
 def _declared(data: bytes, ends: list[int], record: int) -> int:
     start = 0 if record == 0 else ends[record - 1]
     i = data.index(b"Content-Length: ", start) + len(b"Content-Length: ")
-    return int(data[i:data.index(b"\r\n", i)])
+    return int(data[i : data.index(b"\r\n", i)])
 
 
 @pytest.mark.parametrize("delta", [-60, 60, 10**6], ids=["too-short", "too-long", "past-the-end"])
@@ -126,7 +133,9 @@ def _cases(tmp_path: Path, pages: list[tuple[str, bytes, str]]) -> dict[str, tup
     cut = next(i for i, e in enumerate(gz_ends) if e > 30_000)  # «a .warc.gz cut after 30 KB»
     (tmp_path / "cut-30k.warc.gz").write_bytes(gz[:30_000])
     plain, ends = warc(pages[:5], gz=False)
-    (tmp_path / "bad-length.warc").write_bytes(_length_changed(plain, ends, 3, _declared(plain, ends, 3) + 500))
+    (tmp_path / "bad-length.warc").write_bytes(
+        _length_changed(plain, ends, 3, _declared(plain, ends, 3) + 500)
+    )
     (tmp_path / "report.pdf").write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")
     (tmp_path / "named.warc").write_bytes(b"GIF89a\x01\x00\x01\x00\x00\x00\x00")
     (tmp_path / "a-directory").mkdir()
@@ -163,7 +172,9 @@ def test_mixed_batch_loads_every_good_file_and_reports_each_bad_one(tmp_path, ar
     assert status == "completed_with_errors" and str(cases["cut-30k.warc.gz"][0]) in cause
     # the records before each damage are in the archive (files share pages: count URLs)
     cut = cases["cut-30k.warc.gz"][1]
-    want = {u for u, _, _ in articles[:max(cut, 3)] + articles[6:9]} | {cases["page.html"][0].resolve().as_uri()}
+    want = {u for u, _, _ in articles[: max(cut, 3)] + articles[6:9]} | {
+        cases["page.html"][0].resolve().as_uri()
+    }
     assert {u for (u,) in con.execute("SELECT DISTINCT url FROM pages").fetchall()} == want
 
 

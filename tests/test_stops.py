@@ -63,7 +63,9 @@ def snapshot(db: Path) -> dict[str, list[str]]:
                     exprs.append(f'"{col}"')
             rows = con.execute(f'SELECT {", ".join(exprs)} FROM "{schema}"."{table}"').fetchall()
             out[f"{schema}.{table}"] = sorted(map(repr, rows))
-        if con.execute("SELECT count(*) FROM duckdb_schemas() WHERE schema_name = 'fts_main_releases'").fetchone()[0]:
+        if con.execute(
+            "SELECT count(*) FROM duckdb_schemas() WHERE schema_name = 'fts_main_releases'"
+        ).fetchone()[0]:
             for name, query in {
                 "fts.terms": "SELECT d.name, t.fieldid, w.term, count(*) FROM fts_main_releases.terms t JOIN"
                              " fts_main_releases.docs d USING (docid) JOIN fts_main_releases.dict w USING (termid)"

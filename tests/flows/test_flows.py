@@ -95,13 +95,19 @@ def test_cancelled_from_the_api_ends_cancelled_and_interrupted(prefect_api, tmp_
             run = run_deployment("backfill/cancel-test", timeout=0,
                                  parameters={"start": "1402-12-26", "end": "1402-12-29", "db": str(db),
                                              "simweb_port": srv.port})  # fmt: skip
-            wait_for("the run to start", lambda: not (s := client.read_flow_run(run.id).state).is_scheduled()
-                     and not s.is_pending() and s)
+            wait_for(
+                "the run to start",
+                lambda: (
+                    not (s := client.read_flow_run(run.id).state).is_scheduled() and not s.is_pending() and s
+                ),
+            )
             state = client.read_flow_run(run.id).state
             assert state.is_running(), state.message
             time.sleep(8)  # mid-crawl: at the default 1 request/s per host the crawl takes minutes
             client.set_flow_run_state(run.id, Cancelling(message="cancelled by the test"))
-            final = wait_for("the run to end", lambda: (s := client.read_flow_run(run.id).state).is_final() and s)
+            final = wait_for(
+                "the run to end", lambda: (s := client.read_flow_run(run.id).state).is_final() and s
+            )
     finally:
         os.killpg(runner.pid, signal.SIGINT)
         try:
