@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 from khabar.extract_cli import extract_command
 from khabar.simweb.cli import app as simweb_app
 from khabar.sources_cli import app as sources_app
-from khabar.stop import Stop, stop_on_signals
+from khabar.stop import SIGNALS, Stop, stop_on_signals
 
 # One stop request per process (README «Exit codes»): during a run the first SIGINT/SIGTERM lets it end at a batch
 # boundary and the second stops at once; anywhere else a signal ends the command quietly with 130/143.
@@ -322,19 +323,33 @@ def serve_command(
     raise typer.Exit(serve(sources))
 
 
+def _leave_at_once_on_signals() -> None:
+    """The command is over (its run, if any, recorded): a late signal must not change the exit code. Ignored,
+    not handled: the interpreter resets Python-level handlers to the default (death by the signal, -2) as it shuts
+    down, but leaves SIG_IGN in place; what remains (closing the database, stopping idle workers) is short."""
+    for sig in SIGNALS:
+        signal.signal(sig, signal.SIG_IGN)
+
+
 def main() -> None:
     """Run the CLI with stop signals handled for the whole process, so that every command exits 130 (SIGINT) or
     143 (SIGTERM) without a traceback, not click's «Aborted!» and 1."""
     import click
 
-    with stop_on_signals(STOP):
-        try:
-            code = app(standalone_mode=False)
-        except click.exceptions.Abort:  # click's wrapping of KeyboardInterrupt (and of EOF at a prompt)
-            code = STOP.exit_code if STOP.requested else 1
-        except click.ClickException as exc:
-            exc.show()
-            code = exc.exit_code
+    code: object = 0
+    try:
+        with stop_on_signals(STOP):
+            try:
+                code = app(standalone_mode=False)
+            except click.exceptions.Abort:  # click's wrapping of KeyboardInterrupt (and of EOF at a prompt)
+                code = STOP.exit_code if STOP.requested else 1
+            except click.ClickException as exc:
+                exc.show()
+                code = exc.exit_code
+        _leave_at_once_on_signals()
+    except KeyboardInterrupt:  # a signal between the command's end and the handlers' removal
+        _leave_at_once_on_signals()
+        code = STOP.exit_code
     sys.exit(code if isinstance(code, int) else 0)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ import httpx
 
 from khabar.jobs import Progress, RunSummary, recorded_run
 from khabar.pipeline import BatchStats, process_batch, register_source_kinds
-from khabar.stop import Stop
+from khabar.stop import Interrupted, Stop
 from khabar.warehouse.raw import prune_pages, write_fetch_log
 
 log = logging.getLogger("khabar.ingest")
@@ -129,7 +130,7 @@ def _run(con: duckdb.DuckDBPyConnection, flow: str, mode: Any, params: dict[str,
         with nullcontext(transport) if transport is not None else _simweb_transport(sim) as tx:
             crawler = Crawler(sources, cs, transport=tx, state=state, run_id=summary.run_id, now=now,
                               stop=stop.event if stop is not None else None)  # fmt: skip
-            report = asyncio.run(crawler.run(mode, sink))
+            report = _run_crawl(crawler, mode, sink, stop)
         summary.extra["crawl"] = report.as_dict()
         failed = {k: v.fatal for k, v in report.sources.items() if v.fatal}
         if failed:  # one source failing never stops the others, but the run must not read as a clean one
@@ -140,6 +141,36 @@ def _run(con: duckdb.DuckDBPyConnection, flow: str, mode: Any, params: dict[str,
                                                     max_age_days=cs.raw_max_age_days)  # fmt: skip
     log.info("%s %s: %s", flow, summary.run_id, summary.as_dict())
     return summary
+
+
+def _run_crawl(crawler: Any, mode: Any, sink: Callable[[Any], None], stop: Stop | None) -> Any:
+    """`asyncio.run(crawler.run(…))`; a hard stop (second signal) cancels the crawl's tasks from the signal
+    handler rather than raising inside the loop, and arrives here as `Interrupted`."""
+    if stop is None:
+        return asyncio.run(crawler.run(mode, sink))
+
+    def cancel_all() -> None:  # every task: the per-source ones too, or they would find the HTTP client closed
+        # connection attempts cancelled before they began are reported by the interpreter as "never awaited":
+        # expected here, and not something to alarm the user with
+        warnings.filterwarnings("ignore", "coroutine .* was never awaited", RuntimeWarning)
+        for task in asyncio.all_tasks():
+            task.cancel()
+
+    async def crawl() -> Any:
+        loop = asyncio.get_running_loop()
+        undo = stop.on_hard_stop(lambda: loop.call_soon_threadsafe(cancel_all))
+        try:
+            return await crawler.run(mode, sink)
+        finally:
+            undo()
+
+    try:
+        with stop.unwinding_itself():
+            return asyncio.run(crawl())
+    except asyncio.CancelledError:
+        if stop.hard:
+            raise Interrupted(stop.signum or 2) from None
+        raise
 
 
 def run_ingest(con: duckdb.DuckDBPyConnection, *, sources_path: str | Path = DEFAULT_SOURCES,

@@ -35,6 +35,8 @@ class Stop:
         self.hard = False
         self.graceful = False  # a run is listening: a first signal asks, it does not interrupt
         self.run: Any = None  # the run being stopped (set by jobs.recorded_run): for its counts
+        self.done = False  # a stopped run has been recorded: later signals are ignored
+        self.unwinds_itself = False  # an event loop runs the job: a hard stop cancels it (callback), no raise
         self._on_hard: list[Callable[[], None]] = []
         self._lock = threading.Lock()
 
@@ -46,6 +48,18 @@ class Stop:
             yield self
         finally:
             self.graceful = False
+            self.done = self.requested  # the stopped run is recorded: what is left is printing and exiting
+
+    @contextmanager
+    def unwinding_itself(self) -> Iterator[Stop]:
+        """While an event loop runs the job: an exception raised by the signal handler inside a task would be
+        stored in that task («Task exception was never retrieved») instead of unwinding the loop, so a hard stop
+        only runs the callbacks, one of which cancels the loop's main task."""
+        self.unwinds_itself = True
+        try:
+            yield self
+        finally:
+            self.unwinds_itself = False
 
     @property
     def requested(self) -> bool:
@@ -104,12 +118,16 @@ def stop_on_signals(stop: Stop, notice: Callable[[str], None] | None = None) -> 
 
     def handler(signum: int, frame: FrameType | None) -> None:
         nonlocal raised
+        if stop.done:
+            return
         if stop.graceful and stop.request(signum):
             again = "press Ctrl-C again" if signum == signal.SIGINT else "send it again"
             say(f"khabar: {signal.Signals(signum).name}: stopping after the batch in flight ({again} to stop"
                 " at once)")  # fmt: skip
             return
         stop.request(signum)  # records the signal, or runs the hard-stop callbacks
+        if stop.unwinds_itself and stop.hard:
+            return
         if not raised:  # once: a third signal must not interrupt the recording of the run
             raised = True
             raise Interrupted(signum)
