@@ -11,7 +11,7 @@ import gzip
 import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -25,7 +25,7 @@ from khabar.pipeline import BatchStats, new_run_id, process_batch
 from khabar.records import RawPage
 from khabar.stop import Stop
 from khabar.warehouse.raw import iter_pages
-from khabar.warehouse.runs import finish_run, last_status, mark_crashed, start_run
+from khabar.warehouse.runs import abandon_transaction, finish_run, last_status, mark_crashed, start_run
 from khabar.warehouse.search import has_search_index, rebuild_search_index
 from khabar.workers import abort as abort_workers
 
@@ -103,7 +103,7 @@ def recorded_run(con: duckdb.DuckDBPyConnection, flow: str, params: dict[str, An
         if unregister:
             unregister()
         if stop is not None and stop.requested and (stop.hard or isinstance(exc, KeyboardInterrupt)):
-            _rollback_open(con)  # a hard stop may land between BEGIN and the transaction's own handler
+            abandon_transaction(con)  # a hard stop may land between BEGIN and the transaction's own handler
             _mark_interrupted(summary, stop)
         else:
             summary.status = "failed"
@@ -123,11 +123,6 @@ def _mark_interrupted(summary: RunSummary, stop: Stop) -> None:
     done = summary.stats
     batches = f"{done.batches} batch{'' if done.batches == 1 else 'es'}"
     summary.extra["cause"] = f"{stop.cause} after {batches}, {done.pages} pages"
-
-
-def _rollback_open(con: duckdb.DuckDBPyConnection) -> None:
-    with suppress(duckdb.Error):  # none open: the usual case
-        con.execute("ROLLBACK")
 
 
 def run_batches(con: duckdb.DuckDBPyConnection, flow: str, pages: Iterable[RawPage], params: dict[str, Any], *,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import suppress
 from datetime import UTC, datetime
 from typing import Any
 
@@ -37,6 +38,13 @@ def mark_crashed(con: duckdb.DuckDBPyConnection) -> int:
     return int(n[0]) if n else 0
 
 
+def abandon_transaction(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back a transaction left open by an interrupted writer (a second stop signal can land between BEGIN
+    and the transaction's own handler), so that the run can still be recorded; nothing open is the usual case."""
+    with suppress(duckdb.Error):
+        con.execute("ROLLBACK")
+
+
 def last_status(con: duckdb.DuckDBPyConnection) -> str | None:
     """Status of the most recent run (None when there is none): a run after an unfinished one rebuilds the search
     index even if it writes nothing, since the batches the unfinished run committed may not be indexed."""
@@ -54,4 +62,4 @@ STATUSES = {
     "crashed": "killed without a chance to record it (SIGKILL, power loss)",
 }
 
-__all__ = ["STATUSES", "finish_run", "last_status", "mark_crashed", "start_run"]
+__all__ = ["STATUSES", "abandon_transaction", "finish_run", "last_status", "mark_crashed", "start_run"]
