@@ -346,6 +346,9 @@ def main() -> None:
             except click.ClickException as exc:
                 exc.show()
                 code = exc.exit_code
+            except BrokenPipeError:  # `khabar sql … | head`: the reader left; as click does in standalone mode
+                sys.stdout = None  # type: ignore[assignment]  # nothing more to flush at exit
+                code = 1
         _leave_at_once_on_signals()
     except KeyboardInterrupt:  # a signal between the command's end and the handlers' removal
         _leave_at_once_on_signals()
