@@ -170,32 +170,31 @@ class ImportProblem:
         return f"{self.path}{where}: {self.cause}"
 
 
-class _CheckedArchiveIterator:
+def _checked_archive_iterator(fh: Any) -> Any:
     """warcio's ArchiveIterator, except that a record not followed by the blank lines its Content-Length promises
-    (a bad length) is remembered instead of written to stderr as a warning and passed over."""
+    (a bad length) is remembered in `misaligned` instead of written to stderr as a warning and passed over.
+    (Overrides one private method of warcio, pinned in requirements.lock; warcio is imported only when needed.)"""
+    from warcio.archiveiterator import ArchiveIterator
 
-    def __new__(cls, fh: Any) -> Any:
-        from warcio.archiveiterator import ArchiveIterator
+    class Checked(ArchiveIterator):
+        misaligned: int | None = None
 
-        class Checked(ArchiveIterator):
-            misaligned: int | None = None
+        def _consume_blanklines(self) -> tuple[bytes | None, int]:
+            empty = 0
+            first = True
+            while True:
+                line = self.reader.readline()
+                if not line:
+                    return None, empty
+                if not line.rstrip() or first:
+                    empty += len(line)
+                    if line.rstrip() and self.misaligned is None:
+                        self.misaligned = self.fh.tell() - self.reader.rem_length() - empty
+                    first = False
+                    continue
+                return line, empty
 
-            def _consume_blanklines(self) -> tuple[bytes | None, int]:
-                empty = 0
-                first = True
-                while True:
-                    line = self.reader.readline()
-                    if not line:
-                        return None, empty
-                    if not line.rstrip() or first:
-                        empty += len(line)
-                        if line.rstrip() and self.misaligned is None:
-                            self.misaligned = self.fh.tell() - self.reader.rem_length() - empty
-                        first = False
-                        continue
-                    return line, empty
-
-        return Checked(fh)
+    return Checked(fh)
 
 
 _HTML_START = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|meta|title|div|p|article|section|h[1-6]|table)\b",
@@ -270,7 +269,7 @@ def iter_warc(path: Path, *, source_id: str = "import", problems: list[ImportPro
                              " says", offset)  # fmt: skip
 
     with path.open("rb") as fh:
-        it = _CheckedArchiveIterator(fh)
+        it = _checked_archive_iterator(fh)
         try:
             for record in it:
                 if it.misaligned is not None:
