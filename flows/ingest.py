@@ -8,12 +8,12 @@ from datetime import date
 from typing import Any
 
 from prefect import flow, get_run_logger
-from prefect.states import Cancelled
 
 from flows.artifacts import publish_summary
-from flows.stops import graceful_stop, outcome
+from flows.stops import graceful_stop, outcome, stopped_at_once
 from flows.tasks import load_crawl_batch_task
 from khabar.ingest import DEFAULT_SOURCES, SimWeb, run_backfill, run_ingest
+from khabar.stop import Stop
 from khabar.warehouse.db import open_db
 
 
@@ -29,13 +29,16 @@ def daily_ingest(sources_path: str = DEFAULT_SOURCES, sources: list[str] | None 
     runner) it stops at a batch boundary: `interrupted` in `runs`, Cancelled in Prefect."""
     logger = get_run_logger()
     con = open_db(db)
+    stop = Stop()
     try:
-        with graceful_stop() as stop:
+        with graceful_stop(stop):
             run = run_ingest(con, sources_path=sources_path, only=sources,
                              simweb=_simweb(simweb, simweb_today, simweb_port), loader=load_crawl_batch_task,
                              stop=stop)  # fmt: skip
-    except KeyboardInterrupt:  # a second signal: the run was recorded interrupted before this
-        return Cancelled(message="stopped at once (second signal); the batch in flight was rolled back")
+    except BaseException as exc:  # a second signal: the run was recorded interrupted on the way out
+        if (cancelled := stopped_at_once(stop, exc)) is None:
+            raise
+        return cancelled
     finally:
         con.close()
     summary = run.as_dict()
@@ -53,13 +56,16 @@ def backfill(start: str, end: str, sources_path: str = DEFAULT_SOURCES, sources:
     Cancelled, it stops at a batch boundary (`interrupted` in `runs`, Cancelled in Prefect): run it again."""
     logger = get_run_logger()
     con = open_db(db)
+    stop = Stop()
     try:
-        with graceful_stop() as stop:
+        with graceful_stop(stop):
             run = run_backfill(con, start, end, sources_path=sources_path, only=sources,
                                simweb=_simweb(simweb, simweb_today, simweb_port), loader=load_crawl_batch_task,
                                stop=stop)  # fmt: skip
-    except KeyboardInterrupt:  # a second signal: the run was recorded interrupted before this
-        return Cancelled(message="stopped at once (second signal); the batch in flight was rolled back")
+    except BaseException as exc:  # a second signal: the run was recorded interrupted on the way out
+        if (cancelled := stopped_at_once(stop, exc)) is None:
+            raise
+        return cancelled
     finally:
         con.close()
     summary = run.as_dict()

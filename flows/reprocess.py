@@ -8,12 +8,12 @@ from datetime import datetime
 from typing import Any
 
 from prefect import flow, get_run_logger
-from prefect.states import Cancelled
 
 from flows.artifacts import publish_summary
-from flows.stops import graceful_stop, outcome
+from flows.stops import graceful_stop, outcome, stopped_at_once
 from flows.tasks import process_batch_task
 from khabar.jobs import reprocess as reprocess_job
+from khabar.stop import Stop
 from khabar.warehouse.db import open_db
 
 
@@ -23,11 +23,14 @@ def reprocess(since: datetime | None = None, db: str | None = None, batch_size: 
     stops at a batch boundary (`interrupted` in `runs`, Cancelled in Prefect)."""
     logger = get_run_logger()
     con = open_db(db)
+    stop = Stop()
     try:
-        with graceful_stop() as stop:
+        with graceful_stop(stop):
             run = reprocess_job(con, since, batch_size=batch_size, loader=process_batch_task, stop=stop)
-    except KeyboardInterrupt:  # a second signal: the run was recorded interrupted before this
-        return Cancelled(message="stopped at once (second signal); the batch in flight was rolled back")
+    except BaseException as exc:  # a second signal: the run was recorded interrupted on the way out
+        if (cancelled := stopped_at_once(stop, exc)) is None:
+            raise
+        return cancelled
     finally:
         con.close()
     summary = run.as_dict()

@@ -16,13 +16,20 @@ from khabar.stop import Stop, stop_on_signals
 
 
 @contextmanager
-def graceful_stop() -> Iterator[Stop]:
-    """Stop signals feed a Stop for the duration of the job (in the flow's main thread; elsewhere Prefect's
+def graceful_stop(stop: Stop) -> Iterator[Stop]:
+    """Stop signals feed `stop` for the duration of the job (in the flow's main thread; elsewhere Prefect's
     handling stays as it is). The first asks, the second stops at once; both end the run `interrupted`."""
-    stop = Stop()
     logger = get_run_logger()
     with stop_on_signals(stop, notice=logger.warning), stop.accepting():
         yield stop
+
+
+def stopped_at_once(stop: Stop, exc: BaseException) -> State | None:
+    """The flow's end after a hard stop (the run was recorded `interrupted` on the way out), else None: the
+    exception is a real failure and goes on."""
+    if stop.requested and (stop.hard or isinstance(exc, KeyboardInterrupt)):
+        return Cancelled(message="stopped at once (second signal); the batch in flight was rolled back")
+    return None
 
 
 def outcome(summary: dict[str, Any], line: str) -> dict[str, Any] | State:
