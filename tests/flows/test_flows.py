@@ -66,10 +66,11 @@ def test_cancelled_from_the_api_ends_cancelled_and_interrupted(prefect_api, tmp_
 
     root = Path(__file__).resolve().parents[2]
     db = tmp_path / "cancel.duckdb"
+    log = tmp_path / "runner.log"  # a file, not a pipe: the runner logs freely and a full pipe would block it
     env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(), "PREFECT_RUNNER_POLL_FREQUENCY": "1",
            "KHABAR_EXTRACT_WORKERS": "1"}  # fmt: skip
     runner = subprocess.Popen([sys.executable, "-c", "from flows import backfill; backfill.serve(name='cancel-test')"],
-                              cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=log.open("wb"),
                               start_new_session=True)  # fmt: skip
 
     def wait_for(what, check, timeout=180.0):
@@ -78,7 +79,7 @@ def test_cancelled_from_the_api_ends_cancelled_and_interrupted(prefect_api, tmp_
             got = check()
             if got:
                 return got
-            assert runner.poll() is None, runner.stderr.read()[-3000:]
+            assert runner.poll() is None, log.read_text(errors="replace")[-3000:]
             time.sleep(0.5)
         raise AssertionError(f"timed out waiting for {what}")
 
@@ -120,3 +121,5 @@ def test_cancelled_from_the_api_ends_cancelled_and_interrupted(prefect_api, tmp_
     con.close()
     assert [s for s, _ in runs] == ["interrupted"], runs
     assert runs[0][1].startswith("SIGTERM"), runs
+    logged = log.read_text(errors="replace")
+    assert "stopping after the batch in flight" in logged and "client has been closed" not in logged, logged[-3000:]
