@@ -1,6 +1,8 @@
 """`daily_ingest` and `backfill`: the crawl flows. Work happens in `khabar.ingest`; here only Prefect concerns."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: served deployments send the flow to its process by value
+# (cloudpickle), which keeps no module globals for names used only in annotations (`date`), and Prefect's
+# parameter model then fails with «`BackfillModel` is not fully defined».
 
 from datetime import date
 from typing import Any
@@ -9,8 +11,10 @@ from prefect import flow, get_run_logger
 
 from flows.artifacts import publish_summary
 from flows.report import publish_report
+from flows.stops import graceful_stop, outcome, stopped_at_once
 from flows.tasks import load_crawl_batch_task
 from khabar.ingest import DEFAULT_SOURCES, SimWeb, run_backfill, run_ingest
+from khabar.stop import Stop
 from khabar.warehouse.db import open_db
 
 
@@ -21,37 +25,53 @@ def _simweb(simweb: bool, simweb_today: date | None, simweb_port: int | None) ->
 @flow(name="daily-ingest", retries=1, retry_delay_seconds=120, log_prints=True)
 def daily_ingest(sources_path: str = DEFAULT_SOURCES, sources: list[str] | None = None, db: str | None = None,
                  simweb: bool = False, simweb_today: date | None = None,
-                 simweb_port: int | None = None) -> dict[str, Any]:  # fmt: skip
-    """Incremental ingest of all (or some) sources: new and changed pages only."""
+                 simweb_port: int | None = None) -> Any:  # fmt: skip
+    """Incremental ingest of all (or some) sources: new and changed pages only. Cancelled (SIGTERM from the
+    runner) it stops at a batch boundary: `interrupted` in `runs`, Cancelled in Prefect."""
     logger = get_run_logger()
     con = open_db(db)
+    stop = Stop()
     try:
-        summary = run_ingest(con, sources_path=sources_path, only=sources,
-                             simweb=_simweb(simweb, simweb_today, simweb_port),
-                             loader=load_crawl_batch_task).as_dict()  # fmt: skip
+        with graceful_stop(stop):
+            run = run_ingest(con, sources_path=sources_path, only=sources,
+                             simweb=_simweb(simweb, simweb_today, simweb_port), loader=load_crawl_batch_task,
+                             stop=stop)  # fmt: skip
+    except BaseException as exc:  # a second signal: the run was recorded interrupted on the way out
+        if (cancelled := stopped_at_once(stop, exc)) is None:
+            raise
+        return cancelled
     finally:
         con.close()
+    summary = run.as_dict()
     logger.info("daily ingest %s: %s pages, %s releases written", summary["run_id"], summary["pages"],
                 summary["releases_written"])  # fmt: skip
     publish_summary("daily-ingest-summary", "Daily ingest", summary)
     publish_report(db, "daily-ingest", "Daily ingest report")
-    return summary
+    return outcome(summary, run.interrupted_line())
 
 
 @flow(name="backfill", log_prints=True)
 def backfill(start: str, end: str, sources_path: str = DEFAULT_SOURCES, sources: list[str] | None = None,
              db: str | None = None, simweb: bool = False, simweb_today: date | None = None,
-             simweb_port: int | None = None) -> dict[str, Any]:  # fmt: skip
-    """Every release published in [start, end): Jalali (1402-01-01) or Gregorian (2023-03-21) days; resumable."""
+             simweb_port: int | None = None) -> Any:  # fmt: skip
+    """Every release published in [start, end): Jalali (1402-01-01) or Gregorian (2023-03-21) days; resumable.
+    Cancelled, it stops at a batch boundary (`interrupted` in `runs`, Cancelled in Prefect): run it again."""
     logger = get_run_logger()
     con = open_db(db)
+    stop = Stop()
     try:
-        summary = run_backfill(con, start, end, sources_path=sources_path, only=sources,
-                               simweb=_simweb(simweb, simweb_today, simweb_port),
-                               loader=load_crawl_batch_task).as_dict()  # fmt: skip
+        with graceful_stop(stop):
+            run = run_backfill(con, start, end, sources_path=sources_path, only=sources,
+                               simweb=_simweb(simweb, simweb_today, simweb_port), loader=load_crawl_batch_task,
+                               stop=stop)  # fmt: skip
+    except BaseException as exc:  # a second signal: the run was recorded interrupted on the way out
+        if (cancelled := stopped_at_once(stop, exc)) is None:
+            raise
+        return cancelled
     finally:
         con.close()
+    summary = run.as_dict()
     logger.info("backfill %s..%s %s: %s pages", start, end, summary["run_id"], summary["pages"])
     publish_summary("backfill-summary", f"Backfill {start}..{end}", summary)
     publish_report(db, "backfill", f"Backfill {start}..{end} report", start, end)
-    return summary
+    return outcome(summary, run.interrupted_line())

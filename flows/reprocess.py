@@ -1,6 +1,8 @@
 """`reprocess`: re-extract the raw archive after an extractor change, with no network at all."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: served deployments send the flow to its process by value
+# (cloudpickle), which keeps no module globals for names used only in annotations (`date`), and Prefect's
+# parameter model then fails with «`BackfillModel` is not fully defined».
 
 from datetime import datetime
 from typing import Any
@@ -8,20 +10,30 @@ from typing import Any
 from prefect import flow, get_run_logger
 
 from flows.artifacts import publish_summary
+from flows.stops import graceful_stop, outcome, stopped_at_once
 from flows.tasks import process_batch_task
 from khabar.jobs import reprocess as reprocess_job
+from khabar.stop import Stop
 from khabar.warehouse.db import open_db
 
 
 @flow(name="reprocess", log_prints=True)
-def reprocess(since: datetime | None = None, db: str | None = None, batch_size: int = 200) -> dict[str, Any]:
-    """Re-extract every archived page fetched since `since` (all when None), one task per batch."""
+def reprocess(since: datetime | None = None, db: str | None = None, batch_size: int = 200) -> Any:
+    """Re-extract every archived page fetched since `since` (all when None), one task per batch; cancelled, it
+    stops at a batch boundary (`interrupted` in `runs`, Cancelled in Prefect)."""
     logger = get_run_logger()
     con = open_db(db)
+    stop = Stop()
     try:
-        summary = reprocess_job(con, since, batch_size=batch_size, loader=process_batch_task).as_dict()
+        with graceful_stop(stop):
+            run = reprocess_job(con, since, batch_size=batch_size, loader=process_batch_task, stop=stop)
+    except BaseException as exc:  # a second signal: the run was recorded interrupted on the way out
+        if (cancelled := stopped_at_once(stop, exc)) is None:
+            raise
+        return cancelled
     finally:
         con.close()
+    summary = run.as_dict()
     logger.info("reprocess %s: %s pages re-extracted", summary["run_id"], summary["pages"])
     publish_summary("reprocess-summary", "Reprocess", summary)
-    return summary
+    return outcome(summary, run.interrupted_line())

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import signal
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
@@ -15,6 +17,11 @@ if TYPE_CHECKING:
 from khabar.extract_cli import extract_command
 from khabar.simweb.cli import app as simweb_app
 from khabar.sources_cli import app as sources_app
+from khabar.stop import SIGNALS, Stop, stop_on_signals
+
+# One stop request per process (README «Exit codes»): during a run the first SIGINT/SIGTERM lets it end at a batch
+# boundary and the second stops at once; anywhere else a signal ends the command quietly with 130/143.
+STOP = Stop()
 
 app = typer.Typer(
     help="khabar: collect, extract, deduplicate and warehouse Iranian agency press releases.",
@@ -101,6 +108,36 @@ def _summary_line(summary: object) -> str:
     return line
 
 
+def _finish(summary: object) -> NoReturn:
+    """The end of every run command: its summary (or the «interrupted» line), its problems, its exit code."""
+    if summary.status == "interrupted":  # type: ignore[attr-defined]
+        typer.echo(summary.interrupted_line(), err=True)  # type: ignore[attr-defined]
+    else:
+        typer.echo(_summary_line(summary))
+        for problem in summary.extra.get("import_errors", []):  # type: ignore[attr-defined]
+            typer.echo(f"khabar: import: {problem}", err=True)
+        cause = summary.extra.get("cause")  # type: ignore[attr-defined]
+        if cause and not summary.extra.get("import_errors"):  # type: ignore[attr-defined]
+            typer.echo(f"khabar: {summary.status}: {cause}", err=True)  # type: ignore[attr-defined]
+    raise typer.Exit(summary.exit_code)  # type: ignore[attr-defined]
+
+
+@contextmanager
+def _stoppable() -> Iterator[Stop]:
+    """Around one run: stop signals ask it to end at a batch boundary (khabar.stop). A hard stop (second signal)
+    arrives as an exception after the run was recorded `interrupted`: one line, exit 130/143, no traceback."""
+    try:
+        with STOP.accepting():
+            yield STOP
+    except BaseException as exc:
+        if not (STOP.requested and (STOP.hard or isinstance(exc, KeyboardInterrupt))):
+            raise
+        run = STOP.run
+        line = run.interrupted_line() if run is not None else "interrupted before any batch was committed"
+        typer.echo(line, err=True)
+        raise typer.Exit(STOP.exit_code) from None
+
+
 def _crawl(label: str, run: Callable[..., object], db: str | None, *, sources: str, only: list[str], simweb: bool,
            rate_limit: float | None) -> None:  # fmt: skip
     """`ingest` and `backfill`: the same writer, settings, progress bar and error handling around one crawl run."""
@@ -108,12 +145,12 @@ def _crawl(label: str, run: Callable[..., object], db: str | None, *, sources: s
 
     con = _open_writer(db)
     try:
-        with _clear_errors(), _progress(f"{label}: pages") as progress:
+        with _clear_errors(), _stoppable() as stop, _progress(f"{label}: pages") as progress:
             summary = run(con, sources_path=sources, only=only or None, simweb=simweb, progress=progress,
-                          settings=_settings(rate_limit))  # fmt: skip
-    except IngestError as exc:
-        raise _fail(str(exc)) from None
-    typer.echo(_summary_line(summary))
+                          settings=_settings(rate_limit), stop=stop)  # fmt: skip
+    except IngestError as exc:  # the run could not start: a bad registry, unknown source ids, a bad date range
+        raise _fail(str(exc), 2) from None
+    _finish(summary)
 
 
 @contextmanager
@@ -196,14 +233,15 @@ def reprocess_command(
             raise _fail(f"--since {since!r} is not an ISO date or date-time", 2) from None
         when = when if when.tzinfo else when.replace(tzinfo=UTC)
     con = _open_writer(db)
-    with _clear_errors(), _progress("reprocess: pages") as progress:
-        summary = reprocess(con, when, progress=progress)
-    typer.echo(_summary_line(summary))
+    with _clear_errors(), _stoppable() as stop, _progress("reprocess: pages") as progress:
+        summary = reprocess(con, when, progress=progress, stop=stop)
+    _finish(summary)
 
 
-@app.command("import", help="Import .warc/.warc.gz files and HTML files through extract, dedup and load.")
+@app.command("import", help="Import .warc/.warc.gz files and HTML files through extract, dedup and load; a damaged"
+             " or unreadable file is reported (file, offset, cause) and the others are still loaded.")
 def import_command(
-    paths: list[str] = typer.Argument(..., help="WARC or HTML files."),
+    paths: list[str] = typer.Argument(..., help="WARC or HTML files (gzipped or not; told apart by content)."),
     url: str | None = typer.Option(None, "--url", help="URL of a single HTML file (else file:// is used)."),
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
@@ -212,12 +250,9 @@ def import_command(
     if url and len(paths) > 1:
         raise _fail("--url applies to a single HTML file", 2)
     con = _open_writer(db)
-    try:
-        with _clear_errors(), _progress("import: pages") as progress:
-            summary = import_files(con, paths, url=url, progress=progress)
-    except ValueError as exc:
-        raise _fail(str(exc)) from None
-    typer.echo(_summary_line(summary))
+    with _clear_errors(), _stoppable() as stop, _progress("import: pages") as progress:
+        summary = import_files(con, paths, url=url, progress=progress, stop=stop)
+    _finish(summary)
 
 
 @app.command("search", help="Full-text search over the normalised Persian text of the releases.")
@@ -273,7 +308,9 @@ def status_command(
 
     try:
         con = open_readonly(db)
-        cols, rows = run_query(con, f"SELECT run_id, flow, status, started_at, round(seconds, 1) AS seconds"
+        # cause: why a run is interrupted, completed_with_errors or failed (khabar.warehouse.runs.STATUSES)
+        cols, rows = run_query(con, f"SELECT run_id, flow, status, started_at, round(seconds, 1) AS seconds,"
+                                    f" json_extract_string(stats, '$.cause') AS cause"
                                     f" FROM report_runs LIMIT {int(runs)}")  # fmt: skip
         typer.echo("Recent runs\n" + format_rows(cols, rows, "table"))
         cols, rows = run_query(con, "SELECT source_id, requests, errors, error_rate, last_success, last_error_class,"
@@ -319,8 +356,37 @@ def serve_command(
     raise typer.Exit(serve(sources))
 
 
+def _leave_at_once_on_signals() -> None:
+    """The command is over (its run, if any, recorded): a late signal must not change the exit code. Ignored,
+    not handled: the interpreter resets Python-level handlers to the default (death by the signal, -2) as it shuts
+    down, but leaves SIG_IGN in place; what remains (closing the database, stopping idle workers) is short."""
+    for sig in SIGNALS:
+        signal.signal(sig, signal.SIG_IGN)
+
+
 def main() -> None:
-    app()
+    """Run the CLI with stop signals handled for the whole process, so that every command exits 130 (SIGINT) or
+    143 (SIGTERM) without a traceback, not click's «Aborted!» and 1."""
+    import click
+
+    code: object = 0
+    try:
+        with stop_on_signals(STOP):
+            try:
+                code = app(standalone_mode=False)
+            except click.exceptions.Abort:  # click's wrapping of KeyboardInterrupt (and of EOF at a prompt)
+                code = STOP.exit_code if STOP.requested else 1
+            except click.ClickException as exc:
+                exc.show()
+                code = exc.exit_code
+            except BrokenPipeError:  # `khabar sql … | head`: the reader left; as click does in standalone mode
+                sys.stdout = None  # type: ignore[assignment]  # nothing more to flush at exit
+                code = 1
+        _leave_at_once_on_signals()
+    except KeyboardInterrupt:  # a signal between the command's end and the handlers' removal
+        _leave_at_once_on_signals()
+        code = STOP.exit_code
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ import httpx
 
 from khabar.jobs import Progress, RunSummary, recorded_run
 from khabar.pipeline import BatchStats, process_batch, register_source_kinds
+from khabar.stop import Interrupted, Stop
 from khabar.warehouse.raw import prune_pages, write_fetch_log
 
 log = logging.getLogger("khabar.ingest")
@@ -100,7 +102,7 @@ def _load_sources(path: str | Path, only: list[str] | None) -> list[Any]:
 def _run(con: duckdb.DuckDBPyConnection, flow: str, mode: Any, params: dict[str, Any], *, sources_path: str | Path,
          only: list[str] | None, simweb: SimWeb | bool | None, transport: httpx.AsyncBaseTransport | None,
          progress: Progress | None, loader: BatchLoader | None, settings: Any | None,
-         now: datetime | None = None) -> RunSummary:  # fmt: skip
+         now: datetime | None = None, stop: Stop | None = None) -> RunSummary:  # fmt: skip
     from khabar.crawl import Crawler
     from khabar.crawl.settings import load_settings
     from khabar.warehouse.crawl_state import load_state
@@ -116,7 +118,7 @@ def _run(con: duckdb.DuckDBPyConnection, flow: str, mode: Any, params: dict[str,
     if now is None and sim is not None:
         now = sim.now()
     load = loader or load_crawl_batch
-    with recorded_run(con, flow, {**params, "sources": [s.id for s in sources]}) as summary:
+    with recorded_run(con, flow, {**params, "sources": [s.id for s in sources]}, stop) as summary:
 
         def sink(batch: Any) -> None:
             summary.stats.add(load(con, batch))
@@ -126,32 +128,71 @@ def _run(con: duckdb.DuckDBPyConnection, flow: str, mode: Any, params: dict[str,
         cs = settings or load_settings()
         state = load_state(con, [s.id for s in sources], recheck_days=cs.recheck_days, now=now)
         with nullcontext(transport) if transport is not None else _simweb_transport(sim) as tx:
-            crawler = Crawler(sources, cs, transport=tx, state=state, run_id=summary.run_id, now=now)
-            report = asyncio.run(crawler.run(mode, sink))
+            crawler = Crawler(sources, cs, transport=tx, state=state, run_id=summary.run_id, now=now,
+                              stop=stop.event if stop is not None else None)  # fmt: skip
+            report = _run_crawl(crawler, mode, sink, stop)
         summary.extra["crawl"] = report.as_dict()
+        failed = {k: v.fatal for k, v in report.sources.items() if v.fatal}
+        if failed:  # one source failing never stops the others, but the run must not read as a clean one
+            summary.status = "completed_with_errors"
+            first = next(iter(failed.items()))
+            summary.extra["cause"] = f"{len(failed)} source(s) failed: {first[0]}: {first[1]}"
         summary.extra["pages_pruned"] = prune_pages(con, keep_versions=cs.raw_keep_versions,
                                                     max_age_days=cs.raw_max_age_days)  # fmt: skip
     log.info("%s %s: %s", flow, summary.run_id, summary.as_dict())
     return summary
 
 
+def _run_crawl(crawler: Any, mode: Any, sink: Callable[[Any], None], stop: Stop | None) -> Any:
+    """`asyncio.run(crawler.run(…))`; a hard stop (second signal) cancels the crawl's tasks from the signal
+    handler rather than raising inside the loop, and arrives here as `Interrupted`."""
+    if stop is None:
+        return asyncio.run(crawler.run(mode, sink))
+
+    def cancel_all() -> None:  # every task: the per-source ones too, or they would find the HTTP client closed
+        # connection attempts cancelled before they began are reported by the interpreter as "never awaited":
+        # expected here, and not something to alarm the user with
+        warnings.filterwarnings("ignore", "coroutine .* was never awaited", RuntimeWarning)
+        for task in asyncio.all_tasks():
+            task.cancel()
+
+    async def crawl() -> Any:
+        loop = asyncio.get_running_loop()
+        undo = stop.on_hard_stop(lambda: loop.call_soon_threadsafe(cancel_all))
+        try:
+            return await crawler.run(mode, sink)
+        finally:
+            undo()
+
+    try:
+        with stop.unwinding_itself():
+            return asyncio.run(crawl())
+    except asyncio.CancelledError:
+        if stop.hard:
+            raise Interrupted(stop.signum or 2) from None
+        raise
+
+
 def run_ingest(con: duckdb.DuckDBPyConnection, *, sources_path: str | Path = DEFAULT_SOURCES,
                only: list[str] | None = None, simweb: SimWeb | bool | None = None,
                transport: httpx.AsyncBaseTransport | None = None, progress: Progress | None = None,
                loader: BatchLoader | None = None, settings: Any | None = None,
-               now: datetime | None = None) -> RunSummary:  # fmt: skip
-    """The daily job: new and changed pages of every source since its watermark (GUIDE §1.4)."""
+               now: datetime | None = None, stop: Stop | None = None) -> RunSummary:  # fmt: skip
+    """The daily job: new and changed pages of every source since its watermark (GUIDE §1.4). `stop`, once
+    requested, ends the run at a batch boundary as `interrupted` (khabar.stop)."""
     from khabar.crawl import Incremental
 
     return _run(con, "daily_ingest", Incremental(), {}, sources_path=sources_path, only=only, simweb=simweb,
-                transport=transport, progress=progress, loader=loader, settings=settings, now=now)  # fmt: skip
+                transport=transport, progress=progress, loader=loader, settings=settings, now=now,
+                stop=stop)  # fmt: skip
 
 
 def run_backfill(con: duckdb.DuckDBPyConnection, start: str | date, end: str | date, *,
                  sources_path: str | Path = DEFAULT_SOURCES, only: list[str] | None = None,
                  simweb: SimWeb | bool | None = None, transport: httpx.AsyncBaseTransport | None = None,
                  progress: Progress | None = None, loader: BatchLoader | None = None,
-                 settings: Any | None = None, now: datetime | None = None) -> RunSummary:  # fmt: skip
+                 settings: Any | None = None, now: datetime | None = None,
+                 stop: Stop | None = None) -> RunSummary:  # fmt: skip
     """Every release published in [start, end) — Jalali or Gregorian — resumable; the watermark never moves."""
     from khabar.crawl import Backfill
     from khabar.crawl.dates import parse_range
@@ -162,7 +203,7 @@ def run_backfill(con: duckdb.DuckDBPyConnection, start: str | date, end: str | d
         raise IngestError(str(exc)) from exc
     return _run(con, "backfill", Backfill(lo, hi), {"start": lo.isoformat(), "end": hi.isoformat()},
                 sources_path=sources_path, only=only, simweb=simweb, transport=transport, progress=progress,
-                loader=loader, settings=settings, now=now)  # fmt: skip
+                loader=loader, settings=settings, now=now, stop=stop)  # fmt: skip
 
 
 __all__ = ["IngestError", "SimWeb", "load_crawl_batch", "run_backfill", "run_ingest"]

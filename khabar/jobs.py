@@ -8,10 +8,13 @@ The Prefect flows and the CLI call these functions; tests and benchmarks call th
 from __future__ import annotations
 
 import gzip
+import re
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +23,11 @@ import duckdb
 from khabar.crawl.http import detect_charset
 from khabar.pipeline import BatchStats, new_run_id, process_batch
 from khabar.records import RawPage
+from khabar.stop import Stop
 from khabar.warehouse.raw import iter_pages
-from khabar.warehouse.runs import finish_run, mark_crashed, start_run
+from khabar.warehouse.runs import abandon_transaction, finish_run, last_status, mark_crashed, start_run
 from khabar.warehouse.search import has_search_index, rebuild_search_index
+from khabar.workers import abort as abort_workers
 
 Progress = Callable[[int], None]
 
@@ -38,6 +43,20 @@ class RunSummary:
     def as_dict(self) -> dict[str, Any]:
         return {"run_id": self.run_id, "flow": self.flow, "status": self.status, **asdict(self.stats),
                 **self.extra}  # fmt: skip
+
+    @property
+    def exit_code(self) -> int:
+        """The same for every command (README, «Exit codes»): 0 done, 1 partial, 2 nothing readable, 130/143
+        interrupted by SIGINT/SIGTERM."""
+        if self.status == "interrupted":
+            return int(self.extra.get("exit_code", 130))
+        fallback = 2 if self.extra.get("unreadable") else 1
+        return {"completed": 0, "completed_with_errors": 1}.get(self.status, fallback)
+
+    def interrupted_line(self) -> str:
+        s = self.stats
+        batches = f"{s.batches} batch{'' if s.batches == 1 else 'es'}"
+        return f"interrupted: {batches} committed, {s.pages} pages; run the same command again to continue"
 
 
 def batched(items: Iterable[RawPage], size: int) -> Iterator[list[RawPage]]:
@@ -55,102 +74,339 @@ PageLoader = Callable[[duckdb.DuckDBPyConnection, list[RawPage]], BatchStats]
 
 
 @contextmanager
-def recorded_run(con: duckdb.DuckDBPyConnection, flow: str, params: dict[str, Any]) -> Iterator[RunSummary]:
+def recorded_run(con: duckdb.DuckDBPyConnection, flow: str, params: dict[str, Any],
+                 stop: Stop | None = None) -> Iterator[RunSummary]:  # fmt: skip
     """One row in `runs`: 'running' at the start (runs left running by a killed process become 'crashed'),
-    then 'completed' or 'failed' with the error; the search index is refreshed after a successful run that wrote
-    releases (the build reads the whole archive: a daily run with nothing new must not pay for it)."""
+    then 'completed' (the job may set 'completed_with_errors' and a `cause`), 'interrupted' when `stop` was
+    requested (a first signal lets the job end at a batch boundary; a second raises `Interrupted` and interrupts
+    the query in flight, whose transaction rolls back), or 'failed' with the error. The search index is refreshed
+    after a run that wrote releases or followed an unfinished one (the build reads the whole archive: a daily run
+    with nothing new must not pay for it)."""
     mark_crashed(con)
+    stale_index = last_status(con) not in (None, "completed", "completed_with_errors")
     summary = RunSummary(new_run_id(flow), flow)
     start_run(con, summary.run_id, flow, params)
+    unregister = None
+    if stop is not None:
+        stop.run = summary  # a hard stop interrupts the query in flight and kills the extraction workers
+        undo = [stop.on_hard_stop(con.interrupt), stop.on_hard_stop(abort_workers)]
+
+        def unregister() -> None:
+            for u in undo:
+                u()
+
     try:
         yield summary
-        if summary.stats.releases_written or not has_search_index(con):
+        if summary.stats.releases_written or stale_index or not has_search_index(con):
             rebuild_search_index(con)
     except BaseException as exc:
-        summary.status = "failed"
-        summary.extra["error"] = f"{type(exc).__name__}: {exc}"
-        finish_run(con, summary.run_id, "failed", summary.as_dict())
+        if unregister:
+            unregister()
+        if stop is not None and stop.requested and (stop.hard or isinstance(exc, KeyboardInterrupt)):
+            abandon_transaction(con)  # a hard stop may land between BEGIN and the transaction's own handler
+            _mark_interrupted(summary, stop)
+        else:
+            summary.status = "failed"
+            summary.extra["error"] = summary.extra["cause"] = f"{type(exc).__name__}: {exc}"
+        finish_run(con, summary.run_id, summary.status, summary.as_dict())
         raise
+    if unregister:
+        unregister()
+    if stop is not None and stop.requested:
+        _mark_interrupted(summary, stop)
     finish_run(con, summary.run_id, summary.status, summary.as_dict())
 
 
+def _mark_interrupted(summary: RunSummary, stop: Stop) -> None:
+    summary.status = "interrupted"
+    summary.extra["exit_code"] = stop.exit_code
+    done = summary.stats
+    batches = f"{done.batches} batch{'' if done.batches == 1 else 'es'}"
+    summary.extra["cause"] = f"{stop.cause} after {batches}, {done.pages} pages"
+
+
 def run_batches(con: duckdb.DuckDBPyConnection, flow: str, pages: Iterable[RawPage], params: dict[str, Any], *,
-                batch_size: int = 200, progress: Progress | None = None,
-                loader: PageLoader | None = None) -> RunSummary:  # fmt: skip
-    """Stream pages through the pipeline as one recorded run. `loader` replaces `process_batch` (the flows
-    pass a Prefect task wrapping it)."""
+                batch_size: int = 200, progress: Progress | None = None, loader: PageLoader | None = None,
+                stop: Stop | None = None,
+                finish: Callable[[RunSummary], None] | None = None) -> RunSummary:  # fmt: skip
+    """Stream pages through the pipeline as one recorded run, checking `stop` between batches. `loader`
+    replaces `process_batch` (the flows pass a Prefect task wrapping it); `finish` sets the final status."""
     load = loader or process_batch
-    with recorded_run(con, flow, params) as summary:
+    with recorded_run(con, flow, params, stop) as summary:
         for batch in batched(pages, batch_size):
             summary.stats.add(load(con, batch))
             if progress:
                 progress(len(batch))
+            if stop is not None and stop.requested:
+                break
+        if finish is not None:
+            finish(summary)
     return summary
 
 
 def reprocess(con: duckdb.DuckDBPyConnection, since: datetime | None = None, *, batch_size: int = 200,
-              progress: Progress | None = None, loader: PageLoader | None = None) -> RunSummary:  # fmt: skip
+              progress: Progress | None = None, loader: PageLoader | None = None,
+              stop: Stop | None = None) -> RunSummary:  # fmt: skip
     """Re-extract every archived page (newest copy per URL) fetched since `since`: no network at all."""
     # Materialise the URL list first: iterating a cursor while the same database is written is fragile.
     pages = list(iter_pages(con, since=since))
     return run_batches(con, "reprocess", pages, {"since": since}, batch_size=batch_size, progress=progress,
-                       loader=loader)  # fmt: skip
+                       loader=loader, stop=stop)  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------------------- import ---
 
-def iter_warc(path: Path, *, source_id: str = "import") -> Iterator[RawPage]:
-    """HTTP responses from a WARC file (gzipped or not), bodies de-chunked and content-decoded by warcio."""
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """A file, or the part of it from `offset` on, that could not be read: reported, never silently skipped."""
+
+    path: str
+    cause: str
+    offset: int | None = None  # byte offset of the damaged record in the file as stored (gzipped or not)
+
+    def __str__(self) -> str:
+        where = f" at offset {self.offset}" if self.offset is not None else ""
+        return f"{self.path}{where}: {self.cause}"
+
+
+def _checked_archive_iterator(fh: Any) -> Any:
+    """warcio's ArchiveIterator, except that a record not followed by the blank lines its Content-Length promises
+    (a bad length) is remembered in `misaligned` instead of written to stderr as a warning and passed over.
+    (Overrides one private method of warcio, pinned in requirements.lock; warcio is imported only when needed.)"""
     from warcio.archiveiterator import ArchiveIterator
 
+    class Checked(ArchiveIterator):
+        misaligned: int | None = None
+
+        def _consume_blanklines(self) -> tuple[bytes | None, int]:
+            empty = 0
+            first = True
+            while True:
+                line = self.reader.readline()
+                if not line:
+                    return None, empty
+                if not line.rstrip() or first:
+                    empty += len(line)
+                    if line.rstrip() and self.misaligned is None:
+                        self.misaligned = self.fh.tell() - self.reader.rem_length() - empty
+                    first = False
+                    continue
+                return line, empty
+
+    return Checked(fh)
+
+
+_HTML_START = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|meta|title|div|p|article|section|h[1-6]|table)\b",
+                         re.I)  # fmt: skip
+
+
+def sniff(path: Path) -> str:
+    """`warc`, `html` or `html.gz` by content, whatever the name says; raises ValueError for anything else."""
     with path.open("rb") as fh:
-        for record in ArchiveIterator(fh):
-            if record.rec_type != "response" or record.http_headers is None:
-                continue
-            url = record.rec_headers.get_header("WARC-Target-URI")
-            if not url:
-                continue
-            date = record.rec_headers.get_header("WARC-Date")
-            fetched = datetime.fromisoformat(date.replace("Z", "+00:00")) if date else datetime.now(UTC)
-            headers = {k.lower(): v for k, v in record.http_headers.headers}
-            status = int(record.http_headers.get_statuscode() or 0)
-            body = record.content_stream().read()
-            yield RawPage(url=url, final_url=url, source_id=source_id, status=status, headers=headers, body=body,
-                          fetched_at=fetched, discovered_via="import",
-                          encoding=detect_charset(headers, body))  # fmt: skip
+        head = fh.read(65536)
+    if not head:
+        raise ValueError("empty file")
+    text = head
+    if head[:2] == b"\x1f\x8b":
+        try:
+            text = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 65536)
+        except zlib.error as exc:
+            raise ValueError(f"damaged gzip header ({exc})") from None
+    if text.lstrip()[:5] in (b"WARC/", b"warc/"):
+        return "warc"
+    if b"\x00" not in text[:4096] and _HTML_START.search(text.removeprefix(b"\xef\xbb\xbf")):
+        return "html.gz" if text is not head else "html"
+    raise ValueError(f"not a WARC or HTML file (starts with {head[:16]!r})")
+
+
+def gzip_damage(path: Path) -> ImportProblem | None:
+    """The first gzip member of `path` that is cut short or corrupt (its offset: in a .warc.gz each record is one
+    member), or None. warcio passes over a member cut inside its header without a word; this scan does not (one
+    decompression pass, output discarded, bounded memory)."""
+    new = partial(zlib.decompressobj, 16 + zlib.MAX_WBITS)
+    d, member, pos = new(), 0, 0  # pos: compressed bytes consumed; member: where the current member starts
+    with path.open("rb") as fh:
+        for chunk in iter(partial(fh.read, 1 << 20), b""):
+            buf = chunk
+            while buf:
+                try:
+                    d.decompress(buf, 1 << 22)
+                except zlib.error as exc:
+                    return ImportProblem(str(path), f"corrupt gzip data ({exc})", member)
+                if d.eof:
+                    pos += len(buf) - len(d.unused_data)
+                    buf, member, d = d.unused_data, pos, new()
+                else:
+                    pos += len(buf) - len(d.unconsumed_tail)
+                    buf = d.unconsumed_tail
+    if pos > member:
+        return ImportProblem(str(path), f"truncated: the file ends inside the gzip member of this record"
+                             f" ({pos - member} bytes of it present)", member)  # fmt: skip
+    return None
+
+
+def iter_warc(path: Path, *, source_id: str = "import", problems: list[ImportProblem] | None = None,
+              ) -> Iterator[RawPage]:  # fmt: skip
+    """HTTP responses from a WARC file (gzipped or not), bodies de-chunked and content-decoded by warcio.
+
+    Damage ends the file, not the import: a record cut short, a bad Content-Length, a truncated gzip member or
+    bytes that are not a record become one ImportProblem (file, offset of the damaged record, cause) and every
+    record before it is kept. A record is handed on only once the next one starts cleanly, so the damaged record
+    itself (its body cut by a wrong length) is never loaded. Without `problems`, damage raises ValueError."""
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        gz = fh.read(2) == b"\x1f\x8b"
+    damage = gzip_damage(path) if gz else None
+    limit = damage.offset if damage is not None and damage.offset is not None else size
+    held: list[RawPage | None] = []  # the last record read: handed on once the next one starts cleanly
+    offset = 0  # where the record being read starts
+    problem: ImportProblem | None = None
+
+    def bad_length() -> ImportProblem:
+        held.clear()
+        return ImportProblem(str(path), "bad record length: the record does not end where its Content-Length"
+                             " says", offset)  # fmt: skip
+
+    with path.open("rb") as fh:
+        it = _checked_archive_iterator(fh)
+        try:
+            for record in it:
+                if it.misaligned is not None:
+                    problem = bad_length()
+                    break
+                if held and held[0] is not None:
+                    yield held[0]
+                held.clear()
+                offset = it.offset
+                if offset >= limit:  # the damaged gzip member: reported below
+                    break
+                if (
+                    not record.rec_type
+                    or record.length is None
+                    or (record.rec_type == "response" and record.http_headers is None)
+                ):
+                    problem = ImportProblem(str(path), "not a complete WARC record (its header is cut short or"
+                                            " damaged)", offset)  # fmt: skip
+                    break
+                page = _warc_page(record, source_id)
+                remaining = getattr(record.raw_stream, "limit", 0)
+                if remaining:
+                    problem = ImportProblem(str(path), f"truncated: the record ends {remaining} bytes short of"
+                                            f" its Content-Length ({record.length})", offset)  # fmt: skip
+                    break
+                held.append(page)
+            else:
+                if it.misaligned is not None:
+                    problem = bad_length()
+                elif it.offset < size:
+                    problem = ImportProblem(str(path), "truncated: the file ends inside a record"
+                                            f" ({size - it.offset} bytes unread)", it.offset)  # fmt: skip
+        except Exception as exc:  # warcio and zlib raise many kinds on damage; each one ends this file here
+            if it.misaligned is not None:
+                problem = bad_length()
+            else:
+                cause = f"{type(exc).__name__}: {exc}"
+                if isinstance(exc, EOFError | zlib.error) or "DecompressingBufferedReader" in cause:
+                    cause = f"truncated or corrupt data ({cause})"
+                if it.offset <= offset:  # the damage is inside the record being read: it is not kept
+                    held.clear()
+                problem = ImportProblem(str(path), cause, max(it.offset, offset))
+    if damage is not None and (problem is None or (problem.offset or 0) >= (damage.offset or 0)):
+        problem = damage
+    if held and held[0] is not None:
+        yield held[0]
+    if problem is not None:
+        if problems is None:
+            raise ValueError(str(problem))
+        problems.append(problem)
+
+
+def _warc_page(record: Any, source_id: str) -> RawPage | None:
+    if record.rec_type != "response" or record.http_headers is None:
+        return None
+    url = record.rec_headers.get_header("WARC-Target-URI")
+    if not url:
+        return None
+    date = record.rec_headers.get_header("WARC-Date")
+    fetched = datetime.fromisoformat(date.replace("Z", "+00:00")) if date else datetime.now(UTC)
+    headers = {k.lower(): v for k, v in record.http_headers.headers}
+    status = int(record.http_headers.get_statuscode() or 0)
+    body = record.content_stream().read()
+    return RawPage(url=url, final_url=url, source_id=source_id, status=status, headers=headers, body=body,
+                   fetched_at=fetched, discovered_via="import", encoding=detect_charset(headers, body))  # fmt: skip
 
 
 def iter_html(path: Path, *, url: str | None = None, source_id: str = "import") -> RawPage:
     body = path.read_bytes()
-    if path.suffix == ".gz":
-        body = gzip.decompress(body)
+    if body[:2] == b"\x1f\x8b":
+        try:
+            body = gzip.decompress(body)
+        except (EOFError, OSError, zlib.error) as exc:
+            raise ValueError(f"truncated or corrupt gzip ({exc})") from None
     fetched = datetime.fromtimestamp(path.stat().st_mtime, UTC)
     page_url = url or path.resolve().as_uri()
     return RawPage(url=page_url, final_url=page_url, source_id=source_id, status=200,
                    headers={"content-type": "text/html"}, body=body, fetched_at=fetched, discovered_via="import")  # fmt: skip
 
 
-def iter_import(paths: Iterable[str | Path], *, url: str | None = None) -> Iterator[RawPage]:
-    """Pages from local files: `.warc`/`.warc.gz` records, or HTML files (`--url` applies to a single file)."""
+def iter_import(paths: Iterable[str | Path], *, url: str | None = None,
+                problems: list[ImportProblem] | None = None) -> Iterator[RawPage]:  # fmt: skip
+    """Pages from local files: WARC records (gzipped or not) or HTML files, told apart by content (`--url`
+    applies to a single file). With `problems`, a file that cannot be read, or the damaged rest of one, is
+    recorded there and the next file is read; without it, the first problem raises ValueError."""
     for raw in paths:
         path = Path(raw)
-        if not path.is_file():
-            raise FileNotFoundError(f"no such file: {path}")
-        name = path.name.lower()
-        if name.endswith((".warc", ".warc.gz")):
-            yield from iter_warc(path)
-        else:
-            yield iter_html(path, url=url)
+        try:
+            if path.is_dir():
+                raise ValueError("is a directory (give the files in it, e.g. DIR/*.warc.gz)")
+            if not path.exists():
+                raise ValueError("no such file")
+            kind = sniff(path)
+            if kind == "warc":
+                yield from iter_warc(path, problems=problems)
+            else:
+                yield iter_html(path, url=url)
+        except (OSError, ValueError) as exc:
+            cause = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            if problems is None:
+                raise ValueError(f"{path}: {cause}") from None
+            problems.append(ImportProblem(str(path), cause.lower() if isinstance(exc, OSError) else cause))
 
 
 def import_files(con: duckdb.DuckDBPyConnection, paths: list[str], *, url: str | None = None,
-                 batch_size: int = 200, progress: Progress | None = None,
-                 loader: PageLoader | None = None) -> RunSummary:  # fmt: skip
-    for raw in paths:  # fail before the run starts, not half-way through
-        if not Path(raw).is_file():
-            raise FileNotFoundError(f"no such file: {raw}")
-    return run_batches(con, "import", iter_import(paths, url=url), {"paths": paths, "url": url},
-                       batch_size=batch_size, progress=progress, loader=loader)  # fmt: skip
+                 batch_size: int = 200, progress: Progress | None = None, loader: PageLoader | None = None,
+                 stop: Stop | None = None) -> RunSummary:  # fmt: skip
+    """Import WARC and HTML files as one run. One bad file never stops the others: the run is `completed` when
+    every file was read whole, `completed_with_errors` (exit 1) when some were damaged or unreadable, `failed`
+    (exit 2) when nothing could be read; `import_errors` lists each problem with its file and offset."""
+    problems: list[ImportProblem] = []
+
+    def finish(summary: RunSummary) -> None:
+        if not problems:
+            return
+        summary.extra["import_errors"] = [str(p) for p in problems]
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        summary.extra["cause"] = f"{problems[0]}{more}"
+        if summary.stats.pages == 0:
+            summary.status = "failed"
+            summary.extra["unreadable"] = True
+        else:
+            summary.status = "completed_with_errors"
+
+    return run_batches(con, "import", iter_import(paths, url=url, problems=problems), {"paths": paths, "url": url},
+                       batch_size=batch_size, progress=progress, loader=loader, stop=stop,
+                       finish=finish)  # fmt: skip
 
 
-__all__ = ["RunSummary", "batched", "import_files", "iter_import", "recorded_run", "reprocess", "run_batches"]
+__all__ = [
+    "ImportProblem",
+    "RunSummary",
+    "batched",
+    "import_files",
+    "iter_import",
+    "recorded_run",
+    "reprocess",
+    "run_batches",
+    "sniff",
+]

@@ -35,10 +35,12 @@ class BatchStats:
     skipped: int = 0                 # non-200 responses: archived, not extracted
     extraction_errors: int = 0       # records whose `errors` is not empty
     releases_written: int = 0
+    batches: int = 0                 # transactions committed
     error_samples: list[str] = field(default_factory=list)
 
     def add(self, other: BatchStats) -> None:
-        for name in ("pages", "articles", "non_articles", "skipped", "extraction_errors", "releases_written"):
+        for name in ("pages", "articles", "non_articles", "skipped", "extraction_errors", "releases_written",
+                     "batches"):  # fmt: skip
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.error_samples = (self.error_samples + other.error_samples)[:20]
 
@@ -143,6 +145,7 @@ def process_batch(con: duckdb.DuckDBPyConnection, pages: Sequence[RawPage], *,
             clusterer.assign(con, rows)
             stats.releases_written = write_releases(con, rows)
             refresh_canonical(con, [r.cluster_id for r in rows if r.cluster_id], _SOURCE_KINDS)
+        stats.batches = 1
     except BaseException:
         clusterer.rollback()  # the index must not keep releases the database does not have
         raise

@@ -16,13 +16,14 @@ import atexit
 import logging
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from importlib.machinery import ModuleSpec
 from multiprocessing import get_context
 from typing import TypeVar
@@ -36,6 +37,11 @@ CHUNK = 8           # items per hand-off: amortises pickling and queue round tri
 log = logging.getLogger("khabar")
 _pool: ProcessPoolExecutor | None = None
 _pool_size = 0
+_aborted = threading.Event()
+
+
+class ExtractionAborted(Exception):
+    """The pool was killed by `abort()` (a hard stop): the batch is dropped, not extracted in process."""
 
 
 def worker_count() -> int:
@@ -51,7 +57,13 @@ def worker_count() -> int:
 
 def _watch_parent(parent: int) -> None:
     """Worker initializer: exit when the parent dies. A SIGKILLed crawler cannot shut its pool down, and an idle
-    worker blocked on its queue would otherwise live on as an orphan (observed)."""
+    worker blocked on its queue would otherwise live on as an orphan (observed).
+
+    Stop signals are ignored here: Ctrl-C reaches the whole foreground process group (and systemd or Prefect's
+    runner signal the whole group), and a worker dying of it prints a traceback and breaks the pool under the batch
+    in flight. The parent decides: it shuts the pool down on a graceful stop and kills it on a hard one."""
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_IGN)
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -76,6 +88,18 @@ def shutdown() -> None:
     if _pool is not None:
         _pool.shutdown(wait=True, cancel_futures=True)
         _pool = None
+
+
+def abort() -> None:
+    """Kill the workers now (a hard stop; safe from a signal handler or another thread): the batch they were
+    extracting fails with ExtractionAborted, and nothing of it was written. Later batches extract again."""
+    pool = _pool
+    if pool is None:
+        return
+    _aborted.set()
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        with suppress(OSError, AttributeError):
+            proc.kill()
 
 
 atexit.register(shutdown)
@@ -113,10 +137,13 @@ def map_items(fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
         with _main_not_rerun():
             parts = list(_get_pool(n).map(_apply, [fn] * len(chunks), chunks))
     except BrokenProcessPool as exc:  # a worker died (OOM killer, signal): this batch is extracted here instead
-        log.warning("extraction workers failed (%s): extracting in process", exc)
         shutdown()
+        if _aborted.is_set():
+            _aborted.clear()
+            raise ExtractionAborted("extraction stopped") from None
+        log.warning("extraction workers failed (%s): extracting in process", exc)
         return [fn(x) for x in items]
     return [r for part in parts for r in part]
 
 
-__all__ = ["map_items", "shutdown", "worker_count"]
+__all__ = ["ExtractionAborted", "abort", "map_items", "shutdown", "worker_count"]

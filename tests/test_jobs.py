@@ -104,10 +104,13 @@ def test_import_warc_and_html_then_reprocess_without_network(tmp_path, pages, mo
 
 
 def test_import_missing_file_is_a_clear_error(tmp_path):
+    """Issue 19: a missing file is one reported problem (it no longer refuses the other files); with nothing else
+    to read the run is failed, exit 2 (tests/test_import_damage.py has the mixed cases)."""
     con = open_db(tmp_path / "k.duckdb")
-    with pytest.raises(FileNotFoundError, match="no such file"):
-        import_files(con, [str(tmp_path / "nope.warc")])
-    assert con.execute("SELECT count(*) FROM runs").fetchone() == (0,)
+    summary = import_files(con, [str(tmp_path / "nope.warc")])
+    assert summary.extra["import_errors"] == [f"{tmp_path / 'nope.warc'}: no such file"]
+    assert (summary.status, summary.exit_code) == ("failed", 2)
+    assert con.execute("SELECT status FROM runs").fetchall() == [("failed",)]
 
 
 def test_search_index_is_rebuilt_only_by_runs_that_write_releases(tmp_path, pages, monkeypatch):

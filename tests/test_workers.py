@@ -131,3 +131,45 @@ def test_a_script_without_main_guard_is_not_run_again_by_the_workers(tmp_path):
                             cwd=str(tmp_path), env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
     assert marker.read_text().count("run") == 1
+
+
+def _slow_pid(x: int) -> int:
+    import time
+
+    time.sleep(0.05)
+    return os.getpid()
+
+
+@pytest.mark.parametrize("sig", ["SIGINT", "SIGTERM"])
+def test_workers_ignore_stop_signals(monkeypatch, sig):
+    """Ctrl-C reaches the whole process group, and systemd or Prefect's runner signal all of it: a worker must
+    neither die of it (a traceback, and a broken pool under the batch in flight) nor leave the parent to decide."""
+    import signal
+
+    monkeypatch.setenv("KHABAR_EXTRACT_WORKERS", "1")
+    try:
+        pids = set(workers.map_items(_slow_pid, list(range(40))))
+        assert len(pids) == 1 and os.getpid() not in pids
+        (pid,) = pids
+        os.kill(pid, getattr(signal, sig))
+        assert set(workers.map_items(_slow_pid, list(range(40)))) == {pid}  # the same worker, still serving
+    finally:
+        workers.shutdown()
+
+
+def test_abort_kills_the_workers_and_drops_the_batch(monkeypatch):
+    """A hard stop: the batch in the workers fails with ExtractionAborted (not re-extracted in process), and the
+    next batch gets a fresh pool."""
+    import threading
+
+    monkeypatch.setenv("KHABAR_EXTRACT_WORKERS", "1")
+    try:
+        workers.map_items(_slow_pid, list(range(40)))  # the pool is up
+        timer = threading.Timer(0.5, workers.abort)
+        timer.start()
+        with pytest.raises(workers.ExtractionAborted):
+            workers.map_items(_slow_pid, list(range(400)))  # 20 s of work in the worker
+        timer.join()
+        assert len(set(workers.map_items(_slow_pid, list(range(40))))) == 1
+    finally:
+        workers.shutdown()

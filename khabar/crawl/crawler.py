@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -127,7 +128,9 @@ class Crawler:
 
     def __init__(self, sources: Iterable[Source], settings: CrawlSettings | None = None, *,
                  transport: httpx.AsyncBaseTransport | None = None, state: CrawlState | None = None,
-                 run_id: str | None = None, now: datetime | None = None) -> None:  # fmt: skip
+                 run_id: str | None = None, now: datetime | None = None,
+                 stop: threading.Event | None = None) -> None:  # fmt: skip
+        self.stop = stop or threading.Event()  # set: discover and fetch nothing more; what was fetched is flushed
         self.now = now  # the simulated web has its own clock; None = the wall clock at the start of run()
         self.sources = [s for s in sources if s.enabled]
         self.settings = settings or CrawlSettings()
@@ -303,6 +306,8 @@ class Crawler:
 
         # 2. feeds
         for feed in feeds[:5]:
+            if self.stop.is_set():
+                break
             res = await surface(feed, "feed")
             if res is not None:
                 for e in parse_feed(res.body, res.final_url):
@@ -312,7 +317,7 @@ class Crawler:
         dated = lastmods = 0
         todo: list[tuple[str, int]] = [(u, 0) for u in sitemaps]
         visited: set[str] = set()
-        while todo and len(visited) < s.max_sitemaps:
+        while todo and len(visited) < s.max_sitemaps and not self.stop.is_set():
             url, depth = todo.pop(0)
             if url in visited or depth > 3:
                 continue
@@ -367,6 +372,9 @@ class Crawler:
         # 6. fetch
         rep.candidates += len(cands)
         newest = await self._fetch_all(fetcher, src, list(cands.values()), rep)
+        if self.stop.is_set():  # cut short: no validators, watermark or checkpoint, so the next run does the rest
+            await self._maybe_flush()
+            return
         if rep.failed == 0 and rep.surface_failures == 0:
             # validators only when everything the surfaces led to is in: else the next run must read them again
             self._pending.surfaces.extend(surface_updates)
@@ -397,7 +405,7 @@ class Crawler:
         visited: set[str] = set()
         pages_seen: set[frozenset[str]] = set()
         n = 0
-        while url and (post is not None or url not in visited) and n < s.max_listing_pages:
+        while url and (post is not None or url not in visited) and n < s.max_listing_pages and not self.stop.is_set():
             visited.add(url)
             n += 1
             if n == 1 and first is not None:
@@ -446,14 +454,14 @@ class Crawler:
 
             async def worker(queue: asyncio.Queue[_Cand] = queue, again: list[_Cand] = again,
                              final: bool = final) -> None:  # fmt: skip
-                while not queue.empty():
+                while not queue.empty() and not self.stop.is_set():
                     c = queue.get_nowait()
                     if await self._fetch_one(fetcher, src, c, rep, newest, final):
                         again.append(c)
                     await self._maybe_flush()
 
             await asyncio.gather(*(worker() for _ in range(width)))
-            if not again:
+            if not again or self.stop.is_set():
                 break
             order, again = again, []
             await asyncio.sleep(self.settings.backoff_max / 2)
