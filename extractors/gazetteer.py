@@ -43,13 +43,21 @@ def places() -> Places:
             names[search_form(a)] = p["name"]
         for c in [p["capital"], *p.get("counties", ())]:
             counties.setdefault(search_form(c), p["name"])
+    extra = _load("gazetteers/counties.yaml")
+    for prov, cs in [
+        *((k, v) for k, v in extra.items() if not k.startswith("_")),
+        *extra["_variants"].items(),
+    ]:
+        for c in cs:
+            counties.setdefault(search_form(c), prov)
+    ambiguous = {search_form(x) for x in [*data.get("ambiguous", ()), *extra.get("_ambiguous", ())]}
     alts = sorted(set(names) | set(counties), key=len, reverse=True)
     pattern = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(a) for a in alts) + r")(?![\w])")
     return Places(
         names,
         frozenset(search_form(x) for x in data.get("weak_province_names", ())),
         counties,
-        frozenset(search_form(x) for x in data.get("ambiguous", ())),
+        frozenset(ambiguous),
         pattern,
     )
 
