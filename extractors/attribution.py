@@ -200,9 +200,8 @@ def _place_hits(words: tuple[str, ...], w: float) -> list[tuple[str, float, bool
             name == "فارس"
             and (a == 0 or prev in ("و", "از", "به"))
             and (a + 1 >= len(words) or words[a + 1] != "استان")
-        ):
-            if not (a >= 1 and prev == "استان"):
-                continue  # «فارس» alone at the start or after a preposition is the agency
+        ) and not (a >= 1 and prev == "استان"):
+            continue  # «فارس» alone at the start or after a preposition is the agency
         after_ostan = prev == "استان"
         after_county = prev == "شهرستان"
         titled = any(x in _TITLE_WORDS for x in words[max(0, a - 7) : a])

@@ -186,6 +186,8 @@ def person_lex() -> PersonLex:
         (curated_first | fn_strong | fn_common | foreign)
         - set(sf(d.get("not_first_names") or []))
         - (stopwords() - curated_first)
+        - {h for h in sf(d["role_heads"]) if " " not in h}
+        - (set(sf(d["honorifics"])) - set(sf(d["weak_honorifics"])))
     )
     ambiguous = curated_amb | ((fn_common | foreign_common) - curated_first - (foreign - foreign_common))
     sn_strong, sn_common = _name_file("gazetteers/surnames.txt")

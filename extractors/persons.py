@@ -165,6 +165,43 @@ _ROLE_STOP = {
     "گذشته",
     "ضرورت",
 }
+_ROLE_STOP |= {
+    "از",
+    "دقایقی",
+    "لحظاتی",
+    "ساعاتی",
+    "دیدار",
+    "بازدید",
+    "گفتگو",
+    "گفت وگو",
+    "مصاحبه",
+    "نشست",
+    "جلسه",
+    "مراسم",
+    "همایش",
+    "آیین",
+    "شنبه",
+    "یکشنبه",
+    "دوشنبه",
+    "سه شنبه",
+    "چهارشنبه",
+    "پنجشنبه",
+    "پنج شنبه",
+    "یادآوری",
+    "اضافه",
+    "بر",
+    "ابراز",
+    "خواستار",
+    "گفته",
+    "اظهارداشت",
+    "عصرامروز",
+    "صبحامروز",
+    "امروزه",
+    "شب",
+    "هفته",
+    "سال",
+    "ماه",
+}
 _ROLE_IN = {
     "در": {"مجلس"},
     "و": {
@@ -274,13 +311,16 @@ def _role_from(toks: list[Tok], i: int, text: str) -> tuple[str, int] | None:
                 or ak in _PREDICATES
                 or _role_head_at(toks, j + 2)
                 or _honorific_at(toks, j + 2)
-                or _first_name_at(toks, j + 2)
+                or (_first_name_at(toks, j + 2) and ak not in person_lex().ambiguous_first)
                 or after.lead
                 or ak[:1].isdigit()
             ):
                 j += 1
                 continue
             break
+        if k == "با" and toks[j].key == "مبارزه" and not nxt.closes:  # «رئیس پلیس مبارزه با مواد مخدر»
+            j += 1
+            continue
         if k in _ROLE_IN:
             after = toks[j + 2].key if j + 2 < len(toks) else ""
             if after.split(" ")[0] in _ROLE_IN[k] and not nxt.closes:
@@ -308,6 +348,8 @@ def _first_name_at(toks: list[Tok], i: int) -> int:
         j += 1
     if toks[j].key.startswith("سید") and len(toks[j].key) > 4 and " " not in toks[j].key:
         return j + 1 - i
+    if toks[j].key not in lex.first_names and _compound_first(toks[j].key):
+        return j + 1 - i
     if toks[j].key not in lex.first_names:
         two = f"{toks[j].key} {toks[j + 1].key}" if j + 1 < len(toks) and not toks[j].closes else ""
         if two in lex.first_names:
@@ -320,6 +362,17 @@ def _first_name_at(toks: list[Tok], i: int) -> int:
         if two in lex.first_names and not (j + 2 < len(toks) and toks[j + 2].key in lex.surname_suffixes):
             n += 1
     return n
+
+
+@functools.lru_cache(maxsize=8192)
+def _compound_first(key: str) -> bool:
+    """«قربانعلی», «رضاعلی», «عباسعلی», «علی‌رضا»: a first name glued to «علی» is a first name."""
+    lex = person_lex()
+    if " " in key or len(key) < 6:
+        return False
+    if key.endswith("علی") and key[:-3] in lex.first_names and key[:-3] not in lex.ambiguous_first:
+        return True
+    return key.startswith("علی") and key[3:] in lex.first_names and key[3:] not in lex.ambiguous_first
 
 
 def _surname_tokens(toks: list[Tok], j: int) -> int:
@@ -356,6 +409,18 @@ def _surname_tokens(toks: list[Tok], j: int) -> int:
             continue
         if j + n < len(toks) and not toks[j + n].lead and _second_surname(nxt):
             continue
+        if (
+            j + n + 1 < len(toks)
+            and not toks[j + n].lead
+            and toks[j + n + 1].key in _TIME_WORDS - {"در"}
+            and nxt[:1].isalpha()
+            and nxt not in stop
+            and nxt not in _TIME_WORDS
+            and nxt not in verb_forms()
+            and not _role_head_at(toks, j + n)
+            and not _honorific_at(toks, j + n)
+        ):
+            continue  # «محمد حسن اکبری مطلق امروز …»: a word right before the time is still the surname
         break
     if n and toks[j + n - 1].key in _NOT_SURNAME and n == 1:
         return 0
@@ -366,7 +431,7 @@ def _surname_tokens(toks: list[Tok], j: int) -> int:
     return n
 
 
-def _clause_role_before(toks: list[Tok], s: int, text: str) -> str | None:
+def _clause_role_before(toks: list[Tok], s: int, text: str, covered: list[bool] | None = None) -> str | None:
     """«ROLE، NAME»: the role clause that ends with the comma right before the name."""
     if s == 0 or not toks[s - 1].trail.strip().startswith(("،", ",")):
         return None
@@ -374,6 +439,10 @@ def _clause_role_before(toks: list[Tok], s: int, text: str) -> str | None:
     start = k
     while start > 0 and not toks[start - 1].closes and s - start < 14:
         start -= 1
+    if covered is not None and start > 0 and covered[start - 1]:
+        return None  # «A، ROLE، B …»: the title is A's apposition, not B's (lists)
+    if any(toks[x].key in ("گزارش", "نقل") for x in range(start, s)):
+        return None  # «به گزارش / به نقل از روابط عمومی …، NAME»: the source, not the person's title
     for i in range(start, s):
         if _role_head_at(toks, i):
             r = _role_from(toks, i, text)
@@ -405,7 +474,7 @@ def _role_after(toks: list[Tok], e: int, text: str) -> str | None:
     if j + 1 < len(toks) and toks[j].key == "به" and toks[j + 1].key == "عنوان":
         r = _role_from(toks, j + 2, text) if j + 2 < len(toks) else None
         return r[0] if r else None
-    if toks[e].trail.strip()[:1] in ("،", ",", ""):
+    if toks[e].trail.strip()[:1] in ("،", ",", "؛", ""):
         r = _role_from(toks, e + 1, text)
         if r:
             return r[0]
@@ -417,8 +486,11 @@ _ORG_OF_HEAD = {
     "مدیر کل": "اداره کل",
     "استاندار": "استانداری",
     "فرماندار": "فرمانداری",
+    "بخشدار": "بخشداری",
     "شهردار": "شهرداری",
+    "دهیار": "دهیاری",
     "دادستان": "دادسرای",
+    "وزیر": "وزارت",
 }
 _ORG_WORDS = (
     "سازمان",
@@ -434,6 +506,7 @@ _ORG_WORDS = (
     "مرکز",
     "دادگستری",
     "شورای",
+    "شورا",
     "انجمن",
     "موسسه",
     "مؤسسه",
@@ -441,52 +514,254 @@ _ORG_WORDS = (
     "پارک",
     "صندوق",
     "بانک",
+    "پلیس",
+    "سپاه",
+    "ناحیه",
+    "هیئت",
+    "هیات",
+    "گروه",
+    "فرماندهی",
+    "نیروی",
+    "بسیج",
+    "دفتر",
+    "کانون",
+    "اتاق",
+    "مجمع",
+    "حوزه",
+    "آموزش",
+    "جهاد",
+    "دامپزشکی",
+    "بهزیستی",
+    "اوقاف",
+    "تعاون",
+    "مرزبانی",
+    "کتابخانه",
+    "فرهنگ",
+    "میراث",
+    "بیمه",
+    "دادسرا",
+    "زندان",
+    "هلال",
+    "کمیساریای",
+    "استانداری",
+    "فرمانداری",
+    "شهرداری",
+    "بخشداری",
+    "وزارت",
+    "منابع",
 )
+_BODY_WORDS = (
+    "سازمان",
+    "دانشگاه",
+    "شرکت",
+    "بنیاد",
+    "کمیته",
+    "ستاد",
+    "مرکز",
+    "اداره",
+    "جمعیت",
+    "شبکه",
+    "بانک",
+)
+# heads whose title names a person's mandate, not a body («نماینده مردم …», «امام جمعه …»)
+_NO_ORG = ("نماینده", "امام جمعه", "امام", "عضو")
+_HEAD_NORMAL = {
+    "رییس": "رئیس",
+    "مدیر کل": "مدیرکل",
+    "مدیر عامل": "مدیرعامل",
+    "مسؤول": "مسئول",
+    "قائم مقام": "قائم‌مقام",
+    "سخنگوی": "سخنگو",
+    "معاونت": "معاون",
+    "نایب رئیس": "نایب‌رئیس",
+    "نایب رییس": "نایب‌رئیس",
+    "رئیس کل": "رئیس",
+    "رییس کل": "رئیس",
+    "رئیس جمهور": "رئیس‌جمهور",
+    "دبیر کل": "دبیرکل",
+}
 
 
-def organisation_of(role: str | None) -> str | None:
-    """The body a role heads, when the title names it: «مدیرکل بهزیستی استان کرمان» → «اداره کل بهزیستی استان
-    کرمان», «رئیس سازمان جهاد کشاورزی …» → «سازمان جهاد کشاورزی …», «فرماندار بم» → «فرمانداری بم»."""
+def role_head_of(role: str | None) -> str | None:
+    """The normalised head of a title: «رییس پلیس راه استان ایلام» → «رئیس», «مدیر کل …» → «مدیرکل»."""
     if not role:
         return None
-    words = role.split()
-    if len(words) < 2 or words[0] in (
-        "معاون",
-        "نماینده",
-        "امام",
-        "بخشدار",
-        "فرمانده",
-        "وزیر",
-        "مشاور",
-        "عضو",
-    ):
-        return None
-    if words[0] == "شهردار" and words[1] == "منطقه":
-        return None
-    for head, org in _ORG_OF_HEAD.items():
-        hw = head.split()
-        if words[: len(hw)] == hw and len(words) > len(hw):
-            return f"{org} {' '.join(words[len(hw) :])}"
-    if words[0] in ("رئیس", "رییس", "مدیرعامل", "سرپرست", "دبیر", "مدیر") and words[1].startswith(_ORG_WORDS):
-        return " ".join(words[1:])
+    words = search_form(role).split()
+    for head in person_lex().role_heads:
+        if tuple(words[: len(head)]) == head:
+            h = " ".join(head)
+            return _HEAD_NORMAL.get(h, h.replace(" ", "\u200c") if h in ("قائم مقام",) else h)
+    return words[0] if words else None
+
+
+def _org_from(words: list[str], raw: list[str]) -> str | None:
+    """The body named in the words after a head: from an inner head («… استاندار مازندران» → «استانداری
+    مازندران») or the first organisation word on; else all of them."""
+    for k, w in enumerate(words):
+        for head, org in _ORG_OF_HEAD.items():
+            hw = head.split()
+            if words[k : k + len(hw)] == hw and len(words) > k + len(hw):
+                rest = raw[k + len(hw) :]
+                return (
+                    f"{org} {' '.join(rest)}"
+                    if not words[k + len(hw)].startswith(_ORG_WORDS[:1])
+                    else " ".join(rest)
+                )
+        if (w.startswith(_ORG_WORDS) and w not in ("آموزش",)) or (
+            w == "آموزش" and k + 2 < len(words) and words[k + 1 : k + 3] == ["و", "پرورش"]
+        ):
+            return " ".join(raw[k:])
     return None
 
 
+def organisation_of(role: str | None) -> str | None:
+    """The body a title names, split from its head: «مدیرکل بهزیستی استان کرمان» → «اداره کل بهزیستی استان
+    کرمان», «رییس پلیس راه استان ایلام» → «پلیس راه استان ایلام», «فرماندار بم» → «فرمانداری بم», «فرمانده
+    انتظامی شهرستان مهریز» → «انتظامی شهرستان مهریز», «معاون سیاسی استاندار مازندران» → «استانداری
+    مازندران»; none for a mandate («نماینده مردم …», «امام جمعه …»)."""
+    if not role:
+        return None
+    raw = unify_letters(role).split()
+    words = search_form(role).split()
+    if len(words) != len(raw):  # a ZWNJ compound: work on the search form's words
+        raw = words
+    head = None
+    for h in person_lex().role_heads:
+        if tuple(words[: len(h)]) == h:
+            head = h
+            break
+    if head is None or len(words) <= len(head):
+        return None
+    hs = " ".join(head)
+    if hs.startswith(_NO_ORG):
+        return None
+    rest_w, rest_r = words[len(head) :], raw[len(head) :]
+    if rest_w and rest_w[0] == "کل" and hs in ("مدیر", "رئیس", "رییس", "دبیر"):
+        rest_w, rest_r = rest_w[1:], rest_r[1:]
+        if not rest_w:
+            return None
+    if hs in _ORG_OF_HEAD:
+        if rest_w[0].startswith(_BODY_WORDS) and hs in ("مدیرکل", "مدیر کل"):
+            return " ".join(rest_r)
+        return f"{_ORG_OF_HEAD[hs]} {' '.join(rest_r)}"
+    if hs in (
+        "معاون",
+        "معاونت",
+        "مشاور",
+        "دستیار",
+        "قائم مقام",
+        "جانشین",
+        "کارشناس مسئول",
+        "سخنگوی",
+        "سخنگو",
+    ):
+        return _org_from(rest_w, rest_r)
+    return " ".join(rest_r)
+
+
 def _person(name: str, role: str | None, honorific: str | None = None) -> dict[str, Any]:
-    return {"name": name, "role": role, "honorific": honorific, "organisation": organisation_of(role)}
+    return {
+        "name": name,
+        "role": role,
+        "honorific": honorific,
+        "organisation": organisation_of(role),
+        "role_head": role_head_of(role),
+    }
+
+
+def _set_role(p: dict[str, Any], role: str) -> None:
+    p["role"] = role
+    p["organisation"] = organisation_of(role)
+    p["role_head"] = role_head_of(role)
+
+
+_SENT_END = (".", ":", "!", "؟", "?", "؛")
+# «NAME امروز در گفت‌وگو با …», «صبح امروز NAME …»: the release's usual opening, an anchor for a name
+_TIME_WORDS = frozenset(
+    {
+        "امروز",
+        "دیروز",
+        "صبح",
+        "عصر",
+        "ظهر",
+        "شامگاه",
+        "بامداد",
+        "پیش",
+        "شب",
+        "روز",
+        "شنبه",
+        "یکشنبه",
+        "دوشنبه",
+        "سه شنبه",
+        "چهارشنبه",
+        "پنجشنبه",
+        "پنج شنبه",
+        "جمعه",
+        "دقایقی",
+        "لحظاتی",
+        "ساعاتی",
+        "عصرامروز",
+        "صبحامروز",
+        "ظهرامروز",
+        "در",
+    }
+)
+
+
+def _sentence_start(toks: list[Tok], i: int) -> bool:
+    """Token ``i`` opens a sentence or a quoted attribution («… . استاندار X گفت», «به گفته استاندار X»)."""
+    if i == 0:
+        return True
+    trail = toks[i - 1].trail
+    if any(c in trail for c in _SENT_END):
+        return True
+    return i >= 2 and toks[i - 2].key == "به" and toks[i - 1].key == "گفته"
+
+
+def _role_subject(toks: list[Tok], i: int, text: str) -> tuple[str, str] | None:
+    """A sentence that opens with a title and no name («مدیرکل بیمه … اظهار داشت»): (kind, title). The kind says
+    whom it describes: «role» the current speaker, «role_next» the name right after it, «role_new» another
+    official (the title is followed by «نیز»)."""
+    r = _role_from(toks, i, text)
+    if not r:
+        return None
+    j = r[1] + 1
+    if j < len(toks) and (_honorific_at(toks, j) or _first_name_at(toks, j)):
+        return ("role_next", r[0])
+    k = j
+    while k < len(toks) and k - j < 15:
+        if toks[k].key == "نیز":
+            return ("role_new", r[0])
+        if toks[k].closes or _phrase_at(toks, k, _speech_by_first()):
+            break
+        k += 1
+    return ("role", r[0])
 
 
 def persons_in(
-    text: str, found: dict[str, dict[str, Any]], surnames_pending: list[tuple[str, str | None, str | None]]
+    text: str,
+    found: dict[str, dict[str, Any]],
+    surnames_pending: list[tuple[str, str | None, str | None]],
+    events: list[tuple[str, str]] | None = None,
 ) -> None:
-    """Add the people of one text to ``found`` (search-form name → person), in order."""
+    """Add the people of one text to ``found`` (search-form name → person), in order; ``events`` gets the
+    mentions and the titles that open sentences, in text order, for attribution across sentences."""
     toks = tokenize(text)
     lex = person_lex()
     # only tokens whose first word can start a pattern are visited (persons_in self time 0.40 → 0.09 s over 14k texts)
     starts = start_positions(toks, _may_start)
     covered = [False] * len(toks)
+    evs: list[tuple[int, str, str]] = []
+    n_pending = len(surnames_pending)
     i = 0
     while (i := next_start(starts, i)) is not None:
+        if len(surnames_pending) > n_pending:  # a pending (surname) mention was added at an earlier token
+            evs.extend((i - 1, "sur", search_form(x[0])) for x in surnames_pending[n_pending:])
+            n_pending = len(surnames_pending)
+        if events is not None and _sentence_start(toks, i) and _role_head_at(toks, i):
+            rs = _role_subject(toks, i, text)
+            if rs:
+                evs.append((i, rs[0], rs[1]))
         h = _honorific_at(toks, i)
         while (
             h
@@ -510,18 +785,25 @@ def persons_in(
                 e = s + fn + sn - 1
                 role = (
                     _as_role(toks, e, text)
-                    or _clause_role_before(toks, i, text)
+                    or _clause_role_before(toks, i, text, covered)
                     or _role_after(toks, e, text)
                 )
                 first_key = toks[s + fn - 1].key
                 sur_key = toks[s + fn].key
+                time_after = (
+                    e + 1 < len(toks)
+                    and toks[e + 1].key in _TIME_WORDS
+                    and not _is_place(sur_key)
+                    and not _phrase_at_key(sur_key)
+                    and (s == 0 or toks[s - 1].closes or toks[s - 1].key in _TIME_WORDS)
+                )
                 strong_sur = (
                     sur_key in lex.surnames
                     and sur_key not in lex.common_words
                     and sur_key not in _NISBA_STOP
                     and (not sur_key.endswith("ی") or sur_key in _curated_surnames())
                 ) or _morph_surname(sur_key)
-                anchored = (bool(h) or role is not None or strong_sur) and (
+                anchored = (bool(h) or role is not None or strong_sur or time_after) and (
                     sur_key not in verb_forms() or sur_key in _curated_surnames()
                 )
                 ambiguous = (
@@ -534,11 +816,14 @@ def persons_in(
                         and sur_key not in lex.surnames
                     )
                 )
-                if ambiguous and not anchored:
+                first_sure = first_key not in lex.ambiguous_first and toks[s].key not in lex.ambiguous_first
+                if ambiguous and not anchored and not (first_sure and _context_after(toks, e + 1)):
                     i += 1
                     continue
                 if not anchored and not (
-                    sur_key in lex.famous or _namey(sur_key) or _context_after(toks, e + 1)
+                    sur_key in lex.famous
+                    or any(_namey(toks[x].key) for x in range(s + fn, e + 1))
+                    or _context_after(toks, e + 1)
                 ):
                     i += 1
                     continue
@@ -549,11 +834,11 @@ def persons_in(
                 key = search_form(name)
                 hon = unify_letters(text[toks[i].start : toks[s - 1].end]) if h else None
                 covered[s : e + 1] = [True] * (e + 1 - s)
+                evs.append((s, "name", key))
                 if key not in found:
                     found[key] = _person(name, role, hon)
                 elif role and not found[key]["role"]:
-                    found[key]["role"] = role
-                    found[key]["organisation"] = organisation_of(role)
+                    _set_role(found[key], role)
                 i = e + 1
                 continue
         if h:
@@ -562,7 +847,7 @@ def persons_in(
             if sn:
                 e = s + sn - 1
                 name = unify_letters(text[toks[s].start : toks[e].end])
-                role = _clause_role_before(toks, i, text) or _role_after(toks, e, text)
+                role = _clause_role_before(toks, i, text, covered) or _role_after(toks, e, text)
                 surnames_pending.append((name, role, unify_letters(text[toks[i].start : toks[s - 1].end])))
                 covered[s : e + 1] = [True] * (e + 1 - s)
                 i = e + 1
@@ -593,7 +878,15 @@ def persons_in(
                     name = unify_letters(text[toks[a].start : toks[b - 1].end])
                     surnames_pending.append((name, _role_after(toks, b - 1, text), None))
         i += 1
-    _context_pass(toks, text, covered, surnames_pending)
+    if len(surnames_pending) > n_pending:
+        evs.extend((len(toks), "sur", search_form(x[0])) for x in surnames_pending[n_pending:])
+    n_pending = len(surnames_pending)
+    ctx: list[tuple[int, str, str]] = []
+    _context_pass(toks, text, covered, surnames_pending, ctx)
+    if events is not None:
+        evs.extend(ctx)
+        evs.sort(key=lambda e: e[0])
+        events.extend((k, v) for _p, k, v in evs)
 
 
 _MORPH = ("زاده", "پور", "نژاد", "نیا", "فر", "یان", "لو", "وند", "راد", "منش", "زهی", "کیا")
@@ -827,7 +1120,11 @@ def _phrase_at_key(key: str) -> bool:
 
 
 def _context_pass(
-    toks: list[Tok], text: str, covered: list[bool], pending: list[tuple[str, str | None, str | None]]
+    toks: list[Tok],
+    text: str,
+    covered: list[bool],
+    pending: list[tuple[str, str | None, str | None]],
+    evs: list[tuple[int, str, str]] | None = None,
 ) -> None:
     """Names the lexicon patterns missed, from their context: 1–3 name-like words at a clause start right before
     a speech verb («کاسترو گفت»), or before an apposition head («مادلین آلبرایت، وزیر امور خارجه»), and famous
@@ -874,6 +1171,8 @@ def _context_pass(
                         role = r[0] if r else None
                     if len(key_) >= 3:
                         pending.append((name, role, None))
+                        if evs is not None:
+                            evs.append((a, "sur", key_))
                     covered[a:j] = [True] * (j - a)
             j += max(sp, ds, 1)
             continue
@@ -882,6 +1181,8 @@ def _context_pass(
             if j and not covered[j - 1] and not toks[j - 1].closes and _namey(toks[j - 1].key) == 2:
                 a = j - 1  # «آگوستو پینوشه»
             pending.append((unify_letters(text[toks[a].start : toks[j].end]), None, None))
+            if evs is not None:
+                evs.append((a, "sur", search_form(pending[-1][0])))
             covered[a : j + 1] = [True] * (j + 1 - a)
         j += 1
 
@@ -905,7 +1206,7 @@ def _start_words() -> frozenset[str]:
 def _may_start(key: str) -> bool:
     """The token's first word can start a person pattern (``_start_words`` holds single words)."""
     starts = _start_words()
-    return key in starts or (" " in key and key.split(" ", 1)[0] in starts)
+    return key in starts or (" " in key and key.split(" ", 1)[0] in starts) or _compound_first(key)
 
 
 def _surname_before(toks: list[Tok], r: int) -> int | None:
@@ -926,28 +1227,66 @@ def _surname_before(toks: list[Tok], r: int) -> int | None:
 
 
 def extract_persons(parts: list[str]) -> list[dict[str, Any]]:
-    """People in title, lead and paragraphs: ``[{name, role, honorific, organisation}]`` in order of first full
-    mention."""
+    """People in title, lead and paragraphs: ``[{name, role, role_head, organisation, honorific}]`` in order of
+    first full mention. A title that opens a sentence with no name («مدیرکل بیمه … اظهار داشت») goes to the
+    official last named (the speaker «وی», «این مقام مسئول» refer to), or, before any name, to the next one named
+    («استاندار مازندران …» in the lead, «محمد اسلامی افزود» in the body)."""
     found: dict[str, dict[str, Any]] = {}
     pending: list[tuple[str, str | None, str | None]] = []
+    events: list[tuple[str, str]] = []
     for part in parts:
         if part:
-            persons_in(part, found, pending)
+            persons_in(part, found, pending, events)
     full_keys = list(found)
+    alias: dict[str, str] = {}
     for name, role, hon in pending:
         key = search_form(name)
         if not key or key in _name_stop() or key in person_lex().first_names or key.startswith("سید"):
             continue
-        if any(
-            k == key or k.endswith(" " + key) or k.replace(" ", "").endswith(key.replace(" ", ""))
-            for k in full_keys
-        ):
+        full = next(
+            (
+                k
+                for k in full_keys
+                if k == key or k.endswith(" " + key) or k.replace(" ", "").endswith(key.replace(" ", ""))
+            ),
+            None,
+        )
+        if full is not None:
+            alias[key] = full
+            if role and not found[full]["role"] and full != key:
+                _set_role(found[full], role)
             continue
         if key in found:
             if role and not found[key]["role"]:
-                found[key]["role"] = role
-                found[key]["organisation"] = organisation_of(role)
+                _set_role(found[key], role)
             continue
         found[key] = _person(name, role, hon)
         full_keys.append(key)
+    _attribute_titles(events, found, alias)
     return list(found.values())
+
+
+def _attribute_titles(
+    events: list[tuple[str, str]], found: dict[str, dict[str, Any]], alias: dict[str, str]
+) -> None:
+    """Walk mentions and sentence-opening titles in text order (see ``extract_persons``)."""
+    last: str | None = None
+    stash: str | None = None
+    for kind, value in events:
+        if kind in ("name", "sur"):
+            key = alias.get(value, value)
+            if key not in found:
+                continue
+            last = key
+            if stash and not found[key]["role"]:
+                _set_role(found[key], stash)
+            stash = None
+        elif kind == "role":
+            if last is None:
+                stash = stash or value
+            elif not found[last]["role"]:
+                _set_role(found[last], value)
+        elif kind == "role_next":
+            stash = value
+        elif kind == "role_new":  # another official («… نیز گفت»): maybe the next one named
+            last, stash = None, value
