@@ -370,9 +370,12 @@ def _compound_first(key: str) -> bool:
     lex = person_lex()
     if " " in key or len(key) < 6:
         return False
-    if key.endswith("علی") and key[:-3] in lex.first_names and key[:-3] not in lex.ambiguous_first:
+    if key.endswith("علی") and key[:-3] in lex.first_names:
         return True
     return key.startswith("علی") and key[3:] in lex.first_names and key[3:] not in lex.ambiguous_first
+
+
+_PREPS = frozenset({"در", "از", "به", "با", "و", "که", "را", "بر", "تا", "برای", "این", "آن"})
 
 
 def _surname_tokens(toks: list[Tok], j: int) -> int:
@@ -390,7 +393,7 @@ def _surname_tokens(toks: list[Tok], j: int) -> int:
         if (
             k in stop
             and k not in lex.surname_suffixes
-            and nxt_key not in lex.surname_suffixes
+            and (nxt_key not in lex.surname_suffixes or k in _PREPS)
             and not (k in lex.surnames and n == 0)
         ):
             break
@@ -441,7 +444,7 @@ def _clause_role_before(toks: list[Tok], s: int, text: str, covered: list[bool] 
         start -= 1
     if covered is not None and start > 0 and covered[start - 1]:
         return None  # «A، ROLE، B …»: the title is A's apposition, not B's (lists)
-    if any(toks[x].key in ("گزارش", "نقل") for x in range(start, s)):
+    if any(toks[x].key in ("گزارش", "نقل") and x > 0 and toks[x - 1].key == "به" for x in range(start, s)):
         return None  # «به گزارش / به نقل از روابط عمومی …، NAME»: the source, not the person's title
     for i in range(start, s):
         if _role_head_at(toks, i):
@@ -779,6 +782,9 @@ def persons_in(
         fn = _first_name_at(toks, s)
         if fn and toks[s + fn - 1].closes:
             fn = 0
+        if fn and not h and s > 0 and not _opens_name(toks, s):
+            if toks[s + fn - 1].key not in _curated_first() and toks[s].key not in _curated_first():
+                fn = 0  # a name-list first name right after a noun («پژوهش سرای …», «در حکم …»): cheap reject
         if fn:
             sn = _surname_tokens(toks, s + fn)
             if sn:
@@ -798,11 +804,15 @@ def persons_in(
                     and (s == 0 or toks[s - 1].closes or toks[s - 1].key in _TIME_WORDS)
                 )
                 strong_sur = (
-                    sur_key in lex.surnames
-                    and sur_key not in lex.common_words
-                    and sur_key not in _NISBA_STOP
-                    and (not sur_key.endswith("ی") or sur_key in _curated_surnames())
-                ) or _morph_surname(sur_key)
+                    sur_key in _curated_surnames()
+                    or (
+                        sur_key in lex.surnames
+                        and sur_key not in lex.common_words
+                        and sur_key not in _NISBA_STOP
+                        and not sur_key.endswith("ی")
+                    )
+                    or _morph_surname(sur_key)
+                )
                 anchored = (bool(h) or role is not None or strong_sur or time_after) and (
                     sur_key not in verb_forms() or sur_key in _curated_surnames()
                 )
@@ -820,6 +830,12 @@ def persons_in(
                 if ambiguous and not anchored and not (first_sure and _context_after(toks, e + 1)):
                     i += 1
                     continue
+                if not first_sure and not h and first_key not in _curated_first():
+                    # a name-list first name that is also a word («آیین معارفه», «امور اقتصادی»): every
+                    # surname word must look like a name, and no verb
+                    if sur_key in verb_forms() or not all(_namey(toks[x].key) for x in range(s + fn, e + 1)):
+                        i += 1
+                        continue
                 if not anchored and not (
                     sur_key in lex.famous
                     or any(_namey(toks[x].key) for x in range(s + fn, e + 1))
@@ -975,6 +991,46 @@ _NISBA_STOP = frozenset(
         "اصفهانی پور",
     }
 )
+# nominalisations that end like no name («زنبورداری», «آبزی‌پروری», «سرمایه‌گذاری»)
+_NOUN_ENDS = (
+    "داری",
+    "سازی",
+    "گذاری",
+    "پروری",
+    "ریزی",
+    "آموز",
+    "آموزان",
+    "یابی",
+    "گیری",
+    "رسانی",
+    "دهی",
+    "اندازی",
+)
+# speech contexts that open many a clause with no speaker («ضمن …», «روز …»): they need a sure name word
+_WEAK_CTX = frozenset({"ضمن", "با", "در", "طی", "روز", "امروز", "دیروز"})
+# «شهید باهنر», «خیابان شریعتی»: a place or body named after a person
+_NAMED_AFTER = frozenset(
+    {
+        "شهید",
+        "خیابان",
+        "میدان",
+        "بلوار",
+        "دانشگاه",
+        "بیمارستان",
+        "پایگاه",
+        "سالن",
+        "مسجد",
+        "مدرسه",
+        "دبیرستان",
+        "کوی",
+        "شهرک",
+        "فرودگاه",
+        "ورزشگاه",
+        "تالار",
+        "بزرگراه",
+        "حضرت",
+    }
+)
 _LEFT_OK = frozenset(
     {
         "و",
@@ -1006,10 +1062,54 @@ _LEFT_OK = frozenset(
 
 
 @functools.cache
+def _curated_first() -> frozenset[str]:
+    from extractors.gazetteer import _load
+
+    d = _load("gazetteers/persons.yaml")
+    return frozenset(search_form(x) for x in [*d["first_names"], *d["ambiguous_first_names"]])
+
+
+@functools.cache
 def _curated_surnames() -> frozenset[str]:
     from extractors.gazetteer import _load
 
     return frozenset(search_form(x) for x in _load("gazetteers/persons.yaml")["surnames"])
+
+
+_OPENERS = frozenset(
+    {
+        "و",
+        "که",
+        "اما",
+        "ولی",
+        "چون",
+        "زیرا",
+        "نیز",
+        "هم",
+        "آقای",
+        "خانم",
+        "توسط",
+        "همراه",
+        "با",
+        "از",
+        "به",
+        "برای",
+        "میان",
+        "بین",
+        "نزد",
+        "سوی",
+        "را",
+    }
+)
+
+
+def _opens_name(toks: list[Tok], s: int) -> bool:
+    """What stands before token ``s`` lets a name start there: a clause boundary, a connector or preposition
+    (not after «در»/«بر», which head places and topics), a time word, a speech verb."""
+    prev = toks[s - 1]
+    if prev.closes or prev.key in _OPENERS or prev.key in _TIME_WORDS - {"در"}:
+        return prev.key not in ("به",) or s < 2 or toks[s - 2].key not in ("اشاره", "توجه")
+    return bool(_phrase_at(toks, s - 1, _speech_by_first())) or prev.key in verb_forms()
 
 
 def _morph_surname(key: str) -> bool:
@@ -1078,6 +1178,12 @@ def _namey(key: str) -> int:
         return 2
     if _is_place(key) or _inflected(key):
         return 0
+    if " " in key:  # a ZWNJ compound: a name only with a surname ending («صادق‌زاده», «خامنه‌ای»)
+        parts = key.split(" ")
+        if not any(x in lex.surname_suffixes or x == "ای" or x.endswith(_MORPH) for x in parts):
+            return 0
+    if key.endswith(_NOUN_ENDS):
+        return 0
     if key in lex.common_surnames and key.endswith("ی"):
         return 1
     if key in lex.common_words or len(key) < 3:
@@ -1131,14 +1237,17 @@ def _context_pass(
     people named by surname alone («پوتین»). A span needs one sure word or context on both sides."""
     n = len(toks)
     lex = person_lex()
+    starts = start_positions(toks, _ctx_may_start)  # only speech verbs, apposition heads, famous names
     j = 0
-    while j < n:
+    while (j := next_start(starts, j)) is not None:
         if covered[j]:
             j += 1
             continue
         key = toks[j].key
-        sp = _phrase_at(toks, j, _speech_by_first()) if j and not covered[j - 1] else 0
-        ds = 0 if sp else (_phrase_at(toks, j, _desc_by_first()) if j and not covered[j - 1] else 0)
+        # a span needs a name-like word right before the context word: test that first (cached), it is cheap
+        prev_ok = j > 0 and not covered[j - 1] and bool(_namey(toks[j - 1].key))
+        sp = _phrase_at(toks, j, _speech_by_first()) if prev_ok else 0
+        ds = 0 if sp or not prev_ok else _phrase_at(toks, j, _desc_by_first())
         if sp or ds:
             # walk back over name-like words to a clause start
             a = j
@@ -1156,8 +1265,17 @@ def _context_pass(
                     break
             if a < j:
                 left_ok = a == 0 or toks[a - 1].closes or toks[a - 1].key in _LEFT_OK or bool(toks[a].lead)
-                if ds and not toks[j - 1].closes and j - a == 1 and score < 2:
-                    left_ok = False  # «X رئیس …» with one unsure word is too often a phrase
+                if (
+                    sp
+                    and a > 0
+                    and toks[a - 1].key in ("به", "از", "با", "برای", "بر", "در")
+                    and not toks[a - 1].closes
+                ):
+                    left_ok = False  # «با اشاره به واکسیناسیون گفت»: a topic, not a speaker
+                if (ds or toks[j].key in _WEAK_CTX) and score < 2:
+                    left_ok = (
+                        False  # «X رئیس …», «واکسیناسیون، معاون …»: an apposition needs a sure name word
+                    )
                 if (
                     left_ok
                     and score >= 1
@@ -1176,7 +1294,9 @@ def _context_pass(
                     covered[a:j] = [True] * (j - a)
             j += max(sp, ds, 1)
             continue
-        if key in lex.famous and not (j and toks[j - 1].key in lex.first_names):
+        if key in lex.famous and not (
+            j and (toks[j - 1].key in lex.first_names or toks[j - 1].key in _NAMED_AFTER)
+        ):
             a = j
             if j and not covered[j - 1] and not toks[j - 1].closes and _namey(toks[j - 1].key) == 2:
                 a = j - 1  # «آگوستو پینوشه»
@@ -1191,6 +1311,13 @@ def _strong_single(key: str) -> bool:
     """One unsure word alone before an apposition head: only an unknown or surname-shaped word."""
     lex = person_lex()
     return key not in lex.lexicon or _morph_surname(key) or key in lex.common_surnames
+
+
+@functools.lru_cache(maxsize=65536)
+def _ctx_may_start(key: str) -> bool:
+    """The token can be what the context pass looks for (a speech verb, an apposition head, a famous name)."""
+    w = key.split(" ", 1)[0]
+    return w in _speech_by_first() or w in _desc_by_first() or key in person_lex().famous
 
 
 @functools.cache
