@@ -1235,7 +1235,7 @@ def _context_pass(
     """Names the lexicon patterns missed, from their context: 1–3 name-like words at a clause start right before
     a speech verb («کاسترو گفت»), or before an apposition head («مادلین آلبرایت، وزیر امور خارجه»), and famous
     people named by surname alone («پوتین»). A span needs one sure word or context on both sides."""
-    n = len(toks)
+    len(toks)
     lex = person_lex()
     starts = start_positions(toks, _ctx_may_start)  # only speech verbs, apposition heads, famous names
     j = 0
