@@ -782,9 +782,16 @@ def persons_in(
         fn = _first_name_at(toks, s)
         if fn and toks[s + fn - 1].closes:
             fn = 0
-        if fn and not h and s > 0 and not _opens_name(toks, s):
-            if toks[s + fn - 1].key not in _curated_first() and toks[s].key not in _curated_first():
-                fn = 0  # a name-list first name right after a noun («پژوهش سرای …», «در حکم …»): cheap reject
+        # a name-list first name right after a noun («پژوهش سرای …», «در حکم …»): rejected before any other test
+        if (
+            fn
+            and not h
+            and s > 0
+            and toks[s + fn - 1].key not in _curated_first()
+            and toks[s].key not in _curated_first()
+            and not _opens_name(toks, s)
+        ):
+            fn = 0
         if fn:
             sn = _surname_tokens(toks, s + fn)
             if sn:
@@ -830,12 +837,18 @@ def persons_in(
                 if ambiguous and not anchored and not (first_sure and _context_after(toks, e + 1)):
                     i += 1
                     continue
-                if not first_sure and not h and first_key not in _curated_first():
-                    # a name-list first name that is also a word («آیین معارفه», «امور اقتصادی»): every
-                    # surname word must look like a name, and no verb
-                    if sur_key in verb_forms() or not all(_namey(toks[x].key) for x in range(s + fn, e + 1)):
-                        i += 1
-                        continue
+                # a name-list first name that is also a word («آیین معارفه», «امور اقتصادی»): every surname
+                # word must look like a name, and no verb
+                if (
+                    not first_sure
+                    and not h
+                    and first_key not in _curated_first()
+                    and (
+                        sur_key in verb_forms() or not all(_namey(toks[x].key) for x in range(s + fn, e + 1))
+                    )
+                ):
+                    i += 1
+                    continue
                 if not anchored and not (
                     sur_key in lex.famous
                     or any(_namey(toks[x].key) for x in range(s + fn, e + 1))
