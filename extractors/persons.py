@@ -1413,7 +1413,10 @@ def extract_persons(parts: list[str]) -> list[dict[str, Any]]:
     alias: dict[str, str] = {}
     for name, role, hon in pending:
         key = search_form(name)
-        if not key or key in _name_stop() or key in person_lex().first_names or key.startswith("سید"):
+        # a first name alone is no mention of a person; name-list first names that are also surnames are
+        if not key or key in _name_stop() or key in _curated_first() or key.startswith("سید"):
+            continue
+        if key in person_lex().first_names and not (key in person_lex().famous or key.endswith(("ی", "زاده", "پور"))):
             continue
         full = next(
             (
