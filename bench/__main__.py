@@ -19,6 +19,8 @@ BENCHES: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {
     "b3": ("bench.b3_daily_nothing_new", {}, {"quick": True}),
     "b4": ("bench.b4_dedup", {}, {"sizes": [20_000]}),
     "b5": ("bench.b5_load", {"rows": 50_000, "baseline_rows": 2_000}, {"rows": 10_000, "baseline_rows": 500}),
+    # B8: persons on Arman (../shared), the roles set, B1 pages/s of the issue-15 baseline commit and of this tree
+    "b8": ("bench.b8_people", {"b1_pages": 600}, {"b1_pages": 150}),
 }
 
 
