@@ -922,6 +922,7 @@ def persons_in(
                     name = unify_letters(text[toks[a].start : toks[b - 1].end])
                     surnames_pending.append((name, _role_after(toks, b - 1, text), None))
         i += 1
+    _list_pass(toks, text, covered, found, evs)
     if len(surnames_pending) > n_pending:
         evs.extend((len(toks), "sur", search_form(x[0])) for x in surnames_pending[n_pending:])
     n_pending = len(surnames_pending)
@@ -1343,6 +1344,52 @@ def _strong_single(key: str) -> bool:
     return key not in lex.lexicon or _morph_surname(key) or key in lex.common_surnames
 
 
+def _list_pass(
+    toks: list[Tok],
+    text: str,
+    covered: list[bool],
+    found: dict[str, dict[str, Any]],
+    evs: list[tuple[int, str, str]],
+) -> None:
+    """Coordination: in «A، B و C» a first name and one more word right after a person named in the list
+    («مهدی کریمی، مجید بصیرت و رضا بینش») is a person too, even when its surname is also an ordinary word."""
+    n = len(toks)
+    stop = _name_stop()
+    k = 1
+    while k < n - 1:
+        if covered[k] or (not covered[k - 1] and not (k >= 2 and covered[k - 2] and toks[k - 1].key == "و")):
+            k += 1
+            continue
+        sep_comma = covered[k - 1] and toks[k - 1].trail.strip()[:1] in ("،", ",")
+        sep_and = k >= 2 and covered[k - 2] and toks[k - 1].key == "و" and not toks[k - 1].closes
+        if not (sep_comma or sep_and):
+            k += 1
+            continue
+        fn = _first_name_at(toks, k)
+        j = k + fn
+        if not fn or toks[j - 1].closes or j >= n:
+            k += 1
+            continue
+        sur = toks[j]
+        end_ok = sur.closes or j + 1 >= n or toks[j + 1].key in ("و", "که") or _context_after(toks, j + 1)
+        if (
+            sur.key[:1].isalpha()
+            and sur.key not in stop
+            and sur.key not in verb_forms()
+            and not _role_head_at(toks, j)
+            and not _is_place(sur.key)
+            and end_ok
+        ):
+            name = unify_letters(text[toks[k].start : sur.end])
+            key = search_form(name)
+            found.setdefault(key, _person(name, None, None))
+            covered[k : j + 1] = [True] * (j + 1 - k)
+            evs.append((k, "name", key))
+            k = j + 1
+            continue
+        k += 1
+
+
 @functools.lru_cache(maxsize=65536)
 def _may_start_any(key: str) -> bool:
     return _may_start(key) or _ctx_may_start(key)
@@ -1416,7 +1463,9 @@ def extract_persons(parts: list[str]) -> list[dict[str, Any]]:
         # a first name alone is no mention of a person; name-list first names that are also surnames are
         if not key or key in _name_stop() or key in _curated_first() or key.startswith("سید"):
             continue
-        if key in person_lex().first_names and not (key in person_lex().famous or key.endswith(("ی", "زاده", "پور"))):
+        if key in person_lex().first_names and not (
+            key in person_lex().famous or key.endswith(("ی", "زاده", "پور"))
+        ):
             continue
         full = next(
             (
