@@ -127,7 +127,6 @@ def _name_file(rel: str) -> tuple[set[str], set[str]]:
     return strong, common
 
 
-@functools.cache
 def hazm_lexicon() -> dict[str, int]:
     """hazm's lexicon (``data/words.dat``): search form → corpus frequency (0 when hazm gives none)."""
     out: dict[str, int] = {}
@@ -174,9 +173,10 @@ def person_lex() -> PersonLex:
     def sf(xs: list[str]) -> list[str]:
         return [search_form(v) for v in xs]
 
-    hz = hazm_lexicon()
+    hz = hazm_lexicon()  # read once here and not kept: only the two sets below stay in memory
     lexicon = frozenset(hz)
     common_words = frozenset(k for k, f in hz.items() if f >= 200_000)
+    del hz
     curated_first = set(sf(d["first_names"]))
     curated_amb = set(sf(d["ambiguous_first_names"]))
     fn_strong, fn_common = _name_file("gazetteers/first_names.txt")
