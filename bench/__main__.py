@@ -22,6 +22,8 @@ BENCHES: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {
     # B6: Persian date/number conformance before/after issue 14, and B1 pages/s on the old and new extractors
     "b6": ("bench.b6_persian", {"pages": 2000, "rounds": 2}, {"pages": 300, "rounds": 1}),
     "b10": ("bench.b10_report", {"releases": 100_000}, {"releases": 5_000}),
+    # B8: persons on Arman (../shared), the roles set, B1 pages/s of the issue-15 baseline commit and of this tree
+    "b8": ("bench.b8_people", {"b1_pages": 600}, {"b1_pages": 150}),
 }
 
 

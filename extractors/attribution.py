@@ -152,30 +152,87 @@ def agency_of(
     return None
 
 
-def province_of(attribution: str | None, quoted: str | None, title: str, text: str | list[str]) -> str | None:
-    """The province the release is about: «استان X» and province names weigh 3, county names 1, the
-    attribution and quoted source ×4; a province named only as a word with other meanings needs «استان»."""
+_TITLE_WORDS = frozenset(
+    {
+        "استاندار",
+        "فرماندار",
+        "بخشدار",
+        "شهردار",
+        "مدیرکل",
+        "کل",
+        "رئیس",
+        "رییس",
+        "فرمانده",
+        "دادستان",
+        "نماینده",
+        "امام",
+        "معاون",
+        "سرپرست",
+        "مدیر",
+        "مدیرعامل",
+        "استانداری",
+        "فرمانداری",
+        "اداره",
+        "سازمان",
+        "شرکت",
+        "دانشگاه",
+        "دادگستری",
+        "انتظامی",
+        "سپاه",
+    }
+)
+
+
+def _place_hits(words: tuple[str, ...], w: float) -> list[tuple[str, float, bool]]:
+    """(province, weight, in an official's title or an agency's name) for each place named in ``words``;
+    a news outlet's name («خبرگزاری فارس», «به گزارش فارس», «خلیج فارس») is no place."""
     pl = places()
-    idx = place_index()
-    scores: Counter[str] = Counter()
-    for src, w in _sources([(attribution, 4.0), (quoted, 4.0), (title, 2.0)], text):
-        words = text_words(src)
-        for a, _b, name, _v in idx.find(words):
-            prev = words[a - 1] if a else ""
-            if prev in _OUTLET_WORDS or (
-                a >= 2 and words[a - 2] == "نقل" and prev == "از" and name == "فارس"
-            ):
+    out: list[tuple[str, float, bool]] = []
+    for a, _b, name, _v in place_index().find(words):
+        prev = words[a - 1] if a else ""
+        if (
+            prev in _OUTLET_WORDS
+            or prev == "خلیج"
+            or (a >= 2 and words[a - 2] == "نقل" and prev == "از" and name == "فارس")
+        ):
+            continue
+        if (
+            name == "فارس"
+            and (a == 0 or prev in ("و", "از", "به"))
+            and (a + 1 >= len(words) or words[a + 1] != "استان")
+        ) and not (a >= 1 and prev == "استان"):
+            continue  # «فارس» alone at the start or after a preposition is the agency
+        after_ostan = prev == "استان"
+        after_county = prev == "شهرستان"
+        titled = any(x in _TITLE_WORDS for x in words[max(0, a - 7) : a])
+        if name in pl.province_names and not after_county:
+            if name in pl.weak_provinces and not after_ostan:
                 continue
-            after_ostan = prev == "استان"
-            after_county = prev == "شهرستان"
-            if name in pl.province_names and not after_county:
-                if name in pl.weak_provinces and not after_ostan:
-                    continue
-                scores[pl.province_names[name]] += w * (3.0 if after_ostan else 2.0)
-            elif name in pl.county_to_province:
-                if name in pl.ambiguous and not after_county:
-                    continue
-                scores[pl.county_to_province[name]] += w
-    if not scores:
-        return None
-    return max(scores.items(), key=lambda kv: kv[1])[0]
+            out.append((pl.province_names[name], w * (3.0 if after_ostan else 2.0), titled))
+        elif name in pl.county_to_province:
+            if name in pl.ambiguous and not after_county:
+                continue
+            out.append((pl.county_to_province[name], w * (1.5 if after_county else 1.0), titled))
+    return out
+
+
+def province_of(attribution: str | None, quoted: str | None, title: str, text: str | list[str]) -> str | None:
+    """The province the release is about, in order: a place in the attribution or quoted source («به گزارش
+    روابط عمومی فرمانداری مهریز» → یزد); else a place in an official's title or an agency's name
+    («فرمانده انتظامی شهرستان مهریز»); else the places of title and text. Within a tier the province with the
+    most weight wins («استان X» and province names 3 or 2, counties 1); a tie goes to the one named first."""
+    tiers: list[list[tuple[str, float, bool]]] = [[], [], []]
+    for src in (attribution, quoted):
+        if src:
+            tiers[0].extend(_place_hits(text_words(src), 1.0))
+    for src, w in [(title, 2.0), *((p, 1.0) for p in ([text] if isinstance(text, str) else text) if p)]:
+        for hit in _place_hits(text_words(src), w):
+            tiers[1 if hit[2] else 2].append(hit)
+    for tier in tiers:
+        if not tier:
+            continue
+        scores: dict[str, float] = {}
+        for prov, w, _t in tier:  # insertion order = first mention, so max() keeps the first on a tie
+            scores[prov] = scores.get(prov, 0.0) + w
+        return max(scores.items(), key=lambda kv: kv[1])[0]
+    return None

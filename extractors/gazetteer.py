@@ -43,13 +43,21 @@ def places() -> Places:
             names[search_form(a)] = p["name"]
         for c in [p["capital"], *p.get("counties", ())]:
             counties.setdefault(search_form(c), p["name"])
+    extra = _load("gazetteers/counties.yaml")
+    for prov, cs in [
+        *((k, v) for k, v in extra.items() if not k.startswith("_")),
+        *extra["_variants"].items(),
+    ]:
+        for c in cs:
+            counties.setdefault(search_form(c), prov)
+    ambiguous = {search_form(x) for x in [*data.get("ambiguous", ()), *extra.get("_ambiguous", ())]}
     alts = sorted(set(names) | set(counties), key=len, reverse=True)
     pattern = re.compile(r"(?<![\w])(?:" + "|".join(re.escape(a) for a in alts) + r")(?![\w])")
     return Places(
         names,
         frozenset(search_form(x) for x in data.get("weak_province_names", ())),
         counties,
-        frozenset(search_form(x) for x in data.get("ambiguous", ())),
+        frozenset(ambiguous),
         pattern,
     )
 
@@ -86,30 +94,127 @@ class PersonLex:
     weak_honorifics: frozenset[str]
     name_prefixes: frozenset[str]
     first_names: frozenset[str]  # search forms (a ZWNJ compound becomes two words, kept as such)
-    ambiguous_first: frozenset[str]
-    surnames: frozenset[str]
+    ambiguous_first: frozenset[str]  # also ordinary words: a name only with an anchor
+    surnames: frozenset[str]  # curated and name-list surnames that are not ordinary words
+    common_surnames: frozenset[str]  # name-list surnames that are also ordinary words
     surname_suffixes: frozenset[str]
     surname_prefixes: frozenset[str]
     role_heads: tuple[tuple[str, ...], ...]  # token tuples, longest first
+    famous: frozenset[str]  # people named by surname alone that are not ordinary words
+    famous_ambiguous: frozenset[str]  # the same, also ordinary words (need context)
+    speech: tuple[tuple[str, ...], ...]  # speech verbs and statement contexts, token tuples, longest first
+    descriptors: tuple[tuple[str, ...], ...]  # apposition heads (officials' roles and other descriptions)
+    common_words: frozenset[str]  # hazm lexicon entries with a corpus frequency >= 200k (not names)
+    lexicon: frozenset[str]  # every hazm lexicon entry (an unknown word is often a foreign name)
+
+
+def _name_file(rel: str) -> tuple[set[str], set[str]]:
+    """(strong, common) search forms of a ``[strong]``/``[common]`` name file."""
+    strong: set[str] = set()
+    common: set[str] = set()
+    cur = strong
+    path = CONFIG / rel
+    if not path.exists():
+        return strong, common
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line in ("[strong]", "[common]"):
+            cur = strong if line == "[strong]" else common
+            continue
+        cur.add(search_form(line))
+    return strong, common
+
+
+def hazm_lexicon() -> dict[str, int]:
+    """hazm's lexicon (``data/words.dat``): search form → corpus frequency (0 when hazm gives none)."""
+    out: dict[str, int] = {}
+    try:
+        import hazm
+
+        path = Path(hazm.__file__).parent / "data" / "words.dat"
+        for line in path.read_text(encoding="utf-8").splitlines():
+            parts = line.split("\t")
+            if len(parts) >= 2:
+                k = search_form(parts[0])
+                f = int(parts[1]) if parts[1].isdigit() else 0
+                if f >= out.get(k, -1):
+                    out[k] = f
+    except (ImportError, OSError):
+        pass
+    return out
+
+
+@functools.cache
+def verb_forms() -> frozenset[str]:
+    """Simple past and present forms of hazm's verbs (``data/verbs.dat``): «گفتند», «کرد», «دارد» are no names."""
+    out: set[str] = set()
+    try:
+        import hazm
+
+        path = Path(hazm.__file__).parent / "data" / "verbs.dat"
+        for line in path.read_text(encoding="utf-8").splitlines():
+            past, _, present = line.partition("#")
+            for stem, ends in ((past, ("", "م", "یم", "ید", "ند", "ه")), (present, ("د", "یم", "ید", "ند"))):
+                stem = search_form(stem)
+                if len(stem) >= 2:
+                    out.update(stem + e for e in ends)
+    except (ImportError, OSError):
+        pass
+    return frozenset(out)
 
 
 @functools.cache
 def person_lex() -> PersonLex:
     d = _load("gazetteers/persons.yaml")
+    x = _load("gazetteers/names_extra.yaml")
 
     def sf(xs: list[str]) -> list[str]:
-        return [search_form(x) for x in xs]
+        return [search_form(v) for v in xs]
+
+    hz = hazm_lexicon()  # read once here and not kept: only the two sets below stay in memory
+    lexicon = frozenset(hz)
+    common_words = frozenset(k for k, f in hz.items() if f >= 200_000)
+    del hz
+    curated_first = set(sf(d["first_names"]))
+    curated_amb = set(sf(d["ambiguous_first_names"]))
+    fn_strong, fn_common = _name_file("gazetteers/first_names.txt")
+    foreign = set(sf(x["foreign_first_names"]))
+    foreign_common = {n for n in foreign if n in common_words or (n in lexicon and len(n) <= 3)}
+    first = (
+        (curated_first | fn_strong | fn_common | foreign)
+        - set(sf(d.get("not_first_names") or []))
+        - (stopwords() - curated_first)
+        - {h for h in sf(d["role_heads"]) if " " not in h}
+        - (set(sf(d["honorifics"])) - set(sf(d["weak_honorifics"])))
+    )
+    ambiguous = curated_amb | ((fn_common | foreign_common) - curated_first - (foreign - foreign_common))
+    sn_strong, sn_common = _name_file("gazetteers/surnames.txt")
+    curated_sn = set(sf(d["surnames"]))
+    famous = set(sf(x["famous_surnames"]))
+    famous_amb = {n for n in famous if len(n) <= 2} | set(sf(x["famous_ambiguous"]))
+
+    def phrases(xs: list[str]) -> tuple[tuple[str, ...], ...]:
+        return tuple(sorted({tuple(v.split()) for v in sf(xs)}, key=len, reverse=True))
 
     return PersonLex(
         honorifics=tuple(sorted(set(sf(d["honorifics"])), key=len, reverse=True)),
         weak_honorifics=frozenset(sf(d["weak_honorifics"])),
         name_prefixes=frozenset(sf(d["name_prefixes"])),
-        first_names=frozenset(sf(d["first_names"])),
-        ambiguous_first=frozenset(sf(d["ambiguous_first_names"])),
-        surnames=frozenset(sf(d["surnames"])),
+        first_names=frozenset(first),
+        ambiguous_first=frozenset(ambiguous),
+        surnames=frozenset(curated_sn | (sn_strong - first - verb_forms() - common_words)),
+        common_surnames=frozenset(sn_common - curated_sn),
         surname_suffixes=frozenset(sf(d["surname_suffixes"])),
         surname_prefixes=frozenset(sf(d["surname_prefixes"])),
-        role_heads=tuple(sorted({tuple(x.split()) for x in sf(d["role_heads"])}, key=len, reverse=True)),
+        role_heads=phrases(d["role_heads"]),
+        famous=frozenset(famous - famous_amb),
+        famous_ambiguous=frozenset(famous_amb),
+        speech=phrases(x["speech_verbs"]),
+        descriptors=phrases(x["descriptor_heads"] + d["role_heads"]),
+        common_words=common_words,
+        lexicon=lexicon,
     )
 
 

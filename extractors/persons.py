@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from extractors.gazetteer import person_lex, stopwords
+from extractors.gazetteer import person_lex, stopwords, verb_forms
 from extractors.normalize import search_form, unify_letters
 from extractors.tokens import Tok, next_start, start_positions, tokenize
 
@@ -165,6 +165,43 @@ _ROLE_STOP = {
     "گذشته",
     "ضرورت",
 }
+_ROLE_STOP |= {
+    "از",
+    "دقایقی",
+    "لحظاتی",
+    "ساعاتی",
+    "دیدار",
+    "بازدید",
+    "گفتگو",
+    "گفت وگو",
+    "مصاحبه",
+    "نشست",
+    "جلسه",
+    "مراسم",
+    "همایش",
+    "آیین",
+    "شنبه",
+    "یکشنبه",
+    "دوشنبه",
+    "سه شنبه",
+    "چهارشنبه",
+    "پنجشنبه",
+    "پنج شنبه",
+    "یادآوری",
+    "اضافه",
+    "بر",
+    "ابراز",
+    "خواستار",
+    "گفته",
+    "اظهارداشت",
+    "عصرامروز",
+    "صبحامروز",
+    "امروزه",
+    "شب",
+    "هفته",
+    "سال",
+    "ماه",
+}
 _ROLE_IN = {
     "در": {"مجلس"},
     "و": {
@@ -236,10 +273,18 @@ def _hons_by_first() -> dict[str, tuple[tuple[str, ...], ...]]:
 def _phrase_at(toks: list[Tok], i: int, index: dict[str, tuple[tuple[str, ...], ...]]) -> int:
     """Tokens covered by the longest lexicon phrase starting at token ``i`` (0 if none); a token whose key has a
     space (a ZWNJ compound) counts as several words, and no clause boundary may fall inside the phrase."""
-    cands = index.get(toks[i].key.split(" ", 1)[0])
+    key = toks[i].key
+    sp = key.find(" ")
+    cands = index.get(key if sp < 0 else key[:sp])
     if not cands:
         return 0
+    n = len(toks)
     for phrase in cands:
+        if sp < 0:  # fast paths for a one-word token: a one-word phrase, or a second word that differs
+            if len(phrase) == 1:
+                return 1
+            if i + 1 >= n or toks[i][5] or toks[i + 1][3].split(" ", 1)[0] != phrase[1]:
+                continue
         words: list[str] = []
         covered = 0
         while len(words) < len(phrase) and i + covered < len(toks):
@@ -274,13 +319,16 @@ def _role_from(toks: list[Tok], i: int, text: str) -> tuple[str, int] | None:
                 or ak in _PREDICATES
                 or _role_head_at(toks, j + 2)
                 or _honorific_at(toks, j + 2)
-                or _first_name_at(toks, j + 2)
+                or (_first_name_at(toks, j + 2) and ak not in person_lex().ambiguous_first)
                 or after.lead
                 or ak[:1].isdigit()
             ):
                 j += 1
                 continue
             break
+        if k == "با" and toks[j].key == "مبارزه" and not nxt.closes:  # «رئیس پلیس مبارزه با مواد مخدر»
+            j += 1
+            continue
         if k in _ROLE_IN:
             after = toks[j + 2].key if j + 2 < len(toks) else ""
             if after.split(" ")[0] in _ROLE_IN[k] and not nxt.closes:
@@ -308,6 +356,8 @@ def _first_name_at(toks: list[Tok], i: int) -> int:
         j += 1
     if toks[j].key.startswith("سید") and len(toks[j].key) > 4 and " " not in toks[j].key:
         return j + 1 - i
+    if toks[j].key not in lex.first_names and _compound_first(toks[j].key):
+        return j + 1 - i
     if toks[j].key not in lex.first_names:
         two = f"{toks[j].key} {toks[j + 1].key}" if j + 1 < len(toks) and not toks[j].closes else ""
         if two in lex.first_names:
@@ -316,9 +366,24 @@ def _first_name_at(toks: list[Tok], i: int) -> int:
     n = j + 1 - i
     if j + 1 < len(toks) and not toks[j].closes:
         two = f"{toks[j].key} {toks[j + 1].key}"
-        if two in lex.first_names:
+        # «امیر ولی پور»: the second word belongs to the surname when a surname suffix follows it
+        if two in lex.first_names and not (j + 2 < len(toks) and toks[j + 2].key in lex.surname_suffixes):
             n += 1
     return n
+
+
+@functools.lru_cache(maxsize=8192)
+def _compound_first(key: str) -> bool:
+    """«قربانعلی», «رضاعلی», «عباسعلی», «علی‌رضا»: a first name glued to «علی» is a first name."""
+    lex = person_lex()
+    if " " in key or len(key) < 6:
+        return False
+    if key.endswith("علی") and key[:-3] in lex.first_names:
+        return True
+    return key.startswith("علی") and key[3:] in lex.first_names and key[3:] not in lex.ambiguous_first
+
+
+_PREPS = frozenset({"در", "از", "به", "با", "و", "که", "را", "بر", "تا", "برای", "این", "آن"})
 
 
 def _surname_tokens(toks: list[Tok], j: int) -> int:
@@ -336,7 +401,7 @@ def _surname_tokens(toks: list[Tok], j: int) -> int:
         if (
             k in stop
             and k not in lex.surname_suffixes
-            and nxt_key not in lex.surname_suffixes
+            and (nxt_key not in lex.surname_suffixes or k in _PREPS)
             and not (k in lex.surnames and n == 0)
         ):
             break
@@ -353,6 +418,20 @@ def _surname_tokens(toks: list[Tok], j: int) -> int:
             continue
         if k in lex.surname_prefixes or nxt in lex.surnames:
             continue
+        if j + n < len(toks) and not toks[j + n].lead and _second_surname(nxt):
+            continue
+        if (
+            j + n + 1 < len(toks)
+            and not toks[j + n].lead
+            and toks[j + n + 1].key in _TIME_WORDS - {"در"}
+            and nxt[:1].isalpha()
+            and nxt not in stop
+            and nxt not in _TIME_WORDS
+            and nxt not in verb_forms()
+            and not _role_head_at(toks, j + n)
+            and not _honorific_at(toks, j + n)
+        ):
+            continue  # «محمد حسن اکبری مطلق امروز …»: a word right before the time is still the surname
         break
     if n and toks[j + n - 1].key in _NOT_SURNAME and n == 1:
         return 0
@@ -363,7 +442,7 @@ def _surname_tokens(toks: list[Tok], j: int) -> int:
     return n
 
 
-def _clause_role_before(toks: list[Tok], s: int, text: str) -> str | None:
+def _clause_role_before(toks: list[Tok], s: int, text: str, covered: list[bool] | None = None) -> str | None:
     """«ROLE، NAME»: the role clause that ends with the comma right before the name."""
     if s == 0 or not toks[s - 1].trail.strip().startswith(("،", ",")):
         return None
@@ -371,6 +450,10 @@ def _clause_role_before(toks: list[Tok], s: int, text: str) -> str | None:
     start = k
     while start > 0 and not toks[start - 1].closes and s - start < 14:
         start -= 1
+    if covered is not None and start > 0 and covered[start - 1]:
+        return None  # «A، ROLE، B …»: the title is A's apposition, not B's (lists)
+    if any(toks[x].key in ("گزارش", "نقل") and x > 0 and toks[x - 1].key == "به" for x in range(start, s)):
+        return None  # «به گزارش / به نقل از روابط عمومی …، NAME»: the source, not the person's title
     for i in range(start, s):
         if _role_head_at(toks, i):
             r = _role_from(toks, i, text)
@@ -402,7 +485,7 @@ def _role_after(toks: list[Tok], e: int, text: str) -> str | None:
     if j + 1 < len(toks) and toks[j].key == "به" and toks[j + 1].key == "عنوان":
         r = _role_from(toks, j + 2, text) if j + 2 < len(toks) else None
         return r[0] if r else None
-    if toks[e].trail.strip()[:1] in ("،", ",", ""):
+    if toks[e].trail.strip()[:1] in ("،", ",", "؛", ""):
         r = _role_from(toks, e + 1, text)
         if r:
             return r[0]
@@ -414,8 +497,11 @@ _ORG_OF_HEAD = {
     "مدیر کل": "اداره کل",
     "استاندار": "استانداری",
     "فرماندار": "فرمانداری",
+    "بخشدار": "بخشداری",
     "شهردار": "شهرداری",
+    "دهیار": "دهیاری",
     "دادستان": "دادسرای",
+    "وزیر": "وزارت",
 }
 _ORG_WORDS = (
     "سازمان",
@@ -431,6 +517,7 @@ _ORG_WORDS = (
     "مرکز",
     "دادگستری",
     "شورای",
+    "شورا",
     "انجمن",
     "موسسه",
     "مؤسسه",
@@ -438,52 +525,270 @@ _ORG_WORDS = (
     "پارک",
     "صندوق",
     "بانک",
+    "پلیس",
+    "سپاه",
+    "ناحیه",
+    "هیئت",
+    "هیات",
+    "گروه",
+    "فرماندهی",
+    "نیروی",
+    "بسیج",
+    "دفتر",
+    "کانون",
+    "اتاق",
+    "مجمع",
+    "حوزه",
+    "آموزش",
+    "جهاد",
+    "دامپزشکی",
+    "بهزیستی",
+    "اوقاف",
+    "تعاون",
+    "مرزبانی",
+    "کتابخانه",
+    "فرهنگ",
+    "میراث",
+    "بیمه",
+    "دادسرا",
+    "زندان",
+    "هلال",
+    "کمیساریای",
+    "استانداری",
+    "فرمانداری",
+    "شهرداری",
+    "بخشداری",
+    "وزارت",
+    "منابع",
 )
+_BODY_WORDS = (
+    "سازمان",
+    "دانشگاه",
+    "شرکت",
+    "بنیاد",
+    "کمیته",
+    "ستاد",
+    "مرکز",
+    "اداره",
+    "جمعیت",
+    "شبکه",
+    "بانک",
+)
+# heads whose title names a person's mandate, not a body («نماینده مردم …», «امام جمعه …»)
+_NO_ORG = ("نماینده", "امام جمعه", "امام", "عضو")
+_HEAD_NORMAL = {
+    "رییس": "رئیس",
+    "مدیر کل": "مدیرکل",
+    "مدیر عامل": "مدیرعامل",
+    "مسؤول": "مسئول",
+    "قائم مقام": "قائم‌مقام",
+    "سخنگوی": "سخنگو",
+    "معاونت": "معاون",
+    "نایب رئیس": "نایب‌رئیس",
+    "نایب رییس": "نایب‌رئیس",
+    "رئیس کل": "رئیس",
+    "رییس کل": "رئیس",
+    "رئیس جمهور": "رئیس‌جمهور",
+    "دبیر کل": "دبیرکل",
+}
 
 
-def organisation_of(role: str | None) -> str | None:
-    """The body a role heads, when the title names it: «مدیرکل بهزیستی استان کرمان» → «اداره کل بهزیستی استان
-    کرمان», «رئیس سازمان جهاد کشاورزی …» → «سازمان جهاد کشاورزی …», «فرماندار بم» → «فرمانداری بم»."""
+def role_head_of(role: str | None) -> str | None:
+    """The normalised head of a title: «رییس پلیس راه استان ایلام» → «رئیس», «مدیر کل …» → «مدیرکل»."""
     if not role:
         return None
-    words = role.split()
-    if len(words) < 2 or words[0] in (
-        "معاون",
-        "نماینده",
-        "امام",
-        "بخشدار",
-        "فرمانده",
-        "وزیر",
-        "مشاور",
-        "عضو",
-    ):
-        return None
-    if words[0] == "شهردار" and words[1] == "منطقه":
-        return None
-    for head, org in _ORG_OF_HEAD.items():
-        hw = head.split()
-        if words[: len(hw)] == hw and len(words) > len(hw):
-            return f"{org} {' '.join(words[len(hw) :])}"
-    if words[0] in ("رئیس", "رییس", "مدیرعامل", "سرپرست", "دبیر", "مدیر") and words[1].startswith(_ORG_WORDS):
-        return " ".join(words[1:])
+    words = search_form(role).split()
+    for head in person_lex().role_heads:
+        if tuple(words[: len(head)]) == head:
+            h = " ".join(head)
+            return _HEAD_NORMAL.get(h, h.replace(" ", "\u200c") if h in ("قائم مقام",) else h)
+    return words[0] if words else None
+
+
+def _org_from(words: list[str], raw: list[str]) -> str | None:
+    """The body named in the words after a head: from an inner head («… استاندار مازندران» → «استانداری
+    مازندران») or the first organisation word on; else all of them."""
+    for k, w in enumerate(words):
+        for head, org in _ORG_OF_HEAD.items():
+            hw = head.split()
+            if words[k : k + len(hw)] == hw and len(words) > k + len(hw):
+                rest = raw[k + len(hw) :]
+                return (
+                    f"{org} {' '.join(rest)}"
+                    if not words[k + len(hw)].startswith(_ORG_WORDS[:1])
+                    else " ".join(rest)
+                )
+        if (w.startswith(_ORG_WORDS) and w not in ("آموزش",)) or (
+            w == "آموزش" and k + 2 < len(words) and words[k + 1 : k + 3] == ["و", "پرورش"]
+        ):
+            return " ".join(raw[k:])
     return None
 
 
+def organisation_of(role: str | None) -> str | None:
+    """The body a title names, split from its head: «مدیرکل بهزیستی استان کرمان» → «اداره کل بهزیستی استان
+    کرمان», «رییس پلیس راه استان ایلام» → «پلیس راه استان ایلام», «فرماندار بم» → «فرمانداری بم», «فرمانده
+    انتظامی شهرستان مهریز» → «انتظامی شهرستان مهریز», «معاون سیاسی استاندار مازندران» → «استانداری
+    مازندران»; none for a mandate («نماینده مردم …», «امام جمعه …»)."""
+    if not role:
+        return None
+    raw = unify_letters(role).split()
+    words = search_form(role).split()
+    if len(words) != len(raw):  # a ZWNJ compound: work on the search form's words
+        raw = words
+    head = None
+    for h in person_lex().role_heads:
+        if tuple(words[: len(h)]) == h:
+            head = h
+            break
+    if head is None or len(words) <= len(head):
+        return None
+    hs = " ".join(head)
+    if hs.startswith(_NO_ORG):
+        return None
+    rest_w, rest_r = words[len(head) :], raw[len(head) :]
+    if rest_w and rest_w[0] == "کل" and hs in ("مدیر", "رئیس", "رییس", "دبیر"):
+        rest_w, rest_r = rest_w[1:], rest_r[1:]
+        if not rest_w:
+            return None
+    if hs in _ORG_OF_HEAD:
+        if rest_w[0].startswith(_BODY_WORDS) and hs in ("مدیرکل", "مدیر کل"):
+            return " ".join(rest_r)
+        return f"{_ORG_OF_HEAD[hs]} {' '.join(rest_r)}"
+    if hs in (
+        "معاون",
+        "معاونت",
+        "مشاور",
+        "دستیار",
+        "قائم مقام",
+        "جانشین",
+        "کارشناس مسئول",
+        "سخنگوی",
+        "سخنگو",
+    ):
+        return _org_from(rest_w, rest_r)
+    return " ".join(rest_r)
+
+
 def _person(name: str, role: str | None, honorific: str | None = None) -> dict[str, Any]:
-    return {"name": name, "role": role, "honorific": honorific, "organisation": organisation_of(role)}
+    return {
+        "name": name,
+        "role": role,
+        "honorific": honorific,
+        "organisation": organisation_of(role),
+        "role_head": role_head_of(role),
+    }
+
+
+def _set_role(p: dict[str, Any], role: str) -> None:
+    p["role"] = role
+    p["organisation"] = organisation_of(role)
+    p["role_head"] = role_head_of(role)
+
+
+_SENT_END = (".", ":", "!", "؟", "?", "؛")
+# «NAME امروز در گفت‌وگو با …», «صبح امروز NAME …»: the release's usual opening, an anchor for a name
+_TIME_WORDS = frozenset(
+    {
+        "امروز",
+        "دیروز",
+        "صبح",
+        "عصر",
+        "ظهر",
+        "شامگاه",
+        "بامداد",
+        "پیش",
+        "شب",
+        "روز",
+        "شنبه",
+        "یکشنبه",
+        "دوشنبه",
+        "سه شنبه",
+        "چهارشنبه",
+        "پنجشنبه",
+        "پنج شنبه",
+        "جمعه",
+        "دقایقی",
+        "لحظاتی",
+        "ساعاتی",
+        "عصرامروز",
+        "صبحامروز",
+        "ظهرامروز",
+        "در",
+    }
+)
+
+
+def _sentence_start(toks: list[Tok], i: int) -> bool:
+    """Token ``i`` opens a sentence or a quoted attribution («… . استاندار X گفت», «به گفته استاندار X»)."""
+    if i == 0:
+        return True
+    trail = toks[i - 1].trail
+    if any(c in trail for c in _SENT_END):
+        return True
+    return i >= 2 and toks[i - 2].key == "به" and toks[i - 1].key == "گفته"
+
+
+def _role_subject(toks: list[Tok], i: int, text: str) -> tuple[str, str] | None:
+    """A sentence that opens with a title and no name («مدیرکل بیمه … اظهار داشت»): (kind, title). The kind says
+    whom it describes: «role» the current speaker, «role_next» the name right after it, «role_new» another
+    official (the title is followed by «نیز»)."""
+    r = _role_from(toks, i, text)
+    if not r:
+        return None
+    j = r[1] + 1
+    if j < len(toks) and (_honorific_at(toks, j) or _first_name_at(toks, j)):
+        return ("role_next", r[0])
+    k = j
+    while k < len(toks) and k - j < 15:
+        if toks[k].key == "نیز":
+            return ("role_new", r[0])
+        if toks[k].closes or _phrase_at(toks, k, _speech_by_first()):
+            break
+        k += 1
+    return ("role", r[0])
 
 
 def persons_in(
-    text: str, found: dict[str, dict[str, Any]], surnames_pending: list[tuple[str, str | None, str | None]]
+    text: str,
+    found: dict[str, dict[str, Any]],
+    surnames_pending: list[tuple[str, str | None, str | None]],
+    events: list[tuple[str, str]] | None = None,
 ) -> None:
-    """Add the people of one text to ``found`` (search-form name → person), in order."""
+    """Add the people of one text to ``found`` (search-form name → person), in order; ``events`` gets the
+    mentions and the titles that open sentences, in text order, for attribution across sentences."""
     toks = tokenize(text)
     lex = person_lex()
     # only tokens whose first word can start a pattern are visited (persons_in self time 0.40 → 0.09 s over 14k texts)
-    starts = start_positions(toks, _may_start)
+    # one scan for both passes: tokens that may start a name pattern or a context (speech verb, apposition head)
+    either = start_positions(toks, _may_start_any)
+    starts = [x for x in either if _may_start(toks[x][3])]
+    ctx_starts = [x for x in either if _ctx_may_start(toks[x][3])]
+    covered = [False] * len(toks)
+    evs: list[tuple[int, str, str]] = []
+    n_pending = len(surnames_pending)
     i = 0
+    weak = _weak_starts()
     while (i := next_start(starts, i)) is not None:
+        if i and toks[i][3] in weak and not _opens_name(toks, i):
+            i += 1  # a name-list first name after a noun starts nothing (the same test as below, done first)
+            continue
+        if len(surnames_pending) > n_pending:  # a pending (surname) mention was added at an earlier token
+            evs.extend((i - 1, "sur", search_form(x[0])) for x in surnames_pending[n_pending:])
+            n_pending = len(surnames_pending)
+        if events is not None and _role_head_at(toks, i) and _sentence_start(toks, i):
+            rs = _role_subject(toks, i, text)
+            if rs:
+                evs.append((i, rs[0], rs[1]))
         h = _honorific_at(toks, i)
+        while (
+            h
+            and i + h < len(toks)
+            and not toks[i + h - 1].closes
+            and toks[i + h].key not in lex.weak_honorifics
+            and (h2 := _honorific_at(toks, i + h))
+        ):
+            h += h2  # «آقای دکتر», «حجت‌الاسلام والمسلمین دکتر»
         s = i + h
         if s >= len(toks):
             break
@@ -492,35 +797,92 @@ def persons_in(
         fn = _first_name_at(toks, s)
         if fn and toks[s + fn - 1].closes:
             fn = 0
+        # a name-list first name right after a noun («پژوهش سرای …», «در حکم …»): rejected before any other test
+        if (
+            fn
+            and not h
+            and s > 0
+            and toks[s + fn - 1].key not in _curated_first()
+            and toks[s].key not in _curated_first()
+            and not _opens_name(toks, s)
+        ):
+            fn = 0
         if fn:
             sn = _surname_tokens(toks, s + fn)
             if sn:
                 e = s + fn + sn - 1
                 role = (
                     _as_role(toks, e, text)
-                    or _clause_role_before(toks, i, text)
+                    or _clause_role_before(toks, i, text, covered)
                     or _role_after(toks, e, text)
                 )
                 first_key = toks[s + fn - 1].key
                 sur_key = toks[s + fn].key
-                anchored = bool(h) or role is not None or sur_key in lex.surnames
+                time_after = (
+                    e + 1 < len(toks)
+                    and toks[e + 1].key in _TIME_WORDS
+                    and not _is_place(sur_key)
+                    and not _phrase_at_key(sur_key)
+                    and (s == 0 or toks[s - 1].closes or toks[s - 1].key in _TIME_WORDS)
+                )
+                strong_sur = (
+                    sur_key in _curated_surnames()
+                    or (
+                        sur_key in lex.surnames
+                        and sur_key not in lex.common_words
+                        and sur_key not in _NISBA_STOP
+                        and not sur_key.endswith("ی")
+                    )
+                    or _morph_surname(sur_key)
+                )
+                anchored = (bool(h) or role is not None or strong_sur or time_after) and (
+                    sur_key not in verb_forms() or sur_key in _curated_surnames()
+                )
                 ambiguous = (
                     first_key in lex.ambiguous_first
                     or toks[s].key in lex.ambiguous_first
                     or sur_key in lex.ambiguous_first
-                    or sur_key in lex.first_names
+                    or (
+                        sur_key in lex.first_names
+                        and not sur_key.endswith("ی")
+                        and sur_key not in lex.surnames
+                    )
                 )
-                if ambiguous and not anchored:
+                first_sure = first_key not in lex.ambiguous_first and toks[s].key not in lex.ambiguous_first
+                if ambiguous and not anchored and not (first_sure and _context_after(toks, e + 1)):
+                    i += 1
+                    continue
+                # a name-list first name that is also a word («آیین معارفه», «امور اقتصادی»): every surname
+                # word must look like a name, and no verb
+                if (
+                    not first_sure
+                    and not h
+                    and first_key not in _curated_first()
+                    and (
+                        sur_key in verb_forms() or not all(_namey(toks[x].key) for x in range(s + fn, e + 1))
+                    )
+                ):
+                    i += 1
+                    continue
+                if not anchored and not (
+                    sur_key in lex.famous
+                    or any(_namey(toks[x].key) for x in range(s + fn, e + 1))
+                    or _context_after(toks, e + 1)
+                ):
+                    i += 1
+                    continue
+                if f"{toks[s].key} {toks[s + 1].key}" in _org_bigrams():  # «جهاد کشاورزی» is an agency
                     i += 1
                     continue
                 name = unify_letters(text[toks[s].start : toks[e].end])
                 key = search_form(name)
                 hon = unify_letters(text[toks[i].start : toks[s - 1].end]) if h else None
+                covered[s : e + 1] = [True] * (e + 1 - s)
+                evs.append((s, "name", key))
                 if key not in found:
                     found[key] = _person(name, role, hon)
                 elif role and not found[key]["role"]:
-                    found[key]["role"] = role
-                    found[key]["organisation"] = organisation_of(role)
+                    _set_role(found[key], role)
                 i = e + 1
                 continue
         if h:
@@ -529,8 +891,9 @@ def persons_in(
             if sn:
                 e = s + sn - 1
                 name = unify_letters(text[toks[s].start : toks[e].end])
-                role = _clause_role_before(toks, i, text) or _role_after(toks, e, text)
+                role = _clause_role_before(toks, i, text, covered) or _role_after(toks, e, text)
                 surnames_pending.append((name, role, unify_letters(text[toks[i].start : toks[s - 1].end])))
+                covered[s : e + 1] = [True] * (e + 1 - s)
                 i = e + 1
                 continue
         # surname right before a role head, or after «در این جلسه»
@@ -559,6 +922,494 @@ def persons_in(
                     name = unify_letters(text[toks[a].start : toks[b - 1].end])
                     surnames_pending.append((name, _role_after(toks, b - 1, text), None))
         i += 1
+    _list_pass(toks, text, covered, found, evs)
+    if len(surnames_pending) > n_pending:
+        evs.extend((len(toks), "sur", search_form(x[0])) for x in surnames_pending[n_pending:])
+    n_pending = len(surnames_pending)
+    ctx: list[tuple[int, str, str]] = []
+    _context_pass(toks, text, covered, surnames_pending, ctx, ctx_starts)
+    if events is not None:
+        evs.extend(ctx)
+        evs.sort(key=lambda e: e[0])
+        events.extend((k, v) for _p, k, v in evs)
+
+
+_MORPH = ("زاده", "پور", "نژاد", "نیا", "فر", "یان", "لو", "وند", "راد", "منش", "زهی", "کیا")
+# «-ی» words that follow names but are not a second surname word (nationality, office adjectives)
+_NISBA_STOP = frozenset(
+    {
+        "ایرانی",
+        "اسلامی",
+        "خارجی",
+        "داخلی",
+        "دولتی",
+        "ملی",
+        "عمومی",
+        "سابق",
+        "فعلی",
+        "جدید",
+        "قبلی",
+        "آمریکایی",
+        "امریکایی",
+        "انگلیسی",
+        "عراقی",
+        "افغانی",
+        "عربی",
+        "ترکی",
+        "روسی",
+        "فرانسوی",
+        "آلمانی",
+        "ایتالیایی",
+        "چینی",
+        "ژاپنی",
+        "هندی",
+        "پاکستانی",
+        "سعودی",
+        "اسرائیلی",
+        "فلسطینی",
+        "لبنانی",
+        "سوری",
+        "مصری",
+        "اروپایی",
+        "آسیایی",
+        "غربی",
+        "شرقی",
+        "شمالی",
+        "جنوبی",
+        "مرکزی",
+        "استانی",
+        "شهری",
+        "روستایی",
+        "کشوری",
+        "لشکری",
+        "نظامی",
+        "انتظامی",
+        "اجرایی",
+        "قضایی",
+        "مجلسی",
+        "علمی",
+        "فرهنگی",
+        "ورزشی",
+        "هنری",
+        "سیاسی",
+        "اقتصادی",
+        "اجتماعی",
+        "مذهبی",
+        "دینی",
+        "جمهوری",
+        "عالی",
+        "اصلی",
+        "قانونی",
+        "رسمی",
+        "خبری",
+        "تلویزیونی",
+        "سینمایی",
+        "تئاتری",
+        "ادبی",
+        "دانشگاهی",
+        "خصوصی",
+        "مردمی",
+        "انقلابی",
+        "جهانی",
+        "بین",
+        "المللی",
+        "منطقه",
+        "کنونی",
+        "پیشین",
+        "آینده",
+        "اصفهانی پور",
+    }
+)
+# nominalisations that end like no name («زنبورداری», «آبزی‌پروری», «سرمایه‌گذاری»)
+_NOUN_ENDS = (
+    "داری",
+    "سازی",
+    "گذاری",
+    "پروری",
+    "ریزی",
+    "آموز",
+    "آموزان",
+    "یابی",
+    "گیری",
+    "رسانی",
+    "دهی",
+    "اندازی",
+)
+# speech contexts that open many a clause with no speaker («ضمن …», «روز …»): they need a sure name word
+_WEAK_CTX = frozenset({"ضمن", "با", "در", "طی", "روز", "امروز", "دیروز"})
+# «شهید باهنر», «خیابان شریعتی»: a place or body named after a person
+_NAMED_AFTER = frozenset(
+    {
+        "شهید",
+        "خیابان",
+        "میدان",
+        "بلوار",
+        "دانشگاه",
+        "بیمارستان",
+        "پایگاه",
+        "سالن",
+        "مسجد",
+        "مدرسه",
+        "دبیرستان",
+        "کوی",
+        "شهرک",
+        "فرودگاه",
+        "ورزشگاه",
+        "تالار",
+        "بزرگراه",
+        "حضرت",
+    }
+)
+_LEFT_OK = frozenset(
+    {
+        "و",
+        "که",
+        "اما",
+        "ولی",
+        "با",
+        "از",
+        "به",
+        "برای",
+        "توسط",
+        "را",
+        "چون",
+        "زیرا",
+        "هم",
+        "نیز",
+        "آقای",
+        "خانم",
+        "بین",
+        "میان",
+        "همراه",
+        "سوی",
+        "نزد",
+        "مانند",
+        "مثل",
+        "چه",
+    }
+)
+
+
+@functools.cache
+def _curated_first() -> frozenset[str]:
+    from extractors.gazetteer import _load
+
+    d = _load("gazetteers/persons.yaml")
+    return frozenset(search_form(x) for x in [*d["first_names"], *d["ambiguous_first_names"]])
+
+
+@functools.cache
+def _curated_surnames() -> frozenset[str]:
+    from extractors.gazetteer import _load
+
+    return frozenset(search_form(x) for x in _load("gazetteers/persons.yaml")["surnames"])
+
+
+_OPENERS = frozenset(
+    {
+        "و",
+        "که",
+        "اما",
+        "ولی",
+        "چون",
+        "زیرا",
+        "نیز",
+        "هم",
+        "آقای",
+        "خانم",
+        "توسط",
+        "همراه",
+        "با",
+        "از",
+        "به",
+        "برای",
+        "میان",
+        "بین",
+        "نزد",
+        "سوی",
+        "را",
+    }
+)
+
+
+def _opens_name(toks: list[Tok], s: int) -> bool:
+    """What stands before token ``s`` lets a name start there: a clause boundary, a connector or preposition
+    (not after «در»/«بر», which head places and topics), a time word, a speech verb."""
+    prev = toks[s - 1]
+    if prev.closes or prev.key in _OPENERS or prev.key in _TIME_WORDS - {"در"}:
+        return prev.key not in ("به",) or s < 2 or toks[s - 2].key not in ("اشاره", "توجه")
+    return bool(_phrase_at(toks, s - 1, _speech_by_first())) or prev.key in verb_forms()
+
+
+def _morph_surname(key: str) -> bool:
+    """Surname morphology: «-زاده», «-پور», «-نژاد», «-نیا», «-فر», «-یان», «-لو» … on a word of 5+ letters."""
+    k = key.replace(" ", "")
+    return len(k) >= 5 and k.endswith(_MORPH) and key not in _name_stop()
+
+
+def _second_surname(key: str) -> bool:
+    """A word that can continue a surname («هاشمی رفسنجانی», «یوسفی کنعانی», «مسجد جامعی»)."""
+    if not key or key in _name_stop() or key in _NISBA_STOP or not key[:1].isalpha():
+        return False
+    lex = person_lex()
+    if key in lex.surnames or key in lex.common_surnames or key in lex.famous or _morph_surname(key):
+        return key not in lex.first_names or key in lex.surnames
+    return len(key) >= 4 and key.endswith("ی") and key not in lex.common_words and not _is_place(key)
+
+
+@functools.cache
+def _speech_by_first() -> dict[str, tuple[tuple[str, ...], ...]]:
+    by: dict[str, list[tuple[str, ...]]] = {}
+    for ph in person_lex().speech:
+        by.setdefault(ph[0], []).append(ph)
+    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in by.items()}
+
+
+@functools.cache
+def _desc_by_first() -> dict[str, tuple[tuple[str, ...], ...]]:
+    by: dict[str, list[tuple[str, ...]]] = {}
+    for ph in person_lex().descriptors:
+        by.setdefault(ph[0], []).append(ph)
+    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in by.items()}
+
+
+def _context_after(toks: list[Tok], j: int) -> bool:
+    """A speech verb or an apposition head follows at ``j`` (after at most a comma)."""
+    if j >= len(toks):
+        return False
+    return bool(_phrase_at(toks, j, _speech_by_first()) or _phrase_at(toks, j, _desc_by_first()))
+
+
+@functools.cache
+def _place_words() -> frozenset[str]:
+    from extractors.gazetteer import places
+
+    pl = places()
+    return frozenset(w for k in (*pl.province_names, *pl.county_to_province) for w in k.split())
+
+
+def _is_place(key: str) -> bool:
+    return key in _place_words()
+
+
+@functools.lru_cache(maxsize=65536)
+def _namey(key: str) -> int:
+    """How a word can be part of a name: 0 never, 1 possibly (a word hazm does not know, a surname shape),
+    2 surely (a name from the lexicons)."""
+    if not key or not key[:1].isalpha() or key in _name_stop() or key in _NISBA_STOP:
+        return 0
+    lex = person_lex()
+    if _phrase_at_key(key):
+        return 0
+    if key in lex.first_names and key not in lex.ambiguous_first:
+        return 2
+    if key in lex.surnames or key in lex.famous:
+        return 2
+    if _is_place(key) or _inflected(key):
+        return 0
+    if " " in key:  # a ZWNJ compound: a name only with a surname ending («صادق‌زاده», «خامنه‌ای»)
+        parts = key.split(" ")
+        if not any(x in lex.surname_suffixes or x == "ای" or x.endswith(_MORPH) for x in parts):
+            return 0
+    if key.endswith(_NOUN_ENDS):
+        return 0
+    if key in lex.common_surnames and key.endswith("ی"):
+        return 1
+    if key in lex.common_words or len(key) < 3:
+        return 0
+    return 1
+
+
+def _inflected(key: str) -> bool:
+    """A verb form, a plural, a possessive or an ezafe of a known word («گفتند», «خبرنگاران», «سخنانش», «بنای»),
+    or a word of an agency's name («راهداری»): not a name."""
+    if key in verb_forms() or key.startswith(("می ", "نمی ")) or key in _org_words():
+        return True
+    lex = person_lex().lexicon
+    for end in ("هایش", "هایشان", "انش", "اش", "ش", "شان", "م", "ت", "های", "ها", "ان", "ات", "ای", "یی"):
+        if key.endswith(end) and len(key) > len(end) + 1:
+            stem = key[: -len(end)].rstrip()
+            if stem in lex and (end != "ان" or not key.endswith("یان")):
+                return end != "یی"
+    return False
+
+
+@functools.cache
+def _org_words() -> frozenset[str]:
+    from extractors.gazetteer import orgs
+
+    return frozenset(w for pat in orgs().by_pattern for w in pat.split() if len(w) > 2) - _curated_surnames()
+
+
+@functools.cache
+def _org_bigrams() -> frozenset[str]:
+    """First two words of every agency pattern («جهاد کشاورزی», «هلال احمر»)."""
+    from extractors.gazetteer import orgs
+
+    return frozenset(" ".join(pat.split()[:2]) for pat in orgs().by_pattern if len(pat.split()) >= 2)
+
+
+def _phrase_at_key(key: str) -> bool:
+    w = key.split(" ", 1)[0]
+    return w in _heads_by_first() or w in _hons_by_first() or w in _desc_by_first() or w in _speech_by_first()
+
+
+def _context_pass(
+    toks: list[Tok],
+    text: str,
+    covered: list[bool],
+    pending: list[tuple[str, str | None, str | None]],
+    evs: list[tuple[int, str, str]] | None = None,
+    starts: list[int] | None = None,
+) -> None:
+    """Names the lexicon patterns missed, from their context: 1–3 name-like words at a clause start right before
+    a speech verb («کاسترو گفت»), or before an apposition head («مادلین آلبرایت، وزیر امور خارجه»), and famous
+    people named by surname alone («پوتین»). A span needs one sure word or context on both sides."""
+    len(toks)
+    lex = person_lex()
+    if starts is None:
+        starts = start_positions(toks, _ctx_may_start)  # only speech verbs, apposition heads, famous names
+    j = 0
+    while (j := next_start(starts, j)) is not None:
+        if covered[j]:
+            j += 1
+            continue
+        key = toks[j].key
+        # a span needs a name-like word right before the context word: test that first (cached), it is cheap
+        prev_ok = j > 0 and not covered[j - 1] and bool(_namey(toks[j - 1].key))
+        sp = _phrase_at(toks, j, _speech_by_first()) if prev_ok else 0
+        ds = 0 if sp or not prev_ok else _phrase_at(toks, j, _desc_by_first())
+        if sp or ds:
+            # walk back over name-like words to a clause start
+            a = j
+            score = 0
+            while a > 0 and j - a < 3 and not covered[a - 1]:
+                prev = toks[a - 1]
+                if a - 1 < j - 1 and prev.closes:
+                    break
+                v = _namey(prev.key)
+                if not v or (prev.lead and a - 1 < j - 1):
+                    break
+                score = max(score, v)
+                a -= 1
+                if prev.lead:
+                    break
+            if a < j:
+                left_ok = a == 0 or toks[a - 1].closes or toks[a - 1].key in _LEFT_OK or bool(toks[a].lead)
+                if (
+                    sp
+                    and a > 0
+                    and toks[a - 1].key in ("به", "از", "با", "برای", "بر", "در")
+                    and not toks[a - 1].closes
+                ):
+                    left_ok = False  # «با اشاره به واکسیناسیون گفت»: a topic, not a speaker
+                if (ds or toks[j].key in _WEAK_CTX) and score < 2:
+                    left_ok = (
+                        False  # «X رئیس …», «واکسیناسیون، معاون …»: an apposition needs a sure name word
+                    )
+                if (
+                    left_ok
+                    and score >= 1
+                    and not (score == 1 and j - a == 1 and ds and not _strong_single(toks[a].key))
+                ):
+                    name = unify_letters(text[toks[a].start : toks[j - 1].end])
+                    key_ = search_form(name)
+                    role = None
+                    if ds and _role_head_at(toks, j):
+                        r = _role_from(toks, j, text)
+                        role = r[0] if r else None
+                    if len(key_) >= 3:
+                        pending.append((name, role, None))
+                        if evs is not None:
+                            evs.append((a, "sur", key_))
+                    covered[a:j] = [True] * (j - a)
+            j += max(sp, ds, 1)
+            continue
+        if key in lex.famous and not (
+            j and (toks[j - 1].key in lex.first_names or toks[j - 1].key in _NAMED_AFTER)
+        ):
+            a = j
+            if j and not covered[j - 1] and not toks[j - 1].closes and _namey(toks[j - 1].key) == 2:
+                a = j - 1  # «آگوستو پینوشه»
+            pending.append((unify_letters(text[toks[a].start : toks[j].end]), None, None))
+            if evs is not None:
+                evs.append((a, "sur", search_form(pending[-1][0])))
+            covered[a : j + 1] = [True] * (j + 1 - a)
+        j += 1
+
+
+def _strong_single(key: str) -> bool:
+    """One unsure word alone before an apposition head: only an unknown or surname-shaped word."""
+    lex = person_lex()
+    return key not in lex.lexicon or _morph_surname(key) or key in lex.common_surnames
+
+
+def _list_pass(
+    toks: list[Tok],
+    text: str,
+    covered: list[bool],
+    found: dict[str, dict[str, Any]],
+    evs: list[tuple[int, str, str]],
+) -> None:
+    """Coordination: in «A، B و C» a first name and one more word right after a person named in the list
+    («مهدی کریمی، مجید بصیرت و رضا بینش») is a person too, even when its surname is also an ordinary word."""
+    n = len(toks)
+    stop = _name_stop()
+    k = 1
+    while k < n - 1:
+        if covered[k] or (not covered[k - 1] and not (k >= 2 and covered[k - 2] and toks[k - 1].key == "و")):
+            k += 1
+            continue
+        sep_comma = covered[k - 1] and toks[k - 1].trail.strip()[:1] in ("،", ",")
+        sep_and = k >= 2 and covered[k - 2] and toks[k - 1].key == "و" and not toks[k - 1].closes
+        if not (sep_comma or sep_and):
+            k += 1
+            continue
+        fn = _first_name_at(toks, k)
+        j = k + fn
+        if not fn or toks[j - 1].closes or j >= n:
+            k += 1
+            continue
+        sur = toks[j]
+        end_ok = sur.closes or j + 1 >= n or toks[j + 1].key in ("و", "که") or _context_after(toks, j + 1)
+        if (
+            sur.key[:1].isalpha()
+            and sur.key not in stop
+            and sur.key not in verb_forms()
+            and not _role_head_at(toks, j)
+            and not _is_place(sur.key)
+            and end_ok
+        ):
+            name = unify_letters(text[toks[k].start : sur.end])
+            key = search_form(name)
+            found.setdefault(key, _person(name, None, None))
+            covered[k : j + 1] = [True] * (j + 1 - k)
+            evs.append((k, "name", key))
+            k = j + 1
+            continue
+        k += 1
+
+
+@functools.lru_cache(maxsize=65536)
+def _may_start_any(key: str) -> bool:
+    return _may_start(key) or _ctx_may_start(key)
+
+
+@functools.cache
+def _weak_starts() -> frozenset[str]:
+    """Start words that are only name-list first names (not curated, no honorific, title or context noun)."""
+    lex = person_lex()
+    other = set(_hons_by_first()) | set(_heads_by_first()) | _CONTEXT_NOUNS | set(lex.name_prefixes)
+    return frozenset(
+        w for w in lex.first_names if " " not in w and w not in _curated_first() and w not in other
+    )
+
+
+@functools.lru_cache(maxsize=65536)
+def _ctx_may_start(key: str) -> bool:
+    """The token can be what the context pass looks for (a speech verb, an apposition head, a famous name)."""
+    w = key.split(" ", 1)[0]
+    return w in _speech_by_first() or w in _desc_by_first() or key in person_lex().famous
 
 
 @functools.cache
@@ -574,7 +1425,7 @@ def _start_words() -> frozenset[str]:
 def _may_start(key: str) -> bool:
     """The token's first word can start a person pattern (``_start_words`` holds single words)."""
     starts = _start_words()
-    return key in starts or (" " in key and key.split(" ", 1)[0] in starts)
+    return key in starts or (" " in key and key.split(" ", 1)[0] in starts) or _compound_first(key)
 
 
 def _surname_before(toks: list[Tok], r: int) -> int | None:
@@ -595,28 +1446,71 @@ def _surname_before(toks: list[Tok], r: int) -> int | None:
 
 
 def extract_persons(parts: list[str]) -> list[dict[str, Any]]:
-    """People in title, lead and paragraphs: ``[{name, role, honorific, organisation}]`` in order of first full
-    mention."""
+    """People in title, lead and paragraphs: ``[{name, role, role_head, organisation, honorific}]`` in order of
+    first full mention. A title that opens a sentence with no name («مدیرکل بیمه … اظهار داشت») goes to the
+    official last named (the speaker «وی», «این مقام مسئول» refer to), or, before any name, to the next one named
+    («استاندار مازندران …» in the lead, «محمد اسلامی افزود» in the body)."""
     found: dict[str, dict[str, Any]] = {}
     pending: list[tuple[str, str | None, str | None]] = []
+    events: list[tuple[str, str]] = []
     for part in parts:
         if part:
-            persons_in(part, found, pending)
+            persons_in(part, found, pending, events)
     full_keys = list(found)
+    alias: dict[str, str] = {}
     for name, role, hon in pending:
         key = search_form(name)
-        if not key or key in _name_stop() or key in person_lex().first_names or key.startswith("سید"):
+        # a first name alone is no mention of a person; name-list first names that are also surnames are
+        if not key or key in _name_stop() or key in _curated_first() or key.startswith("سید"):
             continue
-        if any(
-            k == key or k.endswith(" " + key) or k.replace(" ", "").endswith(key.replace(" ", ""))
-            for k in full_keys
+        if key in person_lex().first_names and not (
+            key in person_lex().famous or key.endswith(("ی", "زاده", "پور"))
         ):
+            continue
+        full = next(
+            (
+                k
+                for k in full_keys
+                if k == key or k.endswith(" " + key) or k.replace(" ", "").endswith(key.replace(" ", ""))
+            ),
+            None,
+        )
+        if full is not None:
+            alias[key] = full
+            if role and not found[full]["role"] and full != key:
+                _set_role(found[full], role)
             continue
         if key in found:
             if role and not found[key]["role"]:
-                found[key]["role"] = role
-                found[key]["organisation"] = organisation_of(role)
+                _set_role(found[key], role)
             continue
         found[key] = _person(name, role, hon)
         full_keys.append(key)
+    _attribute_titles(events, found, alias)
     return list(found.values())
+
+
+def _attribute_titles(
+    events: list[tuple[str, str]], found: dict[str, dict[str, Any]], alias: dict[str, str]
+) -> None:
+    """Walk mentions and sentence-opening titles in text order (see ``extract_persons``)."""
+    last: str | None = None
+    stash: str | None = None
+    for kind, value in events:
+        if kind in ("name", "sur"):
+            key = alias.get(value, value)
+            if key not in found:
+                continue
+            last = key
+            if stash and not found[key]["role"]:
+                _set_role(found[key], stash)
+            stash = None
+        elif kind == "role":
+            if last is None:
+                stash = stash or value
+            elif not found[last]["role"]:
+                _set_role(found[last], value)
+        elif kind == "role_next":
+            stash = value
+        elif kind == "role_new":  # another official («… نیز گفت»): maybe the next one named
+            last, stash = None, value

@@ -109,7 +109,8 @@ def write_releases(con: duckdb.DuckDBPyConnection, rows: Sequence[ReleaseRow]) -
             }
         )
         for i, p in enumerate(rec.get("persons") or []):
-            person_rows.append({"release_id": rid, "ordinal": i, "name": p.get("name"), "role": p.get("role")})
+            person_rows.append({"release_id": rid, "ordinal": i, "name": p.get("name"), "role": p.get("role"),
+                                "role_head": p.get("role_head"), "organisation": p.get("organisation")})
         for i, q in enumerate(rec.get("quantities") or []):
             quantity_rows.append(
                 {"release_id": rid, "ordinal": i, "value": q.get("value"), "unit": q.get("unit"),
@@ -119,7 +120,7 @@ def write_releases(con: duckdb.DuckDBPyConnection, rows: Sequence[ReleaseRow]) -
     persons = pa.Table.from_pylist(
         person_rows,
         schema=pa.schema([("release_id", pa.string()), ("ordinal", pa.int32()), ("name", pa.string()),
-                          ("role", pa.string())]),
+                          ("role", pa.string()), ("role_head", pa.string()), ("organisation", pa.string())]),
     )  # fmt: skip
     quantities = pa.Table.from_pylist(
         quantity_rows,
