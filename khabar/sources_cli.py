@@ -135,7 +135,7 @@ def render_checks(checks: list) -> str:
             else:
                 kind = "article" if s.is_article else "NOT an article"
                 when = s.published_jalali or s.published_at or "no date"
-                lines.append(f"  sample ({s.via}) {s.url}: {kind}; title «{s.title or ''}»; {when}; "
+                lines.append(f"  sample ({s.via}) {unquote(s.url)}: {kind}; title «{s.title or ''}»; {when}; "
                              f"body {s.body_chars} chars")  # fmt: skip
                 if s.errors:
                     lines.append("    extractor: " + "; ".join(s.errors[:4]))
