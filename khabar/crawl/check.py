@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import zlib
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -22,7 +23,15 @@ import httpx
 
 from khabar.crawl import postback
 from khabar.crawl.http import Fetched, Fetcher
-from khabar.crawl.parse import Entry, HtmlLinks, parse_feed, parse_html_links, parse_sitemap, url_shape
+from khabar.crawl.parse import (
+    Entry,
+    HtmlLinks,
+    maybe_gunzip,
+    parse_feed,
+    parse_html_links,
+    parse_sitemap,
+    url_shape,
+)
 from khabar.crawl.settings import CrawlSettings
 from khabar.crawl.sources import Source
 from khabar.records import FetchLogEntry
@@ -187,16 +196,24 @@ async def _discover(f: Fetcher, src: Source, robots_log: dict[str, FetchLogEntry
         out.verdict, out.reason = "unreachable", f"robots.txt disallows this page for {agent}"
         return
 
-    # the page itself
+    # the page itself (a feed or a sitemap given as the URL is read as one)
     home = await f.get(src.url, source_id=src.id, allows=src.allows, kind="home")
     links: HtmlLinks | None = None
     text = ""
-    if home.ok:
+    given = _xml_kind(home.body) if home.ok else None
+    given_items: list[Entry] = []
+    if home.ok and given is None:
         text = home.body.decode(home.encoding or "utf-8", "replace")
         links = parse_html_links(text, home.final_url, link_selector=src.link_selector)
+    elif home.ok:
+        given_items = (
+            _feed_given(home, out) if given == "feed" else await _sitemap(f, src, src.url, out, home)
+        )
+        links = HtmlLinks([], None, None, [], None)
     note = f"→ {home.final_url}" if home.final_url != src.url else ""
-    out.surfaces.append(SurfaceCheck("home", src.url, home.status, len(links.items) if links else 0,
-                                     home.error, note))  # fmt: skip
+    if given is None:
+        out.surfaces.append(SurfaceCheck("home", src.url, home.status, len(links.items) if links else 0,
+                                         home.error, note))  # fmt: skip
     if links is None:
         out.verdict, out.reason = "unreachable", await _why(_fetch_error(home), src.url, diagnose)
         return
@@ -213,6 +230,10 @@ async def _discover(f: Fetcher, src: Source, robots_log: dict[str, FetchLogEntry
         archive, archive_note = home.final_url, "the page pages back by form post (WebForms pager)"
 
     found: dict[str, list[Entry]] = {"feed": [], "sitemap": [], "listing": []}
+    if given is not None:
+        found[given] = given_items
+        feeds = [u for u in feeds if u != src.url]
+        sitemaps = [u for u in sitemaps if u != src.url]
     for url in dict.fromkeys(feeds[:MAX_FEEDS]):
         res = await f.get(url, source_id=src.id, allows=src.allows, kind="feed")
         items = parse_feed(res.body, res.final_url) if res.ok else []
@@ -252,7 +273,7 @@ async def _discover(f: Fetcher, src: Source, robots_log: dict[str, FetchLogEntry
         out.sample = await _sample(f, src, strip_tracking(e.url), via)  # as the crawler fetches it
         if out.sample.is_article or len(tried) >= MAX_SAMPLES:
             break
-    if out.sample is None:  # no article link around: the URL given may be an article itself
+    if out.sample is None and given is None:  # no article link around: the URL given may be an article itself
         out.sample = _extracted(SampleCheck(src.url, "page", home.status), home)
 
     failed = [s for s in out.surfaces if s.error and not (s.guessed and s.status in (404, 410))]
@@ -267,11 +288,12 @@ async def _discover(f: Fetcher, src: Source, robots_log: dict[str, FetchLogEntry
         out.verdict, out.reason = "partial", "; ".join(missing)
 
 
-async def _sitemap(f: Fetcher, src: Source, url: str, out: UrlCheck, *, guessed: bool) -> list[Entry]:
-    """A sitemap (an index: its newest child too, once) → its page URLs."""
-    res = await f.get(url, source_id=src.id, allows=src.allows, kind="sitemap")
+async def _sitemap(f: Fetcher, src: Source, url: str, out: UrlCheck, given: Fetched | None = None, *,
+                   guessed: bool = False) -> list[Entry]:  # fmt: skip
+    """A sitemap (an index: its newest child too, once) → its page URLs. `given`: the URL asked for, fetched."""
+    res = given or await f.get(url, source_id=src.id, allows=src.allows, kind="sitemap")
     urls: list[Entry] = []
-    err, note = _fetch_error(res), ""
+    err, note = _fetch_error(res), "the URL given; " if given else ""
     if res.ok:
         try:
             doc = parse_sitemap(res.body, res.final_url)
@@ -279,21 +301,42 @@ async def _sitemap(f: Fetcher, src: Source, url: str, out: UrlCheck, *, guessed:
             err, doc = str(exc), None
         if doc is not None and doc.children:
             child = _newest(doc.children)[0]
-            note = f"index of {len(doc.children)} sitemaps; newest {child.url}"
-            cres = await f.get(child.url, source_id=src.id, allows=src.allows, kind="sitemap")
-            if cres.ok:
-                try:
-                    urls = parse_sitemap(cres.body, cres.final_url).urls
-                except ValueError as exc:
-                    note += f" ({exc})"
+            note += f"index of {len(doc.children)} sitemaps; newest {child.url}"
+            if not src.allows(child.url):
+                err = f"newest child outside the source's domains: {child.url}"
             else:
-                note += f" ({_fetch_error(cres)})"
+                cres = await f.get(child.url, source_id=src.id, allows=src.allows, kind="sitemap")
+                try:
+                    urls = parse_sitemap(cres.body, cres.final_url).urls if cres.ok else []
+                    err = None if cres.ok else f"newest child: {_fetch_error(cres)}"
+                except ValueError as exc:
+                    err = f"newest child: {exc}"
         elif doc is not None:
             urls = doc.urls
     elif guessed and res.status in (404, 410):
         note = "absent (guessed address)"
-    out.surfaces.append(SurfaceCheck("sitemap", url, res.status, len(urls), err, note, guessed))
+    out.surfaces.append(SurfaceCheck("sitemap", url, res.status, len(urls), err, note.rstrip("; "), guessed))
     return urls
+
+
+def _xml_kind(body: bytes) -> Literal["feed", "sitemap"] | None:
+    """A feed or a sitemap, told by its root element (gzipped sitemaps included); None for anything else."""
+    try:
+        head = maybe_gunzip(body[:65536] if body[:2] != b"\x1f\x8b" else body)[:2048].lstrip().lower()
+    except (ValueError, zlib.error):
+        return None
+    if b"<urlset" in head or b"<sitemapindex" in head:
+        return "sitemap"
+    if b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head:
+        return "feed"
+    return None
+
+
+def _feed_given(res: Fetched, out: UrlCheck) -> list[Entry]:
+    """The URL given is itself a feed: its items."""
+    items = parse_feed(res.body, res.final_url)
+    out.surfaces.append(SurfaceCheck("feed", res.url, res.status, len(items), None, "the URL given"))
+    return items
 
 
 async def _sample(f: Fetcher, src: Source, url: str, via: str) -> SampleCheck:

@@ -70,6 +70,21 @@ def test_a_healthy_site_shows_robots_surfaces_and_an_extracted_article(srv, inde
     assert json.loads(json.dumps(c.as_dict(), ensure_ascii=False))["sample"]["is_article"] is True
 
 
+def test_a_feed_or_a_sitemap_given_as_the_url_is_read_as_one(srv):
+    (home,) = run(srv, [source_for_url(ENTRIES[HEALTHY[0]]["url"])])
+    feed = next(s.url for s in home.surfaces if s.kind == "feed" and s.links)
+    sitemap = next(s.url for s in home.surfaces if s.kind == "sitemap" and s.links)
+    for url, kind in ((feed, "feed"), (sitemap, "sitemap")):
+        (c,) = run(srv, [source_for_url(url)])
+        first = c.surfaces[0]
+        assert (first.kind, first.url, first.note.startswith("the URL given")) == (kind, url, True), (
+            c.surfaces
+        )
+        assert first.links > 0 and not any(s.kind == "home" for s in c.surfaces)
+        assert c.sample is not None and c.sample.via == kind and c.sample.is_article, c.sample
+        assert c.verdict == "ok", c.reason
+
+
 def test_the_registry_mode_uses_the_configured_source(srv):
     src = Source(**ENTRIES[HEALTHY[0]])
     (c,) = run(srv, [src])
@@ -84,7 +99,9 @@ def test_a_blocked_site_says_challenge(srv):
 
 
 def test_a_page_robots_disallows_is_not_fetched(srv):
-    url = ENTRIES[HEALTHY[0]]["url"].rstrip("/") + "/search?q=x"  # every simulated robots.txt disallows /search
+    url = (
+        ENTRIES[HEALTHY[0]]["url"].rstrip("/") + "/search?q=x"
+    )  # every simulated robots.txt disallows /search
     srv.clear_log()
     (c,) = run(srv, [source_for_url(url)])
     assert c.verdict == "unreachable" and "robots.txt disallows" in (c.reason or ""), c.reason
@@ -124,8 +141,7 @@ ARTICLE = (
     "<html lang='fa'><head><title>{t}</title><meta property='article:published_time' content='2023-09-10T08:00:00"
     "+03:30'></head><body><h1>{t}</h1><div class='body'>"
     + "<p>به گزارش روابط عمومی اداره کل، نشست هماهنگی طرح‌های عمرانی استان با حضور مدیران برگزار شد و "
-    "درباره پیشرفت پروژه‌ها گفتگو شد.</p>" * 6
-    + "</div></body></html>"
+    "درباره پیشرفت پروژه‌ها گفتگو شد.</p>" * 6 + "</div></body></html>"
 )
 
 
@@ -144,7 +160,9 @@ def run_mock(routes, url="https://site.test/"):
 
 
 def test_a_page_with_nothing_to_crawl_is_partial():
-    c = run_mock({"/": (200, "text/html", "<html><body><p>خوش آمدید</p><a href='/about'>درباره</a></body></html>")})
+    c = run_mock(
+        {"/": (200, "text/html", "<html><body><p>خوش آمدید</p><a href='/about'>درباره</a></body></html>")}
+    )
     assert c.verdict == "partial", c.reason
     assert "no feed, sitemap or listing yields article links" in (c.reason or "")
     assert c.robots is not None and not c.robots.found and c.robots.status == 404 and c.robots.page_allowed
