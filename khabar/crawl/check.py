@@ -215,7 +215,10 @@ async def _discover(f: Fetcher, src: Source, robots_log: dict[str, FetchLogEntry
         out.surfaces.append(SurfaceCheck("home", src.url, home.status, len(links.items) if links else 0,
                                          home.error, note))  # fmt: skip
     if links is None:
-        out.verdict, out.reason = "unreachable", await _why(_fetch_error(home), src.url, diagnose)
+        why = await _why(_fetch_error(home), src.url, diagnose)
+        if (home.error or "").startswith("redirect"):
+            why += f" (at {home.final_url}: {home.headers.get('location', '')})"
+        out.verdict, out.reason = "unreachable", why
         return
 
     # surfaces, chosen as the crawler chooses them: configured, else found on the page / in robots.txt, else guessed

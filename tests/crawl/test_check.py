@@ -193,6 +193,20 @@ def test_robots_rules_for_our_agent_and_a_failing_feed():
     assert c.verdict == "partial" and "feed https://site.test/atom: HTTP 500" in (c.reason or ""), c.reason
 
 
+def test_a_redirect_to_another_site_says_where_it_went():
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/robots.txt":
+            return httpx.Response(404)
+        return httpx.Response(301, headers={"location": "https://elsewhere.test/fa/"})
+
+    settings = CrawlSettings.fast(max_attempts=1)
+    (c,) = asyncio.run(
+        check_urls([source_for_url("https://site.test/")], settings, httpx.MockTransport(handler))
+    )
+    assert c.verdict == "unreachable" and "redirect-outside-source" in (c.reason or ""), c.reason
+    assert "https://elsewhere.test/fa/" in (c.reason or "")
+
+
 def test_an_article_url_given_alone_is_sampled_itself():
     title = "برگزاری نشست هماهنگی طرح‌های عمرانی استان با حضور مدیران"
     c = run_mock({"/news/7": (200, "text/html", ARTICLE.format(t=title))}, url="https://site.test/news/7")
