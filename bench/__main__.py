@@ -19,6 +19,7 @@ BENCHES: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {
     "b3": ("bench.b3_daily_nothing_new", {}, {"quick": True}),
     "b4": ("bench.b4_dedup", {}, {"sizes": [20_000]}),
     "b5": ("bench.b5_load", {"rows": 50_000, "baseline_rows": 2_000}, {"rows": 10_000, "baseline_rows": 500}),
+    "b11": ("bench.b11_republish", {}, {"limit": 120}),
 }
 
 
