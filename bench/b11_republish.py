@@ -103,7 +103,7 @@ def _in_words(text: str) -> str:
 def _new_figures(text: str, rng: random.Random) -> str:
     def repl(m: re.Match) -> str:
         v = int(m.group(1))
-        if 1300 <= v <= 1405 or v == 0:  # years are the date, not a figure
+        if 1300 <= v <= 1405 or 1900 <= v <= 2030 or v == 0:  # years are the date, not a figure
             return m.group(1)
         return str(v + rng.randint(1, max(3, v // 3)))
 
@@ -197,7 +197,8 @@ def _negative(kind: str, rel: dict, rng: random.Random, pool: list[dict], person
     title, lead, paras = rel["title"], rel["lead"], list(rel["paras"])
     text = "\n".join([title, lead, *paras])
     if kind in ("other_city", "figures_in_words"):
-        found = _places_in(text)
+        # places of the body past its attribution clause (never «فارس» of «خبرگزاری فارس»)
+        found = [p for p in _places_in(" ".join(paras)[60:]) if p != "فارس"]
         if not found or not _NUM.search(_latin(" ".join(paras))):
             return None
         swap = {p: rng.choice([q for q in all_places if q not in found and len(q) > 2]) for p in found}

@@ -93,7 +93,7 @@ class Clusterer:
                 self.rollback()
         self._staged = []
         self._checkpoint = self.core.n
-        self.core.index.flush()
+        self.core.flush()
 
     def assign(self, con: duckdb.DuckDBPyConnection, rows: Sequence[ReleaseRow]) -> None:
         """Set ``cluster_id`` and ``version`` of every row (in order, each matched against all earlier
