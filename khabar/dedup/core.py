@@ -159,7 +159,9 @@ class MatchCore:
     def _sample(self, doc: int) -> np.ndarray:
         return np.frombuffer(self._samples[doc], dtype="<u4")
 
-    def match(self, fp: Fingerprint, store_candidates: StoreCandidates | set[int] | None = None) -> Match | None:
+    def match(
+        self, fp: Fingerprint, store_candidates: StoreCandidates | set[int] | None = None
+    ) -> Match | None:
         """The cluster a new document belongs to, or None: exact key first, then MinHash + guard, then
         containment + a guard that finds nothing."""
         if isinstance(store_candidates, StoreCandidates):
@@ -203,7 +205,9 @@ class MatchCore:
         return Match(self.cluster_names[cno], doc, min(score, 1.0), exact, "exact" if exact else "minhash",
                      guard=g)  # fmt: skip
 
-    def _match_containment(self, fp: Fingerprint, store_shared: dict[int, int], vetoed: set[int]) -> Match | None:
+    def _match_containment(
+        self, fp: Fingerprint, store_shared: dict[int, int], vetoed: set[int]
+    ) -> Match | None:
         mine = fp.sample
         if len(mine) < MIN_SHARED:
             return None

@@ -152,7 +152,6 @@ class BandIndex:
         self._segments.append(seg)
         self._segments.sort(key=lambda s: -len(s[0]))
 
-
     def bulk_load_flat(self, docs: np.ndarray, keys: np.ndarray) -> None:
         """`bulk_load` with one key per entry (documents with any number of keys)."""
         if len(docs) == 0:

@@ -397,7 +397,9 @@ def guard_check(a: np.ndarray | list[int], b: np.ndarray | list[int]) -> GuardCh
         c = x >> 32
         if c in ctx_b and c not in agreeing:
             k = c & 7
-            (dates if c & K_DATE else persons if k == K_PERSON else cues if k == K_CUE else fig).add(x & _LOW32)
+            (dates if c & K_DATE else persons if k == K_PERSON else cues if k == K_CUE else fig).add(
+                x & _LOW32
+            )
     return GuardCheck(len(fig), place + len(cues), len(dates), people + len(persons), len(ctx_a & ctx_b))
 
 
@@ -612,7 +614,9 @@ def _piece_glue(pieces: list[str]) -> tuple[list[str], list[int]]:
 # عمومی …،»), the agency's prefix on the lead («خبرگزاری فارس: »), closings («انتهای پیام»), a last line naming or
 # describing the agency, and numbers written in words. `prepare` removes or rewrites them on the normalised text
 # before anything is fingerprinted, so a copy and its release give the same tokens there.
-_PREAMBLE = re.compile(r"(?m)^[ \t]*(?:به گزارش|بنا بر گزارش|بنابر گزارش|به نقل از)\b[^،,\n]{0,160}[،,][ \t]*")
+_PREAMBLE = re.compile(
+    r"(?m)^[ \t]*(?:به گزارش|بنا بر گزارش|بنابر گزارش|به نقل از)\b[^،,\n]{0,160}[،,][ \t]*"
+)
 _LEAD_PREFIX = re.compile(r"(?m)^[ \t]*[^:\n]{0,40}(?:خبرگزاری|پایگاه خبری|روزنامه)[^:\n]{0,40}:[ \t]*")
 _CLOSING = re.compile(r"(?m)^[ \t/\-–—*]*(?:انتهای پیام|انتهای خبر|پایان خبر|پایان پیام)\b[^\n]{0,120}$|"
                       r"[ \t/\-–—*]*(?:انتهای پیام|انتهای خبر|پایان خبر)[ \t/\-–—*.]*$")  # fmt: skip
@@ -673,7 +677,7 @@ def _number_value(m: re.Match[str]) -> str:
 def canonical_numbers(norm: str) -> str:
     """Numbers written in words, or mixing words and digits, as digits of their value («شش هزار و یکصد و
     بیست و هفت», «6 هزار و 127» → «6127») on normalised text; numbers in digits alone are left as they are."""
-    words, run = _number_pattern()
+    _words, run = _number_pattern()
     return run.sub(_number_value, norm)
 
 
