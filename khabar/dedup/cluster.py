@@ -26,8 +26,7 @@ import pyarrow as pa
 
 from khabar.dedup import minhash
 from khabar.dedup.core import MatchCore
-from khabar.dedup.fingerprint import fingerprints, texts
-from khabar.dedup.text import containment_samples
+from khabar.dedup.fingerprint import containment_of, fingerprints
 from khabar.warehouse.evidence import release_texts, write_evidence
 from khabar.warehouse.releases import ReleaseRow
 
@@ -185,7 +184,7 @@ def _samples(con: duckdb.DuckDBPyConnection, tbl: pa.Table) -> list[np.ndarray]:
         rids, versions = tbl.column("release_id").to_pylist(), tbl.column("version").to_pylist()
         stored = release_texts(con, sorted({rids[i] for i in missing}))
         recs = [stored.get((rids[i], versions[i]), {}) for i in missing]
-        for i, sample in zip(missing, containment_samples([texts(r)[1] for r in recs]), strict=True):
+        for i, sample in zip(missing, containment_of(recs), strict=True):
             out[i] = sample
     return [x if x is not None else np.zeros(0, dtype=np.uint32) for x in out]
 

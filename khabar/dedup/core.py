@@ -177,33 +177,40 @@ class MatchCore:
         return self._match_containment(fp, store_shared, vetoed)
 
     def _match_bands(self, fp: Fingerprint, cands: set[int], vetoed: set[int]) -> Match | None:
+        """Per candidate cluster, its most similar member decides: it joins when the guard passes, and vetoes
+        the cluster when it fails (a templated sibling's closest record is its sibling; a copy's closest is the
+        release or a fuller copy, even when a copy that dropped other paragraphs disagrees about a place)."""
         sig16 = fp.signature.astype(np.uint16)
         mine = fp.guard.tolist()
-        best: dict[int, tuple[float, int, bool, GuardCheck | None]] = {}
+        top: dict[int, tuple[float, int]] = {}  # cluster → (best Jaccard, doc)
+        exact_hit: dict[int, int] = {}
         for doc in cands:
-            other = self._sig(doc)
-            j = float(np.count_nonzero(other == sig16)) / minhash.NUM_PERM
-            exact = j == 1.0 and self._exact_equal(fp, doc)
-            if j < MIN_JACCARD and not exact:
+            j = float(np.count_nonzero(self._sig(doc) == sig16)) / minhash.NUM_PERM
+            if j == 1.0 and self._exact_equal(fp, doc):
+                exact_hit.setdefault(int(self._cluster_of[doc]), doc)
+                continue
+            if j < MIN_JACCARD:
                 continue
             cno = int(self._cluster_of[doc])
-            g = None
-            if not exact:
-                g = guard_check(mine, np.frombuffer(self._guards[doc], dtype="<u8"))
-                if g.hard or g.figures > MAX_CONFLICTS:
-                    vetoed.add(cno)
-                    continue
-                if g.figures and j < MIN_JACCARD_WITH_CONFLICT:
-                    continue
-            score = 2.0 if exact else j
-            if cno not in best or score > best[cno][0]:
-                best[cno] = (score, doc, exact, g)
-        ok = {c: v for c, v in best.items() if c not in vetoed or v[2]}
-        if not ok:
+            if cno not in top or (j, -doc) > (top[cno][0], -top[cno][1]):
+                top[cno] = (j, doc)
+        if exact_hit:
+            cno, doc = min(exact_hit.items(), key=lambda kv: kv[1])
+            return Match(self.cluster_names[cno], doc, 1.0, True, "exact")
+        best: tuple[float, int, int, GuardCheck] | None = None
+        for cno, (j, doc) in top.items():
+            g = guard_check(mine, np.frombuffer(self._guards[doc], dtype="<u8"))
+            if g.hard or g.figures > MAX_CONFLICTS:
+                vetoed.add(cno)
+                continue
+            if g.figures and j < MIN_JACCARD_WITH_CONFLICT:
+                continue
+            if best is None or (j, -doc) > (best[0], -best[1]):
+                best = (j, doc, cno, g)
+        if best is None:
             return None
-        cno, (score, doc, exact, g) = max(ok.items(), key=lambda kv: (kv[1][0], -kv[1][1]))
-        return Match(self.cluster_names[cno], doc, min(score, 1.0), exact, "exact" if exact else "minhash",
-                     guard=g)  # fmt: skip
+        j, doc, cno, g = best
+        return Match(self.cluster_names[cno], doc, j, False, "minhash", guard=g)
 
     def _match_containment(
         self, fp: Fingerprint, store_shared: dict[int, int], vetoed: set[int]

@@ -18,6 +18,7 @@ from khabar.dedup.text import (
     F_CUE,
     F_DATE,
     F_DIGIT,
+    F_NUMW,
     F_PLACE,
     F_SEP,
     F_SLOT,
@@ -32,6 +33,7 @@ from khabar.dedup.text import (
     cue_value,
     exact_key,
     guard_features,
+    numbers_to_values,
     person_features,
     prepare,
     shingle_hashes,
@@ -64,17 +66,23 @@ def texts(record: dict) -> tuple[str, str]:
 
 def _parts(title: str, body_text: str) -> tuple[list[str], list[str]]:
     """All tokens (title, lead, body) for shingles; lead and body tokens with line breaks for the guard
-    (titles are rewritten by republishers and decorated with «+ تصاویر»: they would only add false conflicts)."""
-    body = tokens_with_breaks(body_text)
-    flat = tokens(title) + [t for t in body if t != BREAK]
+    (titles are rewritten by republishers and decorated with «+ تصاویر»: they would only add false conflicts).
+    Numbers in words are values (`numbers_to_values`) in both."""
+    body = numbers_to_values(tokens_with_breaks(body_text))[0]
+    flat = numbers_to_values(tokens(title))[0] + [t for t in body if t != BREAK]
     return flat, body
+
+
+def containment_of(records: Sequence[dict]) -> list[np.ndarray]:
+    """The containment samples `fingerprints` gives these records (rebuilding rows stored without them)."""
+    return containment_samples([" ".join(_parts(*texts(r))[1]) for r in records])
 
 
 def _fingerprints_slow(records: Sequence[dict]) -> list[Fingerprint]:
     """The per-record reference path (also the fallback when `batch_tokens` declines a batch)."""
     prepared = [texts(r) for r in records]
     parts = [_parts(*tb) for tb in prepared]
-    samples = containment_samples([b for _, b in prepared])
+    samples = containment_samples([" ".join(body) for _, body in parts])
     shingles = [shingle_hashes(token_ids(flat), SHINGLE) for flat, _ in parts]
     sigs = minhash.signatures(shingles)
     keys = minhash.band_keys(sigs)
@@ -162,6 +170,11 @@ def fingerprints(records: Sequence[dict]) -> list[Fingerprint]:
     toks, vals = batch
     if vals is None:
         vals = list(map(_VALS.__getitem__, toks))
+    hits = np.flatnonzero(np.array(vals, dtype=np.uint64) & np.uint64(F_NUMW)).tolist()
+    if hits:
+        toks, changed = numbers_to_values(toks, hits)
+        if changed:
+            vals = list(map(_VALS.__getitem__, toks))
     if len(_VALS) > 2_000_000:
         _VALS.clear()
         _VALS.update(_new_vals())
@@ -231,6 +244,9 @@ def fingerprints(records: Sequence[dict]) -> list[Fingerprint]:
     first[1:] = (feat[1:] != feat[:-1]) | (fdoc[1:] != fdoc[:-1])
     feat, fdoc = feat[first], fdoc[first]
     gb = np.searchsorted(fdoc, np.arange(n + 1)).tolist()
-    samples = containment_samples(bodies)
+    # containment samples from the body tokens (numbers as values; spaces go anyway): text k ends at its first SEP
+    sep_at = np.flatnonzero(sep).tolist()
+    starts = [0] + [p + 1 for p in sep_at[1::2]]
+    samples = containment_samples([" ".join(toks[starts[k] : sep_at[2 * k]]) for k in range(n, 2 * n)])
     return [Fingerprint(sigs[d], keys[d], exact[d], feat[gb[d] : gb[d + 1]], n_shingles[d], samples[d])
             for d in range(n)]  # fmt: skip
