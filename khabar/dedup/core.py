@@ -27,7 +27,7 @@ MIN_JACCARD_WITH_CONFLICT = 0.6
 MIN_CONTAINMENT = 0.85
 AMBIGUOUS = 0.05  # contained as well in another cluster's record: a brief of either, joined to neither
 MIN_SHARED = 4  # sampled shingles in common (~64 characters of text): a headline alone never joins
-RARE_CAP = 64  # a sampled shingle in more documents than this (in one index segment) is boilerplate
+RARE_CAP = 16  # a sampled shingle in more documents than this (in one index segment) is boilerplate
 TOP_CANDIDATES = 6
 _CHUNK = 65_536
 
@@ -221,7 +221,12 @@ class MatchCore:
         shared = dict(store_shared)
         for d, k in self.cindex.count_pending(mine.astype(np.uint64), RARE_CAP).items():
             shared[d] = shared.get(d, 0) + k
-        top = sorted((d for d, k in shared.items() if k >= MIN_SHARED), key=lambda d: (-shared[d], d))
+        n_mine = len(mine)
+        samples = self._samples
+        # counted shares first (rare shingles only: a lower bound, 15 points of slack), exact ones for the best
+        top = sorted((d for d, k in shared.items() if k >= MIN_SHARED and max(
+            k / n_mine, 4 * k / max(4, len(samples[d]))) >= MIN_CONTAINMENT - 0.15),
+            key=lambda d: (-shared[d], d))  # fmt: skip
         best: tuple[float, int, float, float, GuardCheck] | None = None
         per_cluster: dict[int, float] = {}
         guard = fp.guard.tolist()

@@ -170,15 +170,16 @@ def fingerprints(records: Sequence[dict]) -> list[Fingerprint]:
     toks, vals = batch
     if vals is None:
         vals = list(map(_VALS.__getitem__, toks))
-    hits = np.flatnonzero(np.array(vals, dtype=np.uint64) & np.uint64(F_NUMW)).tolist()
+    arr = np.array(vals, dtype=np.uint64)
+    hits = np.flatnonzero(arr & np.uint64(F_NUMW)).tolist()
     if hits:
-        toks, changed = numbers_to_values(toks, hits)
-        if changed:
-            vals = list(map(_VALS.__getitem__, toks))
+        toks, changed, new_vals = numbers_to_values(toks, hits, vals)
+        if changed and new_vals is not None:
+            vals = new_vals
+            arr = np.array(vals, dtype=np.uint64)
     if len(_VALS) > 2_000_000:
         _VALS.clear()
         _VALS.update(_new_vals())
-    arr = np.array(vals, dtype=np.uint64)
     flags = arr >> np.uint64(32)
     sep = (flags & np.uint64(F_SEP >> 32)) != 0
     csum = np.cumsum(sep)

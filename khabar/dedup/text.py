@@ -617,13 +617,19 @@ def _piece_glue(pieces: list[str]) -> tuple[list[str], list[int]]:
 # عمومی …،»), the agency's prefix on the lead («خبرگزاری فارس: »), closings («انتهای پیام»), a last line naming or
 # describing the agency, and numbers written in words. `prepare` removes or rewrites them on the normalised text
 # before anything is fingerprinted, so a copy and its release give the same tokens there.
+# On the raw text (ي/ی, ك/ک, ZWNJ or space all accepted): `batch_tokens` normalises afterwards in one pass.
+_S = "[ \u200c]"
 _PREAMBLE = re.compile(
     r"(?m)^[ \t]*(?:به گزارش|بنا بر گزارش|بنابر گزارش|به نقل از)\b[^،,\n]{0,160}[،,][ \t]*"
 )
-_LEAD_PREFIX = re.compile(r"(?m)^[ \t]*[^:\n]{0,40}(?:خبرگزاری|پایگاه خبری|روزنامه)[^:\n]{0,40}:[ \t]*")
-_CLOSING = re.compile(r"(?m)^[ \t/\-–—*]*(?:انتهای پیام|انتهای خبر|پایان خبر|پایان پیام)\b[^\n]{0,120}$")
-_CLOSING_TAIL = re.compile(r"(?:انتهای پیام|انتهای خبر|پایان خبر)[ \t/\-–—*.]*$")
-_AGENCY_LINE = re.compile(r"(?:خبرگزاری|پایگاه خبری|پایگاه اطلاع رسانی|روابط عمومی|کد خبر|منبع:)")
+_LEAD_PREFIX = re.compile(
+    r"(?m)^[ \t]*[^:\n]{0,40}(?:خبرگزار[یيى]|پا[یيى]گاه خبر[یيى]|روزنامه)[^:\n]{0,40}:[ \t]*"
+)
+_CLOSING = re.compile(rf"(?m)^[ \t/\-–—*]*(?:انتها[یيى]{_S}?پ[یيى]ام|انتها[یيى]{_S}?خبر|پا[یيى]ان{_S}خبر|"
+                      rf"پا[یيى]ان{_S}پ[یيى]ام)\b[^\n]{{0,120}}$")  # fmt: skip
+_CLOSING_TAIL = re.compile(rf"(?:انتها[یيى]{_S}?پ[یيى]ام|انتها[یيى]{_S}?خبر|پا[یيى]ان{_S}خبر)[ \t/\-–—*.]*$")
+_AGENCY_LINE = re.compile(rf"(?:خبرگزار[یيى]|پا[یيى]گاه{_S}خبر[یيى]|پا[یيى]گاه{_S}اطلاع{_S}?رسان[یيى]|"
+                          rf"روابط{_S}عموم[یيى]|[کك]د{_S}خبر|منبع:)")  # fmt: skip
 _NUMBER_WORDS: frozenset[str] | None = None
 _NUM_RUN: re.Pattern[str] | None = None
 
@@ -689,44 +695,69 @@ def canonical_numbers(norm: str) -> str:
         " ".join(numbers_to_values(line.split(" "))[0]) for line in norm.split("\n"))  # fmt: skip
 
 
-def numbers_to_values(toks: list[str], hits: list[int] | None = None) -> tuple[list[str], bool]:
+class _Keys:
+    """A read-only view of tokens as `_Key`s from ``start`` (read_number reads only a few of them)."""
+
+    __slots__ = ("_start", "_toks")
+
+    def __init__(self, toks: list[str], start: int) -> None:
+        self._toks, self._start = toks, start
+
+    def __len__(self) -> int:
+        return len(self._toks) - self._start
+
+    def __getitem__(self, j: int) -> _Key:
+        return _Key(self._toks[self._start + j])
+
+
+def numbers_to_values(toks: list[str], hits: list[int] | None = None,
+                      vals: list[int] | None = None) -> tuple[list[str], bool, list[int] | None]:  # fmt: skip
     """Tokens with each number phrase holding a number word replaced by one token, the digits of its value;
-    ``hits`` (positions of number words) when the caller already knows them. Returns (tokens, changed).
-    Token-level on purpose: a regex over the text for ~45 number words cost ~120 µs a 2 KB record, this ~10."""
+    ``hits`` (positions of number words) when the caller already knows them, ``vals`` (their `_VALS`) spliced
+    alongside. Returns (tokens, changed, vals). Token-level on purpose: a regex over the text for ~45 number
+    words cost ~120 µs a 2 KB record."""
     from extractors.numbers import SCALES, read_number
 
     words, _ = _number_pattern()
     if hits is None:
         if words.isdisjoint(toks):
-            return toks, False
+            return toks, False, vals
         hits = [i for i, t in enumerate(toks) if t in words]
     out: list[str] = []
+    out_v: list[int] = []
     pos = 0
     for i in hits:
         if i < pos:
             continue
         start = i - 1 if i > pos and toks[i] in SCALES and toks[i - 1][:1].isdigit() else i
-        n = read_number([_Key(t) for t in toks[start : start + 24]], 0)
+        n = read_number(_Keys(toks, start), 0)  # type: ignore[arg-type]
         if n is None or (n.last == 0 and toks[start] == "نه"):  # a lone «نه» is «no»
             continue
         v = n.value
+        value = str(int(v)) if v == int(v) else f"{v:g}"
         out.extend(toks[pos:start])
-        out.append(str(int(v)) if v == int(v) else f"{v:g}")
+        out.append(value)
+        if vals is not None:
+            out_v.extend(vals[pos:start])
+            out_v.append(_VALS[value])
         pos = start + n.last + 1
     if not pos:
-        return toks, False
+        return toks, False, vals
     out.extend(toks[pos:])
-    return out, True
+    if vals is not None:
+        out_v.extend(vals[pos:])
+        return out, True, out_v
+    return out, True, None
 
 
 def strip_boilerplate(norm: str) -> str:
-    """The normalised lead/body without the openings and closings republishers add (see above)."""
+    """The lead/body without the openings and closings republishers add (see above)."""
     if "گزارش" in norm or "نقل" in norm:
         norm = _PREAMBLE.sub("", norm)
     if ":" in norm:
         head, sep, rest = norm.partition("\n")
         norm = _LEAD_PREFIX.sub("", head, count=1) + sep + rest
-    if "انتها" in norm or "پایان" in norm:
+    if "انتها" in norm or "پایان" in norm or "پايان" in norm:
         norm = _CLOSING.sub("", norm)
         tail = len(norm) - 120
         if tail > 0:
@@ -742,9 +773,10 @@ def strip_boilerplate(norm: str) -> str:
 
 
 def prepare(text: str, *, body: bool = True) -> str:
-    """Normalised text with boilerplate (lead/body only) removed and digit groups joined («2٬500» → «2500»):
-    the input of every fingerprint (numbers in words become values on its tokens, `numbers_to_values`)."""
-    norm = normalise(text)
+    """The text with boilerplate (lead/body only) removed and digit groups joined («2٬500» → «2500»): the input
+    of every fingerprint, still raw (`batch_tokens` normalises it; numbers in words become values on its tokens,
+    `numbers_to_values`)."""
+    norm = text or ""
     if body:
         norm = strip_boilerplate(norm)
     if "٬" in norm or "," in norm:
@@ -786,7 +818,7 @@ def containment_samples(texts: list[str]) -> list[np.ndarray]:
         _ALNUM[:0x10000] = [chr(c).isalnum() for c in range(0x10000)]
     n = len(texts)
     a = np.frombuffer(SEP.join(texts).encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    doc = np.cumsum(a == ord(SEP))
+    doc = np.repeat(np.arange(n, dtype=np.int64), [len(t) + 1 for t in texts])[: len(a)]
     keep = _ALNUM[a]
     c = a[keep].astype(np.uint64)
     d = doc[keep]
