@@ -730,6 +730,15 @@ def numbers_to_values(toks: list[str], hits: list[int] | None = None,
         if i < pos:
             continue
         start = i - 1 if i > pos and toks[i] in SCALES and toks[i - 1][:1].isdigit() else i
+        if start == i and i + 1 < len(toks) and toks[i + 1] == "شنبه":  # «سه شنبه» is «سه‌شنبه», a weekday
+            value = toks[i] + "شنبه"
+            out.extend(toks[pos:i])
+            out.append(value)
+            if vals is not None:
+                out_v.extend(vals[pos:i])
+                out_v.append(_VALS[value])
+            pos = i + 2
+            continue
         n = read_number(_Keys(toks, start), 0)  # type: ignore[arg-type]
         if n is None or (n.last == 0 and toks[start] == "نه"):  # a lone «نه» is «no»
             continue
