@@ -26,7 +26,7 @@ MIN_JACCARD_WITH_CONFLICT = 0.6
 # come from the shingle → document index on rare shingles only; the guard must then find nothing at all.
 MIN_CONTAINMENT = 0.85
 AMBIGUOUS = 0.05  # contained as well in another cluster's record: a brief of either, joined to neither
-MIN_SHARED = 4  # sampled shingles in common (~64 characters of text): a headline alone never joins
+MIN_SHARED = 3  # sampled shingles in common (~50 characters of text at 1 in 16)
 RARE_CAP = 16  # a sampled shingle in more documents than this (in one index segment) is boilerplate
 TOP_CANDIDATES = 6
 _CHUNK = 65_536

@@ -799,7 +799,7 @@ def prepare(text: str, *, body: bool = True) -> str:
 # ZWNJ and were joined keeps its shingles. A fixed share of them is kept by hash value (not position), so
 # the kept shingles of a copy and of its release are samples of one set and |A∩B|/|A| estimates containment.
 CHAR_SHINGLE = 14  # ~3 Persian words without their spaces
-SAMPLE_SHIFT = 59  # keep a shingle when its hash's top five bits are zero: 1 in 32
+SAMPLE_SHIFT = 60  # keep a shingle when its hash's top four bits are zero: 1 in 16
 _CH_B = 0x100000001B3 | 1
 _CH_BINV = pow(_CH_B, -1, 1 << 64)
 _ALNUM: np.ndarray | None = None
