@@ -15,11 +15,12 @@ from khabar.dedup.index import BandIndex
 from khabar.dedup.text import GuardCheck, guard_check
 
 # Decision rule, measured on the simulated web's truth (see tests/dedup): an LSH candidate with estimated
-# Jaccard ≥ MIN_JACCARD joins unless the guard finds values that differ in a shared context (numbers, dates,
-# places, people): none allowed, or one when the texts are otherwise close (a corrected figure). A candidate
-# failing the guard vetoes its whole cluster (templated siblings would chain together otherwise).
+# Jaccard ≥ MIN_JACCARD joins unless the guard (`text.guard_check`) finds another place, date or person (never
+# allowed) or figures that differ in a shared context: none, or one when the texts are otherwise close (a
+# corrected figure). Per candidate cluster its most similar member decides; failing, it vetoes the cluster
+# (templated siblings would chain together otherwise).
 MIN_JACCARD = 0.30
-MAX_CONFLICTS = 1  # one differing figure or date: a release corrected after its copies were made
+MAX_CONFLICTS = 1  # one differing figure: a release corrected after its copies were made
 MIN_JACCARD_WITH_CONFLICT = 0.6
 # Containment (a brief, a trimmed copy, a copy with paragraphs dropped: a subset of its release, or the release
 # a subset of a longer copy): the share of one record's sampled character shingles found in the other. Candidates
