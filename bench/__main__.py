@@ -24,6 +24,7 @@ BENCHES: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {
     "b10": ("bench.b10_report", {"releases": 100_000}, {"releases": 5_000}),
     # B8: persons on Arman (../shared), the roles set, B1 pages/s of the issue-15 baseline commit and of this tree
     "b8": ("bench.b8_people", {"b1_pages": 600}, {"b1_pages": 150}),
+    "b11": ("bench.b11_republish", {}, {"limit": 120}),
 }
 
 

@@ -91,7 +91,7 @@ def one_size(size: int) -> dict[str, Any]:
             if rec["url"].startswith("copy-"):
                 copies += 1
                 copies_joined += m is not None
-        core.index.flush()
+        core.flush()
         dt = time.perf_counter() - t0
         busy += dt
         cpu += time.process_time() - c0

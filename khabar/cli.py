@@ -347,6 +347,31 @@ def report_command(
                f" {s['pages']} pages, {s['sites']} sites, Jalali {s['first_day'] or '-'}..{s['last_day'] or '-'}")  # fmt: skip
 
 
+@app.command("explain-cluster", help="Why each copy is in a cluster: the signal that joined it and the guard checks.")
+def explain_cluster_command(
+    cluster_id: str = typer.Argument(..., help="Cluster id, e.g. c-0123abcd4567ef89 (see releases.cluster_id)."),
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    fmt: str = typer.Option("table", "--format", "-f", help="Output format: table, csv or json."),
+) -> None:
+    from khabar.warehouse.db import WarehouseError
+    from khabar.warehouse.evidence import cluster_evidence
+    from khabar.warehouse.query import format_rows, open_readonly
+
+    if fmt not in ("table", "csv", "json"):
+        raise _fail(f"unknown format {fmt!r}: use table, csv or json", 2)
+    try:
+        members = cluster_evidence(open_readonly(db), cluster_id)
+    except WarehouseError as exc:
+        raise _fail(str(exc)) from None
+    if not members:
+        raise _fail(f"no cluster {cluster_id!r} (or no releases in it)")
+    cols = ["release_id", "source_id", "is_canonical", "signal", "matched_to", "jaccard", "containment",
+            "containment_rev", "guard", "title"]  # fmt: skip
+    rows = [tuple(m.get(c) if c != "signal" else m.get(c) or "(no evidence)" for c in cols) for m in members]
+    typer.echo(f"cluster {cluster_id}: {len(members)} release(s)")
+    typer.echo(format_rows(cols, rows, fmt))
+
+
 @app.command("serve", help="Start a local Prefect server and serve the daily, backfill and reprocess deployments.")
 def serve_command(
     sources: str = typer.Option("config/sources.yaml", "--sources", help=SOURCES_HELP),

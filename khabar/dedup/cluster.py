@@ -16,6 +16,7 @@ and drops them itself, so the in-memory index never holds documents the database
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 
@@ -25,14 +26,15 @@ import pyarrow as pa
 
 from khabar.dedup import minhash
 from khabar.dedup.core import MatchCore
-from khabar.dedup.fingerprint import fingerprints
+from khabar.dedup.fingerprint import containment_of, fingerprints
+from khabar.warehouse.evidence import release_texts, write_evidence
 from khabar.warehouse.releases import ReleaseRow
 
 _SIG_SCHEMA = pa.schema([
     ("release_id", pa.string()), ("version", pa.int32()), ("cluster_id", pa.string()),
     ("content_hash", pa.string()), ("exact_key", pa.int64()), ("minhash", pa.binary()), ("guard", pa.binary()),
     ("n_shingles", pa.int32()), ("matched_to", pa.string()), ("similarity", pa.float64()),
-    ("created_at", pa.timestamp("us", tz="UTC")),
+    ("created_at", pa.timestamp("us", tz="UTC")), ("contain", pa.binary()),
 ])  # fmt: skip
 
 
@@ -60,7 +62,7 @@ class Clusterer:
         """Rebuild the index from `dedup_signatures` (one sorted segment; ~1 s per 100k signatures)."""
         self = cls()
         tbl = con.execute(
-            "SELECT release_id, cluster_id, exact_key, minhash, guard FROM dedup_signatures"
+            "SELECT release_id, version, cluster_id, exact_key, minhash, guard, contain FROM dedup_signatures"
             " ORDER BY created_at, release_id, version"
         ).to_arrow_table()
         n = tbl.num_rows
@@ -71,8 +73,9 @@ class Clusterer:
         exact = np.array(tbl.column("exact_key").to_pylist(), dtype=np.int64).astype(np.uint64)
         keys = np.concatenate([minhash.band_keys(sigs), _exact_band(exact)[:, None]], axis=1)
         guards = [np.frombuffer(g or b"", dtype="<u8") for g in tbl.column("guard").to_pylist()]
+        samples = _samples(con, tbl)
         self.core.add_many(sigs, keys, guards, tbl.column("cluster_id").to_pylist(),
-                           tbl.column("release_id").to_pylist())  # fmt: skip
+                           tbl.column("release_id").to_pylist(), samples)  # fmt: skip
         self._checkpoint = self.core.n
         return self
 
@@ -93,7 +96,7 @@ class Clusterer:
                 self.rollback()
         self._staged = []
         self._checkpoint = self.core.n
-        self.core.index.flush()
+        self.core.flush()
 
     def assign(self, con: duckdb.DuckDBPyConnection, rows: Sequence[ReleaseRow]) -> None:
         """Set ``cluster_id`` and ``version`` of every row (in order, each matched against all earlier
@@ -116,11 +119,16 @@ class Clusterer:
         state: dict[str, tuple[str | None, str | None, int]] = dict(stored)
         superseded: list[tuple[str, int]] = []
         sig_rows: dict[tuple[str, int], dict] = {}
+        evidence: dict[tuple[str, int], dict] = {}
         for i, row in enumerate(rows):
             rid = row.release_id
             prev = state.get(rid)
             matched_to, sim = None, None
+            ev: dict = {"signal": "founder", "matched_to": None, "jaccard": None, "containment": None,
+                        "containment_rev": None, "guard": None}  # fmt: skip
             if prev is not None:
+                url = row.record.get("url")
+                ev["signal"] = "url_alias" if url and url != row.canonical_url else "same_url"
                 cid, old_hash, old_version = prev
                 row.cluster_id = cid or new_cluster_id(rid)
                 if old_hash == row.content_hash:
@@ -134,6 +142,9 @@ class Clusterer:
                 if m is not None:
                     row.cluster_id = m.cluster_id
                     matched_to, sim = self.core.release_of[m.doc] if m.doc is not None else None, m.jaccard
+                    ev = {"signal": m.signal, "matched_to": matched_to, "jaccard": m.jaccard,
+                          "containment": m.containment, "containment_rev": m.containment_rev,
+                          "guard": json.dumps(m.guard.as_dict()) if m.guard is not None else None}  # fmt: skip
                 else:
                     row.cluster_id = new_cluster_id(rid)
             state[rid] = (row.cluster_id, row.content_hash, row.version)
@@ -148,7 +159,10 @@ class Clusterer:
                     "content_hash": row.content_hash, "exact_key": fp.exact,
                     "minhash": fp.signature.astype("<u4").tobytes(), "guard": fp.guard.astype("<u8").tobytes(),
                     "n_shingles": fp.n_shingles, "matched_to": matched_to, "similarity": sim, "created_at": now,
+                    "contain": fp.sample.astype("<u4").tobytes(),
                 }  # fmt: skip
+                evidence[key] = {"release_id": rid, "version": row.version, "cluster_id": row.cluster_id,
+                                 "created_at": now, **ev}  # fmt: skip
         _archive_versions(con, superseded, now)
         if sig_rows:
             tbl = pa.Table.from_pylist(list(sig_rows.values()), schema=_SIG_SCHEMA)
@@ -157,6 +171,22 @@ class Clusterer:
                 con.execute("INSERT OR REPLACE INTO dedup_signatures BY NAME SELECT * FROM _dedup_new_sigs")
             finally:
                 con.unregister("_dedup_new_sigs")
+        write_evidence(con, list(evidence.values()))
+
+
+def _samples(con: duckdb.DuckDBPyConnection, tbl: pa.Table) -> list[np.ndarray]:
+    """Containment samples of stored signatures; rows fingerprinted before they existed (null) get theirs from
+    the stored release text, so an upgraded warehouse matches briefs of its old releases too."""
+    raw = tbl.column("contain").to_pylist()
+    out = [np.frombuffer(x, dtype="<u4") if x is not None else None for x in raw]
+    missing = [i for i, x in enumerate(out) if x is None]
+    if missing:
+        rids, versions = tbl.column("release_id").to_pylist(), tbl.column("version").to_pylist()
+        stored = release_texts(con, sorted({rids[i] for i in missing}))
+        recs = [stored.get((rids[i], versions[i]), {}) for i in missing]
+        for i, sample in zip(missing, containment_of(recs), strict=True):
+            out[i] = sample
+    return [x if x is not None else np.zeros(0, dtype=np.uint32) for x in out]
 
 
 def _exact_band(exact: np.ndarray) -> np.ndarray:

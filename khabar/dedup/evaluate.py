@@ -118,7 +118,7 @@ def cluster_in_memory(records: list[dict], batch: int = 500) -> dict[str, str]:
             cid = m.cluster_id if m else "c-" + rec["url"]
             core.add(fp, cid, rec["url"])
             out[rec["url"]] = cid
-        core.index.flush()
+        core.flush()
     return out
 
 

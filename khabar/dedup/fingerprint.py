@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import compress
 
 import numpy as np
@@ -16,16 +16,26 @@ from khabar.dedup.text import (
     BREAK,
     F_BREAK,
     F_CUE,
+    F_DATE,
     F_DIGIT,
+    F_NUMW,
+    F_PLACE,
     F_SEP,
     F_SLOT,
+    K_DATE,
+    MAIN_PLACE_CTX,
+    PLACE_CTX,
     SEP,
     _mix,
     _new_vals,
     batch_tokens,
+    containment_samples,
+    cue_value,
     exact_key,
     guard_features,
+    numbers_to_values,
     person_features,
+    prepare,
     shingle_hashes,
     token_ids,
     tokens,
@@ -45,19 +55,34 @@ class Fingerprint:
     exact: int
     guard: np.ndarray  # sorted uint64 (context << 32 | value)
     n_shingles: int
+    sample: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint32))  # containment sample
 
 
-def _parts(record: dict) -> tuple[list[str], list[str]]:
+def texts(record: dict) -> tuple[str, str]:
+    """(title, lead and body) as fingerprinted: `prepare`d, so boilerplate and number spellings are gone."""
+    body = "\n".join(x for x in (record.get("lead"), record.get("body")) if x)
+    return prepare(record.get("title") or "", body=False), prepare(body)
+
+
+def _parts(title: str, body_text: str) -> tuple[list[str], list[str]]:
     """All tokens (title, lead, body) for shingles; lead and body tokens with line breaks for the guard
-    (titles are rewritten by republishers and decorated with «+ تصاویر»: they would only add false conflicts)."""
-    body = tokens_with_breaks("\n".join(x for x in (record.get("lead"), record.get("body")) if x))
-    flat = tokens(record.get("title") or "") + [t for t in body if t != BREAK]
+    (titles are rewritten by republishers and decorated with «+ تصاویر»: they would only add false conflicts).
+    Numbers in words are values (`numbers_to_values`) in both."""
+    body = numbers_to_values(tokens_with_breaks(body_text))[0]
+    flat = numbers_to_values(tokens(title))[0] + [t for t in body if t != BREAK]
     return flat, body
+
+
+def containment_of(records: Sequence[dict]) -> list[np.ndarray]:
+    """The containment samples `fingerprints` gives these records (rebuilding rows stored without them)."""
+    return containment_samples([" ".join(_parts(*texts(r))[1]) for r in records])
 
 
 def _fingerprints_slow(records: Sequence[dict]) -> list[Fingerprint]:
     """The per-record reference path (also the fallback when `batch_tokens` declines a batch)."""
-    parts = [_parts(r) for r in records]
+    prepared = [texts(r) for r in records]
+    parts = [_parts(*tb) for tb in prepared]
+    samples = containment_samples([" ".join(body) for _, body in parts])
     shingles = [shingle_hashes(token_ids(flat), SHINGLE) for flat, _ in parts]
     sigs = minhash.signatures(shingles)
     keys = minhash.band_keys(sigs)
@@ -67,7 +92,7 @@ def _fingerprints_slow(records: Sequence[dict]) -> list[Fingerprint]:
         with np.errstate(over="ignore"):
             ek = np.uint64(ex) * np.uint64(0x9E3779B97F4A7C15) ^ _EXACT_SALT
         out.append(Fingerprint(sigs[i], np.append(keys[i], ek), ex,
-                               guard_features(body, rec.get("persons")), len(shingles[i])))  # fmt: skip
+                               guard_features(body, rec.get("persons")), len(shingles[i]), samples[i]))  # fmt: skip
     return out
 
 
@@ -96,6 +121,8 @@ def _guards(toks: list[str], arr: np.ndarray, flags: np.ndarray, body: np.ndarra
     digits = np.concatenate(([0], np.cumsum(body & ((flags & np.uint64(F_DIGIT >> 32)) != 0))))
     has_digit = digits[ends + 1] > digits[starts]
     starts, ends = starts[has_digit], ends[has_digit]
+    dates = np.concatenate(([0], np.cumsum(body & ((flags & np.uint64(F_DATE >> 32)) != 0))))
+    date = (dates[ends + 1] > dates[starts]).astype(np.uint64) * np.uint64(K_DATE)
     val = ids[starts]
     multi = np.flatnonzero(ends > starts)
     if len(multi):
@@ -105,11 +132,24 @@ def _guards(toks: list[str], arr: np.ndarray, flags: np.ndarray, body: np.ndarra
     kind = np.repeat(np.arange(1, 5, dtype=np.int64), [len(cue), len(starts), len(starts), len(starts)])
     a = np.concatenate([ids[cue - 1], a1, ids[starts - 2], b1])
     b = np.concatenate([ids[cue], b1, a1, ids[ends + 2]])
-    v = np.concatenate([ids[cue + 1], val, val, val])
+    cue_v = np.array([cue_value(toks[i]) for i in (cue + 1).tolist()], dtype=np.uint64)
+    v = np.concatenate([cue_v, val, val, val])
     rec = np.concatenate([doc[cue], doc[starts], doc[starts], doc[starts]])
     with np.errstate(over="ignore"):  # `_ctx`: uint64 wrap-around keeps the bits 7..38 it uses
         ctx = (a * np.uint64(0x9E3779B1) ^ b) * np.uint64(0x85EBCA77) + _CTX_MUL[kind]
-    ctx = ctx >> np.uint64(7) & np.uint64(_LOW32)
+    ctx = ctx >> np.uint64(7) & np.uint64(_LOW32 & ~15)
+    ctx |= kind.astype(np.uint64) | np.concatenate([np.zeros(len(cue), dtype=np.uint64), date, date, date])
+    place = np.flatnonzero(body & ((flags & np.uint64(F_PLACE >> 32)) != 0))
+    # main places: per record, the place ids with the highest count
+    pk, pn = np.unique(doc[place].astype(np.uint64) << np.uint64(32) | ids[place], return_counts=True)
+    prec = (pk >> np.uint64(32)).astype(np.int64)
+    top = np.zeros(int(prec.max()) + 1 if len(prec) else 0, dtype=np.int64)
+    np.maximum.at(top, prec, pn)
+    main = pn == top[prec]
+    rec = np.concatenate([rec, doc[place], prec[main]])
+    ctx = np.concatenate([ctx, np.full(len(place), PLACE_CTX, dtype=np.uint64),
+                          np.full(int(main.sum()), MAIN_PLACE_CTX, dtype=np.uint64)])  # fmt: skip
+    v = np.concatenate([v, ids[place], pk[main] & np.uint64(_LOW32)])
     return rec, ctx << np.uint64(32) | v
 
 
@@ -121,18 +161,25 @@ def fingerprints(records: Sequence[dict]) -> list[Fingerprint]:
     n = len(records)
     if n == 0:
         return []
-    titles = [r.get("title") or "" for r in records]
-    bodies = ["\n".join(x for x in (r.get("lead"), r.get("body")) if x) for r in records]
+    prepared = [texts(r) for r in records]
+    titles = [t for t, _ in prepared]
+    bodies = [b for _, b in prepared]
     batch = batch_tokens(titles, bodies)
     if batch is None:
-        return _fingerprints_slow(records)
+        return _fingerprints_slow(records)  # (prepares again: a rare path)
     toks, vals = batch
     if vals is None:
         vals = list(map(_VALS.__getitem__, toks))
+    arr = np.array(vals, dtype=np.uint64)
+    hits = np.flatnonzero(arr & np.uint64(F_NUMW)).tolist()
+    if hits:
+        toks, changed, new_vals = numbers_to_values(toks, hits, vals)
+        if changed and new_vals is not None:
+            vals = new_vals
+            arr = np.array(vals, dtype=np.uint64)
     if len(_VALS) > 2_000_000:
         _VALS.clear()
         _VALS.update(_new_vals())
-    arr = np.array(vals, dtype=np.uint64)
     flags = arr >> np.uint64(32)
     sep = (flags & np.uint64(F_SEP >> 32)) != 0
     csum = np.cumsum(sep)
@@ -198,4 +245,9 @@ def fingerprints(records: Sequence[dict]) -> list[Fingerprint]:
     first[1:] = (feat[1:] != feat[:-1]) | (fdoc[1:] != fdoc[:-1])
     feat, fdoc = feat[first], fdoc[first]
     gb = np.searchsorted(fdoc, np.arange(n + 1)).tolist()
-    return [Fingerprint(sigs[d], keys[d], exact[d], feat[gb[d] : gb[d + 1]], n_shingles[d]) for d in range(n)]
+    # containment samples from the body tokens (numbers as values; spaces go anyway): text k ends at its first SEP
+    sep_at = np.flatnonzero(sep).tolist()
+    starts = [0] + [p + 1 for p in sep_at[1::2]]
+    samples = containment_samples([" ".join(toks[starts[k] : sep_at[2 * k]]) for k in range(n, 2 * n)])
+    return [Fingerprint(sigs[d], keys[d], exact[d], feat[gb[d] : gb[d + 1]], n_shingles[d], samples[d])
+            for d in range(n)]  # fmt: skip

@@ -83,6 +83,53 @@ class BandIndex:
                 result[row_of[i]].update(seg_docs[lo[i] : hi[i]].tolist())
         return result
 
+    def count_segments(self, rows: list[np.ndarray], cap: int) -> list[dict[int, int]]:
+        """For each row of keys, ``{doc: keys shared}`` over the sorted segments, counting only keys with at
+        most ``cap`` documents in a segment (rare keys): boilerplate shared by thousands of documents would
+        make every query touch them. One vectorised pass for the batch."""
+        m = len(rows)
+        result: list[dict[int, int]] = [{} for _ in range(m)]
+        if m == 0 or not self._segments:
+            return result
+        lens = [len(r) for r in rows]
+        if not sum(lens):
+            return result
+        flat = np.concatenate(rows).astype(np.uint64)
+        row_of = np.repeat(np.arange(m, dtype=np.int64), lens)
+        pairs = []
+        for seg_keys, seg_docs in self._segments:
+            lo = np.searchsorted(seg_keys, flat, "left")
+            hi = np.searchsorted(seg_keys, flat, "right")
+            cnt = hi - lo
+            hit = np.flatnonzero((cnt > 0) & (cnt <= cap))
+            if not len(hit):
+                continue
+            c = cnt[hit]
+            # every posting of every hit: positions lo[h] .. hi[h]-1, expanded without a Python loop
+            pos = np.repeat(lo[hit] - np.concatenate(([0], np.cumsum(c)[:-1])), c) + np.arange(int(c.sum()))
+            pairs.append(row_of[hit].repeat(c) << 32 | seg_docs[pos].astype(np.int64))
+        if not pairs:
+            return result
+        u, n = np.unique(np.concatenate(pairs), return_counts=True)
+        for key, k in zip(u.tolist(), n.tolist(), strict=True):
+            result[key >> 32][key & 0xFFFFFFFF] = k
+        return result
+
+    def count_pending(self, keys: np.ndarray, cap: int) -> dict[int, int]:
+        """`count_segments` for one row of keys over the pending documents."""
+        out: dict[int, int] = {}
+        get = self._pending.get
+        for k in keys.tolist():
+            cur = get(k)
+            if cur is None:
+                continue
+            if type(cur) is int:
+                out[cur] = out.get(cur, 0) + 1
+            elif len(cur) <= cap:
+                for d in cur:
+                    out[d] = out.get(d, 0) + 1
+        return out
+
     def flush(self, force: bool = False) -> None:
         """Turn the pending dict into a sorted segment (when large or forced) and merge equal-sized segments."""
         if not self._pending_n or (not force and self._pending_n < FLUSH_AT):
@@ -103,6 +150,13 @@ class BandIndex:
         flat_docs = np.repeat(docs.astype(np.int32), keys.shape[1])
         seg = _sorted(keys.reshape(-1), flat_docs)
         self._segments.append(seg)
+        self._segments.sort(key=lambda s: -len(s[0]))
+
+    def bulk_load_flat(self, docs: np.ndarray, keys: np.ndarray) -> None:
+        """`bulk_load` with one key per entry (documents with any number of keys)."""
+        if len(docs) == 0:
+            return
+        self._segments.append(_sorted(keys.astype(np.uint64), docs.astype(np.int32)))
         self._segments.sort(key=lambda s: -len(s[0]))
 
 

@@ -6,9 +6,11 @@ because signatures and features are stored in DuckDB and compared with those com
 
 from __future__ import annotations
 
+import functools
 import re
 import zlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from itertools import compress
 
 import numpy as np
@@ -164,9 +166,21 @@ def exact_key(toks: list[str]) -> int:
                           zlib.adler32(" ".join(toks).encode()).to_bytes(4, "big"), "big") & (_MASK64 >> 1)  # fmt: skip
 
 
-def _ctx(kind: int, a: int, b: int) -> int:
-    """32-bit context hash of two token ids (integer arithmetic: no string building per feature)."""
-    return ((((a * 0x9E3779B1) ^ b) * 0x85EBCA77 + kind * 0xC2B2AE3D) >> 7) & _LOW32_MASK
+def _ctx(kind: int, a: int, b: int, date: bool = False) -> int:
+    """32-bit context hash of two token ids (integer arithmetic: no string building per feature); its low four
+    bits say what the slot holds (`K_*`, `K_DATE`), so the guard can tell a corrected figure from another place."""
+    h = ((((a * 0x9E3779B1) ^ b) * 0x85EBCA77 + kind * 0xC2B2AE3D) >> 7) & _LOW32_MASK
+    return (h & ~15) | kind | (K_DATE if date else 0)
+
+
+# Slot kinds in the low bits of a guard context: the word after a cue, three contexts of a number run, a person
+# under a role, a gazetteer place; K_DATE marks a run holding a month or weekday word.
+K_CUE, K_NUM, K_NUM_BEFORE, K_NUM_AFTER, K_PERSON, K_PLACE, K_DATE = 1, 2, 3, 4, 5, 6, 8
+K_PEOPLE = 7  # the set of surnames a record names
+PLACE_CTX = (0x5A17_0000 & ~15) | K_PLACE
+MAIN_PLACE_CTX = (0x3C4D_0000 & ~15) | K_PLACE  # the places a record names most often
+PEOPLE_CTX = (0x9E07_0000 & ~0x1FF) | K_PEOPLE  # | person number << 4, | 1 << 8 for a name's tails
+CUE_PREFIX = 4  # a cue's value is the next word's first letters: «کرمان» and «کرمانشد» (words joined) agree
 
 
 def _h32(s: str) -> int:
@@ -196,7 +210,7 @@ def guard_features(toks: list[str], persons: Iterable[dict] | None = None) -> np
         if i not in slots:  # a cue word: the next word names a place or a person
             if i + 1 < n and i + 1 not in slots and toks[i + 1] != BREAK:
                 p1 = toks[i - 1] if i > 0 else BREAK
-                feats.add(_ctx(1, tid(p1), tid(toks[i])) << 32 | tid(toks[i + 1]))
+                feats.add(_ctx(1, tid(p1), tid(toks[i])) << 32 | cue_value(toks[i + 1]))
             continue
         # A run of numbers and date words («سه شنبه 15 فروردین 1402», «4800»): one value, whose context is the
         # nearest words outside the run, so adjacent slots cannot hide each other's context.
@@ -212,24 +226,77 @@ def guard_features(toks: list[str], persons: Iterable[dict] | None = None) -> np
             n2 = toks[j + 2] if j + 2 < n else BREAK
             v = tid(run[0]) if len(run) == 1 else _h32(" ".join(run))
             a1, b1 = tid(p1), tid(n1)
-            feats.add(_ctx(2, a1, b1) << 32 | v)
-            feats.add(_ctx(3, tid(p2), a1) << 32 | v)
-            feats.add(_ctx(4, b1, tid(n2)) << 32 | v)
+            date = any(t in DATE_WORDS for t in run)
+            feats.add(_ctx(2, a1, b1, date) << 32 | v)
+            feats.add(_ctx(3, tid(p2), a1, date) << 32 | v)
+            feats.add(_ctx(4, b1, tid(n2), date) << 32 | v)
+    places = place_words()
+    named = [tid(t) for t in toks if t in places]
+    feats.update(PLACE_CTX << 32 | v for v in named)
+    feats.update(MAIN_PLACE_CTX << 32 | v for v in main_places(named))
     feats.update(person_features(persons))
     return np.array(sorted(feats), dtype=np.uint64)
 
 
+def cue_value(word: str) -> int:
+    """The guard value of the word after a cue (see `CUE_PREFIX`)."""
+    return zlib.crc32(word[:CUE_PREFIX].encode()) | 1
+
+
+def _name_forms(name: str) -> tuple[str, list[str]]:
+    """A name without spaces, and its tails at word boundaries («نصرالله حق پرست» → «حقپرست», «پرست»): copies
+    spell a name with ZWNJ, a space or nothing, and extractors find «عباسعلی علیزاده» in one copy, «علیزاده» in
+    another."""
+    words = normalise(name).split()
+    return "".join(words), ["".join(words[i:]) for i in range(1, len(words))]
+
+
+MAX_PEOPLE = 16  # persons compared as a set per record (the first ones named)
+
+
 def person_features(persons: Iterable[dict] | None) -> list[int]:
-    """The guard features naming the person under each stated role (see `guard_features`)."""
+    """The guard features of persons: the name under each stated role, and every person named, as a full
+    name and its tails, numbered (compared as sets, see `guard_check`)."""
     out = []
+    seen: set[str] = set()
     for p in persons or ():
         role, name = p.get("role"), p.get("name")
-        if role and name:
-            # Spaces dropped altogether: names are spelt with ZWNJ, a space or nothing («شجاع‌پور»).
-            out.append(
-                _h32("p|" + "".join(normalise(role).split())) << 32 | _h32("".join(normalise(name).split()))
-            )
+        if not name:
+            continue
+        full, tails = _name_forms(name)
+        if not full:
+            continue
+        if role:
+            ctx = (_h32("p|" + "".join(normalise(role).split())) & ~15) | K_PERSON
+            out.append(ctx << 32 | _h32(full))
+        if full in seen or len(seen) >= MAX_PEOPLE:
+            continue
+        i = len(seen)
+        seen.add(full)
+        out.append((PEOPLE_CTX | i << 4) << 32 | _h32(full))
+        out.extend((PEOPLE_CTX | 1 << 8 | i << 4) << 32 | _h32(t) for t in tails)
     return out
+
+
+def _people(feats: set[int]) -> tuple[dict[int, tuple[int, set[int]]], set[int], set[int]]:
+    """person number → (full name, tails); all fulls; all fulls and tails."""
+    people: dict[int, tuple[int, set[int]]] = {}
+    for x in feats:
+        c = x >> 32
+        i = (c >> 4) & 15
+        full, tails = people.get(i, (0, set()))
+        if c & (1 << 8):
+            tails.add(x & _LOW32)
+        else:
+            full = x & _LOW32
+        people[i] = (full, tails)
+    fulls = {f for f, _ in people.values()}
+    return people, fulls, fulls.union(*(t for _, t in people.values())) if people else set()
+
+
+def _named_in(a: dict[int, tuple[int, set[int]]], b_fulls: set[int], b_all: set[int]) -> bool:
+    """Every person of ``a`` is named in ``b``: the same name, or one a tail of the other."""
+    return all(f in b_all or t & b_fulls for f, t in a.values())
 
 
 _LOW32 = 0xFFFFFFFF
@@ -250,6 +317,92 @@ def conflicts(a: np.ndarray | list[int], b: np.ndarray | list[int]) -> int:
     return len({x & _LOW32 for x in sa - common if (c := x >> 32) in ctx_b and c not in agreeing})
 
 
+@functools.cache
+def place_words() -> frozenset[str]:
+    """Gazetteer provinces and counties that are one dedup token and not also common words (the gazetteer's
+    ambiguous and weak names, month and cue words are left out): a copy names a subset of its release's places,
+    the same notice for another city names another place."""
+    from extractors.gazetteer import places
+
+    pl = places()
+    names = (set(pl.county_to_province) - pl.ambiguous) | (set(pl.province_names) - pl.weak_provinces)
+    out = set()
+    for n in names:
+        t = tokens(n)
+        if len(t) == 1 and len(t[0]) > 2 and t[0] not in _MARKED:
+            out.add(t[0])
+    return frozenset(out)
+
+
+def main_places(named: list[int]) -> list[int]:
+    """The places named most often (all of them on a tie)."""
+    if not named:
+        return []
+    counts: dict[int, int] = {}
+    for v in named:
+        counts[v] = counts.get(v, 0) + 1
+    top = max(counts.values())
+    return [v for v, k in counts.items() if k == top]
+
+
+@dataclass(frozen=True)
+class GuardCheck:
+    """What the guard found between two records: figures that differ in a shared context (a corrected figure is
+    one), and differing places, dates, persons (another release, however close the texts)."""
+
+    figures: int
+    places: int
+    dates: int
+    persons: int
+    shared: int  # contexts both records have
+
+    @property
+    def hard(self) -> int:
+        return self.places + self.dates + self.persons
+
+    def as_dict(self) -> dict[str, int]:
+        return {"figures": self.figures, "places": self.places, "dates": self.dates, "persons": self.persons,
+                "shared_contexts": self.shared}  # fmt: skip
+
+
+def guard_check(a: np.ndarray | list[int], b: np.ndarray | list[int]) -> GuardCheck:
+    """`conflicts` by kind of slot; places: both records name gazetteer places and neither names the other's
+    main place; persons: neither names every person of the other (a copy drops paragraphs and the persons in
+    them, but names no person of its own)."""
+    sa = set(a.tolist() if isinstance(a, np.ndarray) else a)
+    sb = set(b.tolist() if isinstance(b, np.ndarray) else b)
+    pa = {x & _LOW32 for x in sa if x >> 32 == PLACE_CTX}
+    pb = {x & _LOW32 for x in sb if x >> 32 == PLACE_CTX}
+    ma = {x for x in sa if x >> 32 == MAIN_PLACE_CTX}
+    mb = {x for x in sb if x >> 32 == MAIN_PLACE_CTX}
+    na = {x for x in sa if (x >> 32) & ~0x1F0 == PEOPLE_CTX}
+    nb = {x for x in sb if (x >> 32) & ~0x1F0 == PEOPLE_CTX}
+    sa -= {PLACE_CTX << 32 | v for v in pa} | ma | na
+    sb -= {PLACE_CTX << 32 | v for v in pb} | mb | nb
+    # copies drop paragraphs (and the places in them), each its own: only the main place must be named by both
+    place = int(bool(pa and pb and not {x & _LOW32 for x in ma} & pb and not {x & _LOW32 for x in mb} & pa))
+    people = 0
+    if na and nb:
+        (ppa, fa, aa), (ppb, fb, ab) = _people(na), _people(nb)
+        people = int(not (_named_in(ppa, fb, ab) or _named_in(ppb, fa, aa)))
+    common = sa & sb
+    agreeing = {x >> 32 for x in common}
+    ctx_a = {x >> 32 for x in sa}
+    ctx_b = {x >> 32 for x in sb}
+    fig: set[int] = set()
+    dates: set[int] = set()
+    persons: set[int] = set()
+    cues: set[int] = set()
+    for x in sa - common:
+        c = x >> 32
+        if c in ctx_b and c not in agreeing:
+            k = c & 7
+            (dates if c & K_DATE else persons if k == K_PERSON else cues if k == K_CUE else fig).add(
+                x & _LOW32
+            )
+    return GuardCheck(len(fig), place + len(cues), len(dates), people + len(persons), len(ctx_a & ctx_b))
+
+
 # ------------------------------------------------------------------------------------------ batch fast path
 # `fingerprint.fingerprints` tokenises a whole batch at once instead of calling `tokens` / `tokens_with_breaks` /
 # `token_ids` / `guard_features` per record. Results are bit-identical to the per-record functions above (checked
@@ -267,6 +420,8 @@ F_SLOT = F_DIGIT | F_DATE
 _GLUE_SHIFT = 37  # bits 37-41: 1 + index in `_GLUE` of a glue word, 16 for the empty piece
 _EMPTY_CODE = 16
 F_GAP = 1 << 42  # "" and "\n" pieces: whitespace, never a token
+F_PLACE = 1 << 43  # a gazetteer place (`place_words`)
+F_NUMW = 1 << 44  # a number or scale word (`numbers_to_values`)
 _DROP_CODE = 0xFFFFFFFF
 
 
@@ -283,6 +438,10 @@ class _TokenVals(dict):
             v |= F_CUE
         if t == BREAK:
             v |= F_BREAK
+        if t in place_words():
+            v |= F_PLACE
+        if t in _number_pattern()[0]:
+            v |= F_NUMW
         v |= _GLUE_WORD.get(t, 0) << _GLUE_SHIFT
         self[t] = v
         return v
@@ -451,3 +610,244 @@ def _piece_glue(pieces: list[str]) -> tuple[list[str], list[int]]:
             toks[i : i + 1] = extra
             vals[i : i + 1] = map(_VALS.__getitem__, extra)
     return toks, vals
+
+
+# ------------------------------------------------------------------------------------------ republication forms
+# What republishers change and the release never had: a preamble clause («به گزارش خبرنگار … به نقل از روابط
+# عمومی …،»), the agency's prefix on the lead («خبرگزاری فارس: »), closings («انتهای پیام»), a last line naming or
+# describing the agency, and numbers written in words. `prepare` removes or rewrites them on the normalised text
+# before anything is fingerprinted, so a copy and its release give the same tokens there.
+# On the raw text (ي/ی, ك/ک, ZWNJ or space all accepted): `batch_tokens` normalises afterwards in one pass.
+_S = "[ \u200c]"
+_PREAMBLE = re.compile(
+    r"(?m)^[ \t]*(?:به گزارش|بنا بر گزارش|بنابر گزارش|به نقل از)\b[^،,\n]{0,160}[،,][ \t]*"
+)
+_LEAD_PREFIX = re.compile(
+    r"(?m)^[ \t]*[^:\n]{0,40}(?:خبرگزار[یيى]|پا[یيى]گاه خبر[یيى]|روزنامه)[^:\n]{0,40}:[ \t]*"
+)
+_CLOSING = re.compile(rf"(?m)^[ \t/\-–—*]*(?:انتها[یيى]{_S}?پ[یيى]ام|انتها[یيى]{_S}?خبر|پا[یيى]ان{_S}خبر|"
+                      rf"پا[یيى]ان{_S}پ[یيى]ام)\b[^\n]{{0,120}}$")  # fmt: skip
+_CLOSING_TAIL = re.compile(rf"(?:انتها[یيى]{_S}?پ[یيى]ام|انتها[یيى]{_S}?خبر|پا[یيى]ان{_S}خبر)[ \t/\-–—*.]*$")
+_AGENCY_LINE = re.compile(rf"(?:خبرگزار[یيى]|پا[یيى]گاه{_S}خبر[یيى]|پا[یيى]گاه{_S}اطلاع{_S}?رسان[یيى]|"
+                          rf"روابط{_S}عموم[یيى]|[کك]د{_S}خبر|منبع:)")  # fmt: skip
+_NUMBER_WORDS: frozenset[str] | None = None
+_NUM_RUN: re.Pattern[str] | None = None
+
+
+def _number_pattern() -> tuple[frozenset[str], re.Pattern[str]]:
+    global _NUMBER_WORDS, _NUM_RUN
+    if _NUM_RUN is None:
+        from extractors.numbers import SCALES, WORDS
+
+        words = sorted(set(WORDS) | set(SCALES), key=len, reverse=True)
+        alt = "|".join(words)
+        num = rf"(?:{alt}|\d+(?:[.,٬]\d+)*)"
+        _NUMBER_WORDS = frozenset(words)
+        # a run holding a number word (a leading digit group allowed: «6 هزار و 127»), or a grouped number
+        _NUM_RUN = re.compile(
+            rf"(?<![\w.,٬])(?:(?:\d+(?:[.,٬]\d+)*[ \t]+)?(?:{alt})(?:[ \t]+(?:و[ \t]+)?{num})*"
+            rf"|\d{{1,3}}(?:[٬,]\d{{3}})+)(?![\w])"
+        )
+    assert _NUMBER_WORDS is not None
+    return _NUMBER_WORDS, _NUM_RUN
+
+
+_UNGROUP = re.compile(r"\b\d{1,3}(?:[٬,]\d{3})+\b")
+
+
+class _Key:
+    """The part of `extractors.tokens.Tok` that `extractors.numbers.read_number` reads."""
+
+    __slots__ = ("key",)
+    closes = False
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+def _number_value(m: re.Match[str]) -> str:
+    from extractors.numbers import read_number
+
+    words, _ = _number_pattern()
+    parts = m.group(0).split()
+    if not any(p in words for p in parts):
+        return _UNGROUP.sub(lambda g: g.group(0).replace("٬", "").replace(",", ""), m.group(0))
+    toks = [_Key(p.replace("٬", "").replace(",", "")) for p in parts]
+    out: list[str] = []
+    i = 0
+    while i < len(toks):
+        n = read_number(toks, i) if parts[i] != "نه" or i + 1 < len(toks) else None  # lone «نه» is «no»
+        if n is None:
+            out.append(parts[i])
+            i += 1
+            continue
+        v = n.value
+        out.append(str(int(v)) if v == int(v) else f"{v:g}")
+        i = n.last + 1
+    return " ".join(out)
+
+
+def canonical_numbers(norm: str) -> str:
+    """Numbers written in words, or mixing words and digits, as digits of their value («شش هزار و یکصد و
+    بیست و هفت», «6 هزار و 127» → «6127») on normalised text (the text form of `numbers_to_values`)."""
+    toks = norm.split(" ")
+    return " ".join(numbers_to_values(toks)[0]) if "\n" not in norm else "\n".join(
+        " ".join(numbers_to_values(line.split(" "))[0]) for line in norm.split("\n"))  # fmt: skip
+
+
+class _Keys:
+    """A read-only view of tokens as `_Key`s from ``start`` (read_number reads only a few of them)."""
+
+    __slots__ = ("_start", "_toks")
+
+    def __init__(self, toks: list[str], start: int) -> None:
+        self._toks, self._start = toks, start
+
+    def __len__(self) -> int:
+        return len(self._toks) - self._start
+
+    def __getitem__(self, j: int) -> _Key:
+        return _Key(self._toks[self._start + j])
+
+
+def numbers_to_values(toks: list[str], hits: list[int] | None = None,
+                      vals: list[int] | None = None) -> tuple[list[str], bool, list[int] | None]:  # fmt: skip
+    """Tokens with each number phrase holding a number word replaced by one token, the digits of its value;
+    ``hits`` (positions of number words) when the caller already knows them, ``vals`` (their `_VALS`) spliced
+    alongside. Returns (tokens, changed, vals). Token-level on purpose: a regex over the text for ~45 number
+    words cost ~120 µs a 2 KB record."""
+    from extractors.numbers import SCALES, read_number
+
+    words, _ = _number_pattern()
+    if hits is None:
+        if words.isdisjoint(toks):
+            return toks, False, vals
+        hits = [i for i, t in enumerate(toks) if t in words]
+    out: list[str] = []
+    out_v: list[int] = []
+    pos = 0
+    for i in hits:
+        if i < pos:
+            continue
+        start = i - 1 if i > pos and toks[i] in SCALES and toks[i - 1][:1].isdigit() else i
+        if start == i and i + 1 < len(toks) and toks[i + 1] == "شنبه":  # «سه شنبه» is «سه‌شنبه», a weekday
+            value = toks[i] + "شنبه"
+            out.extend(toks[pos:i])
+            out.append(value)
+            if vals is not None:
+                out_v.extend(vals[pos:i])
+                out_v.append(_VALS[value])
+            pos = i + 2
+            continue
+        n = read_number(_Keys(toks, start), 0)  # type: ignore[arg-type]
+        if n is None or (n.last == 0 and toks[start] == "نه"):  # a lone «نه» is «no»
+            continue
+        v = n.value
+        value = str(int(v)) if v == int(v) else f"{v:g}"
+        out.extend(toks[pos:start])
+        out.append(value)
+        if vals is not None:
+            out_v.extend(vals[pos:start])
+            out_v.append(_VALS[value])
+        pos = start + n.last + 1
+    if not pos:
+        return toks, False, vals
+    out.extend(toks[pos:])
+    if vals is not None:
+        out_v.extend(vals[pos:])
+        return out, True, out_v
+    return out, True, None
+
+
+def strip_boilerplate(norm: str) -> str:
+    """The lead/body without the openings and closings republishers add (see above)."""
+    if "گزارش" in norm or "نقل" in norm:
+        norm = _PREAMBLE.sub("", norm)
+    if ":" in norm:
+        head, sep, rest = norm.partition("\n")
+        norm = _LEAD_PREFIX.sub("", head, count=1) + sep + rest
+    if "انتها" in norm or "پایان" in norm or "پايان" in norm:
+        norm = _CLOSING.sub("", norm)
+        tail = len(norm) - 120
+        if tail > 0:
+            m = _CLOSING_TAIL.search(norm, tail)
+            if m:
+                norm = norm[: m.start()]
+        else:
+            norm = _CLOSING_TAIL.sub("", norm)
+    lines = norm.rstrip().split("\n")
+    if len(lines) >= 3 and len(lines[-1].split()) <= 20 and _AGENCY_LINE.search(lines[-1]):
+        norm = "\n".join(lines[:-1])
+    return norm
+
+
+def prepare(text: str, *, body: bool = True) -> str:
+    """The text with boilerplate (lead/body only) removed and digit groups joined («2٬500» → «2500»): the input
+    of every fingerprint, still raw (`batch_tokens` normalises it; numbers in words become values on its tokens,
+    `numbers_to_values`)."""
+    norm = text or ""
+    if body:
+        norm = strip_boilerplate(norm)
+    if "٬" in norm or "," in norm:
+        norm = _UNGROUP.sub(lambda g: g.group(0).replace("٬", "").replace(",", ""), norm)
+    return norm
+
+
+# ------------------------------------------------------------------------------------------ containment samples
+# Character shingles of the prepared lead and body with every space, ZWNJ and punctuation removed: «می‌شود»,
+# «می شود» and «میشود», «آسیب‌های» and «آسیبهای» give the same characters, so a copy whose words lost their
+# ZWNJ and were joined keeps its shingles. A fixed share of them is kept by hash value (not position), so
+# the kept shingles of a copy and of its release are samples of one set and |A∩B|/|A| estimates containment.
+CHAR_SHINGLE = 14  # ~3 Persian words without their spaces
+SAMPLE_SHIFT = 60  # keep a shingle when its hash's top four bits are zero: 1 in 16
+_CH_B = 0x100000001B3 | 1
+_CH_BINV = pow(_CH_B, -1, 1 << 64)
+_ALNUM: np.ndarray | None = None
+_POW: tuple[np.ndarray, np.ndarray] = (np.ones(0, dtype=np.uint64), np.ones(0, dtype=np.uint64))
+
+
+def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """B^i and B^-i (mod 2^64) for i < n, cached and grown by doubling."""
+    global _POW
+    if len(_POW[0]) < n:
+        m = max(n, 2 * len(_POW[0]), 1 << 16)
+        with np.errstate(over="ignore"):
+            p = np.cumprod(np.full(m, _CH_B, dtype=np.uint64)) * np.uint64(_CH_BINV)
+            q = np.cumprod(np.full(m, _CH_BINV, dtype=np.uint64)) * np.uint64(_CH_B)
+        _POW = (p, q)
+    return _POW[0][:n], _POW[1][:n]
+
+
+def containment_samples(texts: list[str]) -> list[np.ndarray]:
+    """Per text, the sorted distinct sampled character-shingle hashes (uint32), in one numpy pass for the batch:
+    a polynomial hash of every window from prefix sums, ``(H[i+k] - H[i]) · B^-i`` (mod 2^64)."""
+    global _ALNUM
+    if _ALNUM is None:
+        _ALNUM = np.zeros(0x110000, dtype=bool)
+        _ALNUM[:0x10000] = [chr(c).isalnum() for c in range(0x10000)]
+    n = len(texts)
+    a = np.frombuffer(SEP.join(texts).encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    doc = np.repeat(np.arange(n, dtype=np.int64), [len(t) + 1 for t in texts])[: len(a)]
+    keep = _ALNUM[a]
+    c = a[keep].astype(np.uint64)
+    d = doc[keep]
+    k = CHAR_SHINGLE
+    empty = np.zeros(0, dtype=np.uint32)
+    if len(c) < k:
+        return [empty] * n
+    p, q = _powers(len(c))
+    with np.errstate(over="ignore"):
+        h = np.empty(len(c) + 1, dtype=np.uint64)
+        h[0] = 0
+        np.cumsum(c * p, out=h[1:])
+        w = (h[k:] - h[:-k]) * q[: len(c) - k + 1]
+    ok = (d[: len(w)] == d[k - 1 :]) & ((w >> np.uint64(SAMPLE_SHIFT)) == 0)
+    vals = (w[ok] >> np.uint64(SAMPLE_SHIFT - 32)).astype(np.uint32)
+    docs = d[: len(w)][ok]
+    order = np.lexsort((vals, docs))
+    vals, docs = vals[order], docs[order]
+    first = np.ones(len(vals), dtype=bool)
+    first[1:] = (vals[1:] != vals[:-1]) | (docs[1:] != docs[:-1])
+    vals, docs = vals[first], docs[first]
+    b = np.searchsorted(docs, np.arange(n + 1)).tolist()
+    return [vals[b[i] : b[i + 1]] for i in range(n)]
