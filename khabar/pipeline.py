@@ -18,7 +18,7 @@ import duckdb
 
 from khabar.dedup import Clusterer, refresh_canonical, write_aliases
 from khabar.records import RawPage
-from khabar.urls import canonical_url, same_site
+from khabar.urls import Variant, canonical_url, same_site, url_key, variant_article
 from khabar.warehouse.db import transaction
 from khabar.warehouse.raw import page_digest, write_pages
 from khabar.warehouse.releases import ReleaseRow, release_id_for, write_releases
@@ -85,15 +85,38 @@ def page_row(page: RawPage) -> ReleaseRow | None:
     )
 
 
+def as_variant(page: RawPage, row: ReleaseRow) -> bool:
+    """Re-key a documented print/amp variant page (the source's `variants:`) to its article; True when done.
+
+    A page whose own rel=canonical already names another address keeps that (it knows the article's full URL,
+    slug included); the documented shape decides only for a page naming itself or nothing."""
+    variants = _SOURCE_VARIANTS.get(page.source_id or "")
+    fetched = page.final_url or page.url
+    if not variants or url_key(row.canonical_url) != url_key(fetched):
+        return False
+    article = variant_article(fetched, variants)
+    if article is None:
+        return False
+    row.canonical_url = canonical_url(article)
+    return True
+
+
+def _alias_via(row: ReleaseRow) -> str:
+    """How a row's fetched URL came to name its release: a documented variant shape or the page's canonical."""
+    article = variant_article(row.record["url"], _SOURCE_VARIANTS.get(row.source_id or "", ()))
+    return "variant" if article is not None and url_key(article) == url_key(row.canonical_url) else "rel_canonical"
+
+
 def build_rows(pages: Sequence[RawPage], stats: BatchStats) -> list[ReleaseRow]:
     """Extract every 200 page of a batch into release rows (pure CPU, no database; in worker processes when the
-    batch is large enough, see khabar.workers)."""
+    batch is large enough, see khabar.workers). Documented variants are re-keyed here, in the parent."""
     rows: list[ReleaseRow] = []
     for page, row in zip(pages, map_items(page_row, pages), strict=True):
         stats.pages += 1
         if row is None:
             stats.skipped += 1
             continue
+        as_variant(page, row)
         record = row.record
         if record.get("errors"):
             stats.extraction_errors += 1
@@ -108,6 +131,7 @@ def build_rows(pages: Sequence[RawPage], stats: BatchStats) -> list[ReleaseRow]:
 
 _CLUSTERERS: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, Clusterer] = weakref.WeakKeyDictionary()
 _SOURCE_KINDS: dict[str, str] = {}
+_SOURCE_VARIANTS: dict[str, tuple[Variant, ...]] = {}
 
 
 def clusterer_for(con: duckdb.DuckDBPyConnection) -> Clusterer:
@@ -125,6 +149,16 @@ def register_source_kinds(kinds: Mapping[str, str]) -> None:
     _SOURCE_KINDS.update(kinds)
 
 
+def register_source_variants(variants: Mapping[str, tuple[Variant, ...]]) -> None:
+    """Each source's documented print/amp URL shapes (from the registry, `Source.parsed_variants`); an empty
+    tuple forgets a source's."""
+    for sid, v in variants.items():
+        if v:
+            _SOURCE_VARIANTS[sid] = v
+        else:
+            _SOURCE_VARIANTS.pop(sid, None)
+
+
 def process_batch(con: duckdb.DuckDBPyConnection, pages: Sequence[RawPage], *,
                   also: Callable[[duckdb.DuckDBPyConnection], None] | None = None) -> BatchStats:  # fmt: skip
     """Archive, extract, cluster and load one batch of fetched pages in a single transaction.
@@ -140,7 +174,7 @@ def process_batch(con: duckdb.DuckDBPyConnection, pages: Sequence[RawPage], *,
             write_pages(con, pages)
             if also is not None:
                 also(con)
-            write_aliases(con, [(canonical_url(r.record["url"]), r.canonical_url, r.source_id, "rel_canonical")
+            write_aliases(con, [(url_key(r.record["url"]), r.canonical_url, r.source_id, _alias_via(r))
                                 for r in rows if r.record.get("url")])  # fmt: skip
             clusterer.assign(con, rows)
             stats.releases_written = write_releases(con, rows)
@@ -157,4 +191,5 @@ def new_run_id(flow: str) -> str:
     return f"{flow}-{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
 
 
-__all__ = ["BatchStats", "build_rows", "clusterer_for", "process_batch", "register_source_kinds", "release_id_for"]
+__all__ = ["BatchStats", "build_rows", "clusterer_for", "process_batch", "register_source_kinds",
+           "register_source_variants", "release_id_for"]  # fmt: skip
