@@ -13,6 +13,7 @@ import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from urllib.parse import urlsplit, urlunsplit
 
 import duckdb
 
@@ -68,7 +69,8 @@ def page_row(page: RawPage) -> ReleaseRow | None:
     record = extract(page.body, url=None, fetched_at=page.fetched_at, encoding=page.encoding)
     fetched_url = page.final_url or page.url
     declared = record.get("url")
-    canonical = declared if declared and same_site(declared, fetched_url) else fetched_url
+    own = bool(declared) and same_site(declared, fetched_url)
+    canonical = declared if own else fetched_url
     record["url"] = page.url
     if not record.get("news_code"):
         record["news_code"] = code_from_url(fetched_url)
@@ -82,6 +84,7 @@ def page_row(page: RawPage) -> ReleaseRow | None:
         extractor_version=version,
         content_hash=content_hash(search_form(record["body"])) if record.get("body") else None,
         search_text=search_form(text) if text else None,
+        extra={"canonical_from": "page" if own else "fetched"},
     )
 
 
@@ -98,6 +101,24 @@ def as_variant(page: RawPage, row: ReleaseRow) -> bool:
     if article is None:
         return False
     row.canonical_url = canonical_url(article)
+    row.extra["canonical_from"] = "fetched"  # the address is built from the URL fetched, not named by the page
+    return True
+
+
+def prefer_source_scheme(page: RawPage, row: ReleaseRow) -> bool:
+    """Show a page naming no address of its own under its source's configured scheme; True when changed.
+
+    Sites answer both http and https and link their pages both ways; without this the address shown would depend
+    on which link a run happened to follow first. A redirect or the page's own rel=canonical is the site's word
+    and is kept; so is an explicit port (one port, one scheme)."""
+    base = _SOURCE_URLS.get(page.source_id or "")
+    redirected = bool(page.final_url) and canonical_url(page.final_url) != canonical_url(page.url)
+    if base is None or redirected or row.extra.get("canonical_from") != "fetched":
+        return False
+    have, want = urlsplit(row.canonical_url), urlsplit(base).scheme.lower()
+    if have.scheme == want or have.port is not None or not same_site(base, row.canonical_url):
+        return False
+    row.canonical_url = urlunsplit((want, *have[1:]))
     return True
 
 
@@ -117,6 +138,7 @@ def build_rows(pages: Sequence[RawPage], stats: BatchStats) -> list[ReleaseRow]:
             stats.skipped += 1
             continue
         as_variant(page, row)
+        prefer_source_scheme(page, row)
         record = row.record
         if record.get("errors"):
             stats.extraction_errors += 1
@@ -132,6 +154,7 @@ def build_rows(pages: Sequence[RawPage], stats: BatchStats) -> list[ReleaseRow]:
 _CLUSTERERS: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, Clusterer] = weakref.WeakKeyDictionary()
 _SOURCE_KINDS: dict[str, str] = {}
 _SOURCE_VARIANTS: dict[str, tuple[Variant, ...]] = {}
+_SOURCE_URLS: dict[str, str] = {}
 
 
 def clusterer_for(con: duckdb.DuckDBPyConnection) -> Clusterer:
@@ -147,6 +170,11 @@ def register_source_kinds(kinds: Mapping[str, str]) -> None:
     """`agency` or `news_agency` per source id (from the registry): the canonical copy of a release is the
     agency's own page."""
     _SOURCE_KINDS.update(kinds)
+
+
+def register_source_urls(urls: Mapping[str, str]) -> None:
+    """Each source's configured home URL: its scheme is the one a page naming no address is shown under."""
+    _SOURCE_URLS.update(urls)
 
 
 def register_source_variants(variants: Mapping[str, tuple[Variant, ...]]) -> None:
@@ -192,4 +220,4 @@ def new_run_id(flow: str) -> str:
 
 
 __all__ = ["BatchStats", "build_rows", "clusterer_for", "process_batch", "register_source_kinds",
-           "register_source_variants", "release_id_for"]  # fmt: skip
+           "register_source_urls", "register_source_variants", "release_id_for"]  # fmt: skip
