@@ -23,7 +23,13 @@ import duckdb
 import httpx
 
 from khabar.jobs import Progress, RunSummary, recorded_run
-from khabar.pipeline import BatchStats, process_batch, register_source_kinds
+from khabar.pipeline import (
+    BatchStats,
+    process_batch,
+    register_source_kinds,
+    register_source_urls,
+    register_source_variants,
+)
 from khabar.stop import Interrupted, Stop
 from khabar.warehouse.raw import prune_pages, write_fetch_log
 
@@ -114,6 +120,8 @@ def _run(con: duckdb.DuckDBPyConnection, flow: str, mode: Any, params: dict[str,
         except ValueError as exc:
             raise IngestError(str(exc)) from exc
     register_source_kinds({s.id: s.kind for s in sources})
+    register_source_variants({s.id: s.parsed_variants for s in sources})
+    register_source_urls({s.id: s.url for s in sources})
     sim = SimWeb() if simweb is True else (simweb or None)
     if now is None and sim is not None:
         now = sim.now()

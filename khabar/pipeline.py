@@ -13,12 +13,13 @@ import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from urllib.parse import urlsplit, urlunsplit
 
 import duckdb
 
 from khabar.dedup import Clusterer, refresh_canonical, write_aliases
 from khabar.records import RawPage
-from khabar.urls import canonical_url, same_site
+from khabar.urls import Variant, canonical_url, same_site, url_key, variant_article
 from khabar.warehouse.db import transaction
 from khabar.warehouse.raw import page_digest, write_pages
 from khabar.warehouse.releases import ReleaseRow, release_id_for, write_releases
@@ -68,7 +69,8 @@ def page_row(page: RawPage) -> ReleaseRow | None:
     record = extract(page.body, url=None, fetched_at=page.fetched_at, encoding=page.encoding)
     fetched_url = page.final_url or page.url
     declared = record.get("url")
-    canonical = declared if declared and same_site(declared, fetched_url) else fetched_url
+    own = bool(declared) and same_site(declared, fetched_url)
+    canonical = declared if own else fetched_url
     record["url"] = page.url
     if not record.get("news_code"):
         record["news_code"] = code_from_url(fetched_url)
@@ -82,18 +84,61 @@ def page_row(page: RawPage) -> ReleaseRow | None:
         extractor_version=version,
         content_hash=content_hash(search_form(record["body"])) if record.get("body") else None,
         search_text=search_form(text) if text else None,
+        extra={"canonical_from": "page" if own else "fetched"},
     )
+
+
+def as_variant(page: RawPage, row: ReleaseRow) -> bool:
+    """Re-key a documented print/amp variant page (the source's `variants:`) to its article; True when done.
+
+    A page whose own rel=canonical already names another address keeps that (it knows the article's full URL,
+    slug included); the documented shape decides only for a page naming itself or nothing."""
+    variants = _SOURCE_VARIANTS.get(page.source_id or "")
+    fetched = page.final_url or page.url
+    if not variants or url_key(row.canonical_url) != url_key(fetched):
+        return False
+    article = variant_article(fetched, variants)
+    if article is None:
+        return False
+    row.canonical_url = canonical_url(article)
+    row.extra["canonical_from"] = "fetched"  # the address is built from the URL fetched, not named by the page
+    return True
+
+
+def prefer_source_scheme(page: RawPage, row: ReleaseRow) -> bool:
+    """Show a page naming no address of its own under its source's configured scheme; True when changed.
+
+    Sites answer both http and https and link their pages both ways; without this the address shown would depend
+    on which link a run happened to follow first. A redirect or the page's own rel=canonical is the site's word
+    and is kept; so is an explicit port (one port, one scheme)."""
+    base = _SOURCE_URLS.get(page.source_id or "")
+    redirected = bool(page.final_url) and canonical_url(page.final_url) != canonical_url(page.url)
+    if base is None or redirected or row.extra.get("canonical_from") != "fetched":
+        return False
+    have, want = urlsplit(row.canonical_url), urlsplit(base).scheme.lower()
+    if have.scheme == want or have.port is not None or not same_site(base, row.canonical_url):
+        return False
+    row.canonical_url = urlunsplit((want, *have[1:]))
+    return True
+
+
+def _alias_via(row: ReleaseRow) -> str:
+    """How a row's fetched URL came to name its release: a documented variant shape or the page's canonical."""
+    article = variant_article(row.record["url"], _SOURCE_VARIANTS.get(row.source_id or "", ()))
+    return "variant" if article is not None and url_key(article) == url_key(row.canonical_url) else "rel_canonical"
 
 
 def build_rows(pages: Sequence[RawPage], stats: BatchStats) -> list[ReleaseRow]:
     """Extract every 200 page of a batch into release rows (pure CPU, no database; in worker processes when the
-    batch is large enough, see khabar.workers)."""
+    batch is large enough, see khabar.workers). Documented variants are re-keyed here, in the parent."""
     rows: list[ReleaseRow] = []
     for page, row in zip(pages, map_items(page_row, pages), strict=True):
         stats.pages += 1
         if row is None:
             stats.skipped += 1
             continue
+        as_variant(page, row)
+        prefer_source_scheme(page, row)
         record = row.record
         if record.get("errors"):
             stats.extraction_errors += 1
@@ -108,6 +153,8 @@ def build_rows(pages: Sequence[RawPage], stats: BatchStats) -> list[ReleaseRow]:
 
 _CLUSTERERS: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, Clusterer] = weakref.WeakKeyDictionary()
 _SOURCE_KINDS: dict[str, str] = {}
+_SOURCE_VARIANTS: dict[str, tuple[Variant, ...]] = {}
+_SOURCE_URLS: dict[str, str] = {}
 
 
 def clusterer_for(con: duckdb.DuckDBPyConnection) -> Clusterer:
@@ -125,6 +172,21 @@ def register_source_kinds(kinds: Mapping[str, str]) -> None:
     _SOURCE_KINDS.update(kinds)
 
 
+def register_source_urls(urls: Mapping[str, str]) -> None:
+    """Each source's configured home URL: its scheme is the one a page naming no address is shown under."""
+    _SOURCE_URLS.update(urls)
+
+
+def register_source_variants(variants: Mapping[str, tuple[Variant, ...]]) -> None:
+    """Each source's documented print/amp URL shapes (from the registry, `Source.parsed_variants`); an empty
+    tuple forgets a source's."""
+    for sid, v in variants.items():
+        if v:
+            _SOURCE_VARIANTS[sid] = v
+        else:
+            _SOURCE_VARIANTS.pop(sid, None)
+
+
 def process_batch(con: duckdb.DuckDBPyConnection, pages: Sequence[RawPage], *,
                   also: Callable[[duckdb.DuckDBPyConnection], None] | None = None) -> BatchStats:  # fmt: skip
     """Archive, extract, cluster and load one batch of fetched pages in a single transaction.
@@ -140,7 +202,7 @@ def process_batch(con: duckdb.DuckDBPyConnection, pages: Sequence[RawPage], *,
             write_pages(con, pages)
             if also is not None:
                 also(con)
-            write_aliases(con, [(canonical_url(r.record["url"]), r.canonical_url, r.source_id, "rel_canonical")
+            write_aliases(con, [(url_key(r.record["url"]), r.canonical_url, r.source_id, _alias_via(r))
                                 for r in rows if r.record.get("url")])  # fmt: skip
             clusterer.assign(con, rows)
             stats.releases_written = write_releases(con, rows)
@@ -157,4 +219,5 @@ def new_run_id(flow: str) -> str:
     return f"{flow}-{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
 
 
-__all__ = ["BatchStats", "build_rows", "clusterer_for", "process_batch", "register_source_kinds", "release_id_for"]
+__all__ = ["BatchStats", "build_rows", "clusterer_for", "process_batch", "register_source_kinds",
+           "register_source_urls", "register_source_variants", "release_id_for"]  # fmt: skip

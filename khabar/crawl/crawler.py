@@ -43,7 +43,7 @@ from khabar.crawl.settings import CrawlSettings
 from khabar.crawl.sources import Source
 from khabar.crawl.state import CrawlBatch, CrawlState, SourceState, SurfaceState, UrlState
 from khabar.records import FetchLogEntry, RawPage
-from khabar.urls import canonical_url, host_key, strip_tracking
+from khabar.urls import host_key, strip_tracking, url_key
 
 log = logging.getLogger("khabar.crawl")
 TEHRAN = ZoneInfo("Asia/Tehran")
@@ -235,7 +235,7 @@ class Crawler:
                 shapes.add(url_shape(entry.url))
             elif shapes and not src.link_selector and url_shape(entry.url) not in shapes:
                 return  # a menu or sidebar link, not an article
-            key = canonical_url(entry.url)
+            key = url_key(entry.url)
             when = entry.published or entry.modified
             in_range = when is None or (when >= lo and (hi is None or when < hi))
             if isinstance(mode, Backfill) and entry.published is None and entry.modified is not None:
@@ -350,7 +350,7 @@ class Crawler:
                 todo.append((c.url, depth + 1))
 
         # 4. listings newest → oldest (always in daily runs; in backfills only when sitemaps gave no dates)
-        if archive is not None and home is None and canonical_url(archive) == canonical_url(src.url):
+        if archive is not None and home is None and url_key(archive) == url_key(src.url):
             archive = None  # the home page is the archive, and it did not change (304): nothing to page through
         if not isinstance(mode, Backfill) or dated == 0:
             await self._walk(src, mode, home_links, archive, surface, add, seen, lo, date_finder, shapes, rep,
@@ -422,11 +422,11 @@ class Crawler:
                                      link_selector=src.link_selector)  # fmt: skip
             items = [e for e in links.items if src.allows(e.url)
                      and (not shapes or src.link_selector or url_shape(e.url) in shapes)]  # fmt: skip
-            unseen = [e for e in items if canonical_url(e.url) not in seen]
+            unseen = [e for e in items if url_key(e.url) not in seen]
             dates = [e.published for e in items if e.published is not None]
             for e in items:
                 add(e, "listing")
-            page_key = frozenset(canonical_url(e.url) for e in items)
+            page_key = frozenset(url_key(e.url) for e in items)
             if not items or (not backfill and not unseen) or page_key in pages_seen:
                 break  # the end, nothing new, or a page served again (a pager that ignores its parameter)
             pages_seen.add(page_key)

@@ -12,7 +12,7 @@ from urllib.parse import urljoin, urlsplit
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from khabar.urls import host_key
+from khabar.urls import Variant, host_key, parse_variant
 
 
 class SourcesError(Exception):
@@ -55,6 +55,7 @@ class Source(BaseModel):
     rate_limit: float | None = Field(None, gt=0)
     concurrency: int | None = Field(None, ge=1, le=8)
     extractor_hints: dict[str, str] = Field(default_factory=dict)
+    variants: tuple[str, ...] = ()        # the site's print/amp URL shapes (khabar.urls.parse_variant)
     enabled: bool = True
 
     @field_validator("url")
@@ -64,6 +65,18 @@ class Source(BaseModel):
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError("must be an absolute http(s) URL")
         return v
+
+    @field_validator("variants")
+    @classmethod
+    def _variants(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        for spec in v:
+            parse_variant(spec)  # its ValueError names the entry and what is wrong
+        return v
+
+    @property
+    def parsed_variants(self) -> tuple[Variant, ...]:
+        """The documented variants, parsed: their pages are aliases of the article they name."""
+        return tuple(parse_variant(spec) for spec in self.variants)
 
     @field_validator("archive", mode="before")
     @classmethod

@@ -8,7 +8,7 @@ from urllib.parse import urljoin, urlsplit
 
 import duckdb
 
-from khabar.urls import canonical_url, same_site
+from khabar.urls import canonical_url, same_site, url_key
 
 
 def resolve_canonical(page_url: str, declared: str | Iterable[str | None] | None = None) -> str:
@@ -26,9 +26,11 @@ def resolve_canonical(page_url: str, declared: str | Iterable[str | None] | None
 
 
 def write_aliases(con: duckdb.DuckDBPyConnection, aliases: Iterable[tuple[str, str, str | None, str]]) -> int:
-    """Record (alias_url, canonical_url, source_id, via) rows; an alias keeps its first mapping. Returns rows
-    offered (identical alias and canonical URLs are skipped)."""
-    rows = [(a, c, s, v, datetime.now(UTC)) for a, c, s, v in aliases if a and c and a != c]
+    """Record (alias key, canonical URL, source_id, via) rows; an alias keeps its first mapping. The alias is
+    stored as its `url_key` (lookups join http/https spellings), the canonical URL as the address the site serves.
+    Returns rows offered (an alias with the canonical URL's own identity is skipped)."""
+    rows = [(url_key(a), c, s, v, datetime.now(UTC)) for a, c, s, v in aliases
+            if a and c and url_key(a) != url_key(c)]  # fmt: skip
     if rows:
         con.executemany("INSERT OR IGNORE INTO url_aliases VALUES (?, ?, ?, ?, ?)", rows)
     return len(rows)

@@ -10,6 +10,7 @@ from datetime import datetime
 import duckdb
 import pyarrow as pa
 
+from khabar.urls import url_key
 from khabar.warehouse.db import transaction
 
 RELEASE_COLUMNS: tuple[str, ...] = (
@@ -36,8 +37,9 @@ _RELEASES_SCHEMA = pa.schema(
 
 
 def release_id_for(canonical_url: str) -> str:
-    """One release row per canonical URL: its id never changes across runs or versions."""
-    return hashlib.sha256(canonical_url.encode()).hexdigest()[:24]
+    """One release row per page identity (`khabar.urls.url_key`, so the http and https spellings of a page are one
+    release, and ids made before the address kept its scheme stay the same): never changes across runs."""
+    return hashlib.sha256(url_key(canonical_url).encode()).hexdigest()[:24]
 
 
 @dataclass

@@ -17,7 +17,7 @@ from khabar.simweb.config import SimWebConfig
 from khabar.simweb.server import SimWebServer
 from khabar.simweb.transport import SimWebTransport
 from khabar.simweb.truth import iter_truth
-from khabar.urls import canonical_url
+from khabar.urls import url_key
 from khabar.warehouse.crawl_state import load_state, save_batch_state
 from khabar.warehouse.db import open_db, transaction
 from khabar.warehouse.raw import write_fetch_log, write_pages
@@ -42,12 +42,12 @@ def crawl(con, srv, mode, settings=None, now_day=TODAY):
 
 
 def truth_keys(config, start, end):
-    return {canonical_url(t.url) for t in iter_truth(config, start, end) if t.page_kind == "article"}
+    return {url_key(t.url) for t in iter_truth(config, start, end) if t.page_kind == "article"}
 
 
 def fetched_keys(con):
-    return {canonical_url(u) for (u,) in con.execute("SELECT url FROM pages WHERE status = 200").fetchall()} | {
-        canonical_url(u) for (u,) in con.execute("SELECT final_url FROM pages WHERE status = 200").fetchall()}
+    return {url_key(u) for (u,) in con.execute("SELECT url FROM pages WHERE status = 200").fetchall()} | {
+        url_key(u) for (u,) in con.execute("SELECT final_url FROM pages WHERE status = 200").fetchall()}
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +103,7 @@ def test_new_day_fetches_only_the_new_pages(world, tmp_path):
     assert len(fetched_200) <= len(new) + 5  # edits re-fetched at most, nothing old twice
     # every page held from yesterday and edited today (the sitemaps' <lastmod> says so) is fetched again
     edited = {k for k in before if (item := srv.world.item_for_url(k)) is not None and item.edit_day == TODAY}
-    refetched = {canonical_url(f"http://{e.host}{e.path}") for e in fetched_200}
+    refetched = {url_key(f"http://{e.host}{e.path}") for e in fetched_200}
     assert edited and edited <= refetched, (len(edited), sorted(edited - refetched)[:3])
 
 
@@ -119,7 +119,7 @@ def test_faults_mode_fetches_nearly_everything_and_logs_the_rest(tmp_path):
         share = len(got) / len(truth)
         assert share >= 0.995, f"{share:.4f} of {len(truth)}"
         failed = truth - got
-        logged = {canonical_url(u) for (u,) in con.execute(
+        logged = {url_key(u) for (u,) in con.execute(
             "SELECT url FROM fetch_log WHERE error_class IS NOT NULL").fetchall()}  # fmt: skip
         assert failed <= logged  # every page not fetched has its reason in fetch_log
         if failed:  # … and the next run retries it

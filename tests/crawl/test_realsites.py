@@ -25,7 +25,7 @@ from khabar.simweb.sources import source_entries
 from khabar.simweb.transport import SimWebSyncTransport, SimWebTransport
 from khabar.simweb.truth import iter_truth
 from khabar.simweb.webforms_site import webforms_styles
-from khabar.urls import canonical_url, host_key
+from khabar.urls import canonical_url, host_key, url_key
 from khabar.warehouse.crawl_state import load_state, save_batch_state
 from khabar.warehouse.db import open_db, transaction
 from khabar.warehouse.raw import write_fetch_log, write_pages
@@ -58,7 +58,7 @@ def crawl(con, srv, sources, mode, now_day=TODAY, settings=None):
 
 
 def truth_keys(config, site_ids, start, end):
-    return {canonical_url(t.url) for t in iter_truth(config, start, end)
+    return {url_key(t.url) for t in iter_truth(config, start, end)
             if t.page_kind == "article" and t.site_id in site_ids}  # fmt: skip
 
 
@@ -66,7 +66,7 @@ def fetched_keys(con, srv):
     """Truth keys of the articles archived, whichever URL variant (``/News/ShowNews.aspx?Code=…``) was followed."""
     rows = con.execute("SELECT url, final_url FROM pages WHERE status = 200").fetchall()
     items = (srv.world.item_for_url(u) for row in rows for u in row)
-    return {canonical_url(srv.world.url(i)) for i in items if i is not None}
+    return {url_key(srv.world.url(i)) for i in items if i is not None}
 
 
 def robots_violations(srv) -> list[str]:
@@ -223,13 +223,13 @@ def test_challenged_first_visits_are_loaded_on_the_second_run_and_a_blocked_sour
         statuses = {s for (s,) in con.execute("SELECT DISTINCT status FROM fetch_log WHERE error_class = 'challenge'"
                                               ).fetchall()}  # fmt: skip
         loaded_first = {
-            canonical_url(u) for (u,) in con.execute("SELECT canonical_url FROM releases").fetchall()
+            url_key(u) for (u,) in con.execute("SELECT canonical_url FROM releases").fetchall()
         }
         second = run_backfill(con, start, end, sources_path=path, transport=SimWebTransport(srv.port, srv.hosts),
                               settings=CrawlSettings.fast(), now=SimWeb(today=TODAY).now())  # fmt: skip
     assert n_challenged >= 5 and statuses == {200, 403, 503}  # a challenge whatever the status
     assert truth - loaded_first  # the first run did miss the challenged articles …
-    loaded = {canonical_url(u) for (u,) in con.execute("SELECT canonical_url FROM releases").fetchall()}
+    loaded = {url_key(u) for (u,) in con.execute("SELECT canonical_url FROM releases").fetchall()}
     assert truth <= loaded, sorted(truth - loaded)[:3]  # … the second one loaded every article
     leaked = con.execute("SELECT count(*) FROM releases WHERE title ILIKE '%مرورگر%' OR title ILIKE '%just a moment%'"
                          " OR title ILIKE '%امنیتی%' OR body ILIKE '%صبر کنید%'").fetchone()[0]  # fmt: skip
