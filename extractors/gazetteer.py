@@ -106,6 +106,8 @@ class PersonLex:
     descriptors: tuple[tuple[str, ...], ...]  # apposition heads (officials' roles and other descriptions)
     common_words: frozenset[str]  # hazm lexicon entries with a corpus frequency >= 200k (not names)
     lexicon: frozenset[str]  # every hazm lexicon entry (an unknown word is often a foreign name)
+    epithets: tuple[tuple[str, ...], ...] = ()  # fixed references to one person («مقام معظم رهبری»), longest first
+    reverent_titles: frozenset[str] = frozenset()  # «امام», «حضرت», «شهید» + a name or famous surname
 
 
 def _name_file(rel: str) -> tuple[set[str], set[str]]:
@@ -215,6 +217,8 @@ def person_lex() -> PersonLex:
         descriptors=phrases(x["descriptor_heads"] + d["role_heads"]),
         common_words=common_words,
         lexicon=lexicon,
+        epithets=phrases(x.get("person_epithets") or []),
+        reverent_titles=frozenset(sf(x.get("reverent_titles") or [])),
     )
 
 

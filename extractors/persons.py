@@ -383,6 +383,9 @@ def _compound_first(key: str) -> bool:
     return key.startswith("علی") and key[3:] in lex.first_names and key[3:] not in lex.ambiguous_first
 
 
+# first words of ZWNJ-compound titles («رئیس‌جمهوری», «نخست‌وزیر», «معاون‌وزیر»): no surname word
+_COMPOUND_HEADS = frozenset({"رئیس", "رییس", "نخست", "معاون", "وزیر", "سفیر", "دبیر", "مدیر", "نایب", "قائم"})
+
 _PREPS = frozenset({"در", "از", "به", "با", "و", "که", "را", "بر", "تا", "برای", "این", "آن"})
 
 
@@ -405,8 +408,10 @@ def _surname_tokens(toks: list[Tok], j: int) -> int:
             and not (k in lex.surnames and n == 0)
         ):
             break
-        if _role_head_at(toks, j + n) or _honorific_at(toks, j + n):
+        if _role_head_at(toks, j + n) or _honorific_at(toks, j + n) or k in lex.reverent_titles:
             break
+        if " " in k and k.split(" ", 1)[0] in _COMPOUND_HEADS:
+            break  # «خاتمی رئیس‌جمهوری», «پوتین نخست‌وزیر»: a ZWNJ-compound title after the name
         n += 1
         if k not in lex.surname_suffixes:
             real += 1
@@ -764,6 +769,7 @@ def persons_in(
     either = start_positions(toks, _may_start_any)
     starts = [x for x in either if _may_start(toks[x][3])]
     ctx_starts = [x for x in either if _ctx_may_start(toks[x][3])]
+    epi_starts = [x for x in either if _epi_may_start(toks[x][3])]
     covered = [False] * len(toks)
     evs: list[tuple[int, str, str]] = []
     n_pending = len(surnames_pending)
@@ -852,6 +858,16 @@ def persons_in(
                 if ambiguous and not anchored and not (first_sure and _context_after(toks, e + 1)):
                     i += 1
                     continue
+                if (
+                    not h
+                    and fn == 1
+                    and e == s + 1
+                    and first_key in lex.ambiguous_first
+                    and first_key in lex.common_words
+                    and sur_key in lex.famous
+                ):
+                    i += 1  # «دولت خاتمی», «عصر ناصر»: an ordinary word before a famous surname
+                    continue
                 # a name-list first name that is also a word («آیین معارفه», «امور اقتصادی»): every surname
                 # word must look like a name, and no verb
                 if (
@@ -922,6 +938,8 @@ def persons_in(
                     name = unify_letters(text[toks[a].start : toks[b - 1].end])
                     surnames_pending.append((name, _role_after(toks, b - 1, text), None))
         i += 1
+    if epi_starts:
+        _epithet_pass(toks, text, covered, found, evs, epi_starts)
     _list_pass(toks, text, covered, found, evs)
     if len(surnames_pending) > n_pending:
         evs.extend((len(toks), "sur", search_form(x[0])) for x in surnames_pending[n_pending:])
@@ -1326,7 +1344,11 @@ def _context_pass(
             j += max(sp, ds, 1)
             continue
         if key in lex.famous and not (
-            j and (toks[j - 1].key in lex.first_names or toks[j - 1].key in _NAMED_AFTER)
+            j
+            and (
+                (toks[j - 1].key in lex.first_names and toks[j - 1].key not in lex.ambiguous_first)
+                or toks[j - 1].key in _NAMED_AFTER
+            )
         ):
             a = j
             if j and not covered[j - 1] and not toks[j - 1].closes and _namey(toks[j - 1].key) == 2:
@@ -1392,7 +1414,99 @@ def _list_pass(
 
 @functools.lru_cache(maxsize=65536)
 def _may_start_any(key: str) -> bool:
-    return _may_start(key) or _ctx_may_start(key)
+    return _may_start(key) or _ctx_may_start(key) or _epi_may_start(key)
+
+
+@functools.cache
+def _epithets_by_first() -> dict[str, tuple[tuple[str, ...], ...]]:
+    by: dict[str, list[tuple[str, ...]]] = {}
+    for ph in person_lex().epithets:
+        by.setdefault(ph[0], []).append(ph)
+    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in by.items()}
+
+
+@functools.lru_cache(maxsize=65536)
+def _epi_may_start(key: str) -> bool:
+    """The token can open an epithet («مقام معظم رهبری») or be a reverent title («امام», «حضرت», «شهید»)."""
+    return key.split(" ", 1)[0] in _epithets_by_first() or key in person_lex().reverent_titles
+
+
+# nouns a facility or body is named with before «امام …» («ایستگاه», «مصلای», «کمیته امداد امام خمینی»)
+_FACILITY = frozenset(
+    {"ایستگاه", "مصلی", "مصلای", "پادگان", "کتابخانه", "بندر", "امداد", "کمیته", "مجتمع", "مرکز", "پارک",
+     "بوستان", "حرم", "آستان", "ستاد", "بنیاد", "هتل", "سرای", "پل", "تونل", "سد", "نیروگاه", "پالایشگاه",
+     "اسکله", "منطقه", "ناحیه", "پایانه", "درمانگاه", "آموزشگاه", "هنرستان", "حسینیه", "موسسه", "مؤسسه",
+     "دانشکده", "مجموعه", "گلزار", "اردوگاه", "قرارگاه", "لشکر", "تیپ", "ناو", "جاده", "شهرک", "روستای",
+     "دبستان", "مدارس", "ورزشگاه", "استادیوم", "مسجد", "مسجدالنبی", "طرح", "جشنواره", "نمایشگاه"}
+)  # fmt: skip
+
+
+def _named_after_before(toks: list[Tok], j: int) -> bool:
+    """A facility noun stands right before ``j`` or heads the list ``j`` is in («بیمارستان شهید بهشتی و امام
+    رضا», «میدان‌های امام حسین، انقلاب»): a place named after a person, not the person."""
+    named = _NAMED_AFTER | _FACILITY
+    if j and toks[j - 1].key in named and toks[j - 1].key != "حضرت":
+        return True
+    if not j or not (toks[j - 1].key == "و" or toks[j - 1].trail.strip()[:1] in ("،", ",")):
+        return False
+    for k in range(j - 2, max(-1, j - 6), -1):
+        if toks[k].trail.strip()[:1] in (".", "!", "؟", "?", ":", "؛"):
+            return False
+        w = toks[k].key.split(" ", 1)[0]
+        if w in named or (w.endswith("ها") and w[:-2] in named):
+            return True
+    return False
+
+
+def _epithet_pass(
+    toks: list[Tok],
+    text: str,
+    covered: list[bool],
+    found: dict[str, dict[str, Any]],
+    evs: list[tuple[int, str, str]],
+    starts: list[int],
+) -> None:
+    """Fixed references to one person («مقام معظم رهبری», «رسول خدا») and a reverent title before a name or a
+    famous surname («امام خمینی», «حضرت فاطمه زهرا», «شهید مطهری»): the surname alone is ambiguous
+    («خمینی», «مطهری» are also words of places), the title makes it a person. After a noun that names a place or
+    a body after the person («فرودگاه امام خمینی», «خیابان شهید بهشتی») it is no mention."""
+    lex = person_lex()
+    n = len(toks)
+    for j in starts:
+        if covered[j]:
+            continue
+        m = _phrase_at(toks, j, _epithets_by_first())
+        a = b = j
+        if m:
+            b = j + m
+        elif toks[j].key in lex.reverent_titles and j + 1 < n and not toks[j].closes and not covered[j + 1]:
+            if _named_after_before(toks, j):
+                continue
+            a = j + 1
+            k1 = toks[a].key
+            if k1 in lex.famous or k1 in lex.famous_ambiguous or k1 in lex.surnames:
+                b = a + 1
+            elif k1 in lex.first_names and k1 not in lex.ambiguous_first and k1 not in _TIME_WORDS:
+                b = a + 1
+                if b < n and not toks[a].closes and not covered[b]:
+                    k2 = toks[b].key
+                    if k2 in lex.famous or k2 in lex.famous_ambiguous or k2 in lex.surnames:
+                        b += 1  # «امام موسی صدر»
+                    elif k2 in lex.first_names and k2 not in lex.ambiguous_first:
+                        b += 1  # «فاطمه زهرا»
+            else:
+                continue
+            if toks[j].key == "امام":
+                a = j  # «امام خمینی», «امام علی»: the title is part of how the person is named
+        else:
+            continue
+        name = unify_letters(text[toks[a].start : toks[b - 1].end])
+        key = search_form(name)
+        if len(key) < 3:
+            continue
+        found.setdefault(key, _person(name, None, None))
+        covered[a:b] = [True] * (b - a)
+        evs.append((a, "name", key))
 
 
 @functools.cache
@@ -1464,7 +1578,9 @@ def extract_persons(parts: list[str]) -> list[dict[str, Any]]:
         if not key or key in _name_stop() or key in _curated_first() or key.startswith("سید"):
             continue
         if key in person_lex().first_names and not (
-            key in person_lex().famous or key.endswith(("ی", "زاده", "پور"))
+            key in person_lex().famous
+            or key in person_lex().famous_ambiguous
+            or key.endswith(("ی", "زاده", "پور"))
         ):
             continue
         full = next(
