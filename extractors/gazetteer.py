@@ -106,8 +106,8 @@ class PersonLex:
     descriptors: tuple[tuple[str, ...], ...]  # apposition heads (officials' roles and other descriptions)
     common_words: frozenset[str]  # hazm lexicon entries with a corpus frequency >= 200k (not names)
     lexicon: frozenset[str]  # every hazm lexicon entry (an unknown word is often a foreign name)
-    epithets: tuple[tuple[str, ...], ...] = ()  # fixed references to one person («مقام معظم رهبری»), longest first
-    reverent_titles: frozenset[str] = frozenset()  # «امام», «حضرت», «شهید» + a name or famous surname
+    epithets: tuple[tuple[str, ...], ...] = ()  # fixed references to one person («رسول خدا»), longest first
+    reverent_titles: frozenset[str] = frozenset()  # «امام», «حضرت» + a name or famous surname
 
 
 def _name_file(rel: str) -> tuple[set[str], set[str]]:

@@ -1295,6 +1295,8 @@ def _context_pass(
         key = toks[j].key
         # a span needs a name-like word right before the context word: test that first (cached), it is cheap
         prev_ok = j > 0 and not covered[j - 1] and bool(_namey(toks[j - 1].key))
+        if not prev_ok and j > 2 and key in _SPEECH_VERBS:
+            _subject_of_speech(toks, text, covered, pending, evs, j)
         sp = _phrase_at(toks, j, _speech_by_first()) if prev_ok else 0
         ds = 0 if sp or not prev_ok else _phrase_at(toks, j, _desc_by_first())
         if sp or ds:
@@ -1358,6 +1360,66 @@ def _context_pass(
                 evs.append((a, "sur", search_form(pending[-1][0])))
             covered[a : j + 1] = [True] * (j + 1 - a)
         j += 1
+
+
+# speech verbs proper (not the statement contexts «ضمن», «در دیدار»): their subject opens the clause
+_SPEECH_VERBS = frozenset(
+    {"گفت", "افزود", "تصریح", "اظهار", "خاطرنشان", "یادآور", "ادامه", "اضافه", "تاکید", "تأکید", "توضیح",
+     "عنوان", "بیان", "اعلام", "هشدار", "نوشت", "گفتند", "افزودند"}
+)  # fmt: skip
+# what may follow the subject before the rest of the clause («X در این دیدار گفت», «X به خبرنگار ایرنا گفت»)
+_SUBJECT_NEXT = frozenset(
+    {"در", "به", "با", "طی", "ضمن", "امروز", "دیروز", "روز", "نیز", "همچنین", "پس", "هم"}
+)
+
+
+def _surname_like(key: str) -> bool:
+    """A word that names a person on its own when it is the subject of a speech verb: a listed surname, surname
+    morphology, a famous surname, or a word hazm does not know (a foreign or rare name)."""
+    lex = person_lex()
+    if not _namey(key) or (key in lex.first_names and key not in lex.surnames and not key.endswith("ی")):
+        return False
+    return (
+        key in lex.surnames
+        or key in lex.common_surnames
+        or key in lex.famous_ambiguous
+        or _morph_surname(key)
+        or (key not in lex.lexicon and len(key) >= 3)
+        or (len(key) >= 5 and key.endswith("ی") and " " not in key and key not in lex.common_words)
+    )
+
+
+def _subject_of_speech(
+    toks: list[Tok],
+    text: str,
+    covered: list[bool],
+    pending: list[tuple[str, str | None, str | None]],
+    evs: list[tuple[int, str, str]] | None,
+    j: int,
+) -> None:
+    """«ربیعی در این دیدار گفت», «خانی به خبرنگار ایرنا گفت»: the one or two words that open the clause of a
+    speech verb, right before a preposition or time word, are its speaker when they look like a surname."""
+    c = j
+    while c > 0 and j - c < 12 and not toks[c - 1].closes:
+        c -= 1
+    if j - c < 2 or (c > 0 and toks[c - 1].trail.strip()[:1] not in (".", "!", "؟", "?", ":", "؛", "،", ",")):
+        return
+    for m in (1, 2):
+        if c + m >= j or any(covered[c : c + m]) or toks[c + m].key not in _SUBJECT_NEXT:
+            continue
+        if any(toks[x].closes for x in range(c, c + m)):
+            return
+        words = [toks[x].key for x in range(c, c + m)]
+        if not _surname_like(words[-1]) or (m == 2 and not _namey(words[0])):
+            return
+        if _phrase_at_key(words[0]) or _is_place(words[-1]):
+            return
+        name = unify_letters(text[toks[c].start : toks[c + m - 1].end])
+        pending.append((name, None, None))
+        if evs is not None:
+            evs.append((c, "sur", search_form(name)))
+        covered[c : c + m] = [True] * m
+        return
 
 
 def _strong_single(key: str) -> bool:
@@ -1445,15 +1507,19 @@ def _named_after_before(toks: list[Tok], j: int) -> bool:
     """A facility noun stands right before ``j`` or heads the list ``j`` is in («بیمارستان شهید بهشتی و امام
     رضا», «میدان‌های امام حسین، انقلاب»): a place named after a person, not the person."""
     named = _NAMED_AFTER | _FACILITY
-    if j and toks[j - 1].key in named and toks[j - 1].key != "حضرت":
+
+    def facility(key: str) -> bool:
+        w = key.split(" ", 1)[0]
+        return w in named or any(w.endswith(e) and w[: -len(e)].rstrip() in named for e in ("ها", "های"))
+
+    if j and facility(toks[j - 1].key) and toks[j - 1].key != "حضرت":
         return True
     if not j or not (toks[j - 1].key == "و" or toks[j - 1].trail.strip()[:1] in ("،", ",")):
         return False
     for k in range(j - 2, max(-1, j - 6), -1):
         if toks[k].trail.strip()[:1] in (".", "!", "؟", "?", ":", "؛"):
             return False
-        w = toks[k].key.split(" ", 1)[0]
-        if w in named or (w.endswith("ها") and w[:-2] in named):
+        if facility(toks[k].key):
             return True
     return False
 
