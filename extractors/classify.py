@@ -11,14 +11,17 @@ import re
 from extractors.html import Page, article_ld
 from extractors.normalize import search_form
 
-_ERROR = re.compile(r"\b404\b|\b500\b|صفحه (?:مورد نظر )?(?:یافت|پیدا) نشد|یافت نشد|خطای ?(?:۴۰۴|404)|page not found|"
-                    r"not found|خطا در|دسترسی (?:غیرمجاز|ممنوع)", re.I)
+_ERROR = re.compile(
+    r"\b404\b|\b500\b|صفحه (?:مورد نظر )?(?:یافت|پیدا) نشد|یافت نشد|خطای ?(?:۴۰۴|404)|page not found|"
+    r"not found|خطا در|دسترسی (?:غیرمجاز|ممنوع)",
+    re.I,
+)
 _APP = re.compile(r"اپلیکیشن|نرم ?افزار (?:اندروید|موبایل)|کافه ?بازار|مایکت|دریافت (?:از بازار|مستقیم)")
 _VIDEO_TITLE = re.compile(r"^\s*(?:فیلم|ویدئو|ویدیو|کلیپ|تیزر)\s*[|:｜\-]")
 
-MIN_ARTICLE_CHARS = 250   # below this a page with a player / store link / «404» is not an article
-MIN_SHORT_CHARS = 80      # two or more paragraphs of at least this much text make an article
-MIN_SINGLE_CHARS = 200    # … or one paragraph of this much
+MIN_ARTICLE_CHARS = 250  # below this a page with a player / store link / «404» is not an article
+MIN_SHORT_CHARS = 80  # two or more paragraphs of at least this much text make an article
+MIN_SINGLE_CHARS = 200  # … or one paragraph of this much
 
 
 def page_kind(page: Page, title: str | None, paragraphs: list[str]) -> str:

@@ -29,9 +29,25 @@ from extractors.html import (
 from extractors.persons import extract_persons
 from extractors.quantities import quantities_of
 
-KEYS = ("url", "is_article", "title", "lead", "body", "published_at", "published_jalali", "news_code",
-        "attribution", "agency", "province", "persons", "quantities", "event_type", "keywords", "language",
-        "errors")
+KEYS = (
+    "url",
+    "is_article",
+    "title",
+    "lead",
+    "body",
+    "published_at",
+    "published_jalali",
+    "news_code",
+    "attribution",
+    "agency",
+    "province",
+    "persons",
+    "quantities",
+    "event_type",
+    "keywords",
+    "language",
+    "errors",
+)
 _DATE_CLS = re.compile(r"date|time|byline|news-?info|meta|publish|tarikh", re.I)
 _NOT_PUB = re.compile(r"update|modif|edit|lblModified", re.I)
 # «time, span, div, td, p, li, small», but only those with a class or an id: the others (most nodes) fail the
@@ -79,8 +95,18 @@ def _structured_date(page: Page, ld: dict[str, Any] | None, fetched_at: datetime
     cands: list[str] = []
     if ld and isinstance(ld.get("datePublished"), str):
         cands.append(ld["datePublished"])
-    for k in ("article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate",
-              "dc.date.issued", "dc.date", "date", "sailthru.date", "parsely-pub-date"):
+    for k in (
+        "article:published_time",
+        "og:published_time",
+        "datepublished",
+        "pubdate",
+        "publishdate",
+        "dc.date.issued",
+        "dc.date",
+        "date",
+        "sailthru.date",
+        "parsely-pub-date",
+    ):
         if page.meta.get(k):
             cands.append(page.meta[k])
     node = page.tree.css_first('[itemprop="datePublished"]')
@@ -93,8 +119,9 @@ def _structured_date(page: Page, ld: dict[str, Any] | None, fetched_at: datetime
     return None
 
 
-def _visible_date(page: Page, region: LexborNode | None, paragraphs: list[str],
-                  fetched_at: datetime | None) -> datetime | None:
+def _visible_date(
+    page: Page, region: LexborNode | None, paragraphs: list[str], fetched_at: datetime | None
+) -> datetime | None:
     roots = [region] if region is not None else []
     roots.append(page.tree.body or page.tree.root)
     for root in roots:
@@ -149,16 +176,24 @@ def _tags(page: Page, ld: dict[str, Any] | None) -> list[str]:
 def _language(page: Page, text: str) -> str | None:
     sample = text[:300]
     if sample and len(_PERSIAN.findall(sample)) > 0.3 * len(sample.replace(" ", "")):
-        return "fa" if _PERSIAN_ONLY.search(sample) or not page.lang or page.lang.startswith(("fa", "prs")) \
+        return (
+            "fa"
+            if _PERSIAN_ONLY.search(sample) or not page.lang or page.lang.startswith(("fa", "prs"))
             else page.lang.split("-")[0].lower()
+        )
     if page.lang:
         lang = page.lang.split("-")[0].lower()
         return "fa" if lang in ("fa", "prs", "per") else lang
     return None
 
 
-def extract(html: bytes | str, *, url: str | None = None, fetched_at: datetime | None = None,
-            encoding: str | None = None) -> dict[str, Any]:
+def extract(
+    html: bytes | str,
+    *,
+    url: str | None = None,
+    fetched_at: datetime | None = None,
+    encoding: str | None = None,
+) -> dict[str, Any]:
     """One page → one record with every GUIDE §1.1 key. Never raises; problems are listed in ``errors``."""
     rec = empty_record(url)
     try:
@@ -168,8 +203,9 @@ def extract(html: bytes | str, *, url: str | None = None, fetched_at: datetime |
     return rec
 
 
-def _extract(rec: dict[str, Any], html: bytes | str, url: str | None, fetched_at: datetime | None,
-             encoding: str | None) -> None:
+def _extract(
+    rec: dict[str, Any], html: bytes | str, url: str | None, fetched_at: datetime | None, encoding: str | None
+) -> None:
     if fetched_at is not None and fetched_at.tzinfo is None:
         fetched_at = fetched_at.replace(tzinfo=dates.TEHRAN)
     text, _codec, errs = decode(html, encoding)
@@ -201,8 +237,10 @@ def _extract(rec: dict[str, Any], html: bytes | str, url: str | None, fetched_at
         if vis is not None and (iso is None or abs(iso.date() - vis.date()) > timedelta(days=1)):
             dt = vis
         if dt is None:
-            dt = dates.find_relative(_ends(region.text(deep=True, separator=" ")) if region is not None
-                                     else text[:5000], fetched_at)
+            dt = dates.find_relative(
+                _ends(region.text(deep=True, separator=" ")) if region is not None else text[:5000],
+                fetched_at,
+            )
         if dt is not None:
             rec["published_at"] = dates.to_iso(dt)
             rec["published_jalali"] = dates.to_jalali(dt)
@@ -215,9 +253,18 @@ def _extract(rec: dict[str, Any], html: bytes | str, url: str | None, fetched_at
             if c:
                 return c
         body_node = page.tree.body
-        c = newscode.code_from_text(_ends(body_node.text(deep=True, separator=" "))) if body_node is not None else None
-        return (c or newscode.code_from_ld(ld) or newscode.code_from_fields(page.tree.root)
-                or newscode.code_from_url(rec["url"]) or newscode.code_from_url(page.canonical))
+        c = (
+            newscode.code_from_text(_ends(body_node.text(deep=True, separator=" ")))
+            if body_node is not None
+            else None
+        )
+        return (
+            c
+            or newscode.code_from_ld(ld)
+            or newscode.code_from_fields(page.tree.root)
+            or newscode.code_from_url(rec["url"])
+            or newscode.code_from_url(page.canonical)
+        )
 
     rec["news_code"] = _guard(rec, "news_code", _code)
     rec["language"] = _guard(rec, "language", lambda: _language(page, " ".join(paragraphs) or (title or "")))
@@ -234,14 +281,20 @@ def _extract(rec: dict[str, Any], html: bytes | str, url: str | None, fetched_at
     rec["attribution"] = _guard(rec, "attribution", lambda: attr.attribution_of(first))
     quoted = _guard(rec, "attribution", lambda: attr.quoted_source(first))
     body_text = paragraphs
-    rec["agency"] = _guard(rec, "agency",
-                           lambda: attr.agency_of(rec["attribution"], quoted, title or "", body_text, first))
-    rec["province"] = _guard(rec, "province",
-                             lambda: attr.province_of(rec["attribution"], quoted, title or "", body_text))
+    rec["agency"] = _guard(
+        rec, "agency", lambda: attr.agency_of(rec["attribution"], quoted, title or "", body_text, first)
+    )
+    rec["province"] = _guard(
+        rec, "province", lambda: attr.province_of(rec["attribution"], quoted, title or "", body_text)
+    )
     rec["persons"] = _guard(rec, "persons", lambda: extract_persons(parts), [])
     rec["quantities"] = _guard(rec, "quantities", lambda: quantities_of(parts), [])
     rec["event_type"] = _guard(rec, "event_type", lambda: event_type(title, rec["lead"], paragraphs))
     rec["keywords"] = _guard(rec, "keywords", lambda: keywords(tags, title, paragraphs), [])
-    for key, why in (("title", "no title found"), ("body", "no body found"), ("published_at", "no date found")):
+    for key, why in (
+        ("title", "no title found"),
+        ("body", "no body found"),
+        ("published_at", "no date found"),
+    ):
         if not rec[key]:
             rec["errors"].append(why)

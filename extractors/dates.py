@@ -18,26 +18,67 @@ from extractors.normalize import match_form
 TEHRAN = ZoneInfo("Asia/Tehran")
 
 _MONTHS = {
-    "فروردین": 1, "اردیبهشت": 2, "خرداد": 3, "تیر": 4, "مرداد": 5, "امرداد": 5, "شهریور": 6, "مهر": 7, "آبان": 8,
-    "آذر": 9, "دی": 10, "بهمن": 11, "اسفند": 12,
+    "فروردین": 1,
+    "اردیبهشت": 2,
+    "خرداد": 3,
+    "تیر": 4,
+    "مرداد": 5,
+    "امرداد": 5,
+    "شهریور": 6,
+    "مهر": 7,
+    "آبان": 8,
+    "آذر": 9,
+    "دی": 10,
+    "بهمن": 11,
+    "اسفند": 12,
     # Dari (Afghan) solar months
-    "حمل": 1, "ثور": 2, "جوزا": 3, "سرطان": 4, "اسد": 5, "سنبله": 6, "میزان": 7, "عقرب": 8, "قوس": 9, "جدی": 10,
-    "دلو": 11, "حوت": 12,
+    "حمل": 1,
+    "ثور": 2,
+    "جوزا": 3,
+    "سرطان": 4,
+    "اسد": 5,
+    "سنبله": 6,
+    "میزان": 7,
+    "عقرب": 8,
+    "قوس": 9,
+    "جدی": 10,
+    "دلو": 11,
+    "حوت": 12,
 }
 _MONTH_ALT = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _WEEKDAYS = r"(?:شنبه|یک\s?\u200c?شنبه|یکشنبه|دو\s?\u200c?شنبه|دوشنبه|سه\s?\u200c?شنبه|چهار\s?\u200c?شنبه|چهارشنبه|پنج\s?\u200c?شنبه|پنجشنبه|جمعه)"
 _TIME = r"(?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?(?:\s*(?P<ampm>ب\.?\s?ظ|ق\.?\s?ظ|بعد از ظهر|قبل از ظهر|صبح|عصر|AM|PM|am|pm)\.?)?"
 _SEP = r"\s*(?:[-–—|,،]|\s|ساعت|ساعت:)*\s*"
-_NUMERIC = re.compile(r"(?<![\d/])(?P<y>1[34]\d\d|20\d\d)\s?[/\-.]\s?(?P<m>\d{1,2})\s?[/\-.]\s?(?P<d>\d{1,2})(?![\d/])")
+_NUMERIC = re.compile(
+    r"(?<![\d/])(?P<y>1[34]\d\d|20\d\d)\s?[/\-.]\s?(?P<m>\d{1,2})\s?[/\-.]\s?(?P<d>\d{1,2})(?![\d/])"
+)
 _NUMERIC_DMY = re.compile(r"(?<![\d/])(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>1[34]\d\d)(?![\d/])")
-_WORDS = re.compile(rf"(?:{_WEEKDAYS}\s*[،,]?\s*)?(?<!\d)(?P<d>\d{{1,2}})\s*(?P<mon>{_MONTH_ALT})(?:\s*\u200c?ماه)?\s*[،,]?\s*(?P<y>1[34]\d\d|\d{{2}})(?!\d)")
+_WORDS = re.compile(
+    rf"(?:{_WEEKDAYS}\s*[،,]?\s*)?(?<!\d)(?P<d>\d{{1,2}})\s*(?P<mon>{_MONTH_ALT})(?:\s*\u200c?ماه)?\s*[،,]?\s*(?P<y>1[34]\d\d|\d{{2}})(?!\d)"
+)
 _TIME_AFTER = re.compile(_SEP + _TIME)
 _TIME_BEFORE = re.compile(_TIME + r"\s*(?:[-–—|,،]\s*)?$")
-_ISO = re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[T\s](?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?"
-                  r"(?:\.\d+)?(?P<tz>Z|[+-]\d{2}:?\d{2})?)?")
-_NUMWORDS = {"یک": 1, "دو": 2, "سه": 3, "چهار": 4, "پنج": 5, "شش": 6, "هفت": 7, "هشت": 8, "نه": 9, "ده": 10,
-             "چند": 1, "نیم": 0.5}
-_RELATIVE = re.compile(r"(?P<n>\d+|" + "|".join(_NUMWORDS) + r")\s*(?P<u>ثانیه|دقیقه|ساعت|روز|هفته|ماه|سال)\s*(?:پیش|قبل)")
+_ISO = re.compile(
+    r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?:[T\s](?P<h>\d{1,2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?"
+    r"(?:\.\d+)?(?P<tz>Z|[+-]\d{2}:?\d{2})?)?"
+)
+_NUMWORDS = {
+    "یک": 1,
+    "دو": 2,
+    "سه": 3,
+    "چهار": 4,
+    "پنج": 5,
+    "شش": 6,
+    "هفت": 7,
+    "هشت": 8,
+    "نه": 9,
+    "ده": 10,
+    "چند": 1,
+    "نیم": 0.5,
+}
+_RELATIVE = re.compile(
+    r"(?P<n>\d+|" + "|".join(_NUMWORDS) + r")\s*(?P<u>ثانیه|دقیقه|ساعت|روز|هفته|ماه|سال)\s*(?:پیش|قبل)"
+)
 
 
 def _sane(dt: datetime, fetched_at: datetime | None) -> bool:
@@ -88,8 +129,10 @@ def parse_iso(value: str, fetched_at: datetime | None = None) -> datetime | None
     tz = m["tz"]
     try:
         if tz:
-            dt = datetime.fromisoformat(f"{y:04d}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}:{s:02d}"
-                                        + ("+00:00" if tz == "Z" else tz if ":" in tz else f"{tz[:3]}:{tz[3:]}"))
+            dt = datetime.fromisoformat(
+                f"{y:04d}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}:{s:02d}"
+                + ("+00:00" if tz == "Z" else tz if ":" in tz else f"{tz[:3]}:{tz[3:]}")
+            )
             dt = dt.astimezone(TEHRAN)
         else:
             dt = datetime(y, mo, d, h, mi, s, tzinfo=TEHRAN)
@@ -113,7 +156,7 @@ def find_dates(text: str, fetched_at: datetime | None = None) -> list[datetime]:
             h = mi = s = 0
             tm = _TIME_AFTER.match(t, m.end())
             if tm is None or not tm.group("h"):
-                tb = _TIME_BEFORE.search(t[max(0, m.start() - 30):m.start()])
+                tb = _TIME_BEFORE.search(t[max(0, m.start() - 30) : m.start()])
                 tm = tb
             if tm is not None and tm.group("h"):
                 h, mi, s = _hour(int(tm["h"]), tm["ampm"]), int(tm["mi"]), int(tm["s"] or 0)
@@ -131,14 +174,24 @@ def find_relative(text: str, fetched_at: datetime | None) -> datetime | None:
     """«۲ ساعت پیش», «دیروز», «امروز» against the fetch time (None without one)."""
     if fetched_at is None:
         return None
-    base = fetched_at.astimezone(TEHRAN) if fetched_at.tzinfo else fetched_at.replace(tzinfo=UTC).astimezone(TEHRAN)
+    base = (
+        fetched_at.astimezone(TEHRAN)
+        if fetched_at.tzinfo
+        else fetched_at.replace(tzinfo=UTC).astimezone(TEHRAN)
+    )
     t = match_form(text)
     m = _RELATIVE.search(t)
     if m:
         n = float(m["n"]) if m["n"].isdigit() else float(_NUMWORDS[m["n"]])
-        unit = {"ثانیه": timedelta(seconds=1), "دقیقه": timedelta(minutes=1), "ساعت": timedelta(hours=1),
-                "روز": timedelta(days=1), "هفته": timedelta(weeks=1), "ماه": timedelta(days=30),
-                "سال": timedelta(days=365)}[m["u"]]
+        unit = {
+            "ثانیه": timedelta(seconds=1),
+            "دقیقه": timedelta(minutes=1),
+            "ساعت": timedelta(hours=1),
+            "روز": timedelta(days=1),
+            "هفته": timedelta(weeks=1),
+            "ماه": timedelta(days=30),
+            "سال": timedelta(days=365),
+        }[m["u"]]
         return base - n * unit
     if re.search(r"(?<!\w)دیروز(?!\w)", t):
         return base - timedelta(days=1)

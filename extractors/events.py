@@ -17,11 +17,23 @@ from collections import Counter
 from extractors.gazetteer import event_index, setting_lex, stopwords, text_words
 from extractors.normalize import search_form, unify_letters
 
-EVENT_TYPES: tuple[str, ...] = ("meeting", "visit", "inauguration", "agreement", "programme", "announcement",
-                                "appointment", "ceremony")
+EVENT_TYPES: tuple[str, ...] = (
+    "meeting",
+    "visit",
+    "inauguration",
+    "agreement",
+    "programme",
+    "announcement",
+    "appointment",
+    "ceremony",
+)
 _SECTION_WEIGHTS = (3.0, 2.0, 2.0, 1.0)  # title, lead, first paragraph, rest
-_APPOINTED = re.compile(r"(?:رئیس|رییس|مدیر|مدیرکل|سرپرست|معاون|فرماندار|بخشدار|شهردار|دبیر|مدیرعامل)\b.*\bشد$")
-_HELD = re.compile(r"برگزار|افتتاح|اجرا|امضا|آغاز|تجلیل|بهره برداری|اعلام|پرداخت|اضافه|برطرف|منعقد|بازدید|مجهز")
+_APPOINTED = re.compile(
+    r"(?:رئیس|رییس|مدیر|مدیرکل|سرپرست|معاون|فرماندار|بخشدار|شهردار|دبیر|مدیرعامل)\b.*\bشد$"
+)
+_HELD = re.compile(
+    r"برگزار|افتتاح|اجرا|امضا|آغاز|تجلیل|بهره برداری|اعلام|پرداخت|اضافه|برطرف|منعقد|بازدید|مجهز"
+)
 
 
 def event_type(title: str | None, lead: str | None, paragraphs: list[str]) -> str | None:
@@ -64,7 +76,7 @@ def setting_votes(first_paragraph: str) -> dict[str, float]:
             continue
         for typ, w in default.items():
             votes[typ] = votes.get(typ, 0.0) + w
-        for _a, _b, _p, types in words.find(ws[b:b + 6]):
+        for _a, _b, _p, types in words.find(ws[b : b + 6]):
             for typ in types:
                 votes[typ] = votes.get(typ, 0.0) + 1.0
         break
@@ -86,7 +98,7 @@ def keywords(tags: list[str], title: str | None, paragraphs: list[str], limit: i
             seen.add(k)
             out.append(term)
     if out:
-        return out[:limit * 2]
+        return out[: limit * 2]
     counts: Counter[str] = Counter()
     form: dict[str, str] = {}
     for i, text in enumerate([title or "", *paragraphs]):

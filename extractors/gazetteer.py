@@ -108,6 +108,9 @@ class PersonLex:
     lexicon: frozenset[str]  # every hazm lexicon entry (an unknown word is often a foreign name)
     epithets: tuple[tuple[str, ...], ...] = ()  # fixed references to one person («رسول خدا»), longest first
     reverent_titles: frozenset[str] = frozenset()  # «امام», «حضرت» + a name or famous surname
+    foreign_first: frozenset[str] = (
+        frozenset()
+    )  # transliterated foreign first names that are no ordinary word
 
 
 def _name_file(rel: str) -> tuple[set[str], set[str]]:
@@ -219,6 +222,7 @@ def person_lex() -> PersonLex:
         lexicon=lexicon,
         epithets=phrases(x.get("person_epithets") or []),
         reverent_titles=frozenset(sf(x.get("reverent_titles") or [])),
+        foreign_first=frozenset((foreign - foreign_common - ambiguous) & first),
     )
 
 

@@ -15,10 +15,19 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
-_CHARSET_ALIASES = {"windows-1256": "cp1256", "x-cp1256": "cp1256", "cp-1256": "cp1256", "arabic": "cp1256",
-                    "utf8": "utf-8", "iso-8859-6": "iso-8859-6"}
-_BOILER = re.compile(r"comment|sidebar|side-bar|related|footer|menu|nav|share|social|tags|breadcrumb|popular|"
-                     r"most-?viewed|\bads?\b|banner|poll|widget|leftpane|lastnews|box|pager|pagination", re.I)
+_CHARSET_ALIASES = {
+    "windows-1256": "cp1256",
+    "x-cp1256": "cp1256",
+    "cp-1256": "cp1256",
+    "arabic": "cp1256",
+    "utf8": "utf-8",
+    "iso-8859-6": "iso-8859-6",
+}
+_BOILER = re.compile(
+    r"comment|sidebar|side-bar|related|footer|menu|nav|share|social|tags|breadcrumb|popular|"
+    r"most-?viewed|\bads?\b|banner|poll|widget|leftpane|lastnews|box|pager|pagination",
+    re.I,
+)
 _END_MARKERS = re.compile(r"^\s*(?:انتهای پیام|انتهاي پيام|پایان پیام|پايان پيام)\s*[/.]?\s*$")
 _SPACE_RUN = re.compile(r"[ \t\r\f\v]+")
 
@@ -66,9 +75,14 @@ def decode(html: bytes | str, encoding: str | None = None) -> tuple[str, str | N
         from charset_normalizer import from_bytes
 
         best = from_bytes(data[:200_000]).best()
-        if best is not None and best.encoding and (
+        if (
+            best is not None
+            and best.encoding
+            and (
                 best.encoding.replace("_", "").lower() in ("cp1256", "windows1256")
-                or _looks_persian(data, best.encoding)):
+                or _looks_persian(data, best.encoding)
+            )
+        ):
             codec = best.encoding
     except Exception as exc:  # charset-normalizer is a heuristic; never let it break extraction
         errors.append(f"encoding: detection failed ({type(exc).__name__})")
@@ -99,15 +113,18 @@ class Page:
 
     tree: LexborHTMLParser
     html: str
-    meta: dict[str, str] = field(default_factory=dict)   # og:/article:/name= meta, first value wins
+    meta: dict[str, str] = field(default_factory=dict)  # og:/article:/name= meta, first value wins
     jsonld: list[dict[str, Any]] = field(default_factory=list)
     canonical: str | None = None
     lang: str | None = None
     title_tag: str | None = None
 
 
-_CONTAINER_TAGS = re.compile(r"</?(?:div|span|font|b|i|u|em|strong|section|article|center|small|big|blockquote|"
-                             r"table|tbody|tr|td|ul|ol|li|dl|dd|dt)\b[^>]*>", re.I)
+_CONTAINER_TAGS = re.compile(
+    r"</?(?:div|span|font|b|i|u|em|strong|section|article|center|small|big|blockquote|"
+    r"table|tbody|tr|td|ul|ol|li|dl|dd|dt)\b[^>]*>",
+    re.I,
+)
 
 
 def _defuse_nesting(text: str) -> str:
@@ -140,7 +157,9 @@ def parse(text: str) -> Page:
         for obj in data if isinstance(data, list) else [data]:
             if isinstance(obj, dict):
                 graph = obj.get("@graph")
-                page.jsonld.extend(g for g in (graph if isinstance(graph, list) else [obj]) if isinstance(g, dict))
+                page.jsonld.extend(
+                    g for g in (graph if isinstance(graph, list) else [obj]) if isinstance(g, dict)
+                )
     link = tree.css_first('link[rel="canonical"]')
     if link is not None:
         page.canonical = (link.attributes.get("href") or "").strip() or None
@@ -150,7 +169,9 @@ def parse(text: str) -> Page:
     t = tree.css_first("title")
     if t is not None:
         raw_title = t.text(deep=True)
-        if "<" in raw_title:  # an unclosed <title> swallows the document as text: keep what precedes the first tag
+        if (
+            "<" in raw_title
+        ):  # an unclosed <title> swallows the document as text: keep what precedes the first tag
             raw_title = raw_title.split("<", 1)[0]
         page.title_tag = clean_text(raw_title)[:300] or None
     return page
@@ -283,8 +304,10 @@ def _fallback_content(page: Page) -> Content:
     return Content(None, [])
 
 
-_LEAD_SEL = ('[itemprop="description"]:not(meta), .lead, .summary, .news-summary, .NewsLead, .subtitle, '
-             '.news-lead, .introtext, .item-summary, .abstract')
+_LEAD_SEL = (
+    '[itemprop="description"]:not(meta), .lead, .summary, .news-summary, .NewsLead, .subtitle, '
+    ".news-lead, .introtext, .item-summary, .abstract"
+)
 
 
 def find_lead(page: Page, container: LexborNode | None) -> str | None:
@@ -304,8 +327,11 @@ def find_lead(page: Page, container: LexborNode | None) -> str | None:
 
 def find_title(page: Page, ld: dict[str, Any] | None) -> str | None:
     """``<h1>`` outside boilerplate (checked against structured titles), else og:title / headline / ``<title>``."""
-    structured = [t for t in (page.meta.get("og:title"), (ld or {}).get("headline"), page.meta.get("twitter:title"))
-                  if isinstance(t, str) and t.strip()]
+    structured = [
+        t
+        for t in (page.meta.get("og:title"), (ld or {}).get("headline"), page.meta.get("twitter:title"))
+        if isinstance(t, str) and t.strip()
+    ]
     h1s = [clean_text(h.text(deep=True)) for h in page.tree.css("h1") if not in_boilerplate(h)]
     h1s = [h for h in h1s if h]
     for h in h1s:

@@ -11,10 +11,17 @@ from selectolax.lexbor import LexborNode
 
 from extractors.normalize import match_form
 
-_LABEL = re.compile(r"(?:کد\s*\u200c?\s*خبر|شناسه\s*\u200c?\s*خبر|کد\s*مطلب|شناسه\s*مطلب|شماره\s*خبر|کد\s*خبری|"
-                    r"News\s*ID|News\s*Code)\s*[:：#\-]?\s*(?P<code>\d{2,15})", re.I)
-_URL_PATHS = (re.compile(r"/(?:news|fa/news|content|report|doc|n|showNews|NewsDetail|detail|article)[/-](\d{3,15})",
-                         re.I), re.compile(r"/(\d{4,15})(?:[/-]|$)"))
+_LABEL = re.compile(
+    r"(?:کد\s*\u200c?\s*خبر|شناسه\s*\u200c?\s*خبر|کد\s*مطلب|شناسه\s*مطلب|شماره\s*خبر|کد\s*خبری|"
+    r"News\s*ID|News\s*Code)\s*[:：#\-]?\s*(?P<code>\d{2,15})",
+    re.I,
+)
+_URL_PATHS = (
+    re.compile(
+        r"/(?:news|fa/news|content|report|doc|n|showNews|NewsDetail|detail|article)[/-](\d{3,15})", re.I
+    ),
+    re.compile(r"/(\d{4,15})(?:[/-]|$)"),
+)
 _URL_KEYS = ("ArticleID", "articleid", "NewsID", "newsid", "id", "nid", "NewsId", "ID", "news_id")
 
 

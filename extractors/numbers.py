@@ -12,17 +12,42 @@ from dataclasses import dataclass
 from extractors.tokens import Tok
 
 _ONES = {"یک": 1, "دو": 2, "سه": 3, "چهار": 4, "پنج": 5, "شش": 6, "شیش": 6, "هفت": 7, "هشت": 8, "نه": 9}
-_TEENS = {"ده": 10, "یازده": 11, "دوازده": 12, "سیزده": 13, "چهارده": 14, "پانزده": 15, "پونزده": 15,
-          "شانزده": 16, "هفده": 17, "هجده": 18, "هیجده": 18, "هژده": 18, "نوزده": 19}
+_TEENS = {
+    "ده": 10,
+    "یازده": 11,
+    "دوازده": 12,
+    "سیزده": 13,
+    "چهارده": 14,
+    "پانزده": 15,
+    "پونزده": 15,
+    "شانزده": 16,
+    "هفده": 17,
+    "هجده": 18,
+    "هیجده": 18,
+    "هژده": 18,
+    "نوزده": 19,
+}
 _TENS = {"بیست": 20, "سی": 30, "چهل": 40, "پنجاه": 50, "شصت": 60, "هفتاد": 70, "هشتاد": 80, "نود": 90}
-_HUNDREDS = {"صد": 100, "یکصد": 100, "دویست": 200, "سیصد": 300, "چهارصد": 400, "پانصد": 500, "ششصد": 600,
-             "هفتصد": 700, "هشتصد": 800, "نهصد": 900}
+_HUNDREDS = {
+    "صد": 100,
+    "یکصد": 100,
+    "دویست": 200,
+    "سیصد": 300,
+    "چهارصد": 400,
+    "پانصد": 500,
+    "ششصد": 600,
+    "هفتصد": 700,
+    "هشتصد": 800,
+    "نهصد": 900,
+}
 WORDS: dict[str, int] = {**_ONES, **_TEENS, **_TENS, **_HUNDREDS}
 SCALES = {"هزار": 10**3, "میلیون": 10**6, "میلیارد": 10**9, "بیلیون": 10**9, "تریلیون": 10**12}
 _DIGITS = re.compile(r"^(?:\d{1,3}(?:[٬,]\d{3})+|\d+)(?:[٫.](\d+)|/(\d{1,2}))?$")
 
 
-@functools.lru_cache(maxsize=16384)  # called on most tokens read around numbers; keys repeat (B1: 47k calls a 2k pages)
+@functools.lru_cache(
+    maxsize=16384
+)  # called on most tokens read around numbers; keys repeat (B1: 47k calls a 2k pages)
 def digit_value(key: str) -> float | None:
     """Value of a digit token (already Latin digits): «12٬500», «1,200», «2٫5», «2.5», «12/5»."""
     m = _DIGITS.match(key)
@@ -40,9 +65,9 @@ def _magnitude(v: float) -> int:
 @dataclass(frozen=True)
 class Number:
     value: float
-    first: int          # index of the first token
-    last: int           # index of the last token (inclusive)
-    words_only: bool    # written fully in words
+    first: int  # index of the first token
+    last: int  # index of the last token (inclusive)
+    words_only: bool  # written fully in words
 
 
 def read_number(toks: list[Tok], i: int) -> Number | None:
@@ -63,7 +88,12 @@ def read_number(toks: list[Tok], i: int) -> Number | None:
             v = dv if dv is not None else float(WORDS[k])
             if last_kind == "num":
                 break
-            if last_kind == "and" and current is not None and last_small and _magnitude(v) >= _magnitude(last_small):
+            if (
+                last_kind == "and"
+                and current is not None
+                and last_small
+                and _magnitude(v) >= _magnitude(last_small)
+            ):
                 break
             if dv is not None:
                 words_only = False
@@ -85,7 +115,9 @@ def read_number(toks: list[Tok], i: int) -> Number | None:
             nk = toks[j + 1].key
             if digit_value(nk) is None and nk not in WORDS:
                 break
-            if last_kind == "num" and (digit_value(toks[j - 1].key) is not None or digit_value(nk) is not None):
+            if last_kind == "num" and (
+                digit_value(toks[j - 1].key) is not None or digit_value(nk) is not None
+            ):
                 break  # «۲۰۰ و ۳۰۰» is a list, not a sum
             last_kind = "and"
         else:

@@ -808,8 +808,8 @@ def persons_in(
             fn
             and not h
             and s > 0
-            and toks[s + fn - 1].key not in _curated_first()
-            and toks[s].key not in _curated_first()
+            and toks[s + fn - 1].key not in _sure_first()
+            and toks[s].key not in _sure_first()
             and not _opens_name(toks, s)
         ):
             fn = 0
@@ -1114,6 +1114,13 @@ def _curated_first() -> frozenset[str]:
 
     d = _load("gazetteers/persons.yaml")
     return frozenset(search_form(x) for x in [*d["first_names"], *d["ambiguous_first_names"]])
+
+
+@functools.cache
+def _sure_first() -> frozenset[str]:
+    """First names that start a name anywhere, even after a noun or a number («دقیقه ۲۰ مایکل اوون»): the
+    curated ones and transliterated foreign ones that are no Persian word."""
+    return _curated_first() | person_lex().foreign_first
 
 
 @functools.cache
@@ -1580,9 +1587,7 @@ def _weak_starts() -> frozenset[str]:
     """Start words that are only name-list first names (not curated, no honorific, title or context noun)."""
     lex = person_lex()
     other = set(_hons_by_first()) | set(_heads_by_first()) | _CONTEXT_NOUNS | set(lex.name_prefixes)
-    return frozenset(
-        w for w in lex.first_names if " " not in w and w not in _curated_first() and w not in other
-    )
+    return frozenset(w for w in lex.first_names if " " not in w and w not in _sure_first() and w not in other)
 
 
 @functools.lru_cache(maxsize=65536)

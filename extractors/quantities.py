@@ -16,12 +16,59 @@ from extractors.normalize import match_form
 from extractors.numbers import WORDS, read_number
 from extractors.tokens import Tok, next_start, start_positions, tokenize
 
-_NOT_AFTER = {"سال", "ساعت", "خط", "شماره", "کد", "تلفن", "سامانه", "ماده", "بند", "تبصره", "اصل", "پلاک", "منطقه",
-              "فاز", "مرحله", "ردیف", "صفحه", "جلد", "کیلومتر", "ناحیه", "بخش"}
+_NOT_AFTER = {
+    "سال",
+    "ساعت",
+    "خط",
+    "شماره",
+    "کد",
+    "تلفن",
+    "سامانه",
+    "ماده",
+    "بند",
+    "تبصره",
+    "اصل",
+    "پلاک",
+    "منطقه",
+    "فاز",
+    "مرحله",
+    "ردیف",
+    "صفحه",
+    "جلد",
+    "کیلومتر",
+    "ناحیه",
+    "بخش",
+}
 _WORD_STARTS = frozenset({*WORDS, "هزار"})
-_MONTHS = frozenset({"فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "امرداد", "شهریور", "مهر", "آبان", "آذر", "دی",
-                     "بهمن", "اسفند", "حمل", "ثور", "جوزا", "سرطان", "اسد", "سنبله", "میزان", "عقرب", "قوس",
-                     "جدی", "دلو", "حوت"})
+_MONTHS = frozenset(
+    {
+        "فروردین",
+        "اردیبهشت",
+        "خرداد",
+        "تیر",
+        "مرداد",
+        "امرداد",
+        "شهریور",
+        "مهر",
+        "آبان",
+        "آذر",
+        "دی",
+        "بهمن",
+        "اسفند",
+        "حمل",
+        "ثور",
+        "جوزا",
+        "سرطان",
+        "اسد",
+        "سنبله",
+        "میزان",
+        "عقرب",
+        "قوس",
+        "جدی",
+        "دلو",
+        "حوت",
+    }
+)
 
 
 def _unit_at(toks: list[Tok], j: int) -> tuple[str, float | None, int] | None:
@@ -31,8 +78,8 @@ def _unit_at(toks: list[Tok], j: int) -> tuple[str, float | None, int] | None:
     if j < len(toks) and toks[j].key and toks[j].key.split(" ", 1)[0] not in _unit_firsts():
         return None
     for n in range(min(lex.max_len, len(toks) - j), 0, -1):
-        key = tuple(" ".join(t.key for t in toks[j:j + n]).split())
-        if key in lex.forms and not any(t.closes for t in toks[j:j + n - 1]):
+        key = tuple(" ".join(t.key for t in toks[j : j + n]).split())
+        if key in lex.forms and not any(t.closes for t in toks[j : j + n - 1]):
             unit, factor = lex.forms[key]
             return unit, factor, j + n - 1
     return None
@@ -71,9 +118,12 @@ def _qualifier(toks: list[Tok], i: int) -> tuple[str, int] | None:
         if prev and prev.rsplit(" ", 1)[-1] not in lasts:
             return None
     for n, qs in _qualifiers_by_len():
-        if (i - n >= 0 and tuple(" ".join(t.key for t in toks[i - n:i]).split()) in qs
-                and not toks[i - 1].closes):
-            return " ".join(t.raw for t in toks[i - n:i]), i - n
+        if (
+            i - n >= 0
+            and tuple(" ".join(t.key for t in toks[i - n : i]).split()) in qs
+            and not toks[i - 1].closes
+        ):
+            return " ".join(t.raw for t in toks[i - n : i]), i - n
     return None
 
 
@@ -98,7 +148,7 @@ def extract_quantities(text: str) -> list[dict[str, Any]]:
         pct = _percent_token(tok)
         if pct is not None:
             q = _qualifier(toks, i)
-            out.append(_record(pct, "درصد", text[tok.start:tok.end], q))
+            out.append(_record(pct, "درصد", text[tok.start : tok.end], q))
             i += 1
             continue
         num = read_number(toks, i) if (tok.key[:1].isdigit() or tok.key in _WORD_STARTS) else None
@@ -106,7 +156,9 @@ def extract_quantities(text: str) -> list[dict[str, Any]]:
             i += 1
             continue
         year_after_month = toks[i - 1].key in _MONTHS and 1300 <= num.value <= 1500 if i > 0 else False
-        label = i > 0 and toks[i - 1].key in _NOT_AFTER and not (i > 1 and toks[i - 2].key in ("این", "آن", "هر"))
+        label = (
+            i > 0 and toks[i - 1].key in _NOT_AFTER and not (i > 1 and toks[i - 2].key in ("این", "آن", "هر"))
+        )
         if i > 0 and (label or year_after_month) and not toks[i - 1].closes:
             i = num.last + 1
             continue
@@ -116,7 +168,7 @@ def extract_quantities(text: str) -> list[dict[str, Any]]:
             continue
         name, factor, uend = unit
         value = num.value * factor if factor else num.value
-        span = text[toks[i].start:toks[uend].end]
+        span = text[toks[i].start : toks[uend].end]
         out.append(_record(value, name, span, _qualifier(toks, i)))
         i = uend + 1
     return out

@@ -18,12 +18,12 @@ _TRAIL_P = "،,.:;؛!?؟»\"')”]}›…"
 
 
 class Tok(NamedTuple):
-    start: int          # raw offsets of the word without its edge punctuation
+    start: int  # raw offsets of the word without its edge punctuation
     end: int
     raw: str
-    key: str            # search form (ZWNJ → space, so «صادق‌زاده» has key «صادق زاده»)
-    lead: str           # punctuation glued before the word
-    trail: str          # punctuation glued after the word
+    key: str  # search form (ZWNJ → space, so «صادق‌زاده» has key «صادق زاده»)
+    lead: str  # punctuation glued before the word
+    trail: str  # punctuation glued after the word
 
     @property
     def closes(self) -> bool:
@@ -52,8 +52,15 @@ _TRAIL_CHARS = _TRAIL_P + "\u200c"
 # Toks are built with ``tuple.__new__`` (the NamedTuple's Python-level ``__new__`` was ~1/3 of tokenising under
 # cProfile). B1 paragraphs: 0.41 → 0.32 ms a page (min of 8, loaded machine); a findall/map variant with no
 # Python step per word measured slower (0.36). Same tokens as the former loop: tests/extractors/test_fast_paths.py.
-_PARTS = re.compile("(?=\\S)([" + re.escape(_LEAD_CHARS) + "]*)((?:\\S*[^\\s" + re.escape(_TRAIL_CHARS) + "])?)(["
-                    + re.escape(_TRAIL_CHARS) + "]*)(?!\\S)")
+_PARTS = re.compile(
+    "(?=\\S)(["
+    + re.escape(_LEAD_CHARS)
+    + "]*)((?:\\S*[^\\s"
+    + re.escape(_TRAIL_CHARS)
+    + "])?)(["
+    + re.escape(_TRAIL_CHARS)
+    + "]*)(?!\\S)"
+)
 _new = tuple.__new__
 
 
