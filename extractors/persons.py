@@ -946,6 +946,8 @@ def persons_in(
     n_pending = len(surnames_pending)
     ctx: list[tuple[int, str, str]] = []
     _context_pass(toks, text, covered, surnames_pending, ctx, ctx_starts)
+    if any(covered):
+        _coord_pass(toks, text, covered, surnames_pending, ctx)
     if events is not None:
         evs.extend(ctx)
         evs.sort(key=lambda e: e[0])
@@ -1427,6 +1429,67 @@ def _subject_of_speech(
             evs.append((c, "sur", search_form(name)))
         covered[c : c + m] = [True] * m
         return
+
+
+_LIST_SEP = frozenset({"", "_", "-", "ـ", "–"})
+
+
+def _coord_pass(
+    toks: list[Tok],
+    text: str,
+    covered: list[bool],
+    pending: list[tuple[str, str | None, str | None]],
+    evs: list[tuple[int, str, str]] | None,
+) -> None:
+    """Coordination of surnames: in «بوش و ال‌گور», «رجائی و باهنر», «کدیور، اکبر گنجی، عمادالدین باقی» a
+    surname-like word (see ``_surname_like``) listed right beside a person found is a person too."""
+    n = len(toks)
+
+    def sep_before(k: int) -> bool:  # a person, then a list separator, then token k
+        if k >= 2 and covered[k - 2] and not toks[k - 2].closes and not toks[k - 1].closes:
+            return toks[k - 1].key == "و" or toks[k - 1].key in _LIST_SEP
+        return k >= 1 and covered[k - 1] and toks[k - 1].trail.strip()[:1] in ("،", ",")
+
+    def sep_after(k: int) -> bool:  # token k, then a list separator, then a person
+        if toks[k].closes:
+            return toks[k].trail.strip()[:1] in ("،", ",") and k + 1 < n and covered[k + 1]
+        return (
+            k + 2 < n
+            and (toks[k + 1].key == "و" or toks[k + 1].key in _LIST_SEP)
+            and not toks[k + 1].closes
+            and covered[k + 2]
+        )
+
+    def ends(k: int) -> bool:  # the list item is one word
+        return (
+            toks[k].closes
+            or k + 1 >= n
+            or toks[k + 1].key in ("و", "که")
+            or toks[k + 1].key in _LIST_SEP
+            or _context_after(toks, k + 1)
+        )
+
+    def starts(k: int) -> bool:
+        return k == 0 or toks[k - 1].closes or toks[k - 1].key in ("و",) or toks[k - 1].key in _LIST_SEP
+
+    for _sweep in range(2):
+        changed = False
+        for k in range(n):
+            if covered[k] or not toks[k].key[:1].isalpha():
+                continue
+            if not ((sep_before(k) and ends(k)) or (sep_after(k) and starts(k))):
+                continue
+            key = toks[k].key
+            if not _surname_like(key) or _is_place(key) or _role_head_at(toks, k) or _phrase_at_key(key):
+                continue
+            name = unify_letters(text[toks[k].start : toks[k].end])
+            pending.append((name, None, None))
+            if evs is not None:
+                evs.append((k, "sur", search_form(name)))
+            covered[k] = True
+            changed = True
+        if not changed:
+            break
 
 
 def _strong_single(key: str) -> bool:
