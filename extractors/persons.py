@@ -1332,7 +1332,14 @@ def _context_pass(
                     and not toks[a - 1].closes
                 ):
                     left_ok = False  # «با اشاره به واکسیناسیون گفت»: a topic, not a speaker
-                if (ds or toks[j].key in _WEAK_CTX) and score < 2:
+                apposed = (  # «طباطبائی، عضو دیگر شورای مرکزی»: a clause-opening surname and a comma
+                    ds
+                    and j - a == 1
+                    and toks[a].trail.strip()[:1] in ("،", ",")
+                    and (a == 0 or toks[a - 1].closes)
+                    and _surname_like(toks[a].key)
+                )
+                if (ds or toks[j].key in _WEAK_CTX) and score < 2 and not apposed:
                     left_ok = (
                         False  # «X رئیس …», «واکسیناسیون، معاون …»: an apposition needs a sure name word
                     )
