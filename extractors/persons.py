@@ -1361,7 +1361,7 @@ def _context_pass(
                     covered[a:j] = [True] * (j - a)
             j += max(sp, ds, 1)
             continue
-        if key in lex.famous and not (
+        if (key in lex.famous or _foreign_shape(key)) and not (
             j
             and (
                 (toks[j - 1].key in lex.first_names and toks[j - 1].key not in lex.ambiguous_first)
@@ -1664,7 +1664,25 @@ def _weak_starts() -> frozenset[str]:
 def _ctx_may_start(key: str) -> bool:
     """The token can be what the context pass looks for (a speech verb, an apposition head, a famous name)."""
     w = key.split(" ", 1)[0]
-    return w in _speech_by_first() or w in _desc_by_first() or key in person_lex().famous
+    return (
+        w in _speech_by_first() or w in _desc_by_first() or key in person_lex().famous or _foreign_shape(key)
+    )
+
+
+_FOREIGN_ENDS = ("وف", "یف", "یچ", "ویچ", "اشتاین", "برگ")
+
+
+@functools.lru_cache(maxsize=65536)
+def _foreign_shape(key: str) -> bool:
+    """A Slavic or German surname shape on a word hazm does not know («اداموف», «یوکوویچ», «گینزبرگ»):
+    Persian words do not end so, and on Arman such words are persons 20 times in 22."""
+    return (
+        len(key) >= 5
+        and " " not in key
+        and key.endswith(_FOREIGN_ENDS)
+        and key not in person_lex().lexicon
+        and not _is_place(key)
+    )
 
 
 @functools.cache
