@@ -11,6 +11,7 @@ Later mentions by surname or title are folded into the first full mention, as an
 from __future__ import annotations
 
 import functools
+from itertools import compress
 from typing import Any
 
 from extractors.gazetteer import person_lex, stopwords, verb_forms
@@ -769,7 +770,7 @@ def persons_in(
     either = start_positions(toks, _may_start_any)
     starts = [x for x in either if _may_start(toks[x][3])]
     ctx_starts = [x for x in either if _ctx_may_start(toks[x][3])]
-    epi_starts = [x for x in either if _epi_may_start(toks[x][3])]
+    epi_starts = [x for x in ctx_starts if _epi_may_start(toks[x][3])]  # ctx starts hold them: fewer to test
     covered = [False] * len(toks)
     evs: list[tuple[int, str, str]] = []
     n_pending = len(surnames_pending)
@@ -1481,7 +1482,9 @@ def _coord_pass(
 
     for _sweep in range(2):
         changed = False
-        for k in range(n):
+        # only the two tokens on each side of a person can be a list neighbour (no loop over every token)
+        near = {k for i in compress(range(n), covered) for k in (i - 2, i - 1, i + 1, i + 2) if 0 <= k < n}
+        for k in sorted(near):
             if covered[k] or not toks[k].key[:1].isalpha():
                 continue
             if not ((sep_before(k) and ends(k)) or (sep_after(k) and starts(k))):
@@ -1553,7 +1556,7 @@ def _list_pass(
 
 @functools.lru_cache(maxsize=65536)
 def _may_start_any(key: str) -> bool:
-    return _may_start(key) or _ctx_may_start(key) or _epi_may_start(key)
+    return _may_start(key) or _ctx_may_start(key)
 
 
 @functools.cache
@@ -1665,7 +1668,11 @@ def _ctx_may_start(key: str) -> bool:
     """The token can be what the context pass looks for (a speech verb, an apposition head, a famous name)."""
     w = key.split(" ", 1)[0]
     return (
-        w in _speech_by_first() or w in _desc_by_first() or key in person_lex().famous or _foreign_shape(key)
+        w in _speech_by_first()
+        or w in _desc_by_first()
+        or key in person_lex().famous
+        or _foreign_shape(key)
+        or _epi_may_start(key)
     )
 
 
