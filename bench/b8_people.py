@@ -78,6 +78,8 @@ def predicted_spans(sent: list[tuple[str, str]]) -> set[tuple[int, int]]:
             continue
         # a token key may hold a space (ZWNJ compound): compare on the joined words
         for a in range(len(keys)):
+            if not keys[a]:
+                continue  # a punctuation token («ـ», «_») starts no name: it would join the span for free
             joined: list[str] = []
             b = a
             while b < len(keys) and len(joined) < n:

@@ -6,6 +6,7 @@ Read once, lazily, on first use; everything is keyed by the search form so looku
 from __future__ import annotations
 
 import functools
+import importlib.util
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,6 +107,11 @@ class PersonLex:
     descriptors: tuple[tuple[str, ...], ...]  # apposition heads (officials' roles and other descriptions)
     common_words: frozenset[str]  # hazm lexicon entries with a corpus frequency >= 200k (not names)
     lexicon: frozenset[str]  # every hazm lexicon entry (an unknown word is often a foreign name)
+    epithets: tuple[tuple[str, ...], ...] = ()  # fixed references to one person («رسول خدا»), longest first
+    reverent_titles: frozenset[str] = frozenset()  # «امام», «حضرت» + a name or famous surname
+    foreign_first: frozenset[str] = (
+        frozenset()
+    )  # transliterated foreign first names that are no ordinary word
 
 
 def _name_file(rel: str) -> tuple[set[str], set[str]]:
@@ -127,13 +133,20 @@ def _name_file(rel: str) -> tuple[set[str], set[str]]:
     return strong, common
 
 
+def _hazm_data(name: str) -> Path:
+    """A file of hazm's ``data/`` directory, found without importing hazm (its import pulls in nltk and costs
+    about 1.1 s per process; only its word lists are read here). Raises OSError when hazm is absent."""
+    spec = importlib.util.find_spec("hazm")
+    if spec is None or not spec.origin:
+        raise OSError("hazm is not installed")
+    return Path(spec.origin).parent / "data" / name
+
+
 def hazm_lexicon() -> dict[str, int]:
     """hazm's lexicon (``data/words.dat``): search form → corpus frequency (0 when hazm gives none)."""
     out: dict[str, int] = {}
     try:
-        import hazm
-
-        path = Path(hazm.__file__).parent / "data" / "words.dat"
+        path = _hazm_data("words.dat")
         for line in path.read_text(encoding="utf-8").splitlines():
             parts = line.split("\t")
             if len(parts) >= 2:
@@ -151,9 +164,7 @@ def verb_forms() -> frozenset[str]:
     """Simple past and present forms of hazm's verbs (``data/verbs.dat``): «گفتند», «کرد», «دارد» are no names."""
     out: set[str] = set()
     try:
-        import hazm
-
-        path = Path(hazm.__file__).parent / "data" / "verbs.dat"
+        path = _hazm_data("verbs.dat")
         for line in path.read_text(encoding="utf-8").splitlines():
             past, _, present = line.partition("#")
             for stem, ends in ((past, ("", "م", "یم", "ید", "ند", "ه")), (present, ("د", "یم", "ید", "ند"))):
@@ -215,6 +226,9 @@ def person_lex() -> PersonLex:
         descriptors=phrases(x["descriptor_heads"] + d["role_heads"]),
         common_words=common_words,
         lexicon=lexicon,
+        epithets=phrases(x.get("person_epithets") or []),
+        reverent_titles=frozenset(sf(x.get("reverent_titles") or [])),
+        foreign_first=frozenset((foreign - foreign_common - ambiguous) & first),
     )
 
 
@@ -252,9 +266,7 @@ def stopwords() -> frozenset[str]:
     """hazm's stopword list (read from its data file, no Normalizer needed) plus ours."""
     words: set[str] = set()
     try:
-        import hazm
-
-        path = Path(hazm.__file__).parent / "data" / "stopwords.dat"
+        path = _hazm_data("stopwords.dat")
         words.update(search_form(w) for w in path.read_text(encoding="utf-8").split("\n") if w.strip())
     except (ImportError, OSError):
         pass

@@ -106,3 +106,41 @@ def test_the_agency_fars_is_no_province(text: str) -> None:
 def test_province_from_attribution_before_text() -> None:
     text = "رئیس اداره گفت: مسافران تهران و اصفهان و مشهد و شیراز و مشهد استقبال کردند."
     assert province_of("روابط عمومی فرمانداری مهریز", None, "", [text]) == "یزد"
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # reverent title before a famous surname or a name; a fixed epithet
+        ("مراسم سالگرد امام خمینی در تهران برگزار شد.", {"امام خمینی"}),
+        ("همزمان با سالروز ولادت حضرت فاطمه زهرا (س) برگزار می‌شود.", {"فاطمه زهرا"}),
+        ("او به روایتی از رسول خدا اشاره کرد.", {"رسول خدا"}),
+        # a famous first name alone before a speech verb
+        ("به گزارش ایرنا، باراک گفت: این قطعنامه پذیرفتنی نیست.", {"باراک"}),
+        # the surname that opens a speech verb's clause
+        ("به گزارش ایرنا، کرباسچی در جمع خبرنگاران گفت: کار ادامه دارد.", {"کرباسچی"}),
+        ("ربیعی در این دیدار گفت: همکاری ادامه دارد.", {"ربیعی"}),
+        # a ZWNJ-compound title ends the name; an ordinary word before a famous surname is no first name
+        ("سید محمد خاتمی رئیس‌جمهوری در این دیدار گفت: خوب است.", {"سید محمد خاتمی"}),
+        ("کارنامه دولت خاتمی در ارزیابی صاحبنظران بررسی شد.", {"خاتمی"}),
+        # a foreign first name after a number; coordination; a surname before a comma and an apposition
+        ("در دقیقه ۲۰ امانوئل پتی گل تیم فرانسه را زد.", {"امانوئل پتی"}),
+        ("فاصله دیدگاه‌های بوش و ال‌گور در امور داخلی زیاد است.", {"بوش", "ال‌گور"}),
+        ("طباطبائی، عضو دیگر شورای مرکزی گفت: موافقیم.", {"طباطبائی"}),
+    ],
+)
+def test_names_from_titles_context_and_lists(text: str, names: set[str]) -> None:
+    assert {p["name"] for p in extract_persons([text])} == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "پرواز از فرودگاه امام خمینی انجام شد.",
+        "در میدان‌های امام خمینی، امام حسین و انقلاب جشن برپا شد.",
+        "ساخت ایستگاه آتش‌نشانی شهید مطهری تکمیل می‌شود.",
+        "دولت در این زمینه گفت: برنامه آماده است.",
+    ],
+)
+def test_places_named_after_people_and_nouns_are_no_persons(text: str) -> None:
+    assert extract_persons([text]) == []
