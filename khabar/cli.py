@@ -71,9 +71,10 @@ def _missing(db: str | None) -> bool:
 
 
 def _unwritable(exc: OSError) -> typer.Exit:
-    """An output path that cannot be written (no such directory, no permission) is bad usage, exit 2; the disk
-    failing under a good one (full, I/O error) is 1."""
-    usage = isinstance(exc, FileNotFoundError | PermissionError | IsADirectoryError | NotADirectoryError)
+    """An output path that cannot be written (a file where a directory should be, no permission) is bad usage,
+    exit 2; the disk failing under a good one (full, I/O error) is 1."""
+    usage = isinstance(exc, FileNotFoundError | FileExistsError | PermissionError | IsADirectoryError
+                       | NotADirectoryError)  # fmt: skip
     return _fail(str(exc), 2 if usage else 1)
 
 
