@@ -49,6 +49,46 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
+def _open_reader(db: str | None) -> duckdb.DuckDBPyConnection:
+    """The warehouse, read-only, for `sql`, `search`, `export`, `status`. No database file is unreadable input
+    (exit 2, README «Exit codes»); a file that exists but cannot be opened (in use, damaged) is a database
+    error (exit 1)."""
+    from khabar.warehouse.db import WarehouseError
+    from khabar.warehouse.query import open_readonly
+
+    try:
+        return open_readonly(db)
+    except WarehouseError as exc:
+        raise _fail(str(exc), 2 if _missing(db) else 1) from None
+
+
+def _missing(db: str | None) -> bool:
+    from pathlib import Path
+
+    from khabar.warehouse.db import default_db_path
+
+    return not (Path(db) if db is not None else default_db_path()).exists()
+
+
+def _unwritable(exc: OSError) -> typer.Exit:
+    """An output path that cannot be written (a file where a directory should be, no permission) is bad usage,
+    exit 2; the disk failing under a good one (full, I/O error) is 1."""
+    usage = isinstance(exc, FileNotFoundError | FileExistsError | PermissionError | IsADirectoryError
+                       | NotADirectoryError)  # fmt: skip
+    return _fail(str(exc), 2 if usage else 1)
+
+
+def _rejected(exc: Exception) -> typer.Exit:
+    """A query the warehouse refused (a syntax error, an unknown table or column, a write or a file access in
+    read-only mode) is bad usage: exit 2. The database failing under a good query (I/O, memory) is 1."""
+    import duckdb
+
+    cause = exc.__cause__
+    failing = isinstance(cause, duckdb.IOException | duckdb.OutOfMemoryException | duckdb.InternalException
+                         | duckdb.FatalException)  # fmt: skip
+    return _fail(str(exc), 1 if failing else 2)
+
+
 @app.command("sql", help="Run a read-only SQL query against the warehouse (table, csv or json).")
 def sql_command(
     query: str = typer.Argument(..., help="SQL to run, e.g. \"SELECT agency, count(*) FROM releases GROUP BY 1\"."),
@@ -56,15 +96,15 @@ def sql_command(
     fmt: str = typer.Option("table", "--format", "-f", help="Output format: table, csv or json."),
 ) -> None:
     from khabar.warehouse.db import WarehouseError
-    from khabar.warehouse.query import format_rows, open_readonly, run_query
+    from khabar.warehouse.query import format_rows, run_query
 
     if fmt not in ("table", "csv", "json"):
         raise _fail(f"unknown format {fmt!r}: use table, csv or json", 2)
+    con = _open_reader(db)
     try:
-        con = open_readonly(db)
         columns, rows = run_query(con, query)
     except WarehouseError as exc:
-        raise _fail(str(exc)) from None
+        raise _rejected(exc) from None
     typer.echo(format_rows(columns, rows, fmt))
 
 
@@ -114,10 +154,14 @@ def _finish(summary: object) -> NoReturn:
         typer.echo(summary.interrupted_line(), err=True)  # type: ignore[attr-defined]
     else:
         typer.echo(_summary_line(summary))
-        for problem in summary.extra.get("import_errors", []):  # type: ignore[attr-defined]
+        extra = summary.extra  # type: ignore[attr-defined]
+        for problem in extra.get("import_errors", []):
             typer.echo(f"khabar: import: {problem}", err=True)
-        cause = summary.extra.get("cause")  # type: ignore[attr-defined]
-        if cause and not summary.extra.get("import_errors"):  # type: ignore[attr-defined]
+        failed_sources = (extra.get("crawl") or {}).get("failed_sources") or {}
+        for source_id, why in failed_sources.items():  # one line each: the summary's cause shows only three
+            typer.echo(f"khabar: source {source_id} failed: {why}", err=True)
+        cause = extra.get("cause")
+        if cause and not extra.get("import_errors"):
             typer.echo(f"khabar: {summary.status}: {cause}", err=True)  # type: ignore[attr-defined]
     raise typer.Exit(summary.exit_code)  # type: ignore[attr-defined]
 
@@ -265,16 +309,16 @@ def search_command(
 ) -> None:
     from extractors import search_form
     from khabar.warehouse.db import WarehouseError
-    from khabar.warehouse.query import format_rows, open_readonly
+    from khabar.warehouse.query import format_rows
     from khabar.warehouse.search import search
 
     if fmt not in ("table", "csv", "json"):
         raise _fail(f"unknown format {fmt!r}: use table, csv or json", 2)
+    con = _open_reader(db)
     try:
-        con = open_readonly(db)
         rows = search(con, search_form(query), limit, canonical_only=not copies)
-    except WarehouseError as exc:
-        raise _fail(str(exc)) from None
+    except WarehouseError as exc:  # no search index yet, or a query the index refused
+        raise _rejected(exc) from None
     typer.echo(format_rows(["release_id", "score", "jalali", "agency", "title", "url"], rows, fmt))
 
 
@@ -288,13 +332,14 @@ def export_command(
 ) -> None:
     from khabar.warehouse.db import WarehouseError
     from khabar.warehouse.export import export
-    from khabar.warehouse.query import open_readonly
 
+    con = _open_reader(db)
     try:
-        con = open_readonly(db)
         n = export(con, table, out, fmt, canonical_only=canonical_only)
-    except (WarehouseError, OSError) as exc:
-        raise _fail(str(exc)) from None
+    except WarehouseError as exc:  # an unknown table, format or option
+        raise _rejected(exc) from None
+    except OSError as exc:
+        raise _unwritable(exc) from None
     typer.echo(f"wrote {n} rows of {table} to {out}")
 
 
@@ -304,10 +349,10 @@ def status_command(
     runs: int = typer.Option(10, "--runs", help="How many recent runs to show."),
 ) -> None:
     from khabar.warehouse.db import WarehouseError
-    from khabar.warehouse.query import blocked_sources, format_rows, open_readonly, run_query
+    from khabar.warehouse.query import blocked_sources, format_rows, run_query
 
+    con = _open_reader(db)
     try:
-        con = open_readonly(db)
         # cause: why a run is interrupted, completed_with_errors or failed (khabar.warehouse.runs.STATUSES)
         cols, rows = run_query(con, f"SELECT run_id, flow, status, started_at, round(seconds, 1) AS seconds,"
                                     f" json_extract_string(stats, '$.cause') AS cause"
@@ -319,8 +364,8 @@ def status_command(
         cols, rows = blocked_sources(con)
         if rows:
             typer.echo("\nBlocked sources (every page a challenge in their latest run)\n" + format_rows(cols, rows, "table"))
-    except WarehouseError as exc:
-        raise _fail(str(exc)) from None
+    except WarehouseError as exc:  # a database of another schema (no report views)
+        raise _rejected(exc) from None
 
 
 @app.command("report", help="Write one offline RTL HTML report (Jalali charts, Persian labels) from the warehouse.")
@@ -340,8 +385,10 @@ def report_command(
         result = write_report(db, out, make_filter(start, end, agency, province), by=by)
     except ReportError as exc:
         raise _fail(str(exc), 2) from None
-    except (WarehouseError, OSError) as exc:
-        raise _fail(str(exc)) from None
+    except WarehouseError as exc:
+        raise _fail(str(exc), 2 if _missing(db) else 1) from None
+    except OSError as exc:
+        raise _unwritable(exc) from None
     s = result.summary
     typer.echo(f"wrote {result.path} ({result.bytes / 1e6:.2f} MB, {result.seconds:.1f} s): {s['releases']} releases,"
                f" {s['pages']} pages, {s['sites']} sites, Jalali {s['first_day'] or '-'}..{s['last_day'] or '-'}")  # fmt: skip

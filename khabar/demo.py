@@ -9,9 +9,15 @@ safe: the second run finds nothing new and the report stays the same.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import jdatetime
 from rich.console import Console
@@ -75,8 +81,56 @@ def to_jalali_str(d: date) -> str:
     return jdatetime.date.fromgregorian(date=d).strftime("%Y-%m-%d")
 
 
+@contextmanager
+def _prefect_api() -> Iterator[None]:
+    """Prefect's temporary API server, started in a session of its own. A Ctrl-C at a terminal signals the whole
+    foreground process group: the server Prefect starts by itself would die of it, and the flow, stopping
+    gracefully, could then no longer record its end (a traceback, then a hang). A PREFECT_API_URL already set
+    is used as it is."""
+    from prefect.server.api.server import SubprocessASGIServer
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    if PREFECT_API_URL.value():
+        yield
+        return
+
+    class DetachedServer(SubprocessASGIServer):
+        _instances: dict[int | None, Any] = {}  # noqa: RUF012  (Prefect's per-port registry, not shared with it)
+
+        def _run_uvicorn_command(self) -> subprocess.Popen[Any]:
+            popen = subprocess.Popen  # Prefect's own command line, only in a new session
+            subprocess.Popen = partial(popen, start_new_session=True)  # type: ignore[misc, assignment]
+            try:
+                return super()._run_uvicorn_command()
+            finally:
+                subprocess.Popen = popen  # type: ignore[misc]
+
+    server = DetachedServer()
+    server.start()  # stopped at exit, as Prefect's own: after Prefect's services sent their last events to it
+    with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+        yield
+
+
+def _finished(state: Any, db_path: str) -> dict[str, Any] | int:
+    """A flow's summary; or, when a stop signal cancelled it (its run recorded `interrupted`), its one line on
+    stderr and the exit code, 130 or 143 (README «Exit codes»), as `khabar backfill` would say it."""
+    if not state.is_cancelled():
+        return state.result()  # type: ignore[no-any-return]
+    print(state.message, file=sys.stderr, flush=True)
+    from khabar.warehouse.query import open_readonly
+
+    con = open_readonly(db_path)
+    try:
+        row = con.execute("SELECT stats->>'exit_code' FROM runs WHERE status = 'interrupted'"
+                          " ORDER BY started_at DESC LIMIT 1").fetchone()  # fmt: skip
+    finally:
+        con.close()
+    return int(row[0]) if row and row[0] else 130
+
+
 def run_demo(db_path: str, days: int) -> int:
-    """Backfill `days` simulated days before the simulated web's today, then run the daily flow for today."""
+    """Backfill `days` simulated days before the simulated web's today, then run the daily flow for today. A stop
+    signal (Ctrl-C, SIGTERM) ends the flow running at a batch boundary, its run `interrupted`: exit 130/143."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "khabar")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
@@ -92,14 +146,19 @@ def run_demo(db_path: str, days: int) -> int:
     start = today - timedelta(days=days)
     j_start, j_today = to_jalali_str(start), to_jalali_str(today)
     t0 = time.perf_counter()
-    with SimWebServer(config) as srv:
+    with _prefect_api(), SimWebServer(config) as srv:
         console.print(f"[bold]Simulated agency web[/] on 127.0.0.1:{srv.port}: {len(srv.hosts)} hosts, "
                       f"today is {j_today} ({today.isoformat()})")  # fmt: skip
         console.print(f"[bold]Backfill[/] {j_start}..{j_today} (half-open) under Prefect …")
-        b = backfill(start=j_start, end=j_today, db=db_path, simweb_port=srv.port)
+        b = _finished(backfill(start=j_start, end=j_today, db=db_path, simweb_port=srv.port, return_state=True),
+                      db_path)  # fmt: skip
+        if isinstance(b, int):
+            return b
         console.print(f"  {b['pages']} pages, {b['articles']} articles, {b['releases_written']} release rows")
         console.print(f"[bold]Daily ingest[/] for {j_today} under Prefect …")
-        d = daily_ingest(db=db_path, simweb_port=srv.port)
+        d = _finished(daily_ingest(db=db_path, simweb_port=srv.port, return_state=True), db_path)
+        if isinstance(d, int):
+            return d
         console.print(f"  {d['pages']} pages, {d['articles']} articles, {d['releases_written']} release rows")
         requests = len(srv.request_log)
     console.print(f"{requests} HTTP requests to the simulated web in {time.perf_counter() - t0:.0f} s\n")

@@ -140,15 +140,26 @@ def _run(con: duckdb.DuckDBPyConnection, flow: str, mode: Any, params: dict[str,
                               stop=stop.event if stop is not None else None)  # fmt: skip
             report = _run_crawl(crawler, mode, sink, stop)
         summary.extra["crawl"] = report.as_dict()
-        failed = {k: v.fatal for k, v in report.sources.items() if v.fatal}
-        if failed:  # one source failing never stops the others, but the run must not read as a clean one
-            summary.status = "completed_with_errors"
-            first = next(iter(failed.items()))
-            summary.extra["cause"] = f"{len(failed)} source(s) failed: {first[0]}: {first[1]}"
+        _judge(summary, {k: v.fatal for k, v in report.sources.items() if v.fatal}, len(crawler.sources))
         summary.extra["pages_pruned"] = prune_pages(con, keep_versions=cs.raw_keep_versions,
                                                     max_age_days=cs.raw_max_age_days)  # fmt: skip
     log.info("%s %s: %s", flow, summary.run_id, summary.as_dict())
     return summary
+
+
+def _judge(summary: RunSummary, failed: dict[str, str], crawled: int) -> None:
+    """One source failing never stops the others, but the run must not read as a clean one: some sources
+    failed → `completed_with_errors` (exit 1), every source failed → `failed` (exit 2: nothing could be read).
+    The cause names each failed source with its reason (`robots.txt unreachable: ConnectError`, …)."""
+    if not failed:
+        return
+    every = len(failed) >= crawled
+    summary.status = "failed" if every else "completed_with_errors"
+    if every:
+        summary.extra["unreadable"] = True
+    shown = "; ".join(f"{k}: {v}" for k, v in list(failed.items())[:3])
+    more = f"; and {len(failed) - 3} more" if len(failed) > 3 else ""
+    summary.extra["cause"] = f"{len(failed)} of {crawled} source(s) failed: {shown}{more}"
 
 
 def _run_crawl(crawler: Any, mode: Any, sink: Callable[[Any], None], stop: Stop | None) -> Any:

@@ -211,6 +211,15 @@ class Crawler:
         except Exception as exc:  # one source failing never stops the others
             rep.fatal = f"{type(exc).__name__}: {exc}"
             log.exception("source %s failed", src.id)
+            return
+        if rep.fatal is None and not self.stop.is_set() and rep.answered == 0 and rep.challenges == 0 and (
+                rep.surface_failures or rep.failed):  # fmt: skip
+            # not one surface or page answered: the source failed (blocked, all challenges, is told apart)
+            why, n = (rep.errors.most_common(1) or [("no response", 0)])[0]
+            others = sum(rep.errors.values()) - n
+            rep.fatal = f"no answer: {why}" + (f" (and {others} other errors)" if others else "")
+        if rep.fatal is not None:
+            log.warning("source %s failed: %s", src.id, rep.fatal)
 
     async def _crawl_source(self, fetcher: Fetcher, src: Source, mode: Mode, rep: SourceReport) -> None:
         s = self.settings
@@ -283,6 +292,13 @@ class Crawler:
 
         # 1. robots.txt (cached per host) and surfaces: configured, or discovered from the home page
         robots = await fetcher.robots(src.url, src.id, src.allows)
+        unreachable = fetcher.robots_failure(src.url)
+        if unreachable is not None and s.respect_robots:
+            # kept out this run (RFC 9309: an unreadable robots.txt disallows all), and that is a failure
+            # of the source with its network reason, not a rule of the site: nothing more is asked of it
+            rep.fatal = f"robots.txt unreachable: {unreachable}"
+            rep.errors[f"robots: {unreachable}"] += 1
+            return
         feeds = list(src.feeds) or list(known.get("feeds", []))
         sitemaps = list(src.sitemaps) or list(known.get("sitemaps", []))
         archive = src.archive_start or known.get("archive")

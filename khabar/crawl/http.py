@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import random
 import re
+import socket
 import time
 import urllib.request
 from collections import OrderedDict
@@ -85,6 +86,20 @@ def detect_charset(headers: dict[str, str], body: bytes) -> str | None:
 
     best = from_bytes(body[:65536], cp_isolation=["cp1256", "utf_8", "iso8859_6", "cp1252"]).best()
     return _norm_charset(best.encoding) if best else None
+
+
+def error_class(exc: BaseException) -> str:
+    """The fetch_log name of a network failure: the httpx exception's class (`ConnectError`, `ReadTimeout`),
+    except a name-resolution failure, `dns`: httpx reports it as a ConnectError, like a refused connection,
+    but it means something else to whoever reads the log (a wrong host name, no network at all)."""
+    seen: set[int] = set()
+    cur: BaseException | None = exc
+    while cur is not None and id(cur) not in seen:
+        if isinstance(cur, socket.gaierror):
+            return "dns"
+        seen.add(id(cur))
+        cur = cur.__cause__ or cur.__context__
+    return type(exc).__name__
 
 
 def _norm_charset(name: str) -> str:
@@ -263,6 +278,7 @@ class Fetcher:
         self._gates: dict[str, HostGate] = {}
         self._robots: dict[str, Protego | None] = {}
         self._robots_lock: dict[str, asyncio.Lock] = {}
+        self._robots_failed: dict[str, str] = {}  # host -> why its robots.txt could not be read (network/5xx)
         self._global = asyncio.Semaphore(settings.global_concurrency)
         self._client: httpx.AsyncClient | None = None
         self.host_rates: dict[str, float] = {}
@@ -313,12 +329,18 @@ class Fetcher:
                     rules = None
             elif res.status is None or (res.status >= 500):
                 rules = Protego.parse("User-agent: *\nDisallow: /")  # unreachable: stay away this run
+                self._robots_failed[key] = res.error or f"HTTP {res.status}"
             self._robots[key] = rules
             if rules is not None:
                 delay = rules.crawl_delay(self.settings.agent)
                 if isinstance(delay, int | float) and 0 < delay <= 60:
                     self.gate(parts.hostname or "").set_interval(float(delay))
             return rules
+
+    def robots_failure(self, url: str) -> str | None:
+        """Why the host's robots.txt could not be read this run (`ConnectError`, `dns`, `ReadTimeout`,
+        `HTTP 503`), or None: such a host is kept out as if disallowed, but it is a failure, not a rule."""
+        return self._robots_failed.get(host_key(urlsplit(url).hostname or ""))
 
     async def allowed_by_robots(self, url: str, source_id: str | None, allows: Callable[[str], bool]) -> bool:
         if not self.settings.respect_robots:
@@ -335,8 +357,10 @@ class Fetcher:
         (CDN/WAF browser check, captcha wall) is never returned as content: `error == "challenge"`."""
         s = self.settings
         if check_robots and not await self.allowed_by_robots(url, source_id, allows):
-            self._entry(url, None, 0, 0.0, "robots-disallowed", 0, source_id, kind)
-            return Fetched(url, url, error="robots-disallowed")
+            why = self.robots_failure(url)  # robots.txt unreachable: say why, it is not the site's rule
+            error = "robots-disallowed" if why is None else f"robots.txt {why}"
+            self._entry(url, None, 0, 0.0, error, 0, source_id, kind)
+            return Fetched(url, url, error=error)
         target, hops, visited = url, 0, {url}
         attempt = 0
         while True:
@@ -427,7 +451,7 @@ class Fetcher:
                 res.error = "TotalTimeout"          # a slow drip: one more try, then the next run tries again
                 retry_in = self._backoff(attempt) if attempt == 1 else None
             except (httpx.TimeoutException, httpx.TransportError, httpx.DecodingError) as exc:
-                res.error = type(exc).__name__
+                res.error = error_class(exc)
                 retry_in = self._backoff(attempt)
             except (httpx.HTTPError, ValueError, OSError) as exc:   # anything else the wire can throw
                 res.error = type(exc).__name__

@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import gzip
 import itertools
+import socket
 import time
 
 import httpx
 import pytest
 
-from khabar.crawl.http import Fetcher, PerOriginPools, detect_charset
+from khabar.crawl.http import Fetcher, PerOriginPools, detect_charset, error_class
 from khabar.crawl.settings import CrawlSettings
 from khabar.simweb.hostile import HostileServer
 from khabar.simweb.transport import SimWebTransport
@@ -84,6 +85,58 @@ def test_conditional_get_304():
 
     res, _ = fetch(handler, etag='"v1"')
     assert res.not_modified and res.error is None
+
+
+def _refused(request: httpx.Request) -> httpx.Response:
+    raise httpx.ConnectError("[Errno 111] Connection refused", request=request)
+
+
+def _dns(request: httpx.Request) -> httpx.Response:
+    try:
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+    except socket.gaierror as exc:  # chained as httpcore then httpx chain it
+        raise httpx.ConnectError("[Errno -2] Name or service not known", request=request) from exc
+
+
+def _slow(request: httpx.Request) -> httpx.Response:
+    raise httpx.ReadTimeout("timed out", request=request)
+
+
+def _unavailable(request: httpx.Request) -> httpx.Response:
+    return httpx.Response(503)
+
+
+@pytest.mark.parametrize(("handler", "why"), [(_refused, "ConnectError"), (_dns, "dns"), (_slow, "ReadTimeout"),
+                                              (_unavailable, "HTTP 503")])  # fmt: skip
+def test_unreachable_robots_is_logged_with_its_reason_not_as_a_rule(handler, why):
+    """A robots.txt that cannot be read keeps the host out this run (RFC 9309), but the log says why: a network
+    failure or a server error, never `robots-disallowed` (which means the site's own rule)."""
+    settings = CrawlSettings.fast(max_attempts=1)
+    res, log = fetch(handler, url="http://x.test/news/1", settings=settings)
+    assert [(e.url, e.error_class) for e in log] == [("http://x.test/robots.txt", why),
+                                                     ("http://x.test/news/1", f"robots.txt {why}")]  # fmt: skip
+    assert res.error == f"robots.txt {why}" and log[-1].attempt == 0  # the page itself was not requested
+
+
+def test_robots_failure_is_per_host():
+    async def go():
+        async with Fetcher(FAST, httpx.MockTransport(_refused)) as f:
+            await f.robots("http://x.test/a", "s", allows)
+            return f.robots_failure("http://www.x.test/b"), f.robots_failure("http://y.test/")
+
+    assert asyncio.run(go()) == ("ConnectError", None)  # www. shares the site's robots.txt
+
+
+def test_error_class_names_dns_failures():
+    try:
+        try:
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+        except socket.gaierror as inner:
+            raise httpx.ConnectError("name resolution") from inner
+    except httpx.ConnectError as exc:
+        assert error_class(exc) == "dns"
+    assert error_class(httpx.ConnectError("[Errno 111] Connection refused")) == "ConnectError"
+    assert error_class(httpx.ConnectTimeout("timed out")) == "ConnectTimeout"
 
 
 def test_robots_disallow_is_logged_and_never_requested():

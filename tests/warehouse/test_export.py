@@ -65,7 +65,7 @@ def test_export_cli(db, tmp_path):
     assert result.exit_code == 0, result.output
     assert "wrote 3 rows" in result.output
     bad = CliRunner().invoke(app, ["export", str(out), "--db", str(db), "--table", "nope"])
-    assert bad.exit_code == 1 and "khabar: error:" in bad.output
+    assert bad.exit_code == 2 and "khabar: error:" in bad.output  # an unknown table is bad usage
 
 
 def test_report_views(db):
