@@ -402,16 +402,17 @@ def explain_cluster_command(
 ) -> None:
     from khabar.warehouse.db import WarehouseError
     from khabar.warehouse.evidence import cluster_evidence
-    from khabar.warehouse.query import format_rows, open_readonly
+    from khabar.warehouse.query import format_rows
 
     if fmt not in ("table", "csv", "json"):
         raise _fail(f"unknown format {fmt!r}: use table, csv or json", 2)
+    con = _open_reader(db)  # no database: exit 2, as every reader (README «Exit codes»)
     try:
-        members = cluster_evidence(open_readonly(db), cluster_id)
+        members = cluster_evidence(con, cluster_id)
     except WarehouseError as exc:
-        raise _fail(str(exc)) from None
-    if not members:
-        raise _fail(f"no cluster {cluster_id!r} (or no releases in it)")
+        raise _rejected(exc) from None
+    if not members:  # an id that names no cluster is bad input, not a partial result
+        raise _fail(f"no cluster {cluster_id!r} (or no releases in it)", 2)
     cols = ["release_id", "source_id", "is_canonical", "signal", "matched_to", "jaccard", "containment",
             "containment_rev", "guard", "title"]  # fmt: skip
     rows = [tuple(m.get(c) if c != "signal" else m.get(c) or "(no evidence)" for c in cols) for m in members]
