@@ -26,6 +26,9 @@ NOT_COMPARED = {"runs", "fetch_log", "schema_migrations"}
 # Which earlier copy a release was matched to depends on the order pages arrived in (an interrupted run changes it);
 # the clusters themselves do not, so cluster ids are compared as partitions (by their smallest member).
 ORDER_DEPENDENT = {"matched_to", "similarity"}
+# dedup_evidence records *how* each copy joined (founder or matched, to which member, with what score): like the
+# cluster ids, that follows arrival order; which releases share a cluster is still compared.
+ORDER_DEPENDENT_IN = {"dedup_evidence": {"signal", "jaccard", "containment", "containment_rev", "guard"}}
 
 pytestmark = pytest.mark.timeout(600)
 
@@ -55,7 +58,7 @@ def snapshot(db: Path) -> dict[str, list[str]]:
             names = {c for c, _ in cols}
             exprs = []
             for col, kind in cols:
-                if "TIMESTAMP" in kind or col == "run_id" or col in ORDER_DEPENDENT:
+                if "TIMESTAMP" in kind or col == "run_id" or col in ORDER_DEPENDENT | ORDER_DEPENDENT_IN.get(table, set()):
                     continue
                 if col == "cluster_id" and "release_id" in names:
                     exprs.append("min(release_id) OVER (PARTITION BY cluster_id)")

@@ -400,10 +400,12 @@ async def _why(error: str | None, url: str, diagnose: bool) -> str:
         return f"{err} from {url}"
     if err == "robots-disallowed":
         return "robots.txt disallows it for our user agent"
-    if err != "ConnectError" or not diagnose:
-        return err
     parts = urlsplit(url)
     host, port = parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80)
+    if err == "dns":  # the fetcher already found the name-resolution failure in the exception chain
+        return f"dns: {host} does not resolve"
+    if err != "ConnectError" or not diagnose:
+        return err
     loop = asyncio.get_running_loop()
     try:
         await asyncio.wait_for(loop.getaddrinfo(host, port, type=socket.SOCK_STREAM), 10)

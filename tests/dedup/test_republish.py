@@ -214,7 +214,7 @@ def test_evidence_is_stored_and_explained(tmp_path):
     guard = json.loads(next(o["guard"] for o in out if o["signal"] == "containment"))
     assert guard["places"] == guard["figures"] == guard["dates"] == guard["persons"] == 0
     missing = CliRunner().invoke(app, ["explain-cluster", "c-nope", "--db", str(path)])
-    assert missing.exit_code == 1 and "no cluster" in missing.output
+    assert missing.exit_code == 2 and "no cluster" in missing.output  # bad input (README exit codes)
 
 
 def test_containment_index_survives_a_restart_and_an_upgrade(tmp_path):

@@ -159,4 +159,4 @@ def test_cli_report(synthetic_db: Path, tmp_path: Path):
     by = khabar("report", "--db", str(synthetic_db), "--by", "week", "-o", str(tmp_path / "w.html"))
     assert by.returncode == 2 and "--by 'week'" in by.stderr
     missing = khabar("report", "--db", str(tmp_path / "none.duckdb"), "-o", str(tmp_path / "y.html"))
-    assert missing.returncode == 1 and "no database" in missing.stderr
+    assert missing.returncode == 2 and "no database" in missing.stderr  # README exit codes: unreadable input
