@@ -130,6 +130,10 @@ def _structured_date(page: Page, ld: dict[str, Any] | None, fetched_at: datetime
 def _visible_date(
     page: Page, region: LexborNode | None, paragraphs: list[str], fetched_at: datetime | None
 ) -> datetime | None:
+    """A date shown on the page: a date-marked node (byline, «تاریخ», <time>) in the article's region, then one
+    anywhere in the body, and only then the region's text before the story. Prose comes last: a release that
+    mentions «از ۲۷ دی سال گذشته» must not take that for its own date when its byline sits in another table row
+    (seen on the Joomla-style portal family, where the title's row is the region and the byline the next row)."""
     roots = [region] if region is not None else []
     roots.append(page.tree.body or page.tree.root)
     for root in roots:
@@ -149,17 +153,16 @@ def _visible_date(
             rel = dates.find_relative(node_text, fetched_at)  # a byline «دیروز ساعت ۶ عصر» beats other dates
             if rel is not None:
                 return rel
-        if root is region:
-            text = region.text(deep=True, separator=" ")
-            if paragraphs:
-                cut = text.find(paragraphs[0][:40])
-                head = text[:cut] if cut > 0 else text
-            else:
-                head = text
-            found = dates.find_dates(head[:20_000], fetched_at)
-            if found:
-                return found[0]
-    return None
+    if region is None:
+        return None
+    text = " ".join(region.text(deep=True, separator=" ").split())
+    if paragraphs:  # only what precedes the story: the body's own dates are events, not the publication
+        cut = text.find(" ".join(paragraphs[0][:40].split()))
+        head = text[:cut] if cut > 0 else text
+    else:
+        head = text
+    found = dates.find_dates(head[:20_000], fetched_at)
+    return found[0] if found else None
 
 
 def _ld_body(ld: dict[str, Any] | None, paragraphs: list[str]) -> list[str]:
