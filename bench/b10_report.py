@@ -24,9 +24,20 @@ from khabar.warehouse.db import open_db
 from khabar.warehouse.releases import ReleaseRow, write_releases
 from khabar.warehouse.runs import finish_run, start_run
 
-AGENCIES = ("سازمان بهزیستی", "جهاد کشاورزی", "آموزش و پرورش", "دانشگاه علوم پزشکی", "شهرداری", "استانداری",
-            "جمعیت هلال احمر", "اداره کل راهداری و حمل و نقل جاده‌ای", "بنیاد مسکن", "اداره کل ورزش و جوانان",
-            "شرکت آب و فاضلاب", "اداره کل میراث فرهنگی")  # fmt: skip
+AGENCIES = (
+    "سازمان بهزیستی",
+    "جهاد کشاورزی",
+    "آموزش و پرورش",
+    "دانشگاه علوم پزشکی",
+    "شهرداری",
+    "استانداری",
+    "جمعیت هلال احمر",
+    "اداره کل راهداری و حمل و نقل جاده‌ای",
+    "بنیاد مسکن",
+    "اداره کل ورزش و جوانان",
+    "شرکت آب و فاضلاب",
+    "اداره کل میراث فرهنگی",
+)
 NEWS_SITES = ("avaye-iran", "payam-mellat", "novin-khabar", "sedaye-ostan", "khabar-rooz", "ostan-news")
 ROLES = ("مدیرکل", "استاندار", "معاون استاندار", "فرماندار", "رئیس", "وزیر", "شهردار", "سرپرست")
 FIRST = ("علی", "محمد", "رضا", "زهرا", "فاطمه", "حسین", "مریم", "مهدی", "سارا", "حمید", "نرگس", "امیر")
@@ -45,8 +56,9 @@ def _provinces() -> list[str]:
     return sorted(set(places().province_names.values()))
 
 
-def synthetic_warehouse(path: str | Path, releases: int, *, seed: int = 7, days: int = 400,
-                        batch: int = 5_000) -> Path:  # fmt: skip
+def synthetic_warehouse(
+    path: str | Path, releases: int, *, seed: int = 7, days: int = 400, batch: int = 5_000
+) -> Path:
     """A warehouse with `releases` unique releases (plus their copies) published over `days` days from 1402-01-01."""
     rng = random.Random(seed)
     provinces = _provinces()
@@ -64,11 +76,16 @@ def synthetic_warehouse(path: str | Path, releases: int, *, seed: int = 7, days:
     for i in range(releases):
         site, agency, province = sites[int(rng.paretovariate(1.2)) % len(sites)]
         when = datetime(START.year, START.month, START.day, 4, 30, tzinfo=UTC) + timedelta(
-            days=rng.randrange(days), minutes=rng.randrange(12 * 60))  # fmt: skip
-        persons = [dict(zip(("name", "role"), p, strict=True))
-                   for p in rng.choices(people, weights, k=rng.choice((0, 1, 1, 2, 3)))]  # fmt: skip
-        money = [{"value": float(10 ** rng.uniform(8, 14)), "unit": "ریال", "text": "…"}
-                 for _ in range(rng.choice((0, 0, 1, 2)))]  # fmt: skip
+            days=rng.randrange(days), minutes=rng.randrange(12 * 60)
+        )
+        persons = [
+            dict(zip(("name", "role"), p, strict=True))
+            for p in rng.choices(people, weights, k=rng.choice((0, 1, 1, 2, 3)))
+        ]
+        money = [
+            {"value": float(10 ** rng.uniform(8, 14)), "unit": "ریال", "text": "…"}
+            for _ in range(rng.choice((0, 0, 1, 2)))
+        ]
         people_q = [{"value": float(rng.randrange(1, 5000)), "unit": "نفر", "text": "…"}]
         copies = rng.choice((0, 0, 0, 1, 1, 2, 3, 4))
         cluster = f"c{i}"
@@ -76,14 +93,39 @@ def synthetic_warehouse(path: str | Path, releases: int, *, seed: int = 7, days:
             src = site if c == 0 else NEWS_SITES[(i + c) % len(NEWS_SITES)]
             at = when + timedelta(hours=rng.expovariate(1 / 6)) if c else when
             url = f"https://{src}.test/news/{i}/{c}"
-            rec = {"url": url, "is_article": True, "title": f"خبر شمارهٔ {i} از {agency} استان {province}",
-                   "lead": None, "body": "متن خبر", "published_at": at.isoformat(),
-                   "published_jalali": _jalali(at),
-                   "news_code": str(i), "attribution": None, "agency": agency, "province": province,
-                   "event_type": "announcement", "keywords": [], "language": "fa", "errors": [],
-                   "persons": persons, "quantities": money + people_q}  # fmt: skip
-            rows.append(ReleaseRow(rec, url, src, f"p{i}-{c}", now, "synthetic", content_hash=f"h{i}",
-                                   cluster_id=cluster, is_canonical=c == 0, search_text="متن خبر"))  # fmt: skip
+            rec = {
+                "url": url,
+                "is_article": True,
+                "title": f"خبر شمارهٔ {i} از {agency} استان {province}",
+                "lead": None,
+                "body": "متن خبر",
+                "published_at": at.isoformat(),
+                "published_jalali": _jalali(at),
+                "news_code": str(i),
+                "attribution": None,
+                "agency": agency,
+                "province": province,
+                "event_type": "announcement",
+                "keywords": [],
+                "language": "fa",
+                "errors": [],
+                "persons": persons,
+                "quantities": money + people_q,
+            }
+            rows.append(
+                ReleaseRow(
+                    rec,
+                    url,
+                    src,
+                    f"p{i}-{c}",
+                    now,
+                    "synthetic",
+                    content_hash=f"h{i}",
+                    cluster_id=cluster,
+                    is_canonical=c == 0,
+                    search_text="متن خبر",
+                )
+            )
         if len(rows) >= batch:
             flush()
     flush()

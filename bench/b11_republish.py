@@ -28,8 +28,19 @@ from typing import Any
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
 BATCH = 500
-EDITS = ("brief", "trimmed", "dropped", "zwnj_joined", "numbers_words", "new_headline", "preamble",
-         "lead_merged", "lead_removed", "arabic", "combined")  # fmt: skip
+EDITS = (
+    "brief",
+    "trimmed",
+    "dropped",
+    "zwnj_joined",
+    "numbers_words",
+    "new_headline",
+    "preamble",
+    "lead_merged",
+    "lead_removed",
+    "arabic",
+    "combined",
+)
 NEGATIVES = ("other_city", "other_date", "other_person", "figures_in_words", "follow_up")
 
 _ONES = ["", "یک", "دو", "سه", "چهار", "پنج", "شش", "هفت", "هشت", "نه"]
@@ -56,8 +67,12 @@ _PREAMBLES = (
     "به گزارش گروه استان‌های خبرگزاری صدای استان، ",
     "به گزارش خبرنگار ما، به نقل از پایگاه اطلاع‌رسانی {org}، ",
 )
-_CLOSINGS = ("انتهای پیام/", "انتهای پیام", "پایان خبر. خبرگزاری پیام ملت، نخستین خبرگزاری مستقل استان‌ها",
-             "/ انتهای خبر /")  # fmt: skip
+_CLOSINGS = (
+    "انتهای پیام/",
+    "انتهای پیام",
+    "پایان خبر. خبرگزاری پیام ملت، نخستین خبرگزاری مستقل استان‌ها",
+    "/ انتهای خبر /",
+)
 _HEAD_DECOR = ("+ تصاویر", "| فیلم", "/ جزئیات", "؛ گزارش تصویری")
 _JOINABLE = re.compile(
     r"(?<=\S) (?=(?:ها|های|هایی|ای|تر|ترین|اند|ایم|شود|شد|کند|کرد)\b)|(?<=\bمی) |(?<=\bنمی) "
@@ -123,9 +138,14 @@ def _load() -> list[dict[str, Any]]:
                 except (ValueError, SyntaxError):
                     continue
             paras = [unify_letters(" ".join(p.split())) for p in paras if p and len(p.split()) >= 6]
-            items.append({"title": unify_letters(it.get("title") or ""),
-                          "lead": unify_letters(it.get("abstract") or ""), "paras": paras,
-                          "link": it.get("link") or ""})  # fmt: skip
+            items.append(
+                {
+                    "title": unify_letters(it.get("title") or ""),
+                    "lead": unify_letters(it.get("abstract") or ""),
+                    "paras": paras,
+                    "link": it.get("link") or "",
+                }
+            )
     return items
 
 
@@ -176,8 +196,12 @@ def _edit(kind: str, rel: dict, rng: random.Random, titles: list[str]) -> dict[s
         return _rec("", f(title), f(lead), [f(p) for p in paras])
     if kind == "combined":  # preamble + ZWNJ lost + a paragraph dropped + new headline
         c = _edit("preamble", rel, rng, titles)
-        c = _edit("zwnj_joined", {"title": c["title"], "lead": c["lead"], "paras": c["body"].split("\n\n")}, rng,
-                  titles)  # fmt: skip
+        c = _edit(
+            "zwnj_joined",
+            {"title": c["title"], "lead": c["lead"], "paras": c["body"].split("\n\n")},
+            rng,
+            titles,
+        )
         ps = c["body"].split("\n\n")
         if len(ps) > 3:
             del ps[rng.randrange(1, len(ps) - 1)]
@@ -191,8 +215,15 @@ def _places_in(text: str) -> list[str]:
     return sorted({m.group(0) for m in places().pattern.finditer(text)}, key=len, reverse=True)
 
 
-def _negative(kind: str, rel: dict, rng: random.Random, pool: list[dict], persons: list[dict],
-              person_pool: list[dict], all_places: list[str]) -> dict[str, Any] | None:  # fmt: skip
+def _negative(
+    kind: str,
+    rel: dict,
+    rng: random.Random,
+    pool: list[dict],
+    persons: list[dict],
+    person_pool: list[dict],
+    all_places: list[str],
+) -> dict[str, Any] | None:
     """Another release built from ``rel`` (None when ``rel`` has nothing that kind can change)."""
     title, lead, paras = rel["title"], rel["lead"], list(rel["paras"])
     text = "\n".join([title, lead, *paras])
@@ -333,8 +364,10 @@ def report(truth: dict[str, str], kind: dict[str, str], pred: dict[str, str]) ->
     from khabar.dedup.evaluate import hard_negative_false_merges, score
 
     s = score(truth, pred)
-    out: dict[str, Any] = {"pairwise": [round(x, 4) for x in (s.precision, s.recall, s.f1)],
-                           "bcubed": [round(x, 4) for x in (s.bcubed_precision, s.bcubed_recall, s.bcubed_f1)]}  # fmt: skip
+    out: dict[str, Any] = {
+        "pairwise": [round(x, 4) for x in (s.precision, s.recall, s.f1)],
+        "bcubed": [round(x, 4) for x in (s.bcubed_precision, s.bcubed_recall, s.bcubed_f1)],
+    }
     originals = {truth[u]: u for u, k in kind.items() if k == "release"}
     per = []
     for e in EDITS:
@@ -342,9 +375,16 @@ def report(truth: dict[str, str], kind: dict[str, str], pred: dict[str, str]) ->
         items = set(copies) | {originals[truth[u]] for u in copies}
         sub = score({u: truth[u] for u in items}, {u: pred[u] for u in items})
         joined = sum(pred[u] == pred[originals[truth[u]]] for u in copies)
-        per.append({"edit": e, "copies": len(copies), "recall": round(joined / max(1, len(copies)), 4),
-                    "pair_f1": round(sub.f1, 4), "bcubed_f1": round(sub.bcubed_f1, 4),
-                    "pair_p": round(sub.precision, 4)})  # fmt: skip
+        per.append(
+            {
+                "edit": e,
+                "copies": len(copies),
+                "recall": round(joined / max(1, len(copies)), 4),
+                "pair_f1": round(sub.f1, 4),
+                "bcubed_f1": round(sub.bcubed_f1, 4),
+                "pair_p": round(sub.precision, 4),
+            }
+        )
     out["edits"] = per
     negs = []
     for ng in NEGATIVES:
@@ -368,16 +408,37 @@ def run(limit: int | None = None, seed: int = 11) -> dict[str, Any]:
         dt = time.perf_counter() - t0
         rep = report(truth, kind, pred)
         res[name] = rep
-        rows.append({"matcher": name, "docs_per_s": round(len(records) / dt), "pair_p_r_f1": rep["pairwise"],
-                     "bcubed_p_r_f1": rep["bcubed"], "false_merges": rep["false_merges"],
-                     "min_edit_recall": min(x["recall"] for x in rep["edits"])})  # fmt: skip
+        rows.append(
+            {
+                "matcher": name,
+                "docs_per_s": round(len(records) / dt),
+                "pair_p_r_f1": rep["pairwise"],
+                "bcubed_p_r_f1": rep["bcubed"],
+                "false_merges": rep["false_merges"],
+                "min_edit_recall": min(x["recall"] for x in rep["edits"]),
+            }
+        )
     res["rows"] = rows
-    res["edits"] = [{"edit": a["edit"], "copies": a["copies"], "khabar_recall": a["recall"],
-                     "khabar_bcubed_f1": a["bcubed_f1"], "lsh_recall": b["recall"], "lsh_bcubed_f1": b["bcubed_f1"]}
-                    for a, b in zip(res["khabar"]["edits"], res["minhash_lsh"]["edits"], strict=True)]  # fmt: skip
-    res["negatives"] = [{"negative": a["negative"], "records": a["records"], "khabar_false_merges": a["false_merges"],
-                         "lsh_false_merges": b["false_merges"]}
-                        for a, b in zip(res["khabar"]["negatives"], res["minhash_lsh"]["negatives"], strict=True)]  # fmt: skip
+    res["edits"] = [
+        {
+            "edit": a["edit"],
+            "copies": a["copies"],
+            "khabar_recall": a["recall"],
+            "khabar_bcubed_f1": a["bcubed_f1"],
+            "lsh_recall": b["recall"],
+            "lsh_bcubed_f1": b["bcubed_f1"],
+        }
+        for a, b in zip(res["khabar"]["edits"], res["minhash_lsh"]["edits"], strict=True)
+    ]
+    res["negatives"] = [
+        {
+            "negative": a["negative"],
+            "records": a["records"],
+            "khabar_false_merges": a["false_merges"],
+            "lsh_false_merges": b["false_merges"],
+        }
+        for a, b in zip(res["khabar"]["negatives"], res["minhash_lsh"]["negatives"], strict=True)
+    ]
     return res
 
 

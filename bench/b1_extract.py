@@ -97,7 +97,9 @@ def score_khabar(recs: list[dict[str, Any]], truths: list[PageTruth]) -> dict[st
     f1 = 0.0
     for rec, t in zip(recs, truths, strict=True):
         c["title"] += (rec["title"] or "").strip() == t.title
-        c["date"] += (rec["published_at"] or "")[:10] == (t.published_day.isoformat() if t.published_day else "")
+        c["date"] += (rec["published_at"] or "")[:10] == (
+            t.published_day.isoformat() if t.published_day else ""
+        )
         c["jalali"] += rec["published_jalali"] == t.published_jalali
         c["news_code"] += rec["news_code"] == t.news_code
         c["lead"] += (rec["lead"] or None) == t.lead
@@ -107,20 +109,42 @@ def score_khabar(recs: list[dict[str, Any]], truths: list[PageTruth]) -> dict[st
         c["event_type"] += rec["event_type"] == t.event_type
         c["is_article"] += bool(rec["is_article"])
         f1 += token_f1(rec["body"], t.body)
-        persons.add({search_form(p["name"]) for p in rec["persons"]}, {search_form(p.name) for p in t.persons})
+        persons.add(
+            {search_form(p["name"]) for p in rec["persons"]}, {search_form(p.name) for p in t.persons}
+        )
         by_name = {search_form(p["name"]): p for p in rec["persons"]}
         for p in t.persons:
             got = by_name.get(search_form(p.name))
             if got is not None:
                 c["roles_seen"] += 1
                 c["roles_ok"] += search_form(got["role"] or "") == search_form(p.role)
-        quants.add([_qkey(q["value"], q["unit"]) for q in rec["quantities"]],
-                   [_qkey(q.value, q.unit) for q in t.quantities])
-    out = {k: c[k] / n for k in ("title", "date", "jalali", "news_code", "lead", "attribution", "agency",
-                                  "province", "event_type", "is_article")}
-    out.update(body_f1=f1 / n, persons_p=persons.precision, persons_r=persons.recall,
-               person_role=c["roles_ok"] / max(1, c["roles_seen"]),
-               quantities_p=quants.precision, quantities_r=quants.recall)
+        quants.add(
+            [_qkey(q["value"], q["unit"]) for q in rec["quantities"]],
+            [_qkey(q.value, q.unit) for q in t.quantities],
+        )
+    out = {
+        k: c[k] / n
+        for k in (
+            "title",
+            "date",
+            "jalali",
+            "news_code",
+            "lead",
+            "attribution",
+            "agency",
+            "province",
+            "event_type",
+            "is_article",
+        )
+    }
+    out.update(
+        body_f1=f1 / n,
+        persons_p=persons.precision,
+        persons_r=persons.recall,
+        person_role=c["roles_ok"] / max(1, c["roles_seen"]),
+        quantities_p=quants.precision,
+        quantities_r=quants.recall,
+    )
     return out
 
 
@@ -157,14 +181,25 @@ def score_baseline(recs: list[dict[str, Any]], truths: list[PageTruth]) -> dict[
         c["title"] += (rec["title"] or "").strip() == t.title
         c["date"] += (rec["date"] or "")[:10] == (t.published_day.isoformat() if t.published_day else "")
         f1 += token_f1(rec["body"], t.body)
-    return {"title": c["title"] / n, "date": c["date"] / n, "news_code": 0.0, "body_f1": f1 / n,
-            "persons_p": 0.0, "persons_r": 0.0, "quantities_p": 0.0, "quantities_r": 0.0}
+    return {
+        "title": c["title"] / n,
+        "date": c["date"] / n,
+        "news_code": 0.0,
+        "body_f1": f1 / n,
+        "persons_p": 0.0,
+        "persons_r": 0.0,
+        "quantities_p": 0.0,
+        "quantities_r": 0.0,
+    }
 
 
-def _score(recs: list[dict[str, Any]], truths: list[PageTruth], secs: list[float], idx: list[int],
-           scorer: Any) -> dict[str, float]:
-    return {"pages_per_s": len(idx) / max(1e-9, sum(secs[i] for i in idx)),
-            **scorer([recs[i] for i in idx], [truths[i] for i in idx])}
+def _score(
+    recs: list[dict[str, Any]], truths: list[PageTruth], secs: list[float], idx: list[int], scorer: Any
+) -> dict[str, float]:
+    return {
+        "pages_per_s": len(idx) / max(1e-9, sum(secs[i] for i in idx)),
+        **scorer([recs[i] for i in idx], [truths[i] for i in idx]),
+    }
 
 
 def run(pages: int = 2000, seed: int = 7, baseline: bool = True) -> dict[str, Any]:
@@ -172,7 +207,9 @@ def run(pages: int = 2000, seed: int = 7, baseline: bool = True) -> dict[str, An
     and per template family."""
     sample = sample_pages(pages, seed)
     truths = [t for t, _, _ in sample]
-    extract(sample[0][1], url=truths[0].url, encoding=sample[0][2])  # warm the lexicons (read once per process)
+    extract(
+        sample[0][1], url=truths[0].url, encoding=sample[0][2]
+    )  # warm the lexicons (read once per process)
     recs: list[dict[str, Any]] = []
     k_secs: list[float] = []
     for t, body, charset in sample:
@@ -189,8 +226,10 @@ def run(pages: int = 2000, seed: int = 7, baseline: bool = True) -> dict[str, An
         "encodings": dict(Counter(t.encoding for t in truths)),
         "years": dict(sorted(Counter(t.published_jalali[:4] for t in truths if t.published_jalali).items())),
         "khabar": _score(recs, truths, k_secs, everything, score_khabar),
-        "families": {f: {"pages": len(idx), "khabar": _score(recs, truths, k_secs, idx, score_khabar)}
-                     for f, idx in sorted(by_family.items())},
+        "families": {
+            f: {"pages": len(idx), "khabar": _score(recs, truths, k_secs, idx, score_khabar)}
+            for f, idx in sorted(by_family.items())
+        },
     }
     if baseline:
         b_recs, b_secs = run_baseline(sample)
@@ -203,21 +242,43 @@ def run(pages: int = 2000, seed: int = 7, baseline: bool = True) -> dict[str, An
     return result
 
 
-_ROWS = ("pages_per_s", "title", "date", "body_f1", "news_code", "is_article", "persons_p", "persons_r", "quantities_p",
-         "quantities_r", "jalali", "lead", "attribution", "agency", "province", "event_type", "person_role")
+_ROWS = (
+    "pages_per_s",
+    "title",
+    "date",
+    "body_f1",
+    "news_code",
+    "is_article",
+    "persons_p",
+    "persons_r",
+    "quantities_p",
+    "quantities_r",
+    "jalali",
+    "lead",
+    "attribution",
+    "agency",
+    "province",
+    "event_type",
+    "person_role",
+)
 
 
 def table(result: dict[str, Any]) -> str:
     k, b = result["khabar"], result.get("baseline", {})
-    lines = [f"B1 extraction over {result['pages']} simulated article pages {result['templates']} {result['encodings']}",
-             f"{'metric':<14}{'khabar':>10}{'trafilatura+htmldate':>24}"]
+    lines = [
+        f"B1 extraction over {result['pages']} simulated article pages {result['templates']} {result['encodings']}",
+        f"{'metric':<14}{'khabar':>10}{'trafilatura+htmldate':>24}",
+    ]
     for row in _ROWS:
         kv = k.get(row)
         bv = b.get(row)
         fmt = "{:>10.1f}" if row == "pages_per_s" else "{:>10.4f}"
         bfmt = "{:>24.1f}" if row == "pages_per_s" else "{:>24.4f}"
-        lines.append(f"{row:<14}" + (fmt.format(kv) if kv is not None else f"{'-':>10}")
-                     + (bfmt.format(bv) if bv is not None else f"{'n/a':>24}"))
+        lines.append(
+            f"{row:<14}"
+            + (fmt.format(kv) if kv is not None else f"{'-':>10}")
+            + (bfmt.format(bv) if bv is not None else f"{'n/a':>24}")
+        )
     if "speedup" in result:
         lines.append(f"speed-up: {result['speedup']:.1f}x")
     lines.append("")
@@ -226,28 +287,56 @@ def table(result: dict[str, Any]) -> str:
 
 
 # Per-family columns: (label, side, key); "k" = khabar, "b" = trafilatura + htmldate.
-_FAMILY_COLS = (("title", "k", "title"), ("title_b", "b", "title"), ("date", "k", "date"), ("date_b", "b", "date"),
-                ("body_f1", "k", "body_f1"), ("body_b", "b", "body_f1"), ("code", "k", "news_code"),
-                ("is_art", "k", "is_article"), ("pers_p", "k", "persons_p"), ("pers_r", "k", "persons_r"),
-                ("qty_p", "k", "quantities_p"), ("qty_r", "k", "quantities_r"), ("pg/s", "k", "pages_per_s"),
-                ("pg/s_b", "b", "pages_per_s"))
+_FAMILY_COLS = (
+    ("title", "k", "title"),
+    ("title_b", "b", "title"),
+    ("date", "k", "date"),
+    ("date_b", "b", "date"),
+    ("body_f1", "k", "body_f1"),
+    ("body_b", "b", "body_f1"),
+    ("code", "k", "news_code"),
+    ("is_art", "k", "is_article"),
+    ("pers_p", "k", "persons_p"),
+    ("pers_r", "k", "persons_r"),
+    ("qty_p", "k", "quantities_p"),
+    ("qty_r", "k", "quantities_r"),
+    ("pg/s", "k", "pages_per_s"),
+    ("pg/s_b", "b", "pages_per_s"),
+)
 
 
 def family_table(result: dict[str, Any]) -> str:
     """Every figure per template family (``_b`` columns: trafilatura + htmldate in the same run)."""
-    head = f"{'family':<12}{'pages':>6}" + "".join(f"{label:>9}" for label, _, _ in _FAMILY_COLS) + f"{'speed-up':>10}"
+    head = (
+        f"{'family':<12}{'pages':>6}"
+        + "".join(f"{label:>9}" for label, _, _ in _FAMILY_COLS)
+        + f"{'speed-up':>10}"
+    )
     lines = ["B1 per template family", head]
-    rows = [*result["families"].items(), ("ALL", {"pages": result["pages"], "khabar": result["khabar"],
-                                                   "baseline": result.get("baseline"),
-                                                   "speedup": result.get("speedup")})]
+    rows = [
+        *result["families"].items(),
+        (
+            "ALL",
+            {
+                "pages": result["pages"],
+                "khabar": result["khabar"],
+                "baseline": result.get("baseline"),
+                "speedup": result.get("speedup"),
+            },
+        ),
+    ]
     for fam, d in rows:
         cells = []
         for _, side, key in _FAMILY_COLS:
             src = d.get("khabar" if side == "k" else "baseline") or {}
             v = src.get(key)
-            cells.append(f"{'n/a':>9}" if v is None else (f"{v:>9.1f}" if key == "pages_per_s" else f"{v:>9.4f}"))
+            cells.append(
+                f"{'n/a':>9}" if v is None else (f"{v:>9.1f}" if key == "pages_per_s" else f"{v:>9.4f}")
+            )
         sp = d.get("speedup")
-        lines.append(f"{fam:<12}{d['pages']:>6}" + "".join(cells) + (f"{sp:>9.1f}x" if sp else f"{'n/a':>10}"))
+        lines.append(
+            f"{fam:<12}{d['pages']:>6}" + "".join(cells) + (f"{sp:>9.1f}x" if sp else f"{'n/a':>10}")
+        )
     return "\n".join(lines)
 
 
@@ -256,7 +345,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pages", type=int, default=2000)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--no-baseline", action="store_true")
-    ap.add_argument("--json", metavar="FILE", help="also write the full result (overall and per family) as JSON")
+    ap.add_argument(
+        "--json", metavar="FILE", help="also write the full result (overall and per family) as JSON"
+    )
     args = ap.parse_args(argv)
     result = run(args.pages, args.seed, baseline=not args.no_baseline)
     print(table(result))

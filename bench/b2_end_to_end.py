@@ -30,8 +30,8 @@ from bench.common import ROOT, isolated, table
 
 # ≥ 50 hosts: 48 agency sites + 4 news sites (78 host names with the www. aliases)
 WORLD = {"n_agency_sites": 48, "n_provinces": 8, "n_news_sites": 4}
-PER_DAY = 175          # article pages per day of this world (measured with iter_truth over 30 days: 5,235)
-RATE = 2.0             # registry rate_limit per source (requests/s), as `khabar simweb sources` writes it
+PER_DAY = 175  # article pages per day of this world (measured with iter_truth over 30 days: 5,235)
+RATE = 2.0  # registry rate_limit per source (requests/s), as `khabar simweb sources` writes it
 
 
 def fast_settings() -> Any:
@@ -57,18 +57,21 @@ def window(pages: int) -> tuple[date, date]:
 @contextlib.contextmanager
 def served() -> Iterator[int]:
     """The simulated web in its own process (its CPU and RSS stay out of the measurement); yields the port."""
-    code = ("import asyncio, sys, json\n"
-            "from khabar.simweb.config import SimWebConfig\n"
-            "from khabar.simweb.server import SimWebServer\n"
-            "srv = SimWebServer(SimWebConfig(**json.loads(sys.argv[1])))\n"
-            "srv.request_log = type('NoLog', (list,), {'append': lambda self, x: None})()\n"
-            "async def main():\n"
-            "    await srv.start_async()\n"
-            "    print(srv.port, flush=True)\n"
-            "    await srv._server.serve_forever()\n"
-            "asyncio.run(main())\n")  # fmt: skip
-    proc = subprocess.Popen([sys.executable, "-c", code, json.dumps(WORLD)], cwd=ROOT, stdout=subprocess.PIPE,
-                            text=True)  # fmt: skip
+    code = (
+        "import asyncio, sys, json\n"
+        "from khabar.simweb.config import SimWebConfig\n"
+        "from khabar.simweb.server import SimWebServer\n"
+        "srv = SimWebServer(SimWebConfig(**json.loads(sys.argv[1])))\n"
+        "srv.request_log = type('NoLog', (list,), {'append': lambda self, x: None})()\n"
+        "async def main():\n"
+        "    await srv.start_async()\n"
+        "    print(srv.port, flush=True)\n"
+        "    await srv._server.serve_forever()\n"
+        "asyncio.run(main())\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, json.dumps(WORLD)], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
     try:
         assert proc.stdout is not None
         yield int(proc.stdout.readline())
@@ -109,9 +112,16 @@ def backfill_once(port: int, start: str, end: str, mode: str = "plain", profile:
         def work(loader: Any = None) -> dict[str, Any]:
             con = open_db(tmp / "b2.duckdb")
             try:
-                return run_backfill(con, start, end, sources_path=sources, settings=fast_settings(),
-                                    transport=SimWebTransport(port, all_hosts(world())), now=now,
-                                    loader=loader).as_dict()  # fmt: skip
+                return run_backfill(
+                    con,
+                    start,
+                    end,
+                    sources_path=sources,
+                    settings=fast_settings(),
+                    transport=SimWebTransport(port, all_hosts(world())),
+                    now=now,
+                    loader=loader,
+                ).as_dict()
             finally:
                 con.close()
 
@@ -153,13 +163,22 @@ def backfill_once(port: int, start: str, end: str, mode: str = "plain", profile:
         cpu = cpu_main + cpu_workers
     crawl = summary.get("crawl", {})
     pages = summary["pages"]
-    out.update(window=f"{start}..{end}", pages=pages, articles=summary["articles"],
-               releases=summary["releases_written"], requests=crawl.get("requests"), failed=crawl.get("failed"),
-               errors=crawl.get("errors") or None,
-               wall_s=round(wall, 2), cpu_s=round(cpu, 2), cpu_workers_s=round(cpu_workers, 2),
-               pages_per_s=round(pages / wall, 1), cpu_ms_per_page=round(1000 * cpu / max(pages, 1), 2),
-               extract_workers=workers.worker_count(),
-               workers_peak_rss_mb=round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1))  # fmt: skip
+    out.update(
+        window=f"{start}..{end}",
+        pages=pages,
+        articles=summary["articles"],
+        releases=summary["releases_written"],
+        requests=crawl.get("requests"),
+        failed=crawl.get("failed"),
+        errors=crawl.get("errors") or None,
+        wall_s=round(wall, 2),
+        cpu_s=round(cpu, 2),
+        cpu_workers_s=round(cpu_workers, 2),
+        pages_per_s=round(pages / wall, 1),
+        cpu_ms_per_page=round(1000 * cpu / max(pages, 1), 2),
+        extract_workers=workers.worker_count(),
+        workers_peak_rss_mb=round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
+    )
     if prof:
         out["profile"] = _top(prof, profile)
     return out
@@ -169,8 +188,14 @@ def _top(prof: cProfile.Profile, n: int) -> list[dict[str, Any]]:
     st = pstats.Stats(prof, stream=io.StringIO())
     rows = []
     for (file, line, func), (_cc, nc, tt, ct, _callers) in st.stats.items():  # type: ignore[attr-defined]
-        rows.append({"function": f"{Path(file).name}:{line}:{func}", "calls": nc, "tottime_s": round(tt, 2),
-                     "cumtime_s": round(ct, 2)})  # fmt: skip
+        rows.append(
+            {
+                "function": f"{Path(file).name}:{line}:{func}",
+                "calls": nc,
+                "tottime_s": round(tt, 2),
+                "cumtime_s": round(ct, 2),
+            }
+        )
     by_cum = sorted(rows, key=lambda r: -r["cumtime_s"])[:n]
     by_tot = sorted(rows, key=lambda r: -r["tottime_s"])[:n]
     return [{"rank": "cum", **r} for r in by_cum] + [{"rank": "self", **r} for r in by_tot]
@@ -193,23 +218,43 @@ def politeness_once(days: int = 1) -> dict[str, Any]:
         tmp = Path(tmpdir)
         con = open_db(tmp / "p.duckdb")
         w0 = time.perf_counter()
-        summary = run_backfill(con, start, end, sources_path=_sources(tmp), settings=settings,
-                               transport=SimWebTransport(srv.port, srv.hosts),
-                               now=SimWeb(today=config.today).now()).as_dict()  # fmt: skip
+        summary = run_backfill(
+            con,
+            start,
+            end,
+            sources_path=_sources(tmp),
+            settings=settings,
+            transport=SimWebTransport(srv.port, srv.hosts),
+            now=SimWeb(today=config.today).now(),
+        ).as_dict()
         wall = time.perf_counter() - w0
         con.close()
         per_host = Counter(host_key(e.host) for e in srv.request_log)
     busiest, n = per_host.most_common(1)[0]
     bound = (n - 1) / RATE
-    return {"window": f"{start}..{end}", "hosts": len(per_host), "requests": sum(per_host.values()),
-            "pages": summary["pages"], "busiest_host": busiest, "busiest_host_requests": n,
-            "rate_per_host": RATE, "per_host_concurrency": settings.per_host_concurrency,
-            "lower_bound_s": round(bound, 1), "wall_s": round(wall, 1), "wall_over_bound": round(wall / bound, 2),
-            "median_host_requests": sorted(per_host.values())[len(per_host) // 2]}  # fmt: skip
+    return {
+        "window": f"{start}..{end}",
+        "hosts": len(per_host),
+        "requests": sum(per_host.values()),
+        "pages": summary["pages"],
+        "busiest_host": busiest,
+        "busiest_host_requests": n,
+        "rate_per_host": RATE,
+        "per_host_concurrency": settings.per_host_concurrency,
+        "lower_bound_s": round(bound, 1),
+        "wall_s": round(wall, 1),
+        "wall_over_bound": round(wall / bound, 2),
+        "median_host_requests": sorted(per_host.values())[len(per_host) // 2],
+    }
 
 
-def run(sizes: tuple[int, ...] | list[int] = (10_000, 100_000), quick: bool = False, profile: bool = True,
-        prefect: bool = True, politeness_days: int = 1) -> dict[str, Any]:
+def run(
+    sizes: tuple[int, ...] | list[int] = (10_000, 100_000),
+    quick: bool = False,
+    profile: bool = True,
+    prefect: bool = True,
+    politeness_days: int = 1,
+) -> dict[str, Any]:
     if quick:
         sizes = [s // 20 for s in sizes]
     rows, prof = [], []
@@ -217,19 +262,32 @@ def run(sizes: tuple[int, ...] | list[int] = (10_000, 100_000), quick: bool = Fa
         for i, size in enumerate(sizes):
             lo, hi = window(size)
             # profiled only when the smallest size is below the aim
-            r = isolated("bench.b2_end_to_end", "backfill_once", port=port, start=lo.isoformat(),
-                         end=hi.isoformat())  # fmt: skip
+            r = isolated(
+                "bench.b2_end_to_end", "backfill_once", port=port, start=lo.isoformat(), end=hi.isoformat()
+            )
             rows.append({"size": size, **r})
             if i == 0 and profile and r["pages_per_s"] < 300:
                 plo, phi = window(min(size, 2_000))  # a profile of the crawler's process, on a short window
-                p = isolated("bench.b2_end_to_end", "backfill_once", port=port, start=plo.isoformat(),
-                             end=phi.isoformat(), profile=15)  # fmt: skip
+                p = isolated(
+                    "bench.b2_end_to_end",
+                    "backfill_once",
+                    port=port,
+                    start=plo.isoformat(),
+                    end=phi.isoformat(),
+                    profile=15,
+                )
                 prof = p.pop("profile")
                 rows.append({"size": min(size, 2_000), **p, "mode": "plain+cProfile"})
         for size in sizes if prefect else ():  # the same backfills as a Prefect flow, at every size
             lo, hi = window(size)
-            r = isolated("bench.b2_end_to_end", "backfill_once", port=port, start=lo.isoformat(), end=hi.isoformat(),
-                         mode="prefect")  # fmt: skip
+            r = isolated(
+                "bench.b2_end_to_end",
+                "backfill_once",
+                port=port,
+                start=lo.isoformat(),
+                end=hi.isoformat(),
+                mode="prefect",
+            )
             rows.append({"size": size, **r})
     plain = [r for r in rows if r["mode"] == "plain"]
     out: dict[str, Any] = {"throughput": rows}
@@ -241,15 +299,23 @@ def run(sizes: tuple[int, ...] | list[int] = (10_000, 100_000), quick: bool = Fa
 
         out["rss_growth_with_workers"] = round(total(plain[-1]) / total(plain[0]) - 1, 3)
         out["seconds_per_page_ratio_large_vs_small"] = round(
-            (plain[-1]["wall_s"] / plain[-1]["pages"]) / (plain[0]["wall_s"] / plain[0]["pages"]), 3)
+            (plain[-1]["wall_s"] / plain[-1]["pages"]) / (plain[0]["wall_s"] / plain[0]["pages"]), 3
+        )
     pf = [r for r in rows if r["mode"] == "prefect"]
     if pf:
-        out["prefect"] = [{"size": size, "plain_wall_s": pl["wall_s"], "prefect_wall_s": f["wall_s"],
-                           "overhead_ratio": round(f["wall_s"] / pl["wall_s"], 3),
-                           "plain_cpu_s": pl["cpu_s"], "prefect_cpu_s": f["cpu_s"],
-                           "server_startup_s": round(f["prefect_first_flow_s"] - f["prefect_noop_flow_s"], 1),
-                           "noop_flow_s": round(f["prefect_noop_flow_s"], 2)}
-                          for size, pl, f in zip(sizes, plain, pf, strict=True)]  # fmt: skip
+        out["prefect"] = [
+            {
+                "size": size,
+                "plain_wall_s": pl["wall_s"],
+                "prefect_wall_s": f["wall_s"],
+                "overhead_ratio": round(f["wall_s"] / pl["wall_s"], 3),
+                "plain_cpu_s": pl["cpu_s"],
+                "prefect_cpu_s": f["cpu_s"],
+                "server_startup_s": round(f["prefect_first_flow_s"] - f["prefect_noop_flow_s"], 1),
+                "noop_flow_s": round(f["prefect_noop_flow_s"], 2),
+            }
+            for size, pl, f in zip(sizes, plain, pf, strict=True)
+        ]
     if prof:
         out["profile_small_size"] = prof
     if politeness_days:

@@ -49,8 +49,9 @@ def measure(days: int = 2, repeats: int = 3) -> dict[str, Any]:
         con = open_db(tmp / "b3.duckdb")
 
         def daily(loader: Any = None) -> dict[str, Any]:
-            return run_ingest(con, sources_path=sources, transport=tx, settings=settings, now=now,
-                              loader=loader).as_dict()  # fmt: skip
+            return run_ingest(
+                con, sources_path=sources, transport=tx, settings=settings, now=now, loader=loader
+            ).as_dict()
 
         @flow(name="bench-daily-ingest")
         def daily_flow() -> dict[str, Any]:
@@ -60,12 +61,20 @@ def measure(days: int = 2, repeats: int = 3) -> dict[str, Any]:
         def noop() -> int:
             return 0
 
-        b = run_backfill(con, end - timedelta(days=days), end, sources_path=sources, transport=tx,
-                         settings=settings, now=now).as_dict()  # fmt: skip
+        b = run_backfill(
+            con,
+            end - timedelta(days=days),
+            end,
+            sources_path=sources,
+            transport=tx,
+            settings=settings,
+            now=now,
+        ).as_dict()
         first = daily()
-        out["setup"] = [{"step": "backfill", "days": days, "pages": b["pages"], "requests": b["crawl"]["requests"]},
-                        {"step": "first daily run", "pages": first["pages"],
-                         "requests": first["crawl"]["requests"]}]  # fmt: skip
+        out["setup"] = [
+            {"step": "backfill", "days": days, "pages": b["pages"], "requests": b["crawl"]["requests"]},
+            {"step": "first daily run", "pages": first["pages"], "requests": first["crawl"]["requests"]},
+        ]
         # the measured nothing-new run (plain Python), with its request log
         srv.clear_log()
         w0 = time.perf_counter()
@@ -76,15 +85,24 @@ def measure(days: int = 2, repeats: int = 3) -> dict[str, Any]:
         surfaces = Counter((e.host, e.path) for e in log if e.kind != "article")
         articles = [e for e in log if e.kind == "article"]
         statuses = Counter(e.status for e in articles)
-        out["requests"] = [{"kind": k, "requests": n,
-                            "statuses": dict(Counter(e.status for e in log if e.kind == k))}
-                           for k, n in kinds.most_common()]  # fmt: skip
-        out["checks"] = [{
-            "total_requests": len(log), "article_requests": len(articles),
-            "article_all_304": all(e.status == 304 for e in articles), "article_statuses": dict(statuses),
-            "discovery_surfaces": len(surfaces), "max_requests_per_surface": max(surfaces.values(), default=0),
-            "pages_processed": s["pages"], "fetched": s["crawl"]["fetched"],
-            "not_modified": s["crawl"]["not_modified"], "wall_s": round(first_wall, 2)}]  # fmt: skip
+        out["requests"] = [
+            {"kind": k, "requests": n, "statuses": dict(Counter(e.status for e in log if e.kind == k))}
+            for k, n in kinds.most_common()
+        ]
+        out["checks"] = [
+            {
+                "total_requests": len(log),
+                "article_requests": len(articles),
+                "article_all_304": all(e.status == 304 for e in articles),
+                "article_statuses": dict(statuses),
+                "discovery_surfaces": len(surfaces),
+                "max_requests_per_surface": max(surfaces.values(), default=0),
+                "pages_processed": s["pages"],
+                "fetched": s["crawl"]["fetched"],
+                "not_modified": s["crawl"]["not_modified"],
+                "wall_s": round(first_wall, 2),
+            }
+        ]
 
         w0 = time.perf_counter()
         noop()  # starts the temporary Prefect server
@@ -106,10 +124,19 @@ def measure(days: int = 2, repeats: int = 3) -> dict[str, Any]:
             n_pref = len(srv.request_log)
         con.close()
     p, f = statistics.median(plain), statistics.median(pref)
-    out["prefect"] = [{"plain_wall_s": round(p, 3), "prefect_wall_s": round(f, 3), "overhead_ratio": round(f / p, 3),
-                       "overhead_s": round(f - p, 3), "plain_requests": n_plain, "prefect_requests": n_pref,
-                       "server_startup_s": round(startup - noop_s, 1), "noop_flow_s": round(noop_s, 3),
-                       "repeats": repeats}]  # fmt: skip
+    out["prefect"] = [
+        {
+            "plain_wall_s": round(p, 3),
+            "prefect_wall_s": round(f, 3),
+            "overhead_ratio": round(f / p, 3),
+            "overhead_s": round(f - p, 3),
+            "plain_requests": n_plain,
+            "prefect_requests": n_pref,
+            "server_startup_s": round(startup - noop_s, 1),
+            "noop_flow_s": round(noop_s, 3),
+            "repeats": repeats,
+        }
+    ]
     return out
 
 

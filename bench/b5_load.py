@@ -22,21 +22,44 @@ def make_rows(n: int, offset: int = 0) -> list[ReleaseRow]:
     rows = []
     for i in range(offset, offset + n):
         rec = {
-            "url": f"https://kerman.behzisti.test/fa/news/{i}", "is_article": True,
+            "url": f"https://kerman.behzisti.test/fa/news/{i}",
+            "is_article": True,
             "title": f"نشست شورای هماهنگی بهزیستی استان کرمان شماره {i}",
             "lead": "مدیرکل بهزیستی استان کرمان از اجرای بیش از ۱۱ طرح اشتغال‌زایی خبر داد.",
             "body": "به گزارش روابط عمومی بهزیستی استان کرمان، " + "متن خبر " * 150,
-            "published_at": (NOW - timedelta(minutes=i)).isoformat(), "published_jalali": "1402-12-29",
-            "news_code": str(100000 + i), "attribution": "روابط عمومی بهزیستی استان کرمان",
-            "agency": "سازمان بهزیستی", "province": "کرمان", "event_type": "meeting",
-            "keywords": ["بهزیستی", "اشتغال"], "language": "fa", "errors": [],
-            "persons": [{"name": "علی صادق‌زاده", "role": "مدیرکل"}, {"name": "رزم حسینی", "role": "استاندار"}],
-            "quantities": [{"value": 11, "unit": "طرح", "text": "۱۱ طرح"},
-                           {"value": 5e9, "unit": "ریال", "text": "پنج میلیارد ریال"}],
-        }  # fmt: skip
-        rows.append(ReleaseRow(rec, rec["url"], "kerman-behzisti", f"p{i}", NOW, "bench",
-                               content_hash=f"h{i}", cluster_id=f"c{i}", is_canonical=True,
-                               search_text=rec["body"]))  # fmt: skip
+            "published_at": (NOW - timedelta(minutes=i)).isoformat(),
+            "published_jalali": "1402-12-29",
+            "news_code": str(100000 + i),
+            "attribution": "روابط عمومی بهزیستی استان کرمان",
+            "agency": "سازمان بهزیستی",
+            "province": "کرمان",
+            "event_type": "meeting",
+            "keywords": ["بهزیستی", "اشتغال"],
+            "language": "fa",
+            "errors": [],
+            "persons": [
+                {"name": "علی صادق‌زاده", "role": "مدیرکل"},
+                {"name": "رزم حسینی", "role": "استاندار"},
+            ],
+            "quantities": [
+                {"value": 11, "unit": "طرح", "text": "۱۱ طرح"},
+                {"value": 5e9, "unit": "ریال", "text": "پنج میلیارد ریال"},
+            ],
+        }
+        rows.append(
+            ReleaseRow(
+                rec,
+                rec["url"],
+                "kerman-behzisti",
+                f"p{i}",
+                NOW,
+                "bench",
+                content_hash=f"h{i}",
+                cluster_id=f"c{i}",
+                is_canonical=True,
+                search_text=rec["body"],
+            )
+        )
     return rows
 
 
@@ -46,21 +69,50 @@ def _executemany(con: Any, rows: list[ReleaseRow]) -> None:
     con.execute("BEGIN")
     con.executemany(
         f"INSERT INTO releases ({', '.join(RELEASE_COLUMNS)}) VALUES ({placeholders})",
-        [[r.release_id, r.record["url"], r.canonical_url, r.source_id, r.page_id, True, r.record["title"],
-          r.record["lead"], r.record["body"], r.record["published_at"], r.record["published_jalali"],
-          r.record["news_code"], r.record["attribution"], r.record["agency"], r.record["province"],
-          r.record["event_type"], r.record["keywords"], "fa", r.search_text, r.cluster_id, True, r.content_hash, 1,
-          r.fetched_at, "bench", []] for r in rows],
-    )  # fmt: skip
+        [
+            [
+                r.release_id,
+                r.record["url"],
+                r.canonical_url,
+                r.source_id,
+                r.page_id,
+                True,
+                r.record["title"],
+                r.record["lead"],
+                r.record["body"],
+                r.record["published_at"],
+                r.record["published_jalali"],
+                r.record["news_code"],
+                r.record["attribution"],
+                r.record["agency"],
+                r.record["province"],
+                r.record["event_type"],
+                r.record["keywords"],
+                "fa",
+                r.search_text,
+                r.cluster_id,
+                True,
+                r.content_hash,
+                1,
+                r.fetched_at,
+                "bench",
+                [],
+            ]
+            for r in rows
+        ],
+    )
     con.executemany(
         "INSERT INTO persons VALUES (?, ?, ?, ?)",
         [[r.release_id, i, p["name"], p["role"]] for r in rows for i, p in enumerate(r.record["persons"])],
     )
     con.executemany(
         "INSERT INTO quantities VALUES (?, ?, ?, ?, ?)",
-        [[r.release_id, i, q["value"], q["unit"], q["text"]] for r in rows
-         for i, q in enumerate(r.record["quantities"])],
-    )  # fmt: skip
+        [
+            [r.release_id, i, q["value"], q["unit"], q["text"]]
+            for r in rows
+            for i, q in enumerate(r.record["quantities"])
+        ],
+    )
     con.execute("COMMIT")
 
 
@@ -86,9 +138,18 @@ def run(rows: int = 50_000, baseline_rows: int = 2_000, repeats: int = 3) -> dic
     a_rate, m_rate = rows / a_wall, baseline_rows / m_wall
     out = {
         "rows": [
-            {"method": "khabar write_releases (Arrow upsert)", "rows": rows, "seconds": a_wall, "rows_per_s": a_rate},
-            {"method": "executemany row by row (baseline)", "rows": baseline_rows, "seconds": m_wall,
-             "rows_per_s": m_rate},
+            {
+                "method": "khabar write_releases (Arrow upsert)",
+                "rows": rows,
+                "seconds": a_wall,
+                "rows_per_s": a_rate,
+            },
+            {
+                "method": "executemany row by row (baseline)",
+                "rows": baseline_rows,
+                "seconds": m_wall,
+                "rows_per_s": m_rate,
+            },
         ],
         "ratio": a_rate / m_rate,
     }

@@ -51,10 +51,18 @@ def measure(legacy: bool, pages: int) -> dict[str, Any]:
     out: dict[str, Any] = {"extractors": str(Path(extractors.__file__).parent)}
     for name, res in (("dates", d), ("numbers", n)):
         ok = sum(r[1] for r in res)
-        out[name] = {"ok": ok, "n": len(res), "rate": round(ok / len(res), 4), "by_source": _rates(res, "source"),
-                     "by_form": _rates(res, "form"),
-                     "unread": [{"id": c["id"], "text": c["text"], "want": c["expected"], "got": got}
-                                for c, ok_, got in res if not ok_]}  # fmt: skip
+        out[name] = {
+            "ok": ok,
+            "n": len(res),
+            "rate": round(ok / len(res), 4),
+            "by_source": _rates(res, "source"),
+            "by_form": _rates(res, "form"),
+            "unread": [
+                {"id": c["id"], "text": c["text"], "want": c["expected"], "got": got}
+                for c, ok_, got in res
+                if not ok_
+            ],
+        }
     if pages:
         from bench.b1_extract import sample_pages, score_khabar
         from extractors import extract
@@ -70,8 +78,11 @@ def measure(legacy: bool, pages: int) -> dict[str, Any]:
             walls.append(time.perf_counter() - w0)
             cpus.append(time.process_time() - c0)
         scores = score_khabar(recs, truths)
-        out["b1"] = {"pages_per_s": len(sample) / min(walls), "cpu_pages_per_s": len(sample) / min(cpus),
-                     **{k: scores[k] for k in ("date", "jalali", "quantities_p", "quantities_r")}}  # fmt: skip
+        out["b1"] = {
+            "pages_per_s": len(sample) / min(walls),
+            "cpu_pages_per_s": len(sample) / min(cpus),
+            **{k: scores[k] for k in ("date", "jalali", "quantities_p", "quantities_r")},
+        }
     return out
 
 
@@ -90,8 +101,9 @@ def _child(path_first: str | None, legacy: bool, pages: int) -> dict[str, Any]:
 
 def run(pages: int = 2000, base: str = BASE, rounds: int = 2) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="b6-base-") as tmp:
-        tar = subprocess.run(["git", "archive", base, "extractors", "config"], cwd=ROOT, capture_output=True,
-                             check=True).stdout  # fmt: skip
+        tar = subprocess.run(
+            ["git", "archive", base, "extractors", "config"], cwd=ROOT, capture_output=True, check=True
+        ).stdout
         subprocess.run(["tar", "-x", "-C", tmp], input=tar, check=True)
         before = after = None
         speeds: dict[str, list[float]] = {"before": [], "after": []}
@@ -108,31 +120,59 @@ def run(pages: int = 2000, base: str = BASE, rounds: int = 2) -> dict[str, Any]:
     assert before is not None and after is not None
     out: dict[str, Any] = {"base": base, "pages": pages, "rounds": rounds}
     for name in ("dates", "numbers"):
-        out[name] = {"before": {k: before[name][k] for k in ("ok", "n", "rate")},
-                     "after": {k: after[name][k] for k in ("ok", "n", "rate")},
-                     "by_source": [{"source": s, "before": before[name]["by_source"][s]["rate"],
-                                    "after": v["rate"], "n": v["n"]} for s, v in after[name]["by_source"].items()],
-                     "by_form": [{"form": f, "before": before[name]["by_form"][f]["rate"],
-                                  "after": v["rate"], "n": v["n"]} for f, v in after[name]["by_form"].items()],
-                     "unread_after": after[name]["unread"]}  # fmt: skip
+        out[name] = {
+            "before": {k: before[name][k] for k in ("ok", "n", "rate")},
+            "after": {k: after[name][k] for k in ("ok", "n", "rate")},
+            "by_source": [
+                {"source": s, "before": before[name]["by_source"][s]["rate"], "after": v["rate"], "n": v["n"]}
+                for s, v in after[name]["by_source"].items()
+            ],
+            "by_form": [
+                {"form": f, "before": before[name]["by_form"][f]["rate"], "after": v["rate"], "n": v["n"]}
+                for f, v in after[name]["by_form"].items()
+            ],
+            "unread_after": after[name]["unread"],
+        }
     if pages:
         best_b, best_a = max(speeds["before"]), max(speeds["after"])
         cpu_b, cpu_a = max(cpu["before"]), max(cpu["after"])
-        out["b1"] = {"before_pages_per_s": best_b, "after_pages_per_s": best_a, "ratio": round(best_a / best_b, 3),
-                     "before_cpu_pages_per_s": cpu_b, "after_cpu_pages_per_s": cpu_a,
-                     "cpu_ratio": round(cpu_a / cpu_b, 3), "all_before": speeds["before"], "all_after": speeds["after"],
-                     "all_cpu_before": cpu["before"], "all_cpu_after": cpu["after"],
-                     "before_scores": before["b1"], "after_scores": after["b1"]}  # fmt: skip
+        out["b1"] = {
+            "before_pages_per_s": best_b,
+            "after_pages_per_s": best_a,
+            "ratio": round(best_a / best_b, 3),
+            "before_cpu_pages_per_s": cpu_b,
+            "after_cpu_pages_per_s": cpu_a,
+            "cpu_ratio": round(cpu_a / cpu_b, 3),
+            "all_before": speeds["before"],
+            "all_after": speeds["after"],
+            "all_cpu_before": cpu["before"],
+            "all_cpu_after": cpu["after"],
+            "before_scores": before["b1"],
+            "after_scores": after["b1"],
+        }
     # flat rows, so `python -m bench` prints a table of them
-    out["summary"] = [{"measure": f"{name} conformance", "before": f"{out[name]['before']['ok']}/{out[name]['before']['n']}",
-                       "after": f"{out[name]['after']['ok']}/{out[name]['after']['n']}",
-                       "before_rate": out[name]["before"]["rate"], "after_rate": out[name]["after"]["rate"]}
-                      for name in ("dates", "numbers")]  # fmt: skip
+    out["summary"] = [
+        {
+            "measure": f"{name} conformance",
+            "before": f"{out[name]['before']['ok']}/{out[name]['before']['n']}",
+            "after": f"{out[name]['after']['ok']}/{out[name]['after']['n']}",
+            "before_rate": out[name]["before"]["rate"],
+            "after_rate": out[name]["after"]["rate"],
+        }
+        for name in ("dates", "numbers")
+    ]
     if "b1" in out:
         for kind, key in (("wall", ""), ("CPU", "_cpu")):
             b, a = out["b1"][f"before{key}_pages_per_s"], out["b1"][f"after{key}_pages_per_s"]
-            out["summary"].append({"measure": f"B1 {kind} pages/s", "before": b, "after": a, "before_rate": None,
-                                   "after_rate": round(a / b, 3)})  # fmt: skip
+            out["summary"].append(
+                {
+                    "measure": f"B1 {kind} pages/s",
+                    "before": b,
+                    "after": a,
+                    "before_rate": None,
+                    "after_rate": round(a / b, 3),
+                }
+            )
     return out
 
 
@@ -140,8 +180,10 @@ def table(out: dict[str, Any]) -> str:
     lines = []
     for name in ("dates", "numbers"):
         d = out[name]
-        lines.append(f"{name}: {d['before']['ok']}/{d['before']['n']} ({d['before']['rate']:.1%}) → "
-                     f"{d['after']['ok']}/{d['after']['n']} ({d['after']['rate']:.1%})")  # fmt: skip
+        lines.append(
+            f"{name}: {d['before']['ok']}/{d['before']['n']} ({d['before']['rate']:.1%}) → "
+            f"{d['after']['ok']}/{d['after']['n']} ({d['after']['rate']:.1%})"
+        )
         for row in d["by_source"]:
             lines.append(
                 f"  {row['source']:<32} {row['before']:>7.1%} → {row['after']:>7.1%}  (n={row['n']})"
@@ -154,11 +196,15 @@ def table(out: dict[str, Any]) -> str:
             lines.append(f"  unread: {u['id']} {u['text']!r} want {u['want']} got {u['got']}")
     if "b1" in out:
         b = out["b1"]
-        lines.append(f"B1 wall pages/s (best of {out['rounds']}×3): before {b['before_pages_per_s']}, after "
-                     f"{b['after_pages_per_s']} (×{b['ratio']}); per round before {b['all_before']}, after "
-                     f"{b['all_after']}")  # fmt: skip
-        lines.append(f"B1 CPU pages/s: before {b['before_cpu_pages_per_s']}, after {b['after_cpu_pages_per_s']} "
-                     f"(×{b['cpu_ratio']}); per round before {b['all_cpu_before']}, after {b['all_cpu_after']}")  # fmt: skip
+        lines.append(
+            f"B1 wall pages/s (best of {out['rounds']}×3): before {b['before_pages_per_s']}, after "
+            f"{b['after_pages_per_s']} (×{b['ratio']}); per round before {b['all_before']}, after "
+            f"{b['all_after']}"
+        )
+        lines.append(
+            f"B1 CPU pages/s: before {b['before_cpu_pages_per_s']}, after {b['after_cpu_pages_per_s']} "
+            f"(×{b['cpu_ratio']}); per round before {b['all_cpu_before']}, after {b['all_cpu_after']}"
+        )
         lines.append(f"B1 scores before {b['before_scores']}")
         lines.append(f"B1 scores after  {b['after_scores']}")
     return "\n".join(lines)

@@ -165,8 +165,14 @@ _B1 = (
 
 def _b1_in(root: Path, pages: int) -> float:
     """B1 extraction pages per CPU second (best of 3) of the code in ``root``, in a fresh interpreter."""
-    proc = subprocess.run([sys.executable, "-c", _B1, str(pages)], cwd=root, capture_output=True, text=True,
-                          check=True, env={**os.environ, "PYTHONPATH": str(root)})  # fmt: skip
+    proc = subprocess.run(
+        [sys.executable, "-c", _B1, str(pages)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )
     return round(float(proc.stdout.strip().splitlines()[-1]), 1)
 
 
@@ -177,8 +183,11 @@ def b1_before_after(pages: int, baseline_rev: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="b8-") as tmp:
         base = Path(tmp) / "base"
         try:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "-q", "--detach", str(base), baseline_rev],
-                           check=True, capture_output=True)  # fmt: skip
+            subprocess.run(
+                ["git", "-C", str(ROOT), "worktree", "add", "-q", "--detach", str(base), baseline_rev],
+                check=True,
+                capture_output=True,
+            )
         except (OSError, subprocess.CalledProcessError) as exc:
             out["skipped"] = f"baseline {baseline_rev} not available: {exc}"
             out["after_pages_per_cpu_s"] = _b1_in(ROOT, pages)
@@ -188,8 +197,11 @@ def b1_before_after(pages: int, baseline_rev: str) -> dict[str, Any]:
             after = [_b1_in(ROOT, pages), 0.0]
             before[1], after[1] = _b1_in(base, pages), _b1_in(ROOT, pages)
         finally:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(base)], check=False,
-                           capture_output=True)  # fmt: skip
+            subprocess.run(
+                ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(base)],
+                check=False,
+                capture_output=True,
+            )
     out.update(
         before_pages_per_cpu_s=max(before),
         after_pages_per_cpu_s=max(after),

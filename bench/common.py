@@ -39,8 +39,13 @@ def isolated(module: str, func: str, **kwargs: Any) -> dict[str, Any]:
         "out['peak_rss_mb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
         "print('\\n@@RESULT@@' + json.dumps(out, default=str))\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code, json.dumps(kwargs, default=str)], cwd=ROOT,
-                          capture_output=True, text=True, check=False)  # fmt: skip
+    proc = subprocess.run(
+        [sys.executable, "-c", code, json.dumps(kwargs, default=str)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if proc.returncode != 0:
         raise RuntimeError(f"{module}.{func} failed:\n{proc.stderr[-3000:]}")
     return json.loads(proc.stdout.rsplit("@@RESULT@@", 1)[1])

@@ -33,9 +33,9 @@ from typing import Any
 import duckdb
 
 ROOT = Path(__file__).resolve().parents[1]
-START, END = "1402-12-26", "1402-12-29"          # [2024-03-16, 2024-03-19): three Tehran days
+START, END = "1402-12-26", "1402-12-29"  # [2024-03-16, 2024-03-19): three Tehran days
 
-BATCH_SIZE = 100   # faults driver; smaller batches make kills during loading likelier (--batch-size)
+BATCH_SIZE = 100  # faults driver; smaller batches make kills during loading likelier (--batch-size)
 RUN_TIMEOUT = 300.0  # one run to completion; longer is reported as a hang
 
 DRIVER = """
@@ -62,14 +62,28 @@ con.close()
 def command(mode: str, db: Path) -> list[str]:
     if mode == "faults":
         return [sys.executable, "-c", DRIVER, str(db), START, END, str(BATCH_SIZE)]
-    return [sys.executable, "-m", "khabar.cli", "backfill", "--simweb", "--from", START, "--to", END,
-            "--rate-limit", "20", "--db", str(db)]  # fmt: skip
+    return [
+        sys.executable,
+        "-m",
+        "khabar.cli",
+        "backfill",
+        "--simweb",
+        "--from",
+        START,
+        "--to",
+        END,
+        "--rate-limit",
+        "20",
+        "--db",
+        str(db),
+    ]
 
 
 def run(mode: str, db: Path) -> subprocess.CompletedProcess[str]:
     try:
-        return subprocess.run(command(mode, db), cwd=ROOT, text=True, capture_output=True, timeout=RUN_TIMEOUT,
-                              check=False)  # fmt: skip
+        return subprocess.run(
+            command(mode, db), cwd=ROOT, text=True, capture_output=True, timeout=RUN_TIMEOUT, check=False
+        )
     except subprocess.TimeoutExpired:
         return subprocess.CompletedProcess([], 124, "", f"hang: no completion within {RUN_TIMEOUT:.0f} s")
 
@@ -107,20 +121,28 @@ def snapshot(db: Path) -> dict[str, Any]:
     try:
         q = lambda sql: con.execute(sql).fetchall()  # noqa: E731
         return {
-            "releases": q("SELECT canonical_url, url, is_article, title, lead, body, published_at, published_jalali,"
-                          " news_code, attribution, agency, province, event_type, keywords, content_hash, version"
-                          " FROM releases ORDER BY 1"),
-            "clusters": q("SELECT list(canonical_url ORDER BY canonical_url) FROM releases GROUP BY cluster_id"
-                          " ORDER BY 1"),
+            "releases": q(
+                "SELECT canonical_url, url, is_article, title, lead, body, published_at, published_jalali,"
+                " news_code, attribution, agency, province, event_type, keywords, content_hash, version"
+                " FROM releases ORDER BY 1"
+            ),
+            "clusters": q(
+                "SELECT list(canonical_url ORDER BY canonical_url) FROM releases GROUP BY cluster_id"
+                " ORDER BY 1"
+            ),
             "canonical": q("SELECT canonical_url FROM releases WHERE is_canonical ORDER BY 1"),
-            "persons": q("SELECT r.canonical_url, p.ordinal, p.name, p.role FROM persons p JOIN releases r"
-                         " USING (release_id) ORDER BY 1, 2"),
-            "quantities": q("SELECT r.canonical_url, q.ordinal, q.value, q.unit, q.text FROM quantities q"
-                            " JOIN releases r USING (release_id) ORDER BY 1, 2"),
+            "persons": q(
+                "SELECT r.canonical_url, p.ordinal, p.name, p.role FROM persons p JOIN releases r"
+                " USING (release_id) ORDER BY 1, 2"
+            ),
+            "quantities": q(
+                "SELECT r.canonical_url, q.ordinal, q.value, q.unit, q.text FROM quantities q"
+                " JOIN releases r USING (release_id) ORDER BY 1, 2"
+            ),
             "pages": q("SELECT DISTINCT url, body_sha256 FROM pages ORDER BY 1, 2"),
             "duplicate_pages": q("SELECT count(*) - count(DISTINCT page_id) FROM pages"),
             "duplicate_releases": q("SELECT count(*) - count(DISTINCT canonical_url) FROM releases"),
-        }  # fmt: skip
+        }
     finally:
         con.close()
 
@@ -133,8 +155,11 @@ def truth_keys(mode: str) -> set[str]:
     from khabar.urls import canonical_url
 
     config = SimWebConfig().with_faults() if mode == "faults" else SimWebConfig()
-    return {canonical_url(t.url) for t in iter_truth(config, date(2024, 3, 16), date(2024, 3, 19))
-            if t.page_kind == "article"}  # fmt: skip
+    return {
+        canonical_url(t.url)
+        for t in iter_truth(config, date(2024, 3, 16), date(2024, 3, 19))
+        if t.page_kind == "article"
+    }
 
 
 def compare(got: dict[str, Any], clean: dict[str, Any], truth: set[str]) -> dict[str, Any]:
@@ -161,12 +186,15 @@ def partial_state(db: Path) -> tuple[int, int]:
     except duckdb.Error:
         return -1, 0
     try:
-        if not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'releases'"
-                           ).fetchone()[0]:  # fmt: skip
+        if not con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'releases'"
+        ).fetchone()[0]:
             return -1, 0
         n = con.execute("SELECT count(*) FROM releases").fetchone()[0]
-        dup = con.execute("SELECT (SELECT count(*) - count(DISTINCT page_id) FROM pages)"
-                          " + (SELECT count(*) - count(DISTINCT canonical_url) FROM releases)").fetchone()[0]  # fmt: skip
+        dup = con.execute(
+            "SELECT (SELECT count(*) - count(DISTINCT page_id) FROM pages)"
+            " + (SELECT count(*) - count(DISTINCT canonical_url) FROM releases)"
+        ).fetchone()[0]
         return n, dup
     finally:
         con.close()
@@ -180,8 +208,9 @@ def run_statuses(db: Path) -> dict[str, int]:
         con.close()
 
 
-def trial(mode: str, db: Path, delay: float, clean: dict[str, Any], truth: set[str], max_runs: int
-          ) -> dict[str, Any]:  # fmt: skip
+def trial(
+    mode: str, db: Path, delay: float, clean: dict[str, Any], truth: set[str], max_runs: int
+) -> dict[str, Any]:
     proc = subprocess.Popen(command(mode, db), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(delay)
     killed = proc.poll() is None
@@ -191,8 +220,14 @@ def trial(mode: str, db: Path, delay: float, clean: dict[str, Any], truth: set[s
     at_kill, dup_at_kill = partial_state(db)
     t0 = time.monotonic()
     ok, runs = converge(mode, db, max_runs)
-    row: dict[str, Any] = {"killed": killed, "releases_at_kill": at_kill, "dup_at_kill": dup_at_kill,
-                           "rerun_ok": ok, "reruns": runs, "rerun_s": time.monotonic() - t0}  # fmt: skip
+    row: dict[str, Any] = {
+        "killed": killed,
+        "releases_at_kill": at_kill,
+        "dup_at_kill": dup_at_kill,
+        "rerun_ok": ok,
+        "reruns": runs,
+        "rerun_s": time.monotonic() - t0,
+    }
     if not ok:
         row.update(passed=False, equal=False, diff=["re-run failed"], runs="", lost="-", shared_diff="-")
         return row
@@ -213,10 +248,18 @@ def main() -> int:
     ap.add_argument("--trials", type=int, default=20, help="crash trials with the CLI backfill (default 20)")
     ap.add_argument("--faults", type=int, default=4, help="crash trials in simweb faults mode (default 4)")
     ap.add_argument("--seed", type=int, default=8)
-    ap.add_argument("--max-runs", type=int, default=3, help="faults mode: re-runs until every source is checkpointed")
-    ap.add_argument("--workdir", default=None, help="keep the databases here (default: a temporary directory)")
-    ap.add_argument("--batch-size", type=int, default=BATCH_SIZE, help="faults driver: pages per batch (default 100)")
-    ap.add_argument("--run-timeout", type=float, default=RUN_TIMEOUT, help="seconds before a run counts as hung")
+    ap.add_argument(
+        "--max-runs", type=int, default=3, help="faults mode: re-runs until every source is checkpointed"
+    )
+    ap.add_argument(
+        "--workdir", default=None, help="keep the databases here (default: a temporary directory)"
+    )
+    ap.add_argument(
+        "--batch-size", type=int, default=BATCH_SIZE, help="faults driver: pages per batch (default 100)"
+    )
+    ap.add_argument(
+        "--run-timeout", type=float, default=RUN_TIMEOUT, help="seconds before a run counts as hung"
+    )
     args = ap.parse_args()
     BATCH_SIZE, RUN_TIMEOUT = args.batch_size, args.run_timeout
     rng = random.Random(args.seed)
@@ -224,7 +267,10 @@ def main() -> int:
     work.mkdir(parents=True, exist_ok=True)
     failures = 0
     t_all = time.monotonic()
-    print(f"soak: {args.trials} CLI trials + {args.faults} faults trials, seed {args.seed}, in {work}", flush=True)
+    print(
+        f"soak: {args.trials} CLI trials + {args.faults} faults trials, seed {args.seed}, in {work}",
+        flush=True,
+    )
     for mode, n in (("cli", args.trials), ("faults", args.faults)):
         if n <= 0:
             continue
@@ -238,24 +284,35 @@ def main() -> int:
         clean = snapshot(clean_db)
         truth = truth_keys(mode)
         first = duration / runs
-        print(f"\n{mode}: clean run {duration:.1f} s in {runs} run(s), {len(clean['releases'])} releases, "
-              f"{len(clean['pages'])} pages, {len(truth - {r[0] for r in clean['releases']})} of {len(truth)} truth "
-              f"articles missing; kills drawn in [0.5, {0.95 * first:.1f}] s", flush=True)
-        print(f"{'trial':>5} {'mode':6} {'kill at s':>9} {'outcome':9} {'rel@kill':>8} {'dup@kill':>8} "
-              f"{'reruns':>6} {'rerun s':>7} {'releases':>8} {'lost':>4} {'shdiff':>6} {'equal':5} {'pass':4}  runs",
-              flush=True)  # fmt: skip
+        print(
+            f"\n{mode}: clean run {duration:.1f} s in {runs} run(s), {len(clean['releases'])} releases, "
+            f"{len(clean['pages'])} pages, {len(truth - {r[0] for r in clean['releases']})} of {len(truth)} truth "
+            f"articles missing; kills drawn in [0.5, {0.95 * first:.1f}] s",
+            flush=True,
+        )
+        print(
+            f"{'trial':>5} {'mode':6} {'kill at s':>9} {'outcome':9} {'rel@kill':>8} {'dup@kill':>8} "
+            f"{'reruns':>6} {'rerun s':>7} {'releases':>8} {'lost':>4} {'shdiff':>6} {'equal':5} {'pass':4}  runs",
+            flush=True,
+        )
         for i in range(1, n + 1):
             delay = rng.uniform(0.5, 0.95 * first)
             db = work / f"{mode}-{i:02d}.duckdb"
             row = trial(mode, db, delay, clean, truth, args.max_runs)
             failures += not row["passed"]
             outcome = "killed" if row["killed"] else "finished"
-            print(f"{i:>5} {mode:6} {delay:>9.1f} {outcome:9} {row['releases_at_kill']:>8} {row['dup_at_kill']:>8} "
-                  f"{row['reruns']:>6} {row['rerun_s']:>7.1f} {row.get('releases', '-'):>8} {row['lost']:>4} "
-                  f"{row['shared_diff']:>6} {'yes' if row['equal'] else 'no':5} {'ok' if row['passed'] else 'FAIL':4}"
-                  f"  {row['runs']}"
-                  + (f"  differs: {', '.join(row['diff'])} (+{row.get('extra')}/-{row.get('fewer')} releases)"
-                     if row["diff"] else ""), flush=True)  # fmt: skip
+            print(
+                f"{i:>5} {mode:6} {delay:>9.1f} {outcome:9} {row['releases_at_kill']:>8} {row['dup_at_kill']:>8} "
+                f"{row['reruns']:>6} {row['rerun_s']:>7.1f} {row.get('releases', '-'):>8} {row['lost']:>4} "
+                f"{row['shared_diff']:>6} {'yes' if row['equal'] else 'no':5} {'ok' if row['passed'] else 'FAIL':4}"
+                f"  {row['runs']}"
+                + (
+                    f"  differs: {', '.join(row['diff'])} (+{row.get('extra')}/-{row.get('fewer')} releases)"
+                    if row["diff"]
+                    else ""
+                ),
+                flush=True,
+            )
             for ext in ("", ".wal") if row["passed"] else ():  # a failed trial's database is kept
                 Path(str(db) + ext).unlink(missing_ok=True)
     total = args.trials + args.faults

@@ -37,10 +37,33 @@ _PHRASE = re.compile(
 # (~6 ms on a 12 KB page; the crawler asks about every page it fetches). Persian needles are searched as they are,
 # English ones in the page's ASCII letters lower-cased.
 _FA_NEEDLES = ("مرورگر", "صبر کنید", "چند لحظه", "آروان", "امنیتی", "ربات", "در حال بررسی")
-_EN_NEEDLES = tuple(n.encode() for n in (
-    "cdn-cgi", "cf_chl", "cf-browser", "challenge", "jschl", "captcha", "sucuri", "ddos", "arvan", "imunify",
-    "bot-protection", "turnstile", "checking", "just a moment", "please wait", "please stand by", "human",
-    "cloudflare", "security check", "javascript and cookies", "not a robot", "im not a robot"))  # fmt: skip
+_EN_NEEDLES = tuple(
+    n.encode()
+    for n in (
+        "cdn-cgi",
+        "cf_chl",
+        "cf-browser",
+        "challenge",
+        "jschl",
+        "captcha",
+        "sucuri",
+        "ddos",
+        "arvan",
+        "imunify",
+        "bot-protection",
+        "turnstile",
+        "checking",
+        "just a moment",
+        "please wait",
+        "please stand by",
+        "human",
+        "cloudflare",
+        "security check",
+        "javascript and cookies",
+        "not a robot",
+        "im not a robot",
+    )
+)
 
 
 def _maybe(head: str) -> bool:

@@ -27,25 +27,89 @@ from extractors.numbers import parse_number
 TEHRAN = ZoneInfo("Asia/Tehran")
 
 _MONTHS = {
-    "فروردین": 1, "اردیبهشت": 2, "خرداد": 3, "تیر": 4, "مرداد": 5, "امرداد": 5, "شهریور": 6, "مهر": 7, "آبان": 8,
-    "آذر": 9, "دی": 10, "بهمن": 11, "اسفند": 12,
+    "فروردین": 1,
+    "اردیبهشت": 2,
+    "خرداد": 3,
+    "تیر": 4,
+    "مرداد": 5,
+    "امرداد": 5,
+    "شهریور": 6,
+    "مهر": 7,
+    "آبان": 8,
+    "آذر": 9,
+    "دی": 10,
+    "بهمن": 11,
+    "اسفند": 12,
     # Dari (Afghan) solar months
-    "حمل": 1, "ثور": 2, "جوزا": 3, "سرطان": 4, "اسد": 5, "سنبله": 6, "میزان": 7, "عقرب": 8, "قوس": 9, "جدی": 10,
-    "دلو": 11, "حوت": 12,
-}  # fmt: skip
+    "حمل": 1,
+    "ثور": 2,
+    "جوزا": 3,
+    "سرطان": 4,
+    "اسد": 5,
+    "سنبله": 6,
+    "میزان": 7,
+    "عقرب": 8,
+    "قوس": 9,
+    "جدی": 10,
+    "دلو": 11,
+    "حوت": 12,
+}
 # Gregorian months as Persian and Dari write them (dateparser's fa data and common spellings)
 _GREG_MONTHS = {
-    "ژانویه": 1, "جنوری": 1, "فوریه": 2, "فبروری": 2, "مارس": 3, "مارچ": 3, "آوریل": 4, "اپریل": 4, "آپریل": 4,
-    "مه": 5, "می": 5, "ژوئن": 6, "جون": 6, "ژوئیه": 7, "جولای": 7, "اوت": 8, "آگوست": 8, "آگست": 8, "اگوست": 8,
-    "سپتامبر": 9, "سپتمبر": 9, "اکتبر": 10, "اکتوبر": 10, "نوامبر": 11, "نومبر": 11, "دسامبر": 12, "دسمبر": 12,
-}  # fmt: skip
+    "ژانویه": 1,
+    "جنوری": 1,
+    "فوریه": 2,
+    "فبروری": 2,
+    "مارس": 3,
+    "مارچ": 3,
+    "آوریل": 4,
+    "اپریل": 4,
+    "آپریل": 4,
+    "مه": 5,
+    "می": 5,
+    "ژوئن": 6,
+    "جون": 6,
+    "ژوئیه": 7,
+    "جولای": 7,
+    "اوت": 8,
+    "آگوست": 8,
+    "آگست": 8,
+    "اگوست": 8,
+    "سپتامبر": 9,
+    "سپتمبر": 9,
+    "اکتبر": 10,
+    "اکتوبر": 10,
+    "نوامبر": 11,
+    "نومبر": 11,
+    "دسامبر": 12,
+    "دسمبر": 12,
+}
 _GREG_WEAK = {"مه", "می"}  # also «fog» and the verb prefix: only with a year
 # transliterations (persiantools, jdatetime) and their three-letter abbreviations: only with a year
 _LATIN_MONTHS = {
-    "farvardin": 1, "ordibehesht": 2, "khordad": 3, "tir": 4, "mordad": 5, "shahrivar": 6, "mehr": 7, "aban": 8,
-    "azar": 9, "dey": 10, "bahman": 11, "esfand": 12,
-    "far": 1, "ord": 2, "kho": 3, "mor": 5, "sha": 6, "meh": 7, "aba": 8, "aza": 9, "bah": 11, "esf": 12,
-}  # fmt: skip
+    "farvardin": 1,
+    "ordibehesht": 2,
+    "khordad": 3,
+    "tir": 4,
+    "mordad": 5,
+    "shahrivar": 6,
+    "mehr": 7,
+    "aban": 8,
+    "azar": 9,
+    "dey": 10,
+    "bahman": 11,
+    "esfand": 12,
+    "far": 1,
+    "ord": 2,
+    "kho": 3,
+    "mor": 5,
+    "sha": 6,
+    "meh": 7,
+    "aba": 8,
+    "aza": 9,
+    "bah": 11,
+    "esf": 12,
+}
 # Persian abbreviations (persiantools' %b) only inside `YYYY-mon-DD`
 _FA_ABBR = {"فرو": 1, "ارد": 2, "خرد": 3, "مرد": 5, "شهر": 6, "آبا": 8, "بهم": 11, "اسف": 12}
 
@@ -369,9 +433,23 @@ def _month_of(name: str) -> tuple[int, bool] | None:
     return None
 
 
-_WEEKDAY_NUM = {"شنبه": 5, "یکشنبه": 6, "دوشنبه": 0, "سهشنبه": 1, "سشنبه": 1, "چهارشنبه": 2, "پنجشنبه": 3,
-                "جمعه": 4, "shanbeh": 5, "yekshanbeh": 6, "doshanbeh": 0, "seshanbeh": 1, "chaharshanbeh": 2,
-                "panjshanbeh": 3, "jomeh": 4}  # fmt: skip
+_WEEKDAY_NUM = {
+    "شنبه": 5,
+    "یکشنبه": 6,
+    "دوشنبه": 0,
+    "سهشنبه": 1,
+    "سشنبه": 1,
+    "چهارشنبه": 2,
+    "پنجشنبه": 3,
+    "جمعه": 4,
+    "shanbeh": 5,
+    "yekshanbeh": 6,
+    "doshanbeh": 0,
+    "seshanbeh": 1,
+    "chaharshanbeh": 2,
+    "panjshanbeh": 3,
+    "jomeh": 4,
+}
 
 
 def _weekday_of(word: str | None) -> int | None:

@@ -7,10 +7,14 @@ from typing import Any
 from prefect.artifacts import create_markdown_artifact
 
 _ROWS = (
-    ("status", "Status"), ("pages", "Pages processed"), ("articles", "Articles"),
-    ("non_articles", "Non-article pages"), ("skipped", "Non-200 responses (archived only)"),
-    ("releases_written", "Release rows written"), ("extraction_errors", "Records with extraction errors"),
-)  # fmt: skip
+    ("status", "Status"),
+    ("pages", "Pages processed"),
+    ("articles", "Articles"),
+    ("non_articles", "Non-article pages"),
+    ("skipped", "Non-200 responses (archived only)"),
+    ("releases_written", "Release rows written"),
+    ("extraction_errors", "Records with extraction errors"),
+)
 
 
 def summary_markdown(title: str, summary: dict[str, Any]) -> str:

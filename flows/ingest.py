@@ -23,9 +23,14 @@ def _simweb(simweb: bool, simweb_today: date | None, simweb_port: int | None) ->
 
 
 @flow(name="daily-ingest", retries=1, retry_delay_seconds=120, log_prints=True)
-def daily_ingest(sources_path: str = DEFAULT_SOURCES, sources: list[str] | None = None, db: str | None = None,
-                 simweb: bool = False, simweb_today: date | None = None,
-                 simweb_port: int | None = None) -> Any:  # fmt: skip
+def daily_ingest(
+    sources_path: str = DEFAULT_SOURCES,
+    sources: list[str] | None = None,
+    db: str | None = None,
+    simweb: bool = False,
+    simweb_today: date | None = None,
+    simweb_port: int | None = None,
+) -> Any:
     """Incremental ingest of all (or some) sources: new and changed pages only. Cancelled (SIGTERM from the
     runner) it stops at a batch boundary: `interrupted` in `runs`, Cancelled in Prefect."""
     logger = get_run_logger()
@@ -33,9 +38,14 @@ def daily_ingest(sources_path: str = DEFAULT_SOURCES, sources: list[str] | None 
     stop = Stop()
     try:
         with graceful_stop(stop):
-            run = run_ingest(con, sources_path=sources_path, only=sources,
-                             simweb=_simweb(simweb, simweb_today, simweb_port), loader=load_crawl_batch_task,
-                             stop=stop)  # fmt: skip
+            run = run_ingest(
+                con,
+                sources_path=sources_path,
+                only=sources,
+                simweb=_simweb(simweb, simweb_today, simweb_port),
+                loader=load_crawl_batch_task,
+                stop=stop,
+            )
     except BaseException as exc:  # a second signal: the run was recorded interrupted on the way out
         if (cancelled := stopped_at_once(stop, exc)) is None:
             raise
@@ -43,17 +53,28 @@ def daily_ingest(sources_path: str = DEFAULT_SOURCES, sources: list[str] | None 
     finally:
         con.close()
     summary = run.as_dict()
-    logger.info("daily ingest %s: %s pages, %s releases written", summary["run_id"], summary["pages"],
-                summary["releases_written"])  # fmt: skip
+    logger.info(
+        "daily ingest %s: %s pages, %s releases written",
+        summary["run_id"],
+        summary["pages"],
+        summary["releases_written"],
+    )
     publish_summary("daily-ingest-summary", "Daily ingest", summary)
     publish_report(db, "daily-ingest", "Daily ingest report")
     return outcome(summary, run.interrupted_line())
 
 
 @flow(name="backfill", log_prints=True)
-def backfill(start: str, end: str, sources_path: str = DEFAULT_SOURCES, sources: list[str] | None = None,
-             db: str | None = None, simweb: bool = False, simweb_today: date | None = None,
-             simweb_port: int | None = None) -> Any:  # fmt: skip
+def backfill(
+    start: str,
+    end: str,
+    sources_path: str = DEFAULT_SOURCES,
+    sources: list[str] | None = None,
+    db: str | None = None,
+    simweb: bool = False,
+    simweb_today: date | None = None,
+    simweb_port: int | None = None,
+) -> Any:
     """Every release published in [start, end): Jalali (1402-01-01) or Gregorian (2023-03-21) days; resumable.
     Cancelled, it stops at a batch boundary (`interrupted` in `runs`, Cancelled in Prefect): run it again."""
     logger = get_run_logger()
@@ -61,9 +82,16 @@ def backfill(start: str, end: str, sources_path: str = DEFAULT_SOURCES, sources:
     stop = Stop()
     try:
         with graceful_stop(stop):
-            run = run_backfill(con, start, end, sources_path=sources_path, only=sources,
-                               simweb=_simweb(simweb, simweb_today, simweb_port), loader=load_crawl_batch_task,
-                               stop=stop)  # fmt: skip
+            run = run_backfill(
+                con,
+                start,
+                end,
+                sources_path=sources_path,
+                only=sources,
+                simweb=_simweb(simweb, simweb_today, simweb_port),
+                loader=load_crawl_batch_task,
+                stop=stop,
+            )
     except BaseException as exc:  # a second signal: the run was recorded interrupted on the way out
         if (cancelled := stopped_at_once(stop, exc)) is None:
             raise

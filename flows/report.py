@@ -20,8 +20,9 @@ def report_path(db: str | None, name: str) -> Path:
     return Path(db or default_db_path()).resolve().parent / "reports" / f"{name}.html"
 
 
-def publish_report(db: str | None, key: str, title: str, start: str | None = None,
-                   end: str | None = None) -> Path | None:  # fmt: skip
+def publish_report(
+    db: str | None, key: str, title: str, start: str | None = None, end: str | None = None
+) -> Path | None:
     """Write the report (the [start, end) range when given, else everything) and publish both artifacts."""
     logger = get_run_logger()
     name = key if start is None else f"{key}-{start}-{end}"
@@ -31,7 +32,11 @@ def publish_report(db: str | None, key: str, title: str, start: str | None = Non
         logger.exception("report not written: %s: %s", type(exc).__name__, exc)
         return None
     create_markdown_artifact(key=f"{key}-report-summary", markdown=result.markdown(), description=title)
-    create_link_artifact(key=f"{key}-report", link=result.path.as_uri(), link_text=f"{title}: {result.path.name}",
-                         description=f"{title} — offline HTML report")  # fmt: skip
+    create_link_artifact(
+        key=f"{key}-report",
+        link=result.path.as_uri(),
+        link_text=f"{title}: {result.path.name}",
+        description=f"{title} — offline HTML report",
+    )
     logger.info("report: %s (%.2f MB, %.1f s)", result.path, result.bytes / 1e6, result.seconds)
     return result.path

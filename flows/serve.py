@@ -32,8 +32,9 @@ def start_server(timeout: float = 90.0) -> subprocess.Popen[bytes] | None:
     if _healthy(api):
         os.environ["PREFECT_API_URL"] = api
         return None
-    proc = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
-                             "--port", "4200"])  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", "4200"]
+    )
     deadline = time.monotonic() + timeout
     while not _healthy(f"{SERVER}/api"):
         if proc.poll() is not None or time.monotonic() > deadline:
@@ -51,13 +52,18 @@ def deployments(sources_path: str) -> list:
 
     return [
         daily_ingest.to_deployment(
-            name="daily", schedules=[Cron(DAILY_CRON, timezone=TIMEZONE)], parameters={"sources_path": sources_path},
+            name="daily",
+            schedules=[Cron(DAILY_CRON, timezone=TIMEZONE)],
+            parameters={"sources_path": sources_path},
             description="Incremental ingest of every source, daily at 06:00 Tehran time.",
         ),
-        backfill.to_deployment(name="backfill", parameters={"sources_path": sources_path},
-                               description="Backfill [start, end): Jalali or Gregorian dates."),
+        backfill.to_deployment(
+            name="backfill",
+            parameters={"sources_path": sources_path},
+            description="Backfill [start, end): Jalali or Gregorian dates.",
+        ),
         reprocess.to_deployment(name="reprocess", description="Re-extract the raw archive (no network)."),
-    ]  # fmt: skip
+    ]
 
 
 def serve(sources_path: str = "config/sources.yaml") -> int:

@@ -14,7 +14,9 @@ from khabar.ingest import load_crawl_batch
 from khabar.pipeline import BatchStats, process_batch
 
 
-@task(name="load-crawl-batch", retries=2, retry_delay_seconds=[2, 15], cache_policy=NONE, persist_result=False)
+@task(
+    name="load-crawl-batch", retries=2, retry_delay_seconds=[2, 15], cache_policy=NONE, persist_result=False
+)
 def load_crawl_batch_task(con: duckdb.DuckDBPyConnection, batch: Any) -> BatchStats:
     return load_crawl_batch(con, batch)
 

@@ -29,8 +29,12 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(simweb_app, name="simweb", help="The simulated agency web (loopback HTTP, ground truth).")
-app.add_typer(sources_app, name="sources", help="The source registry: list it, or check what each source yields.")
-app.command("extract", help="Extract structured records from HTML files (JSON Lines on stdout).")(extract_command)
+app.add_typer(
+    sources_app, name="sources", help="The source registry: list it, or check what each source yields."
+)
+app.command("extract", help="Extract structured records from HTML files (JSON Lines on stdout).")(
+    extract_command
+)
 
 
 @app.command("demo", help="Start the simulated web and run the main job end to end into a DuckDB file.")
@@ -73,8 +77,9 @@ def _missing(db: str | None) -> bool:
 def _unwritable(exc: OSError) -> typer.Exit:
     """An output path that cannot be written (a file where a directory should be, no permission) is bad usage,
     exit 2; the disk failing under a good one (full, I/O error) is 1."""
-    usage = isinstance(exc, FileNotFoundError | FileExistsError | PermissionError | IsADirectoryError
-                       | NotADirectoryError)  # fmt: skip
+    usage = isinstance(
+        exc, FileNotFoundError | FileExistsError | PermissionError | IsADirectoryError | NotADirectoryError
+    )
     return _fail(str(exc), 2 if usage else 1)
 
 
@@ -84,15 +89,21 @@ def _rejected(exc: Exception) -> typer.Exit:
     import duckdb
 
     cause = exc.__cause__
-    failing = isinstance(cause, duckdb.IOException | duckdb.OutOfMemoryException | duckdb.InternalException
-                         | duckdb.FatalException)  # fmt: skip
+    failing = isinstance(
+        cause,
+        duckdb.IOException | duckdb.OutOfMemoryException | duckdb.InternalException | duckdb.FatalException,
+    )
     return _fail(str(exc), 1 if failing else 2)
 
 
 @app.command("sql", help="Run a read-only SQL query against the warehouse (table, csv or json).")
 def sql_command(
-    query: str = typer.Argument(..., help="SQL to run, e.g. \"SELECT agency, count(*) FROM releases GROUP BY 1\"."),
-    db: str | None = typer.Option(None, "--db", help="DuckDB file (default: $KHABAR_DB or data/khabar.duckdb)."),
+    query: str = typer.Argument(
+        ..., help='SQL to run, e.g. "SELECT agency, count(*) FROM releases GROUP BY 1".'
+    ),
+    db: str | None = typer.Option(
+        None, "--db", help="DuckDB file (default: $KHABAR_DB or data/khabar.duckdb)."
+    ),
     fmt: str = typer.Option("table", "--format", "-f", help="Output format: table, csv or json."),
 ) -> None:
     from khabar.warehouse.db import WarehouseError
@@ -138,8 +149,10 @@ def _open_writer(db: str | None) -> duckdb.DuckDBPyConnection:
 
 def _summary_line(summary: object) -> str:
     d = summary.as_dict()  # type: ignore[attr-defined]
-    line = (f"{d['flow']} {d['run_id']}: {d['status']}; {d['pages']} pages, {d['articles']} articles,"
-            f" {d['releases_written']} releases written, {d['extraction_errors']} with extraction errors")  # fmt: skip
+    line = (
+        f"{d['flow']} {d['run_id']}: {d['status']}; {d['pages']} pages, {d['articles']} articles,"
+        f" {d['releases_written']} releases written, {d['extraction_errors']} with extraction errors"
+    )
     crawl = d.get("crawl") or {}
     if crawl.get("challenges"):
         line += f"; {crawl['challenges']} challenge pages (retried next run)"
@@ -182,17 +195,34 @@ def _stoppable() -> Iterator[Stop]:
         raise typer.Exit(STOP.exit_code) from None
 
 
-def _crawl(label: str, run: Callable[..., object], db: str | None, *, sources: str, only: list[str], simweb: bool,
-           rate_limit: float | None) -> None:  # fmt: skip
+def _crawl(
+    label: str,
+    run: Callable[..., object],
+    db: str | None,
+    *,
+    sources: str,
+    only: list[str],
+    simweb: bool,
+    rate_limit: float | None,
+) -> None:
     """`ingest` and `backfill`: the same writer, settings, progress bar and error handling around one crawl run."""
     from khabar.ingest import IngestError
 
     con = _open_writer(db)
     try:
         with _clear_errors(), _stoppable() as stop, _progress(f"{label}: pages") as progress:
-            summary = run(con, sources_path=sources, only=only or None, simweb=simweb, progress=progress,
-                          settings=_settings(rate_limit), stop=stop)  # fmt: skip
-    except IngestError as exc:  # the run could not start: a bad registry, unknown source ids, a bad date range
+            summary = run(
+                con,
+                sources_path=sources,
+                only=only or None,
+                simweb=simweb,
+                progress=progress,
+                settings=_settings(rate_limit),
+                stop=stop,
+            )
+    except (
+        IngestError
+    ) as exc:  # the run could not start: a bad registry, unknown source ids, a bad date range
         raise _fail(str(exc), 2) from None
     _finish(summary)
 
@@ -237,7 +267,9 @@ def ingest_command(
     sources: str = typer.Option("config/sources.yaml", "--sources", help=SOURCES_HELP),
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
     only: list[str] = typer.Option([], "--source", "-s", help="Only these source ids (repeatable)."),
-    simweb: bool = typer.Option(False, "--simweb", help="Crawl the built-in simulated web (started on loopback)."),
+    simweb: bool = typer.Option(
+        False, "--simweb", help="Crawl the built-in simulated web (started on loopback)."
+    ),
     rate_limit: float | None = typer.Option(None, "--rate-limit", help=RATE_HELP),
 ) -> None:
     from khabar.ingest import run_ingest
@@ -245,20 +277,32 @@ def ingest_command(
     _crawl("ingest", run_ingest, db, sources=sources, only=only, simweb=simweb, rate_limit=rate_limit)
 
 
-@app.command("backfill", help="Fetch every release published in [--from, --to) (Jalali or Gregorian), resumable.")
+@app.command(
+    "backfill", help="Fetch every release published in [--from, --to) (Jalali or Gregorian), resumable."
+)
 def backfill_command(
     start: str = typer.Option(..., "--from", help="First day, e.g. 1402-01-01 or 2023-03-21."),
     end: str = typer.Option(..., "--to", help="Day after the last, e.g. 1403-01-01 (half-open)."),
     sources: str = typer.Option("config/sources.yaml", "--sources", help=SOURCES_HELP),
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
     only: list[str] = typer.Option([], "--source", "-s", help="Only these source ids (repeatable)."),
-    simweb: bool = typer.Option(False, "--simweb", help="Crawl the built-in simulated web (started on loopback)."),
+    simweb: bool = typer.Option(
+        False, "--simweb", help="Crawl the built-in simulated web (started on loopback)."
+    ),
     rate_limit: float | None = typer.Option(None, "--rate-limit", help=RATE_HELP),
 ) -> None:
     from khabar.ingest import run_backfill
 
-    _crawl("backfill", partial(run_backfill, start=start, end=end), db, sources=sources, only=only, simweb=simweb,
-           rate_limit=rate_limit)  # fmt: skip
+    _crawl(
+        "backfill",
+        partial(run_backfill, start=start, end=end),
+        db,
+        sources=sources,
+        only=only,
+        simweb=simweb,
+        rate_limit=rate_limit,
+    )
+
 
 @app.command("reprocess", help="Re-extract archived pages (no network) after an extractor change.")
 def reprocess_command(
@@ -282,10 +326,15 @@ def reprocess_command(
     _finish(summary)
 
 
-@app.command("import", help="Import .warc/.warc.gz files and HTML files through extract, dedup and load; a damaged"
-             " or unreadable file is reported (file, offset, cause) and the others are still loaded.")
+@app.command(
+    "import",
+    help="Import .warc/.warc.gz files and HTML files through extract, dedup and load; a damaged"
+    " or unreadable file is reported (file, offset, cause) and the others are still loaded.",
+)
 def import_command(
-    paths: list[str] = typer.Argument(..., help="WARC or HTML files (gzipped or not; told apart by content)."),
+    paths: list[str] = typer.Argument(
+        ..., help="WARC or HTML files (gzipped or not; told apart by content)."
+    ),
     url: str | None = typer.Option(None, "--url", help="URL of a single HTML file (else file:// is used)."),
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
@@ -354,29 +403,44 @@ def status_command(
     con = _open_reader(db)
     try:
         # cause: why a run is interrupted, completed_with_errors or failed (khabar.warehouse.runs.STATUSES)
-        cols, rows = run_query(con, f"SELECT run_id, flow, status, started_at, round(seconds, 1) AS seconds,"
-                                    f" json_extract_string(stats, '$.cause') AS cause"
-                                    f" FROM report_runs LIMIT {int(runs)}")  # fmt: skip
+        cols, rows = run_query(
+            con,
+            f"SELECT run_id, flow, status, started_at, round(seconds, 1) AS seconds,"
+            f" json_extract_string(stats, '$.cause') AS cause"
+            f" FROM report_runs LIMIT {int(runs)}",
+        )
         typer.echo("Recent runs\n" + format_rows(cols, rows, "table"))
-        cols, rows = run_query(con, "SELECT source_id, requests, errors, error_rate, last_success, last_error_class,"
-                                    " median_ms FROM report_source_health ORDER BY source_id")  # fmt: skip
+        cols, rows = run_query(
+            con,
+            "SELECT source_id, requests, errors, error_rate, last_success, last_error_class,"
+            " median_ms FROM report_source_health ORDER BY source_id",
+        )
         typer.echo("\nSource health\n" + format_rows(cols, rows, "table"))
         cols, rows = blocked_sources(con)
         if rows:
-            typer.echo("\nBlocked sources (every page a challenge in their latest run)\n" + format_rows(cols, rows, "table"))
+            typer.echo(
+                "\nBlocked sources (every page a challenge in their latest run)\n"
+                + format_rows(cols, rows, "table")
+            )
     except WarehouseError as exc:  # a database of another schema (no report views)
         raise _rejected(exc) from None
 
 
-@app.command("report", help="Write one offline RTL HTML report (Jalali charts, Persian labels) from the warehouse.")
+@app.command(
+    "report", help="Write one offline RTL HTML report (Jalali charts, Persian labels) from the warehouse."
+)
 def report_command(
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
-    start: str | None = typer.Option(None, "--from", help="First day, Jalali or Gregorian (1402-01-01, 2023-03-21)."),
+    start: str | None = typer.Option(
+        None, "--from", help="First day, Jalali or Gregorian (1402-01-01, 2023-03-21)."
+    ),
     end: str | None = typer.Option(None, "--to", help="Day after the last (half-open, as backfill)."),
     agency: list[str] = typer.Option([], "--agency", help="Only releases of this agency (repeatable)."),
     province: list[str] = typer.Option([], "--province", help="Only releases of this province (repeatable)."),
     out: str = typer.Option("report.html", "--output", "-o", help="HTML file to write."),
-    by: str = typer.Option("auto", "--by", help="Time axis: day, month, or auto (days up to 62 days, else months)."),
+    by: str = typer.Option(
+        "auto", "--by", help="Time axis: day, month, or auto (days up to 62 days, else months)."
+    ),
 ) -> None:
     from khabar.report import ReportError, make_filter, write_report
     from khabar.warehouse.db import WarehouseError
@@ -390,13 +454,19 @@ def report_command(
     except OSError as exc:
         raise _unwritable(exc) from None
     s = result.summary
-    typer.echo(f"wrote {result.path} ({result.bytes / 1e6:.2f} MB, {result.seconds:.1f} s): {s['releases']} releases,"
-               f" {s['pages']} pages, {s['sites']} sites, Jalali {s['first_day'] or '-'}..{s['last_day'] or '-'}")  # fmt: skip
+    typer.echo(
+        f"wrote {result.path} ({result.bytes / 1e6:.2f} MB, {result.seconds:.1f} s): {s['releases']} releases,"
+        f" {s['pages']} pages, {s['sites']} sites, Jalali {s['first_day'] or '-'}..{s['last_day'] or '-'}"
+    )
 
 
-@app.command("explain-cluster", help="Why each copy is in a cluster: the signal that joined it and the guard checks.")
+@app.command(
+    "explain-cluster", help="Why each copy is in a cluster: the signal that joined it and the guard checks."
+)
 def explain_cluster_command(
-    cluster_id: str = typer.Argument(..., help="Cluster id, e.g. c-0123abcd4567ef89 (see releases.cluster_id)."),
+    cluster_id: str = typer.Argument(
+        ..., help="Cluster id, e.g. c-0123abcd4567ef89 (see releases.cluster_id)."
+    ),
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
     fmt: str = typer.Option("table", "--format", "-f", help="Output format: table, csv or json."),
 ) -> None:
@@ -413,14 +483,26 @@ def explain_cluster_command(
         raise _rejected(exc) from None
     if not members:  # an id that names no cluster is bad input, not a partial result
         raise _fail(f"no cluster {cluster_id!r} (or no releases in it)", 2)
-    cols = ["release_id", "source_id", "is_canonical", "signal", "matched_to", "jaccard", "containment",
-            "containment_rev", "guard", "title"]  # fmt: skip
+    cols = [
+        "release_id",
+        "source_id",
+        "is_canonical",
+        "signal",
+        "matched_to",
+        "jaccard",
+        "containment",
+        "containment_rev",
+        "guard",
+        "title",
+    ]
     rows = [tuple(m.get(c) if c != "signal" else m.get(c) or "(no evidence)" for c in cols) for m in members]
     typer.echo(f"cluster {cluster_id}: {len(members)} release(s)")
     typer.echo(format_rows(cols, rows, fmt))
 
 
-@app.command("serve", help="Start a local Prefect server and serve the daily, backfill and reprocess deployments.")
+@app.command(
+    "serve", help="Start a local Prefect server and serve the daily, backfill and reprocess deployments."
+)
 def serve_command(
     sources: str = typer.Option("config/sources.yaml", "--sources", help=SOURCES_HELP),
 ) -> None:
@@ -452,7 +534,9 @@ def main() -> None:
             except click.ClickException as exc:
                 exc.show()
                 code = exc.exit_code
-            except BrokenPipeError:  # `khabar sql … | head`: the reader left; as click does in standalone mode
+            except (
+                BrokenPipeError
+            ):  # `khabar sql … | head`: the reader left; as click does in standalone mode
                 sys.stdout = None  # type: ignore[assignment]  # nothing more to flush at exit
                 code = 1
         _leave_at_once_on_signals()

@@ -24,27 +24,39 @@ from rich.console import Console
 from rich.table import Table
 
 REPORTS: list[tuple[str, str]] = [
-    ("Releases per agency and province (this demo's days)",
-     "SELECT agency, province, sum(releases) AS releases, sum(pages) AS pages_incl_copies"
-     " FROM report_releases_daily GROUP BY ALL ORDER BY releases DESC, agency LIMIT 12"),
-    ("Releases per Jalali day",
-     "SELECT jalali_day, gregorian_day, sum(releases) AS releases, sum(pages) AS pages FROM report_releases_daily"
-     " GROUP BY ALL ORDER BY jalali_day"),
-    ("Most republished releases (copies merged into one cluster)",
-     "SELECT left(title, 60) AS title, canonical_source, sites, copies,"
-     " round(median_copy_delay_hours, 1) AS median_delay_h FROM report_clusters WHERE copies > 1"
-     " ORDER BY copies DESC, first_published LIMIT 8"),
-    ("Officials mentioned most",
-     "SELECT name, any_value(role) AS role, sum(releases) AS releases FROM report_persons"
-     " GROUP BY name ORDER BY releases DESC, name LIMIT 8"),
-    ("Quantities by unit family",
-     "SELECT unit_family, sum(mentions) AS mentions, sum(total_value) AS total FROM report_quantities"
-     " GROUP BY 1 ORDER BY 2 DESC"),
-    ("Source health",
-     "SELECT source_id, requests, errors, round(error_rate * 100, 2) AS error_pct, median_ms"
-     " FROM report_source_health ORDER BY source_id LIMIT 25"),
+    (
+        "Releases per agency and province (this demo's days)",
+        "SELECT agency, province, sum(releases) AS releases, sum(pages) AS pages_incl_copies"
+        " FROM report_releases_daily GROUP BY ALL ORDER BY releases DESC, agency LIMIT 12",
+    ),
+    (
+        "Releases per Jalali day",
+        "SELECT jalali_day, gregorian_day, sum(releases) AS releases, sum(pages) AS pages FROM report_releases_daily"
+        " GROUP BY ALL ORDER BY jalali_day",
+    ),
+    (
+        "Most republished releases (copies merged into one cluster)",
+        "SELECT left(title, 60) AS title, canonical_source, sites, copies,"
+        " round(median_copy_delay_hours, 1) AS median_delay_h FROM report_clusters WHERE copies > 1"
+        " ORDER BY copies DESC, first_published LIMIT 8",
+    ),
+    (
+        "Officials mentioned most",
+        "SELECT name, any_value(role) AS role, sum(releases) AS releases FROM report_persons"
+        " GROUP BY name ORDER BY releases DESC, name LIMIT 8",
+    ),
+    (
+        "Quantities by unit family",
+        "SELECT unit_family, sum(mentions) AS mentions, sum(total_value) AS total FROM report_quantities"
+        " GROUP BY 1 ORDER BY 2 DESC",
+    ),
+    (
+        "Source health",
+        "SELECT source_id, requests, errors, round(error_rate * 100, 2) AS error_pct, median_ms"
+        " FROM report_source_health ORDER BY source_id LIMIT 25",
+    ),
     ("Runs", "SELECT run_id, flow, status, round(seconds, 1) AS seconds FROM report_runs LIMIT 5"),
-]  # fmt: skip
+]
 
 
 def _print_reports(console: Console, db_path: str) -> None:
@@ -59,8 +71,11 @@ def _print_reports(console: Console, db_path: str) -> None:
         for r in rows:
             table.add_row(*["" if v is None else str(v) for v in r])
         console.print(table)
-    totals = run_query(con, "SELECT count(*) FILTER (WHERE is_article), count(DISTINCT cluster_id) FILTER (WHERE"
-                            " is_article), count(*) FILTER (WHERE len(errors) > 0) FROM releases")[1][0]  # fmt: skip
+    totals = run_query(
+        con,
+        "SELECT count(*) FILTER (WHERE is_article), count(DISTINCT cluster_id) FILTER (WHERE"
+        " is_article), count(*) FILTER (WHERE len(errors) > 0) FROM releases",
+    )[1][0]
     pages = run_query(con, "SELECT count(*) FROM pages")[1][0][0]
     con.close()
     console.print(
@@ -70,8 +85,8 @@ def _print_reports(console: Console, db_path: str) -> None:
     )
     console.print(
         "\nQuery it yourself:\n"
-        f"  .venv/bin/khabar sql --db {db_path} \"SELECT agency, count(*) FROM releases WHERE is_canonical GROUP BY 1\"\n"
-        f"  .venv/bin/khabar search --db {db_path} \"بهزیستی\"\n"
+        f'  .venv/bin/khabar sql --db {db_path} "SELECT agency, count(*) FROM releases WHERE is_canonical GROUP BY 1"\n'
+        f'  .venv/bin/khabar search --db {db_path} "بهزیستی"\n'
         f"  .venv/bin/khabar export --db {db_path} releases.parquet --canonical-only\n"
         f"  .venv/bin/khabar status --db {db_path}"
     )
@@ -121,8 +136,10 @@ def _finished(state: Any, db_path: str) -> dict[str, Any] | int:
 
     con = open_readonly(db_path)
     try:
-        row = con.execute("SELECT stats->>'exit_code' FROM runs WHERE status = 'interrupted'"
-                          " ORDER BY started_at DESC LIMIT 1").fetchone()  # fmt: skip
+        row = con.execute(
+            "SELECT stats->>'exit_code' FROM runs WHERE status = 'interrupted'"
+            " ORDER BY started_at DESC LIMIT 1"
+        ).fetchone()
     finally:
         con.close()
     return int(row[0]) if row and row[0] else 130
@@ -147,11 +164,14 @@ def run_demo(db_path: str, days: int) -> int:
     j_start, j_today = to_jalali_str(start), to_jalali_str(today)
     t0 = time.perf_counter()
     with _prefect_api(), SimWebServer(config) as srv:
-        console.print(f"[bold]Simulated agency web[/] on 127.0.0.1:{srv.port}: {len(srv.hosts)} hosts, "
-                      f"today is {j_today} ({today.isoformat()})")  # fmt: skip
+        console.print(
+            f"[bold]Simulated agency web[/] on 127.0.0.1:{srv.port}: {len(srv.hosts)} hosts, "
+            f"today is {j_today} ({today.isoformat()})"
+        )
         console.print(f"[bold]Backfill[/] {j_start}..{j_today} (half-open) under Prefect …")
-        b = _finished(backfill(start=j_start, end=j_today, db=db_path, simweb_port=srv.port, return_state=True),
-                      db_path)  # fmt: skip
+        b = _finished(
+            backfill(start=j_start, end=j_today, db=db_path, simweb_port=srv.port, return_state=True), db_path
+        )
         if isinstance(b, int):
             return b
         console.print(f"  {b['pages']} pages, {b['articles']} articles, {b['releases_written']} release rows")

@@ -22,10 +22,12 @@ def _fetched_at(value: str | None) -> datetime | None:
 
 def extract_command(
     paths: list[str] = typer.Argument(..., help="HTML files, '-' for stdin."),
-    url: str | None = typer.Option(None, "--url",
-                                   help="The page URL, for every input (else taken from canonical / og:url)."),
-    fetched_at: str | None = typer.Option(None, "--fetched-at",
-                                          help="Fetch time, ISO 8601 (resolves relative dates such as «۲ ساعت پیش»)."),
+    url: str | None = typer.Option(
+        None, "--url", help="The page URL, for every input (else taken from canonical / og:url)."
+    ),
+    fetched_at: str | None = typer.Option(
+        None, "--fetched-at", help="Fetch time, ISO 8601 (resolves relative dates such as «۲ ساعت پیش»)."
+    ),
     encoding: str | None = typer.Option(None, "--encoding", help="Charset, if known (else sniffed)."),
 ) -> None:
     """Extract structured records from HTML files (JSON Lines on stdout)."""

@@ -47,14 +47,16 @@ class SimWeb:
     """Crawl the built-in simulated web: start it in-process (optionally at a given day), or use a running one."""
 
     today: date | None = None
-    port: int | None = None          # a `khabar simweb serve` already listening on this port
+    port: int | None = None  # a `khabar simweb serve` already listening on this port
 
     def now(self) -> datetime:
         """The simulated web's clock: the end of its current day in Tehran (what is visible there)."""
         from khabar.simweb.config import SimWebConfig
 
         day = self.today or SimWebConfig().today
-        return datetime.combine(day + timedelta(days=1), time(0), ZoneInfo("Asia/Tehran")) - timedelta(minutes=1)
+        return datetime.combine(day + timedelta(days=1), time(0), ZoneInfo("Asia/Tehran")) - timedelta(
+            minutes=1
+        )
 
 
 BatchLoader = Callable[[duckdb.DuckDBPyConnection, Any], BatchStats]
@@ -105,10 +107,22 @@ def _load_sources(path: str | Path, only: list[str] | None) -> list[Any]:
     return sources
 
 
-def _run(con: duckdb.DuckDBPyConnection, flow: str, mode: Any, params: dict[str, Any], *, sources_path: str | Path,
-         only: list[str] | None, simweb: SimWeb | bool | None, transport: httpx.AsyncBaseTransport | None,
-         progress: Progress | None, loader: BatchLoader | None, settings: Any | None,
-         now: datetime | None = None, stop: Stop | None = None) -> RunSummary:  # fmt: skip
+def _run(
+    con: duckdb.DuckDBPyConnection,
+    flow: str,
+    mode: Any,
+    params: dict[str, Any],
+    *,
+    sources_path: str | Path,
+    only: list[str] | None,
+    simweb: SimWeb | bool | None,
+    transport: httpx.AsyncBaseTransport | None,
+    progress: Progress | None,
+    loader: BatchLoader | None,
+    settings: Any | None,
+    now: datetime | None = None,
+    stop: Stop | None = None,
+) -> RunSummary:
     from khabar.crawl import Crawler
     from khabar.crawl.settings import load_settings
     from khabar.warehouse.crawl_state import load_state
@@ -136,13 +150,21 @@ def _run(con: duckdb.DuckDBPyConnection, flow: str, mode: Any, params: dict[str,
         cs = settings or load_settings()
         state = load_state(con, [s.id for s in sources], recheck_days=cs.recheck_days, now=now)
         with nullcontext(transport) if transport is not None else _simweb_transport(sim) as tx:
-            crawler = Crawler(sources, cs, transport=tx, state=state, run_id=summary.run_id, now=now,
-                              stop=stop.event if stop is not None else None)  # fmt: skip
+            crawler = Crawler(
+                sources,
+                cs,
+                transport=tx,
+                state=state,
+                run_id=summary.run_id,
+                now=now,
+                stop=stop.event if stop is not None else None,
+            )
             report = _run_crawl(crawler, mode, sink, stop)
         summary.extra["crawl"] = report.as_dict()
         _judge(summary, {k: v.fatal for k, v in report.sources.items() if v.fatal}, len(crawler.sources))
-        summary.extra["pages_pruned"] = prune_pages(con, keep_versions=cs.raw_keep_versions,
-                                                    max_age_days=cs.raw_max_age_days)  # fmt: skip
+        summary.extra["pages_pruned"] = prune_pages(
+            con, keep_versions=cs.raw_keep_versions, max_age_days=cs.raw_max_age_days
+        )
     log.info("%s %s: %s", flow, summary.run_id, summary.as_dict())
     return summary
 
@@ -168,7 +190,9 @@ def _run_crawl(crawler: Any, mode: Any, sink: Callable[[Any], None], stop: Stop 
     if stop is None:
         return asyncio.run(crawler.run(mode, sink))
 
-    def cancel_all() -> None:  # every task: the per-source ones too, or they would find the HTTP client closed
+    def cancel_all() -> (
+        None
+    ):  # every task: the per-source ones too, or they would find the HTTP client closed
         # connection attempts cancelled before they began are reported by the interpreter as "never awaited":
         # expected here, and not something to alarm the user with
         warnings.filterwarnings("ignore", "coroutine .* was never awaited", RuntimeWarning)
@@ -192,26 +216,55 @@ def _run_crawl(crawler: Any, mode: Any, sink: Callable[[Any], None], stop: Stop 
         raise
 
 
-def run_ingest(con: duckdb.DuckDBPyConnection, *, sources_path: str | Path = DEFAULT_SOURCES,
-               only: list[str] | None = None, simweb: SimWeb | bool | None = None,
-               transport: httpx.AsyncBaseTransport | None = None, progress: Progress | None = None,
-               loader: BatchLoader | None = None, settings: Any | None = None,
-               now: datetime | None = None, stop: Stop | None = None) -> RunSummary:  # fmt: skip
+def run_ingest(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    sources_path: str | Path = DEFAULT_SOURCES,
+    only: list[str] | None = None,
+    simweb: SimWeb | bool | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    progress: Progress | None = None,
+    loader: BatchLoader | None = None,
+    settings: Any | None = None,
+    now: datetime | None = None,
+    stop: Stop | None = None,
+) -> RunSummary:
     """The daily job: new and changed pages of every source since its watermark (GUIDE §1.4). `stop`, once
     requested, ends the run at a batch boundary as `interrupted` (khabar.stop)."""
     from khabar.crawl import Incremental
 
-    return _run(con, "daily_ingest", Incremental(), {}, sources_path=sources_path, only=only, simweb=simweb,
-                transport=transport, progress=progress, loader=loader, settings=settings, now=now,
-                stop=stop)  # fmt: skip
+    return _run(
+        con,
+        "daily_ingest",
+        Incremental(),
+        {},
+        sources_path=sources_path,
+        only=only,
+        simweb=simweb,
+        transport=transport,
+        progress=progress,
+        loader=loader,
+        settings=settings,
+        now=now,
+        stop=stop,
+    )
 
 
-def run_backfill(con: duckdb.DuckDBPyConnection, start: str | date, end: str | date, *,
-                 sources_path: str | Path = DEFAULT_SOURCES, only: list[str] | None = None,
-                 simweb: SimWeb | bool | None = None, transport: httpx.AsyncBaseTransport | None = None,
-                 progress: Progress | None = None, loader: BatchLoader | None = None,
-                 settings: Any | None = None, now: datetime | None = None,
-                 stop: Stop | None = None) -> RunSummary:  # fmt: skip
+def run_backfill(
+    con: duckdb.DuckDBPyConnection,
+    start: str | date,
+    end: str | date,
+    *,
+    sources_path: str | Path = DEFAULT_SOURCES,
+    only: list[str] | None = None,
+    simweb: SimWeb | bool | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    progress: Progress | None = None,
+    loader: BatchLoader | None = None,
+    settings: Any | None = None,
+    now: datetime | None = None,
+    stop: Stop | None = None,
+) -> RunSummary:
     """Every release published in [start, end) — Jalali or Gregorian — resumable; the watermark never moves."""
     from khabar.crawl import Backfill
     from khabar.crawl.dates import parse_range
@@ -220,9 +273,21 @@ def run_backfill(con: duckdb.DuckDBPyConnection, start: str | date, end: str | d
         lo, hi = parse_range(f"{start}..{end}")
     except ValueError as exc:
         raise IngestError(str(exc)) from exc
-    return _run(con, "backfill", Backfill(lo, hi), {"start": lo.isoformat(), "end": hi.isoformat()},
-                sources_path=sources_path, only=only, simweb=simweb, transport=transport, progress=progress,
-                loader=loader, settings=settings, now=now, stop=stop)  # fmt: skip
+    return _run(
+        con,
+        "backfill",
+        Backfill(lo, hi),
+        {"start": lo.isoformat(), "end": hi.isoformat()},
+        sources_path=sources_path,
+        only=only,
+        simweb=simweb,
+        transport=transport,
+        progress=progress,
+        loader=loader,
+        settings=settings,
+        now=now,
+        stop=stop,
+    )
 
 
 __all__ = ["IngestError", "SimWeb", "load_crawl_batch", "run_backfill", "run_ingest"]

@@ -41,8 +41,13 @@ class RunSummary:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"run_id": self.run_id, "flow": self.flow, "status": self.status, **asdict(self.stats),
-                **self.extra}  # fmt: skip
+        return {
+            "run_id": self.run_id,
+            "flow": self.flow,
+            "status": self.status,
+            **asdict(self.stats),
+            **self.extra,
+        }
 
     @property
     def exit_code(self) -> int:
@@ -74,8 +79,9 @@ PageLoader = Callable[[duckdb.DuckDBPyConnection, list[RawPage]], BatchStats]
 
 
 @contextmanager
-def recorded_run(con: duckdb.DuckDBPyConnection, flow: str, params: dict[str, Any],
-                 stop: Stop | None = None) -> Iterator[RunSummary]:  # fmt: skip
+def recorded_run(
+    con: duckdb.DuckDBPyConnection, flow: str, params: dict[str, Any], stop: Stop | None = None
+) -> Iterator[RunSummary]:
     """One row in `runs`: 'running' at the start (runs left running by a killed process become 'crashed'),
     then 'completed' (the job may set 'completed_with_errors' and a `cause`), 'interrupted' when `stop` was
     requested (a first signal lets the job end at a batch boundary; a second raises `Interrupted` and interrupts
@@ -125,10 +131,18 @@ def _mark_interrupted(summary: RunSummary, stop: Stop) -> None:
     summary.extra["cause"] = f"{stop.cause} after {batches}, {done.pages} pages"
 
 
-def run_batches(con: duckdb.DuckDBPyConnection, flow: str, pages: Iterable[RawPage], params: dict[str, Any], *,
-                batch_size: int = 200, progress: Progress | None = None, loader: PageLoader | None = None,
-                stop: Stop | None = None,
-                finish: Callable[[RunSummary], None] | None = None) -> RunSummary:  # fmt: skip
+def run_batches(
+    con: duckdb.DuckDBPyConnection,
+    flow: str,
+    pages: Iterable[RawPage],
+    params: dict[str, Any],
+    *,
+    batch_size: int = 200,
+    progress: Progress | None = None,
+    loader: PageLoader | None = None,
+    stop: Stop | None = None,
+    finish: Callable[[RunSummary], None] | None = None,
+) -> RunSummary:
     """Stream pages through the pipeline as one recorded run, checking `stop` between batches. `loader`
     replaces `process_batch` (the flows pass a Prefect task wrapping it); `finish` sets the final status."""
     load = loader or process_batch
@@ -144,14 +158,28 @@ def run_batches(con: duckdb.DuckDBPyConnection, flow: str, pages: Iterable[RawPa
     return summary
 
 
-def reprocess(con: duckdb.DuckDBPyConnection, since: datetime | None = None, *, batch_size: int = 200,
-              progress: Progress | None = None, loader: PageLoader | None = None,
-              stop: Stop | None = None) -> RunSummary:  # fmt: skip
+def reprocess(
+    con: duckdb.DuckDBPyConnection,
+    since: datetime | None = None,
+    *,
+    batch_size: int = 200,
+    progress: Progress | None = None,
+    loader: PageLoader | None = None,
+    stop: Stop | None = None,
+) -> RunSummary:
     """Re-extract every archived page (newest copy per URL) fetched since `since`: no network at all."""
     # Materialise the URL list first: iterating a cursor while the same database is written is fragile.
     pages = list(iter_pages(con, since=since))
-    return run_batches(con, "reprocess", pages, {"since": since}, batch_size=batch_size, progress=progress,
-                       loader=loader, stop=stop)  # fmt: skip
+    return run_batches(
+        con,
+        "reprocess",
+        pages,
+        {"since": since},
+        batch_size=batch_size,
+        progress=progress,
+        loader=loader,
+        stop=stop,
+    )
 
 
 # ---------------------------------------------------------------------------------------------------- import ---
@@ -197,8 +225,9 @@ def _checked_archive_iterator(fh: Any) -> Any:
     return Checked(fh)
 
 
-_HTML_START = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|meta|title|div|p|article|section|h[1-6]|table)\b",
-                         re.I)  # fmt: skip
+_HTML_START = re.compile(
+    rb"<\s*(?:!doctype\s+html|html|head|body|meta|title|div|p|article|section|h[1-6]|table)\b", re.I
+)
 
 
 def sniff(path: Path) -> str:
@@ -241,13 +270,21 @@ def gzip_damage(path: Path) -> ImportProblem | None:
                     pos += len(buf) - len(d.unconsumed_tail)
                     buf = d.unconsumed_tail
     if pos > member:
-        return ImportProblem(str(path), f"truncated: the file ends inside the gzip member of this record"
-                             f" ({pos - member} bytes of it present)", member)  # fmt: skip
+        return ImportProblem(
+            str(path),
+            f"truncated: the file ends inside the gzip member of this record"
+            f" ({pos - member} bytes of it present)",
+            member,
+        )
     return None
 
 
-def iter_warc(path: Path, *, source_id: str = "import", problems: list[ImportProblem] | None = None,
-              ) -> Iterator[RawPage]:  # fmt: skip
+def iter_warc(
+    path: Path,
+    *,
+    source_id: str = "import",
+    problems: list[ImportProblem] | None = None,
+) -> Iterator[RawPage]:
     """HTTP responses from a WARC file (gzipped or not), bodies de-chunked and content-decoded by warcio.
 
     Damage ends the file, not the import: a record cut short, a bad Content-Length, a truncated gzip member or
@@ -265,8 +302,9 @@ def iter_warc(path: Path, *, source_id: str = "import", problems: list[ImportPro
 
     def bad_length() -> ImportProblem:
         held.clear()
-        return ImportProblem(str(path), "bad record length: the record does not end where its Content-Length"
-                             " says", offset)  # fmt: skip
+        return ImportProblem(
+            str(path), "bad record length: the record does not end where its Content-Length says", offset
+        )
 
     with path.open("rb") as fh:
         it = _checked_archive_iterator(fh)
@@ -286,22 +324,30 @@ def iter_warc(path: Path, *, source_id: str = "import", problems: list[ImportPro
                     or record.length is None
                     or (record.rec_type == "response" and record.http_headers is None)
                 ):
-                    problem = ImportProblem(str(path), "not a complete WARC record (its header is cut short or"
-                                            " damaged)", offset)  # fmt: skip
+                    problem = ImportProblem(
+                        str(path), "not a complete WARC record (its header is cut short or damaged)", offset
+                    )
                     break
                 page = _warc_page(record, source_id)
                 remaining = getattr(record.raw_stream, "limit", 0)
                 if remaining:
-                    problem = ImportProblem(str(path), f"truncated: the record ends {remaining} bytes short of"
-                                            f" its Content-Length ({record.length})", offset)  # fmt: skip
+                    problem = ImportProblem(
+                        str(path),
+                        f"truncated: the record ends {remaining} bytes short of"
+                        f" its Content-Length ({record.length})",
+                        offset,
+                    )
                     break
                 held.append(page)
             else:
                 if it.misaligned is not None:
                     problem = bad_length()
                 elif it.offset < size:
-                    problem = ImportProblem(str(path), "truncated: the file ends inside a record"
-                                            f" ({size - it.offset} bytes unread)", it.offset)  # fmt: skip
+                    problem = ImportProblem(
+                        str(path),
+                        f"truncated: the file ends inside a record ({size - it.offset} bytes unread)",
+                        it.offset,
+                    )
         except Exception as exc:  # warcio and zlib raise many kinds on damage; each one ends this file here
             if it.misaligned is not None:
                 problem = bad_length()
@@ -333,8 +379,17 @@ def _warc_page(record: Any, source_id: str) -> RawPage | None:
     headers = {k.lower(): v for k, v in record.http_headers.headers}
     status = int(record.http_headers.get_statuscode() or 0)
     body = record.content_stream().read()
-    return RawPage(url=url, final_url=url, source_id=source_id, status=status, headers=headers, body=body,
-                   fetched_at=fetched, discovered_via="import", encoding=detect_charset(headers, body))  # fmt: skip
+    return RawPage(
+        url=url,
+        final_url=url,
+        source_id=source_id,
+        status=status,
+        headers=headers,
+        body=body,
+        fetched_at=fetched,
+        discovered_via="import",
+        encoding=detect_charset(headers, body),
+    )
 
 
 def iter_html(path: Path, *, url: str | None = None, source_id: str = "import") -> RawPage:
@@ -346,12 +401,21 @@ def iter_html(path: Path, *, url: str | None = None, source_id: str = "import") 
             raise ValueError(f"truncated or corrupt gzip ({exc})") from None
     fetched = datetime.fromtimestamp(path.stat().st_mtime, UTC)
     page_url = url or path.resolve().as_uri()
-    return RawPage(url=page_url, final_url=page_url, source_id=source_id, status=200,
-                   headers={"content-type": "text/html"}, body=body, fetched_at=fetched, discovered_via="import")  # fmt: skip
+    return RawPage(
+        url=page_url,
+        final_url=page_url,
+        source_id=source_id,
+        status=200,
+        headers={"content-type": "text/html"},
+        body=body,
+        fetched_at=fetched,
+        discovered_via="import",
+    )
 
 
-def iter_import(paths: Iterable[str | Path], *, url: str | None = None,
-                problems: list[ImportProblem] | None = None) -> Iterator[RawPage]:  # fmt: skip
+def iter_import(
+    paths: Iterable[str | Path], *, url: str | None = None, problems: list[ImportProblem] | None = None
+) -> Iterator[RawPage]:
     """Pages from local files: WARC records (gzipped or not) or HTML files, told apart by content (`--url`
     applies to a single file). With `problems`, a file that cannot be read, or the damaged rest of one, is
     recorded there and the next file is read; without it, the first problem raises ValueError."""
@@ -374,9 +438,16 @@ def iter_import(paths: Iterable[str | Path], *, url: str | None = None,
             problems.append(ImportProblem(str(path), cause.lower() if isinstance(exc, OSError) else cause))
 
 
-def import_files(con: duckdb.DuckDBPyConnection, paths: list[str], *, url: str | None = None,
-                 batch_size: int = 200, progress: Progress | None = None, loader: PageLoader | None = None,
-                 stop: Stop | None = None) -> RunSummary:  # fmt: skip
+def import_files(
+    con: duckdb.DuckDBPyConnection,
+    paths: list[str],
+    *,
+    url: str | None = None,
+    batch_size: int = 200,
+    progress: Progress | None = None,
+    loader: PageLoader | None = None,
+    stop: Stop | None = None,
+) -> RunSummary:
     """Import WARC and HTML files as one run. One bad file never stops the others: the run is `completed` when
     every file was read whole, `completed_with_errors` (exit 1) when some were damaged or unreadable, `failed`
     (exit 2) when nothing could be read; `import_errors` lists each problem with its file and offset."""
@@ -394,9 +465,17 @@ def import_files(con: duckdb.DuckDBPyConnection, paths: list[str], *, url: str |
         else:
             summary.status = "completed_with_errors"
 
-    return run_batches(con, "import", iter_import(paths, url=url, problems=problems), {"paths": paths, "url": url},
-                       batch_size=batch_size, progress=progress, loader=loader, stop=stop,
-                       finish=finish)  # fmt: skip
+    return run_batches(
+        con,
+        "import",
+        iter_import(paths, url=url, problems=problems),
+        {"paths": paths, "url": url},
+        batch_size=batch_size,
+        progress=progress,
+        loader=loader,
+        stop=stop,
+        finish=finish,
+    )
 
 
 __all__ = [

@@ -33,15 +33,22 @@ class BatchStats:
     pages: int = 0
     articles: int = 0
     non_articles: int = 0
-    skipped: int = 0                 # non-200 responses: archived, not extracted
-    extraction_errors: int = 0       # records whose `errors` is not empty
+    skipped: int = 0  # non-200 responses: archived, not extracted
+    extraction_errors: int = 0  # records whose `errors` is not empty
     releases_written: int = 0
-    batches: int = 0                 # transactions committed
+    batches: int = 0  # transactions committed
     error_samples: list[str] = field(default_factory=list)
 
     def add(self, other: BatchStats) -> None:
-        for name in ("pages", "articles", "non_articles", "skipped", "extraction_errors", "releases_written",
-                     "batches"):  # fmt: skip
+        for name in (
+            "pages",
+            "articles",
+            "non_articles",
+            "skipped",
+            "extraction_errors",
+            "releases_written",
+            "batches",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.error_samples = (self.error_samples + other.error_samples)[:20]
 
@@ -101,7 +108,9 @@ def as_variant(page: RawPage, row: ReleaseRow) -> bool:
     if article is None:
         return False
     row.canonical_url = canonical_url(article)
-    row.extra["canonical_from"] = "fetched"  # the address is built from the URL fetched, not named by the page
+    row.extra["canonical_from"] = (
+        "fetched"  # the address is built from the URL fetched, not named by the page
+    )
     return True
 
 
@@ -125,7 +134,11 @@ def prefer_source_scheme(page: RawPage, row: ReleaseRow) -> bool:
 def _alias_via(row: ReleaseRow) -> str:
     """How a row's fetched URL came to name its release: a documented variant shape or the page's canonical."""
     article = variant_article(row.record["url"], _SOURCE_VARIANTS.get(row.source_id or "", ()))
-    return "variant" if article is not None and url_key(article) == url_key(row.canonical_url) else "rel_canonical"
+    return (
+        "variant"
+        if article is not None and url_key(article) == url_key(row.canonical_url)
+        else "rel_canonical"
+    )
 
 
 def build_rows(pages: Sequence[RawPage], stats: BatchStats) -> list[ReleaseRow]:
@@ -187,8 +200,12 @@ def register_source_variants(variants: Mapping[str, tuple[Variant, ...]]) -> Non
             _SOURCE_VARIANTS.pop(sid, None)
 
 
-def process_batch(con: duckdb.DuckDBPyConnection, pages: Sequence[RawPage], *,
-                  also: Callable[[duckdb.DuckDBPyConnection], None] | None = None) -> BatchStats:  # fmt: skip
+def process_batch(
+    con: duckdb.DuckDBPyConnection,
+    pages: Sequence[RawPage],
+    *,
+    also: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+) -> BatchStats:
     """Archive, extract, cluster and load one batch of fetched pages in a single transaction.
 
     `also` runs inside the same transaction: the crawler's fetch_log rows and seen-URL state go there, so a
@@ -202,8 +219,14 @@ def process_batch(con: duckdb.DuckDBPyConnection, pages: Sequence[RawPage], *,
             write_pages(con, pages)
             if also is not None:
                 also(con)
-            write_aliases(con, [(url_key(r.record["url"]), r.canonical_url, r.source_id, _alias_via(r))
-                                for r in rows if r.record.get("url")])  # fmt: skip
+            write_aliases(
+                con,
+                [
+                    (url_key(r.record["url"]), r.canonical_url, r.source_id, _alias_via(r))
+                    for r in rows
+                    if r.record.get("url")
+                ],
+            )
             clusterer.assign(con, rows)
             stats.releases_written = write_releases(con, rows)
             refresh_canonical(con, [r.cluster_id for r in rows if r.cluster_id], _SOURCE_KINDS)
@@ -219,5 +242,13 @@ def new_run_id(flow: str) -> str:
     return f"{flow}-{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
 
 
-__all__ = ["BatchStats", "build_rows", "clusterer_for", "process_batch", "register_source_kinds",
-           "register_source_urls", "register_source_variants", "release_id_for"]  # fmt: skip
+__all__ = [
+    "BatchStats",
+    "build_rows",
+    "clusterer_for",
+    "process_batch",
+    "register_source_kinds",
+    "register_source_urls",
+    "register_source_variants",
+    "release_id_for",
+]

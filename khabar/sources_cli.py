@@ -7,8 +7,10 @@ from typing import NoReturn
 
 import typer
 
-app = typer.Typer(help="The source registry: list it, or check each source's feeds, sitemaps and listings.",
-                  no_args_is_help=True)  # fmt: skip
+app = typer.Typer(
+    help="The source registry: list it, or check each source's feeds, sitemaps and listings.",
+    no_args_is_help=True,
+)
 
 SOURCES = typer.Option("config/sources.yaml", "--sources", help="Sources registry (YAML).")
 
@@ -80,8 +82,13 @@ def check_command(
         from khabar.simweb.transport import SimWebTransport
 
         with SimWebServer() as srv:
-            checks = asyncio.run(check_urls(srcs, settings.model_copy(update={"rate_limit": 20.0}),
-                                            SimWebTransport(srv.port, srv.hosts)))  # fmt: skip
+            checks = asyncio.run(
+                check_urls(
+                    srcs,
+                    settings.model_copy(update={"rate_limit": 20.0}),
+                    SimWebTransport(srv.port, srv.hosts),
+                )
+            )
     else:
         checks = asyncio.run(check_urls(srcs, settings))
     if as_json:
@@ -122,8 +129,10 @@ def render_checks(checks: list) -> str:
                 lines.append(f"  robots.txt {r.status}: " + "; ".join(rules))
             else:
                 why = r.error or (f"HTTP {r.status}" if r.status else "not fetched")
-                lines.append(f"  robots.txt: none read ({why}); " + ("everything allowed" if r.page_allowed
-                                                                         else "the crawler stays away"))  # fmt: skip
+                lines.append(
+                    f"  robots.txt: none read ({why}); "
+                    + ("everything allowed" if r.page_allowed else "the crawler stays away")
+                )
         if c.surfaces:
             rows = [(s.kind, s.status or "", s.links, s.error or "", s.note, s.url) for s in c.surfaces]
             table = format_rows(["surface", "status", "links", "error", "note", "url"], rows, "table")
@@ -135,8 +144,10 @@ def render_checks(checks: list) -> str:
             else:
                 kind = "article" if s.is_article else "NOT an article"
                 when = s.published_jalali or s.published_at or "no date"
-                lines.append(f"  sample ({s.via}) {unquote(s.url)}: {kind}; title «{s.title or ''}»; {when}; "
-                             f"body {s.body_chars} chars")  # fmt: skip
+                lines.append(
+                    f"  sample ({s.via}) {unquote(s.url)}: {kind}; title «{s.title or ''}»; {when}; "
+                    f"body {s.body_chars} chars"
+                )
                 if s.errors:
                     lines.append("    extractor: " + "; ".join(s.errors[:4]))
         lines.append(f"  {c.requests} request(s)")

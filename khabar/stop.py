@@ -122,8 +122,10 @@ def stop_on_signals(stop: Stop, notice: Callable[[str], None] | None = None) -> 
             return
         if stop.graceful and stop.request(signum):
             again = "press Ctrl-C again" if signum == signal.SIGINT else "send it again"
-            say(f"khabar: {signal.Signals(signum).name}: stopping after the batch in flight ({again} to stop"
-                " at once)")  # fmt: skip
+            say(
+                f"khabar: {signal.Signals(signum).name}: stopping after the batch in flight ({again} to stop"
+                " at once)"
+            )
             return
         stop.request(signum)  # records the signal, or runs the hard-stop callbacks
         if stop.unwinds_itself and stop.hard:

@@ -28,9 +28,25 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 TRACKING_PARAMS = frozenset(
-    {"fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "mc_cid", "mc_eid", "ref", "ref_src", "from", "_ga", "_gl",
-     "spm", "at_medium", "at_campaign"}
-)  # fmt: skip
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "msclkid",
+        "yclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "ref",
+        "ref_src",
+        "from",
+        "_ga",
+        "_gl",
+        "spm",
+        "at_medium",
+        "at_campaign",
+    }
+)
 # Parameters that choose a presentation of the same page, never another page.
 PRESENTATION_PARAMS = frozenset(
     {"print", "printable", "printversion", "printmode", "amp", "amp_js_v", "usqp"}
@@ -226,4 +242,4 @@ __all__ = [
     "strip_tracking",
     "url_key",
     "variant_article",
-]  # fmt: skip
+]

@@ -31,8 +31,8 @@ from typing import TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
-MIN_ITEMS = 32      # fewer items than this are not worth the hand-off
-CHUNK = 8           # items per hand-off: amortises pickling and queue round trips
+MIN_ITEMS = 32  # fewer items than this are not worth the hand-off
+CHUNK = 8  # items per hand-off: amortises pickling and queue round trips
 
 log = logging.getLogger("khabar")
 _pool: ProcessPoolExecutor | None = None
@@ -77,8 +77,9 @@ def _get_pool(n: int) -> ProcessPoolExecutor:
     global _pool, _pool_size
     if _pool is None or _pool_size != n:
         shutdown()
-        _pool = ProcessPoolExecutor(max_workers=n, mp_context=get_context("spawn"), initializer=_watch_parent,
-                                    initargs=(os.getpid(),))  # fmt: skip
+        _pool = ProcessPoolExecutor(
+            max_workers=n, mp_context=get_context("spawn"), initializer=_watch_parent, initargs=(os.getpid(),)
+        )
         _pool_size = n
     return _pool
 
@@ -132,11 +133,13 @@ def map_items(fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
     n = worker_count()
     if n < 1 or len(items) < MIN_ITEMS or multiprocessing.parent_process() is not None:
         return [fn(x) for x in items]  # (never a pool from inside a worker)
-    chunks = [items[i:i + CHUNK] for i in range(0, len(items), CHUNK)]
+    chunks = [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
     try:
         with _main_not_rerun():
             parts = list(_get_pool(n).map(_apply, [fn] * len(chunks), chunks))
-    except BrokenProcessPool as exc:  # a worker died (OOM killer, signal): this batch is extracted here instead
+    except (
+        BrokenProcessPool
+    ) as exc:  # a worker died (OOM killer, signal): this batch is extracted here instead
         shutdown()
         if _aborted.is_set():
             _aborted.clear()

@@ -12,7 +12,9 @@ from khabar.cli import app
 runner = CliRunner()
 
 
-def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], click.Command]]:
+def _commands(
+    group: click.Group, prefix: tuple[str, ...] = ()
+) -> list[tuple[tuple[str, ...], click.Command]]:
     out = []
     for name, cmd in group.commands.items():
         out.append(((*prefix, name), cmd))
@@ -26,8 +28,20 @@ COMMANDS = _commands(typer.main.get_command(app))  # type: ignore[arg-type]
 
 def test_the_documented_commands_exist():
     names = {" ".join(path) for path, _ in COMMANDS}
-    for wanted in ("ingest", "backfill", "reprocess", "import", "extract", "sql", "search", "export", "status",
-                   "simweb", "demo", "serve"):  # fmt: skip
+    for wanted in (
+        "ingest",
+        "backfill",
+        "reprocess",
+        "import",
+        "extract",
+        "sql",
+        "search",
+        "export",
+        "status",
+        "simweb",
+        "demo",
+        "serve",
+    ):
         assert wanted in names
 
 

@@ -25,8 +25,9 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
 def _group_alive(pgid: int) -> list[str]:
     """Processes of the group still running (zombies are dead)."""
-    out = subprocess.run(["ps", "-o", "pid=,stat=,args=", "-g", str(pgid)], capture_output=True, text=True,
-                         check=False).stdout  # fmt: skip
+    out = subprocess.run(
+        ["ps", "-o", "pid=,stat=,args=", "-g", str(pgid)], capture_output=True, text=True, check=False
+    ).stdout
     return [line for line in out.splitlines() if line.split()[1][0] != "Z"]
 
 
@@ -42,9 +43,15 @@ def test_a_stopped_demo_records_its_run_interrupted(tmp_path, sig):
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}  # the demo's own temporary server
     env["PREFECT_HOME"] = str(tmp_path / "prefect")
     with err_path.open("w") as err_file:
-        proc = subprocess.Popen([sys.executable, "-m", "khabar.cli", "demo", "--db", str(db), "--days", "2"],
-                                cwd=ROOT, stdout=subprocess.PIPE, stderr=err_file, text=True, env=env,
-                                start_new_session=True)  # fmt: skip
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "khabar.cli", "demo", "--db", str(db), "--days", "2"],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=err_file,
+            text=True,
+            env=env,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + 300
         while "Beginning flow run" not in err_path.read_text() and proc.poll() is None:
             assert time.monotonic() < deadline, err_path.read_text()[-2000:]
@@ -59,7 +66,9 @@ def test_a_stopped_demo_records_its_run_interrupted(tmp_path, sig):
     err = err_path.read_text()
     assert proc.returncode == 128 + sig, (proc.returncode, err[-3000:])
     assert "Traceback" not in err, err[-3000:]
-    assert re.search(r"^interrupted: \d+ batch(es)? committed, \d+ pages; run the same command again", err, re.M), err
+    assert re.search(
+        r"^interrupted: \d+ batch(es)? committed, \d+ pages; run the same command again", err, re.M
+    ), err
     assert "Daily ingest" not in out  # nothing after the stopped flow
     con = duckdb.connect(str(db), read_only=True)
     runs = con.execute("SELECT flow, status, stats->>'exit_code' FROM runs").fetchall()

@@ -23,14 +23,20 @@ from khabar.simweb.config import SimWebConfig
 from khabar.simweb.truth import iter_truth
 from khabar.urls import canonical_url
 
-START, END = "1402-12-26", "1402-12-29"          # [2024-03-16, 2024-03-19): three Tehran days
+START, END = "1402-12-26", "1402-12-29"  # [2024-03-16, 2024-03-19): three Tehran days
 G_START, G_END = date(2024, 3, 16), date(2024, 3, 19)
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def khabar(*args: str, db: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "khabar.cli", *args, "--db", str(db)], cwd=ROOT, text=True,
-                          capture_output=True, timeout=timeout, check=False)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "khabar.cli", *args, "--db", str(db)],
+        cwd=ROOT,
+        text=True,
+        capture_output=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def backfill_args() -> list[str]:
@@ -44,24 +50,37 @@ def snapshot(db: Path) -> dict[str, object]:
         rel = con.execute(
             "SELECT canonical_url, url, is_article, title, lead, body, published_at, published_jalali, news_code,"
             " attribution, agency, province, event_type, keywords, content_hash, version FROM releases ORDER BY 1"
-        ).fetchall()  # fmt: skip
+        ).fetchall()
         clusters = con.execute(
             "SELECT list(canonical_url ORDER BY canonical_url) FROM releases GROUP BY cluster_id ORDER BY 1"
-        ).fetchall()  # fmt: skip
+        ).fetchall()
         canonical = con.execute("SELECT canonical_url FROM releases WHERE is_canonical ORDER BY 1").fetchall()
-        persons = con.execute("SELECT r.canonical_url, p.ordinal, p.name, p.role FROM persons p JOIN releases r"
-                              " USING (release_id) ORDER BY 1, 2").fetchall()  # fmt: skip
-        quantities = con.execute("SELECT r.canonical_url, q.ordinal, q.value, q.unit, q.text FROM quantities q"
-                                 " JOIN releases r USING (release_id) ORDER BY 1, 2").fetchall()  # fmt: skip
+        persons = con.execute(
+            "SELECT r.canonical_url, p.ordinal, p.name, p.role FROM persons p JOIN releases r"
+            " USING (release_id) ORDER BY 1, 2"
+        ).fetchall()
+        quantities = con.execute(
+            "SELECT r.canonical_url, q.ordinal, q.value, q.unit, q.text FROM quantities q"
+            " JOIN releases r USING (release_id) ORDER BY 1, 2"
+        ).fetchall()
         pages = con.execute("SELECT DISTINCT url, body_sha256 FROM pages ORDER BY 1, 2").fetchall()
         dup_pages = con.execute("SELECT count(*) - count(DISTINCT page_id) FROM pages").fetchone()
     finally:
         con.close()
-    return {"releases": rel, "clusters": clusters, "canonical": canonical, "persons": persons,
-            "quantities": quantities, "pages": pages, "duplicate_pages": dup_pages}  # fmt: skip
+    return {
+        "releases": rel,
+        "clusters": clusters,
+        "canonical": canonical,
+        "persons": persons,
+        "quantities": quantities,
+        "pages": pages,
+        "duplicate_pages": dup_pages,
+    }
 
 
-CLEAN_SECONDS: list[float] = []  # how long the clean run took on this machine: the kill happens inside that span
+CLEAN_SECONDS: list[
+    float
+] = []  # how long the clean run took on this machine: the kill happens inside that span
 
 
 @pytest.fixture(scope="module")
@@ -92,8 +111,10 @@ def test_backfill_loads_every_truth_release(clean_run):
     assert scores.f1 >= 0.95 and scores.bcubed_f1 >= 0.95, scores
     # one canonical release per cluster, and as many clusters as the truth has releases (within dedup quality)
     con = duckdb.connect(str(clean_run), read_only=True)
-    per_cluster = con.execute("SELECT max(n) FROM (SELECT count(*) FILTER (WHERE is_canonical) AS n FROM releases"
-                              " WHERE is_article GROUP BY cluster_id)").fetchone()[0]  # fmt: skip
+    per_cluster = con.execute(
+        "SELECT max(n) FROM (SELECT count(*) FILTER (WHERE is_canonical) AS n FROM releases"
+        " WHERE is_article GROUP BY cluster_id)"
+    ).fetchone()[0]
     con.close()
     n_clusters = len({ours[u] for u in gold})
     assert per_cluster == 1
@@ -116,8 +137,12 @@ def test_daily_rerun_adds_nothing(clean_run, tmp_path):
 @pytest.mark.parametrize("trial", range(2))
 def test_sigkill_mid_run_then_rerun_equals_clean_run(clean_run, tmp_path, trial):
     db = tmp_path / "crashed.duckdb"
-    proc = subprocess.Popen([sys.executable, "-m", "khabar.cli", *backfill_args(), "--db", str(db)], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "khabar.cli", *backfill_args(), "--db", str(db)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     # once the database is open (its WAL appears), anywhere up to 40 % of a clean run's time later: measured from
     # there, not from the start, because start-up time varies most on a busy machine (a first, cold clean run made
     # the later runs finish before a kill timed from the start)

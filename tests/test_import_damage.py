@@ -55,19 +55,30 @@ def warc(pages: list[tuple[str, bytes, str]], *, gz: bool) -> tuple[bytes, list[
     writer = WARCWriter(buf, gzip=gz)
     ends = []
     for url, body, charset in pages:
-        headers = StatusAndHeaders("200 OK", [("Content-Type", f"text/html; charset={charset}")],
-                                   protocol="HTTP/1.1")  # fmt: skip
-        writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body),
-                                                      http_headers=headers))  # fmt: skip
+        headers = StatusAndHeaders(
+            "200 OK", [("Content-Type", f"text/html; charset={charset}")], protocol="HTTP/1.1"
+        )
+        writer.write_record(
+            writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=headers)
+        )
         ends.append(buf.tell())
     return buf.getvalue(), ends
 
 
 def small_pages(n: int = 4) -> list[tuple[str, bytes, str]]:
     rnd = random.Random(19)
-    return [(f"https://example.test/news/{i}",
-             (f"<html><body><p>خبر {i}</p><p>" + "".join(rnd.choice("ابپت ث") for _ in range(400))
-              + "</p></body></html>").encode(), "utf-8") for i in range(n)]  # fmt: skip
+    return [
+        (
+            f"https://example.test/news/{i}",
+            (
+                f"<html><body><p>خبر {i}</p><p>"
+                + "".join(rnd.choice("ابپت ث") for _ in range(400))
+                + "</p></body></html>"
+            ).encode(),
+            "utf-8",
+        )
+        for i in range(n)
+    ]
 
 
 @pytest.mark.parametrize("gz", [True, False], ids=["warc.gz", "warc"])
@@ -212,8 +223,14 @@ def test_cli_exit_codes_and_messages(tmp_path, articles):
     db = tmp_path / "cli.duckdb"
 
     def khabar(*paths: Path) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "khabar.cli", "import", *map(str, paths), "--db", str(db)],
-                              cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)  # fmt: skip
+        return subprocess.run(
+            [sys.executable, "-m", "khabar.cli", "import", *map(str, paths), "--db", str(db)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
 
     mixed = khabar(cases["good.warc.gz"][0], cases["cut-30k.warc.gz"][0], cases["report.pdf"][0])
     assert mixed.returncode == 1, mixed.stderr[-2000:]
@@ -229,7 +246,13 @@ def test_cli_exit_codes_and_messages(tmp_path, articles):
     runs = con.execute("SELECT status FROM runs ORDER BY started_at").fetchall()
     con.close()
     assert runs == [("completed_with_errors",), ("failed",), ("completed",)]
-    status = subprocess.run([sys.executable, "-m", "khabar.cli", "status", "--db", str(db)], cwd=ROOT,
-                            capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+    status = subprocess.run(
+        [sys.executable, "-m", "khabar.cli", "status", "--db", str(db)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert status.returncode == 0 and "completed_with_errors" in status.stdout
     assert "cut-30k.warc.gz" in status.stdout and "not a WARC" not in status.stdout.split("Source health")[1]

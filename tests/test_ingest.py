@@ -48,10 +48,17 @@ def test_a_failing_source_makes_the_run_completed_with_errors(tmp_path, monkeypa
     monkeypatch.setattr(Crawler, "_crawl_source", crawl_source)
     con = open_db(tmp_path / "k.duckdb")
     with SimWebServer(SimWebConfig()) as sim:
-        summary = run_ingest(con, sources_path=sources, transport=SimWebTransport(sim.port, sim.hosts),
-                             settings=CrawlSettings.fast(), now=SimWeb().now())  # fmt: skip
+        summary = run_ingest(
+            con,
+            sources_path=sources,
+            transport=SimWebTransport(sim.port, sim.hosts),
+            settings=CrawlSettings.fast(),
+            now=SimWeb().now(),
+        )
     assert summary.status == "completed_with_errors" and summary.exit_code == 1
-    assert summary.extra["cause"] == f"1 of 2 source(s) failed: {BROKEN}: RuntimeError: parser bug on this site"
+    assert (
+        summary.extra["cause"] == f"1 of 2 source(s) failed: {BROKEN}: RuntimeError: parser bug on this site"
+    )
     assert summary.stats.articles > 0  # the healthy source loaded all the same
     assert con.execute("SELECT status FROM runs").fetchall() == [("completed_with_errors",)]
 
@@ -79,8 +86,12 @@ def _registry(tmp_path: Path, *entries: tuple[str, str]) -> Path:
 
 
 def _fetch_errors(con, source_id: str) -> set[str | None]:
-    return {e for (e,) in con.execute("SELECT DISTINCT error_class FROM fetch_log WHERE source_id = ?",
-                                      [source_id]).fetchall()}  # fmt: skip
+    return {
+        e
+        for (e,) in con.execute(
+            "SELECT DISTINCT error_class FROM fetch_log WHERE source_id = ?", [source_id]
+        ).fetchall()
+    }
 
 
 def test_an_unreachable_source_is_a_failure_with_its_network_reason(tmp_path):
@@ -88,15 +99,21 @@ def test_an_unreachable_source_is_a_failure_with_its_network_reason(tmp_path):
     db = tmp_path / "k.duckdb"
     con = open_db(db)
     with SimWebServer(SimWebConfig()) as sim:
-        summary = run_ingest(con, sources_path=sources, transport=_LoopbackAndReal(sim),
-                             settings=CrawlSettings.fast(), now=SimWeb().now())  # fmt: skip
+        summary = run_ingest(
+            con,
+            sources_path=sources,
+            transport=_LoopbackAndReal(sim),
+            settings=CrawlSettings.fast(),
+            now=SimWeb().now(),
+        )
     assert summary.status == "completed_with_errors" and summary.exit_code == 1
     assert summary.extra["crawl"]["failed_sources"] == {DEAD: "robots.txt unreachable: ConnectError"}
     assert summary.extra["cause"] == f"1 of 2 source(s) failed: {DEAD}: robots.txt unreachable: ConnectError"
     # its robots.txt request is logged with the network reason; nothing after it reads as a rule of the site
     assert _fetch_errors(con, DEAD) == {"ConnectError"}
     assert con.execute("SELECT DISTINCT url FROM fetch_log WHERE source_id = ?", [DEAD]).fetchall() == [
-        (DEAD_URL + "robots.txt",)]  # fmt: skip
+        (DEAD_URL + "robots.txt",)
+    ]
     assert summary.stats.articles > 0 and _fetch_errors(con, HEALTHY) == {None}  # the healthy source loaded
     con.close()
     out = CliRunner().invoke(app, ["status", "--db", str(db)])
@@ -113,12 +130,15 @@ def test_every_source_unreachable_fails_the_run(tmp_path):
     summary = run_ingest(con, sources_path=sources, settings=CrawlSettings.fast())
     assert summary.status == "failed" and summary.exit_code == 2
     assert summary.extra["crawl"]["failed_sources"] == {
-        DEAD: "robots.txt unreachable: ConnectError", "dead-too": "robots.txt unreachable: ConnectError"}
+        DEAD: "robots.txt unreachable: ConnectError",
+        "dead-too": "robots.txt unreachable: ConnectError",
+    }
     assert summary.extra["cause"].startswith("2 of 2 source(s) failed: ")
     assert con.execute("SELECT status FROM runs").fetchall() == [("failed",)]
     # one robots.txt per host, asked once and not again for the second source on it
-    assert con.execute("SELECT count(DISTINCT url), count(*) FILTER (WHERE error_class = 'robots-disallowed')"
-                       " FROM fetch_log").fetchone() == (1, 0)  # fmt: skip
+    assert con.execute(
+        "SELECT count(DISTINCT url), count(*) FILTER (WHERE error_class = 'robots-disallowed') FROM fetch_log"
+    ).fetchone() == (1, 0)
 
 
 def test_a_source_with_no_answer_at_all_failed(tmp_path, monkeypatch):
@@ -129,23 +149,35 @@ def test_a_source_with_no_answer_at_all_failed(tmp_path, monkeypatch):
 
     sources = _registry(tmp_path, ("down", "http://down.test/"))
     con = open_db(tmp_path / "k.duckdb")
-    summary = run_ingest(con, sources_path=sources, transport=httpx.MockTransport(handler),
-                         settings=CrawlSettings.fast(max_attempts=1))  # fmt: skip
+    summary = run_ingest(
+        con,
+        sources_path=sources,
+        transport=httpx.MockTransport(handler),
+        settings=CrawlSettings.fast(max_attempts=1),
+    )
     assert summary.status == "failed" and summary.exit_code == 2
     why = summary.extra["crawl"]["failed_sources"]["down"]
     assert why.startswith("no answer: home: HTTP 503"), why
 
 
 def _khabar(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "khabar.cli", *args], capture_output=True, text=True, env=env,
-                          timeout=240, check=False)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "khabar.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=240,
+        check=False,
+    )
 
 
 @pytest.fixture
 def cli_env(tmp_path):
     """Quick retries (the defaults wait seconds between attempts at a refused connection)."""
     settings = tmp_path / "settings.yaml"
-    settings.write_text("crawl:\n  backoff_base: 0.02\n  backoff_max: 0.2\n  max_attempts: 2\n", encoding="utf-8")
+    settings.write_text(
+        "crawl:\n  backoff_base: 0.02\n  backoff_max: 0.2\n  max_attempts: 2\n", encoding="utf-8"
+    )
     return {**os.environ, "KHABAR_SETTINGS": str(settings), "KHABAR_DB": str(tmp_path / "k.duckdb")}
 
 
@@ -172,4 +204,6 @@ def test_cli_every_source_unreachable(tmp_path, cli_env, command):
     for source_id in (DEAD, "dead-too"):
         assert f"khabar: source {source_id} failed: robots.txt unreachable: ConnectError" in lines, lines
     status = _khabar("status", env=cli_env)
-    assert status.returncode == 0 and "| failed" in status.stdout and "robots.txt unreachable" in status.stdout
+    assert (
+        status.returncode == 0 and "| failed" in status.stdout and "robots.txt unreachable" in status.stdout
+    )

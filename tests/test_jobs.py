@@ -42,10 +42,12 @@ def _warc(pages: list[tuple[str, bytes, str]]) -> bytes:
     buf = io.BytesIO()
     writer = WARCWriter(buf, gzip=True)
     for url, body, charset in pages:
-        headers = StatusAndHeaders("200 OK", [("Content-Type", f"text/html; charset={charset}")],
-                                   protocol="HTTP/1.1")  # fmt: skip
-        writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body),
-                                                      http_headers=headers))  # fmt: skip
+        headers = StatusAndHeaders(
+            "200 OK", [("Content-Type", f"text/html; charset={charset}")], protocol="HTTP/1.1"
+        )
+        writer.write_record(
+            writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=headers)
+        )
     return buf.getvalue()
 
 
@@ -122,12 +124,12 @@ def test_search_index_is_rebuilt_only_by_runs_that_write_releases(tmp_path, page
     real = jobs.rebuild_search_index
     monkeypatch.setattr(jobs, "rebuild_search_index", lambda con: (builds.append(1), real(con)))
     con = open_db(tmp_path / "w.duckdb")
-    run_batches(con, "empty", [], {})          # no index yet: built (empty) so that `khabar search` works
+    run_batches(con, "empty", [], {})  # no index yet: built (empty) so that `khabar search` works
     assert len(builds) == 1
-    run_batches(con, "empty", [], {})          # nothing written: left alone
+    run_batches(con, "empty", [], {})  # nothing written: left alone
     assert len(builds) == 1
     path = tmp_path / "a.warc.gz"
     path.write_bytes(_warc(pages[:2]))
-    import_files(con, [str(path)])             # releases written: rebuilt
+    import_files(con, [str(path)])  # releases written: rebuilt
     assert len(builds) == 2
     assert con.execute("SELECT count(*) FROM fts_main_releases.docs").fetchone()[0] == 2

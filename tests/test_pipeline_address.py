@@ -18,14 +18,41 @@ NOW = datetime(2024, 3, 16, tzinfo=UTC)
 CASES = [
     # source URL, requested, final, named by, address before, address after
     ("https://x.ir/", "http://x.ir/a", "http://x.ir/a", "fetched", "http://x.ir/a", "https://x.ir/a"),
-    ("http://x.ir/", "https://www.x.ir/a", "https://www.x.ir/a", "fetched", "https://x.ir/a", "http://x.ir/a"),
+    (
+        "http://x.ir/",
+        "https://www.x.ir/a",
+        "https://www.x.ir/a",
+        "fetched",
+        "https://x.ir/a",
+        "http://x.ir/a",
+    ),
     ("https://x.ir/", "http://x.ir/a", "http://x.ir/a", "page", "http://x.ir/a", "http://x.ir/a"),  # its word
-    ("https://x.ir/", "http://x.ir/r/1", "http://x.ir/a", "fetched", "http://x.ir/a", "http://x.ir/a"),  # redirected
-    ("https://x.ir/", "http://x.ir:8080/a", "http://x.ir:8080/a", "fetched", "http://x.ir:8080/a",
-     "http://x.ir:8080/a"),  # a port serves one scheme
-    ("https://y.ir/", "http://x.ir/a", "http://x.ir/a", "fetched", "http://x.ir/a", "http://x.ir/a"),  # other site
+    (
+        "https://x.ir/",
+        "http://x.ir/r/1",
+        "http://x.ir/a",
+        "fetched",
+        "http://x.ir/a",
+        "http://x.ir/a",
+    ),  # redirected
+    (
+        "https://x.ir/",
+        "http://x.ir:8080/a",
+        "http://x.ir:8080/a",
+        "fetched",
+        "http://x.ir:8080/a",
+        "http://x.ir:8080/a",
+    ),  # a port serves one scheme
+    (
+        "https://y.ir/",
+        "http://x.ir/a",
+        "http://x.ir/a",
+        "fetched",
+        "http://x.ir/a",
+        "http://x.ir/a",
+    ),  # other site
     ("https://x.ir/", "https://x.ir/a", "https://x.ir/a", "fetched", "https://x.ir/a", "https://x.ir/a"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("base", "url", "final", "named_by", "before", "after"), CASES)

@@ -19,8 +19,18 @@ from khabar.warehouse.raw import write_pages
 
 def _pages(n: int) -> list[RawPage]:
     when = datetime(2024, 3, 16, tzinfo=UTC)
-    return [RawPage(url=f"https://example.test/{i}", final_url=f"https://example.test/{i}", source_id="s",
-                    status=404, headers={}, body=f"gone {i}".encode(), fetched_at=when) for i in range(n)]  # fmt: skip
+    return [
+        RawPage(
+            url=f"https://example.test/{i}",
+            final_url=f"https://example.test/{i}",
+            source_id="s",
+            status=404,
+            headers={},
+            body=f"gone {i}".encode(),
+            fetched_at=when,
+        )
+        for i in range(n)
+    ]
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
@@ -36,8 +46,9 @@ def test_a_first_signal_ends_the_run_at_a_batch_boundary(tmp_path, sig):
     summary = run_batches(con, "import", _pages(10), {}, batch_size=4, loader=load, stop=stop)
     assert (summary.status, summary.stats.batches, summary.stats.pages) == ("interrupted", 1, 4)
     assert summary.exit_code == 128 + sig
-    assert summary.interrupted_line() == ("interrupted: 1 batch committed, 4 pages; run the same command again"
-                                          " to continue")  # fmt: skip
+    assert summary.interrupted_line() == (
+        "interrupted: 1 batch committed, 4 pages; run the same command again to continue"
+    )
     assert con.execute("SELECT count(*) FROM pages").fetchone() == (4,)
     status, cause = con.execute("SELECT status, json_extract_string(stats, '$.cause') FROM runs").fetchone()
     assert status == "interrupted" and cause == f"{sig.name} after 1 batch, 4 pages"

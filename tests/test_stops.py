@@ -34,13 +34,29 @@ pytestmark = pytest.mark.timeout(600)
 
 
 def backfill_cmd(db: Path) -> list[str]:
-    return [sys.executable, "-m", "khabar.cli", "backfill", "--simweb", "--from", START, "--to", END,
-            "--rate-limit", "10", "--db", str(db)]  # fmt: skip
+    return [
+        sys.executable,
+        "-m",
+        "khabar.cli",
+        "backfill",
+        "--simweb",
+        "--from",
+        START,
+        "--to",
+        END,
+        "--rate-limit",
+        "10",
+        "--db",
+        str(db),
+    ]
 
 
 def _columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> list[tuple[str, str]]:
-    return con.execute("SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = ?"
-                       " AND table_name = ? ORDER BY ordinal_position", [schema, table]).fetchall()  # fmt: skip
+    return con.execute(
+        "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = ?"
+        " AND table_name = ? ORDER BY ordinal_position",
+        [schema, table],
+    ).fetchall()
 
 
 def snapshot(db: Path) -> dict[str, list[str]]:
@@ -49,8 +65,10 @@ def snapshot(db: Path) -> dict[str, list[str]]:
     con = duckdb.connect(str(db), read_only=True)
     out: dict[str, list[str]] = {}
     try:
-        tables = con.execute("SELECT table_schema, table_name FROM information_schema.tables"
-                             " WHERE table_type = 'BASE TABLE' ORDER BY 1, 2").fetchall()  # fmt: skip
+        tables = con.execute(
+            "SELECT table_schema, table_name FROM information_schema.tables"
+            " WHERE table_type = 'BASE TABLE' ORDER BY 1, 2"
+        ).fetchall()
         for schema, table in tables:
             if table in NOT_COMPARED or schema == "fts_main_releases":
                 continue
@@ -58,7 +76,11 @@ def snapshot(db: Path) -> dict[str, list[str]]:
             names = {c for c, _ in cols}
             exprs = []
             for col, kind in cols:
-                if "TIMESTAMP" in kind or col == "run_id" or col in ORDER_DEPENDENT | ORDER_DEPENDENT_IN.get(table, set()):
+                if (
+                    "TIMESTAMP" in kind
+                    or col == "run_id"
+                    or col in ORDER_DEPENDENT | ORDER_DEPENDENT_IN.get(table, set())
+                ):
                     continue
                 if col == "cluster_id" and "release_id" in names:
                     exprs.append("min(release_id) OVER (PARTITION BY cluster_id)")
@@ -71,12 +93,12 @@ def snapshot(db: Path) -> dict[str, list[str]]:
         ).fetchone()[0]:
             for name, query in {
                 "fts.terms": "SELECT d.name, t.fieldid, w.term, count(*) FROM fts_main_releases.terms t JOIN"
-                             " fts_main_releases.docs d USING (docid) JOIN fts_main_releases.dict w USING (termid)"
-                             " GROUP BY ALL",
+                " fts_main_releases.docs d USING (docid) JOIN fts_main_releases.dict w USING (termid)"
+                " GROUP BY ALL",
                 "fts.dict": "SELECT term, df FROM fts_main_releases.dict",
                 "fts.docs": "SELECT name, len FROM fts_main_releases.docs",
                 "fts.stats": "SELECT num_docs, round(avgdl, 6) FROM fts_main_releases.stats",
-            }.items():  # fmt: skip
+            }.items():
                 out[name] = sorted(map(repr, con.execute(query).fetchall()))
     finally:
         con.close()
@@ -86,8 +108,9 @@ def snapshot(db: Path) -> dict[str, list[str]]:
 def statuses(db: Path) -> list[tuple[str, str | None]]:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return con.execute("SELECT status, json_extract_string(stats, '$.cause') FROM runs"
-                           " ORDER BY started_at").fetchall()  # fmt: skip
+        return con.execute(
+            "SELECT status, json_extract_string(stats, '$.cause') FROM runs ORDER BY started_at"
+        ).fetchall()
     finally:
         con.close()
 
@@ -117,23 +140,31 @@ ENV = {**os.environ, "KHABAR_EXTRACT_WORKERS": "1"}  # a worker process even on 
 def clean_run(tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("stops") / "clean.duckdb"
     t0 = time.perf_counter()
-    result = subprocess.run(backfill_cmd(db), cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
-                            env=ENV)  # fmt: skip
+    result = subprocess.run(
+        backfill_cmd(db), cwd=ROOT, capture_output=True, text=True, timeout=300, check=False, env=ENV
+    )
     CLEAN["seconds"] = time.perf_counter() - t0
     assert result.returncode == 0, result.stderr[-2000:]
     return db
 
 
-CASES = [(signal.SIGINT, 0, False), (signal.SIGINT, 1, False), (signal.SIGTERM, 0, False),
-         (signal.SIGTERM, 1, False), (signal.SIGINT, 2, True)]  # fmt: skip
+CASES = [
+    (signal.SIGINT, 0, False),
+    (signal.SIGINT, 1, False),
+    (signal.SIGTERM, 0, False),
+    (signal.SIGTERM, 1, False),
+    (signal.SIGINT, 2, True),
+]
 
 
-@pytest.mark.parametrize(("sig", "trial", "twice"), CASES,
-                         ids=[f"{s.name}-{t}{'-twice' if w else ''}" for s, t, w in CASES])  # fmt: skip
+@pytest.mark.parametrize(
+    ("sig", "trial", "twice"), CASES, ids=[f"{s.name}-{t}{'-twice' if w else ''}" for s, t, w in CASES]
+)
 def test_signal_mid_run_then_rerun_equals_clean_run(clean_run, tmp_path, sig, trial, twice):
     db = tmp_path / "stopped.duckdb"
-    proc = subprocess.Popen(backfill_cmd(db), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env=ENV)  # fmt: skip
+    proc = subprocess.Popen(
+        backfill_cmd(db), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV
+    )
     rnd = random.Random(f"{sig}-{trial}")
     wal = db.with_name(db.name + ".wal")  # appears once the database is open, before the run starts
     while not wal.exists() and proc.poll() is None:
@@ -165,8 +196,9 @@ def test_signal_mid_run_then_rerun_equals_clean_run(clean_run, tmp_path, sig, tr
     assert runs[0][1].startswith(sig.name), runs
     if twice:
         assert stop_seconds < 10, stop_seconds
-    rerun = subprocess.run(backfill_cmd(db), cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
-                           env=ENV)  # fmt: skip
+    rerun = subprocess.run(
+        backfill_cmd(db), cwd=ROOT, capture_output=True, text=True, timeout=300, check=False, env=ENV
+    )
     assert rerun.returncode == 0, rerun.stderr[-2000:]
     assert [s for s, _ in statuses(db)] == ["interrupted", "completed"]
     got, want = snapshot(db), snapshot(clean_run)

@@ -13,14 +13,29 @@ from khabar.crawl.sources import SourcesError, parse_sources
 from khabar.urls import canonical_url, parse_variant, url_key, variant_article
 
 MATCHES = [
-    ("/print/{id} -> /Default.aspx?tabid=3&ArticleID={id}", "http://x.ir/print/12",
-     "http://x.ir/Default.aspx?tabid=3&ArticleID=12"),
-    ("/Print/{id} -> /News/ShowNews.aspx?Code={id}", "http://x.ir/print/12/", "http://x.ir/News/ShowNews.aspx?Code=12"),
-    ("/amp/{path}", "https://x.ir/amp/fa/news/1/%D8%AE%D8%A8%D8%B1?p=2", "https://x.ir/fa/news/1/%D8%AE%D8%A8%D8%B1?p=2"),
-    ("/fa/news/{id}/{slug}/amp -> /fa/news/{id}/{slug}", "https://x.ir/fa/news/7/slug/amp", "https://x.ir/fa/news/7/slug"),
+    (
+        "/print/{id} -> /Default.aspx?tabid=3&ArticleID={id}",
+        "http://x.ir/print/12",
+        "http://x.ir/Default.aspx?tabid=3&ArticleID=12",
+    ),
+    (
+        "/Print/{id} -> /News/ShowNews.aspx?Code={id}",
+        "http://x.ir/print/12/",
+        "http://x.ir/News/ShowNews.aspx?Code=12",
+    ),
+    (
+        "/amp/{path}",
+        "https://x.ir/amp/fa/news/1/%D8%AE%D8%A8%D8%B1?p=2",
+        "https://x.ir/fa/news/1/%D8%AE%D8%A8%D8%B1?p=2",
+    ),
+    (
+        "/fa/news/{id}/{slug}/amp -> /fa/news/{id}/{slug}",
+        "https://x.ir/fa/news/7/slug/amp",
+        "https://x.ir/fa/news/7/slug",
+    ),
     ("?view=print", "https://x.ir/news.php?id=3&view=Print", "https://x.ir/news.php?id=3"),
     ("?output", "https://x.ir/news.php?output=amp&id=3", "https://x.ir/news.php?id=3"),
-]  # fmt: skip
+]
 NOT_VARIANTS = [
     ("/print/{id} -> /Default.aspx?ArticleID={id}", "http://x.ir/print/12/more"),  # {id} is one segment
     ("/amp/{path}", "https://x.ir/fa/news/1"),
@@ -70,8 +85,11 @@ def test_print_page_without_canonical_joins_its_article_on_the_simulated_web(tmp
 
     config = SimWebConfig()
     sites = {s.site_id: s for s in build_sites(config)}
-    item = next(t for t in iter_truth(config, config.today - timedelta(days=3), config.today)
-                if t.page_kind == "article" and sites[t.site_id].template == "aspnet")  # fmt: skip
+    item = next(
+        t
+        for t in iter_truth(config, config.today - timedelta(days=3), config.today)
+        if t.page_kind == "article" and sites[t.site_id].template == "aspnet"
+    )
     site = sites[item.site_id]
     [source] = parse_sources(
         f"sources:\n  - id: {site.site_id}\n    url: {site.origin}/\n"
@@ -83,8 +101,17 @@ def test_print_page_without_canonical_joins_its_article_on_the_simulated_web(tmp
         for url in (f"{site.origin}/print/{code}", item.url):
             r = c.get(url)
             assert r.status_code == 200, url
-            pages.append(RawPage(url=url, final_url=url, source_id=site.site_id, status=200,
-                                 headers=dict(r.headers), body=r.content, fetched_at=datetime.now(UTC)))  # fmt: skip
+            pages.append(
+                RawPage(
+                    url=url,
+                    final_url=url,
+                    source_id=site.site_id,
+                    status=200,
+                    headers=dict(r.headers),
+                    body=r.content,
+                    fetched_at=datetime.now(UTC),
+                )
+            )
     assert b'rel="canonical"' not in pages[0].body  # nothing but the documented shape joins them
 
     def releases(db: str, variants) -> list[tuple]:

@@ -31,12 +31,31 @@ def pages() -> list[RawPage]:
         if item is None:
             continue
         body, charset = world.render_article(item)
-        out.append(RawPage(url=truth.url, final_url=truth.url, source_id="s", status=200, headers={}, body=body,
-                           fetched_at=datetime(2023, 8, 6, tzinfo=UTC), encoding=charset))  # fmt: skip
+        out.append(
+            RawPage(
+                url=truth.url,
+                final_url=truth.url,
+                source_id="s",
+                status=200,
+                headers={},
+                body=body,
+                fetched_at=datetime(2023, 8, 6, tzinfo=UTC),
+                encoding=charset,
+            )
+        )
         if len(out) == 40:
             break
-    out.append(RawPage(url="http://x.test/gone", final_url="http://x.test/gone", source_id="s", status=404,
-                       headers={}, body=b"", fetched_at=datetime(2023, 8, 6, tzinfo=UTC)))  # fmt: skip
+    out.append(
+        RawPage(
+            url="http://x.test/gone",
+            final_url="http://x.test/gone",
+            source_id="s",
+            status=404,
+            headers={},
+            body=b"",
+            fetched_at=datetime(2023, 8, 6, tzinfo=UTC),
+        )
+    )
     return out
 
 
@@ -70,7 +89,9 @@ def test_a_dying_worker_loses_nothing(monkeypatch):
         workers.shutdown()
 
 
-@pytest.mark.parametrize(("value", "expected"), [("0", 0), ("3", 3), ("auto", min(4, (os.cpu_count() or 1) - 1))])
+@pytest.mark.parametrize(
+    ("value", "expected"), [("0", 0), ("3", 3), ("auto", min(4, (os.cpu_count() or 1) - 1))]
+)
 def test_worker_count_setting(monkeypatch, value, expected):
     monkeypatch.setenv("KHABAR_EXTRACT_WORKERS", value)
     assert workers.worker_count() == expected
@@ -88,12 +109,14 @@ def test_workers_exit_when_their_parent_is_killed(tmp_path):
     import sys
     import time
 
-    code = ("import os, time\n"
-            "os.environ['KHABAR_EXTRACT_WORKERS'] = '1'\n"
-            "from khabar import workers\n"
-            "workers.map_items(abs, list(range(64)))\n"
-            "print(*[p.pid for p in workers._pool._processes.values()], flush=True)\n"
-            "time.sleep(60)\n")  # fmt: skip
+    code = (
+        "import os, time\n"
+        "os.environ['KHABAR_EXTRACT_WORKERS'] = '1'\n"
+        "from khabar import workers\n"
+        "workers.map_items(abs, list(range(64)))\n"
+        "print(*[p.pid for p in workers._pool._processes.values()], flush=True)\n"
+        "time.sleep(60)\n"
+    )
     proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None
     pids = [int(p) for p in proc.stdout.readline().split()]
@@ -120,15 +143,24 @@ def test_a_script_without_main_guard_is_not_run_again_by_the_workers(tmp_path):
 
     marker = tmp_path / "runs.txt"
     script = tmp_path / "user_script.py"
-    script.write_text("import os\n"
-                      "os.environ['KHABAR_EXTRACT_WORKERS'] = '1'\n"
-                      f"with open({str(marker)!r}, 'a') as fh:\n"
-                      "    fh.write('run\\n')\n"
-                      "from khabar import workers\n"
-                      "assert workers.map_items(abs, list(range(-40, 40))) == [abs(x) for x in range(-40, 40)]\n"
-                      "assert workers._pool is not None\n", encoding="utf-8")  # fmt: skip
-    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120,
-                            cwd=str(tmp_path), env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
+    script.write_text(
+        "import os\n"
+        "os.environ['KHABAR_EXTRACT_WORKERS'] = '1'\n"
+        f"with open({str(marker)!r}, 'a') as fh:\n"
+        "    fh.write('run\\n')\n"
+        "from khabar import workers\n"
+        "assert workers.map_items(abs, list(range(-40, 40))) == [abs(x) for x in range(-40, 40)]\n"
+        "assert workers._pool is not None\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=str(tmp_path),
+        env={**__import__("os").environ, "PYTHONPATH": str(ROOT)},
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert marker.read_text().count("run") == 1
 

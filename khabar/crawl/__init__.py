@@ -13,8 +13,20 @@ from khabar.crawl.state import CrawlBatch, CrawlState
 if TYPE_CHECKING:
     import duckdb
 
-__all__ = ["Backfill", "CrawlBatch", "CrawlReport", "CrawlSettings", "CrawlState", "Crawler", "Incremental", "Mode",
-           "Source", "SourcesError", "load_sources", "store_batch"]  # fmt: skip
+__all__ = [
+    "Backfill",
+    "CrawlBatch",
+    "CrawlReport",
+    "CrawlSettings",
+    "CrawlState",
+    "Crawler",
+    "Incremental",
+    "Mode",
+    "Source",
+    "SourcesError",
+    "load_sources",
+    "store_batch",
+]
 
 
 def store_batch(con: duckdb.DuckDBPyConnection, batch: CrawlBatch) -> None:

@@ -121,8 +121,11 @@ def source_for_url(url: str, index: int = 0) -> Source:
     return Source(id=f"{sid}-{index}" if index else sid, url=url.strip())
 
 
-async def check_urls(sources: list[Source], settings: CrawlSettings | None = None,
-                     transport: httpx.AsyncBaseTransport | None = None) -> list[UrlCheck]:  # fmt: skip
+async def check_urls(
+    sources: list[Source],
+    settings: CrawlSettings | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> list[UrlCheck]:
     """Check every source (concurrently; per-host politeness still holds), in the order given."""
     settings = settings or CrawlSettings()
     logs: dict[str, list[FetchLogEntry]] = {s.id: [] for s in sources}
@@ -142,8 +145,11 @@ async def check_urls(sources: list[Source], settings: CrawlSettings | None = Non
     return list(checks)
 
 
-async def check_sources(sources: list[Source], settings: CrawlSettings | None = None,
-                        transport: httpx.AsyncBaseTransport | None = None) -> list[UrlCheck]:  # fmt: skip
+async def check_sources(
+    sources: list[Source],
+    settings: CrawlSettings | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> list[UrlCheck]:
     """The registry mode: the same check for each configured source (its feeds/sitemaps/archive used first)."""
     return await check_urls(sources, settings, transport)
 
@@ -169,8 +175,9 @@ async def _check_one(
     return out
 
 
-async def _discover(f: Fetcher, src: Source, robots_log: dict[str, FetchLogEntry], out: UrlCheck,
-                    diagnose: bool) -> None:  # fmt: skip
+async def _discover(
+    f: Fetcher, src: Source, robots_log: dict[str, FetchLogEntry], out: UrlCheck, diagnose: bool
+) -> None:
     agent = f.settings.agent
     parts = urlsplit(src.url)
     rules = await f.robots(src.url, src.id, src.allows)  # the crawler's: Protego, cached, sets Crawl-delay
@@ -212,8 +219,9 @@ async def _discover(f: Fetcher, src: Source, robots_log: dict[str, FetchLogEntry
         links = HtmlLinks([], None, None, [], None)
     note = f"→ {home.final_url}" if home.final_url != src.url else ""
     if given is None:
-        out.surfaces.append(SurfaceCheck("home", src.url, home.status, len(links.items) if links else 0,
-                                         home.error, note))  # fmt: skip
+        out.surfaces.append(
+            SurfaceCheck("home", src.url, home.status, len(links.items) if links else 0, home.error, note)
+        )
     if links is None:
         why = await _why(_fetch_error(home), src.url, diagnose)
         if (home.error or "").startswith("redirect"):
@@ -241,25 +249,40 @@ async def _discover(f: Fetcher, src: Source, robots_log: dict[str, FetchLogEntry
         res = await f.get(url, source_id=src.id, allows=src.allows, kind="feed")
         items = parse_feed(res.body, res.final_url) if res.ok else []
         found["feed"] += items
-        out.surfaces.append(SurfaceCheck("feed", url, res.status, len(items), _fetch_error(res),
-                                         "" if items or not res.ok else "no items"))  # fmt: skip
+        out.surfaces.append(
+            SurfaceCheck(
+                "feed",
+                url,
+                res.status,
+                len(items),
+                _fetch_error(res),
+                "" if items or not res.ok else "no items",
+            )
+        )
     for url in dict.fromkeys(sitemaps[:MAX_SITEMAPS]):
         found["sitemap"] += await _sitemap(f, src, url, out, guessed=guessed)
     shapes = {url_shape(e.url) for e in found["feed"] + found["sitemap"]}
     if archive is not None:
-        res = home if archive == home.final_url else await f.get(archive, source_id=src.id, allows=src.allows,
-                                                                 kind="listing")  # fmt: skip
+        res = (
+            home
+            if archive == home.final_url
+            else await f.get(archive, source_id=src.id, allows=src.allows, kind="listing")
+        )
         items: list[Entry] = []
         nxt = None
         if res.ok:
-            page = parse_html_links(res.body.decode(res.encoding or "utf-8", "replace"), res.final_url,
-                                    link_selector=src.link_selector)  # fmt: skip
+            page = parse_html_links(
+                res.body.decode(res.encoding or "utf-8", "replace"),
+                res.final_url,
+                link_selector=src.link_selector,
+            )
             items = _articles(page.items, src, shapes)
             nxt = page.next_page
         notes = [n for n in (archive_note, f"next page {nxt}" if nxt else "") if n]
         found["listing"] = items
-        out.surfaces.append(SurfaceCheck("listing", archive, res.status, len(items), _fetch_error(res),
-                                         "; ".join(notes)))  # fmt: skip
+        out.surfaces.append(
+            SurfaceCheck("listing", archive, res.status, len(items), _fetch_error(res), "; ".join(notes))
+        )
     else:
         out.surfaces.append(SurfaceCheck("listing", "", None, 0, None, "no archive or listing link found"))
 
@@ -291,8 +314,9 @@ async def _discover(f: Fetcher, src: Source, robots_log: dict[str, FetchLogEntry
         out.verdict, out.reason = "partial", "; ".join(missing)
 
 
-async def _sitemap(f: Fetcher, src: Source, url: str, out: UrlCheck, given: Fetched | None = None, *,
-                   guessed: bool = False) -> list[Entry]:  # fmt: skip
+async def _sitemap(
+    f: Fetcher, src: Source, url: str, out: UrlCheck, given: Fetched | None = None, *, guessed: bool = False
+) -> list[Entry]:
     """A sitemap (an index: its newest child too, once) → its page URLs. `given`: the URL asked for, fetched."""
     res = given or await f.get(url, source_id=src.id, allows=src.allows, kind="sitemap")
     urls: list[Entry] = []
@@ -421,5 +445,13 @@ async def _why(error: str | None, url: str, diagnose: bool) -> str:
     return f"ConnectError: {host}:{port} accepts TCP but the TLS/HTTP exchange failed"
 
 
-__all__ = ["RobotsCheck", "SampleCheck", "SurfaceCheck", "UrlCheck", "check_sources", "check_urls", "exit_code",
-           "source_for_url"]  # fmt: skip
+__all__ = [
+    "RobotsCheck",
+    "SampleCheck",
+    "SurfaceCheck",
+    "UrlCheck",
+    "check_sources",
+    "check_urls",
+    "exit_code",
+    "source_for_url",
+]

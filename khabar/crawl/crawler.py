@@ -56,8 +56,8 @@ class Incremental:
 
 @dataclass(frozen=True)
 class Backfill:
-    start: date   # inclusive, Tehran day
-    end: date     # exclusive
+    start: date  # inclusive, Tehran day
+    end: date  # exclusive
 
     @property
     def lo(self) -> datetime:
@@ -79,10 +79,10 @@ class SourceReport:
     not_modified: int = 0
     failed: int = 0
     skipped_robots: int = 0
-    surface_failures: int = 0        # a feed/sitemap/listing that failed: links may be missing, re-run later
-    challenges: int = 0              # responses that were a CDN/WAF challenge page, not the page asked for
-    answered: int = 0                # responses that were the page asked for (200/304 on a surface or a page)
-    postbacks: int = 0               # archive pages reached by a form post (WebForms pagers)
+    surface_failures: int = 0  # a feed/sitemap/listing that failed: links may be missing, re-run later
+    challenges: int = 0  # responses that were a CDN/WAF challenge page, not the page asked for
+    answered: int = 0  # responses that were the page asked for (200/304 on a surface or a page)
+    postbacks: int = 0  # archive pages reached by a form post (WebForms pagers)
     errors: Counter[str] = field(default_factory=Counter)
     fatal: str | None = None
 
@@ -101,16 +101,29 @@ class CrawlReport:
     def as_dict(self) -> dict[str, Any]:
         tot = Counter[str]()
         for r in self.sources.values():
-            tot.update({"surfaces": r.surfaces, "candidates": r.candidates, "fetched": r.fetched,
-                        "not_modified": r.not_modified, "failed": r.failed, "robots_disallowed": r.skipped_robots,
-                        "challenges": r.challenges, "postbacks": r.postbacks})  # fmt: skip
+            tot.update(
+                {
+                    "surfaces": r.surfaces,
+                    "candidates": r.candidates,
+                    "fetched": r.fetched,
+                    "not_modified": r.not_modified,
+                    "failed": r.failed,
+                    "robots_disallowed": r.skipped_robots,
+                    "challenges": r.challenges,
+                    "postbacks": r.postbacks,
+                }
+            )
         errors = Counter[str]()
         for r in self.sources.values():
             errors.update(r.errors)
-        return {**tot, "requests": self.requests, "seconds": round(self.seconds, 1),
-                "failed_sources": {k: v.fatal for k, v in self.sources.items() if v.fatal},
-                "blocked_sources": sorted(k for k, v in self.sources.items() if v.blocked),
-                "errors": dict(errors.most_common(12))}  # fmt: skip
+        return {
+            **tot,
+            "requests": self.requests,
+            "seconds": round(self.seconds, 1),
+            "failed_sources": {k: v.fatal for k, v in self.sources.items() if v.fatal},
+            "blocked_sources": sorted(k for k, v in self.sources.items() if v.blocked),
+            "errors": dict(errors.most_common(12)),
+        }
 
 
 @dataclass
@@ -126,11 +139,20 @@ class _Cand:
 class Crawler:
     """`await Crawler(sources, settings, transport=…, state=…).run(mode, sink)`; the report says what happened."""
 
-    def __init__(self, sources: Iterable[Source], settings: CrawlSettings | None = None, *,
-                 transport: httpx.AsyncBaseTransport | None = None, state: CrawlState | None = None,
-                 run_id: str | None = None, now: datetime | None = None,
-                 stop: threading.Event | None = None) -> None:  # fmt: skip
-        self.stop = stop or threading.Event()  # set: discover and fetch nothing more; what was fetched is flushed
+    def __init__(
+        self,
+        sources: Iterable[Source],
+        settings: CrawlSettings | None = None,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        state: CrawlState | None = None,
+        run_id: str | None = None,
+        now: datetime | None = None,
+        stop: threading.Event | None = None,
+    ) -> None:
+        self.stop = (
+            stop or threading.Event()
+        )  # set: discover and fetch nothing more; what was fetched is flushed
         self.now = now  # the simulated web has its own clock; None = the wall clock at the start of run()
         self.sources = [s for s in sources if s.enabled]
         self.settings = settings or CrawlSettings()
@@ -153,7 +175,8 @@ class Crawler:
         if force:
             return bool(self._pending)
         return len(self._pending.pages) >= self.settings.batch_size or bool(
-            time.monotonic() - self._last_flush >= self.settings.batch_seconds and self._pending.pages)
+            time.monotonic() - self._last_flush >= self.settings.batch_seconds and self._pending.pages
+        )
 
     async def _maybe_flush(self, force: bool = False) -> None:
         """Hand the pending batch to the sink (in a worker thread) when it is due.
@@ -212,8 +235,13 @@ class Crawler:
             rep.fatal = f"{type(exc).__name__}: {exc}"
             log.exception("source %s failed", src.id)
             return
-        if rep.fatal is None and not self.stop.is_set() and rep.answered == 0 and rep.challenges == 0 and (
-                rep.surface_failures or rep.failed):  # fmt: skip
+        if (
+            rep.fatal is None
+            and not self.stop.is_set()
+            and rep.answered == 0
+            and rep.challenges == 0
+            and (rep.surface_failures or rep.failed)
+        ):
             # not one surface or page answered: the source failed (blocked, all challenges, is told apart)
             why, n = (rep.errors.most_common(1) or [("no response", 0)])[0]
             others = sum(rep.errors.values()) - n
@@ -229,7 +257,9 @@ class Crawler:
         if isinstance(mode, Backfill):
             lo, hi = mode.lo, mode.hi
         else:
-            base = prev.watermark if prev and prev.watermark else now - timedelta(days=s.initial_lookback_days)
+            base = (
+                prev.watermark if prev and prev.watermark else now - timedelta(days=s.initial_lookback_days)
+            )
             lo, hi = base - timedelta(days=s.recheck_days), None
         surface_updates: list[SurfaceState] = []
         absent: set[str] = set()  # guessed surfaces that do not exist (404)
@@ -261,16 +291,29 @@ class Crawler:
             if key not in cands:
                 cands[key] = _Cand(strip_tracking(entry.url), key, via, entry.published, entry.modified)
 
-        async def surface(url: str, kind: str, conditional: bool = True, *, data: dict[str, str] | None = None,
-                          optional: bool = False) -> Fetched | None:  # fmt: skip
+        async def surface(
+            url: str,
+            kind: str,
+            conditional: bool = True,
+            *,
+            data: dict[str, str] | None = None,
+            optional: bool = False,
+        ) -> Fetched | None:
             """Fetch a discovery surface; None when unchanged (304) or failed. With `data` it is a form post (a
             postback page: no validators). `optional`: a guessed address, whose 404 only says it is absent."""
             if not src.allows(url):
                 return None
             st = self.state.surfaces.get(url) if conditional and data is None else None
-            res = await fetcher.get(url, source_id=src.id, allows=src.allows, kind=kind,
-                                    etag=st.etag if st else None, last_modified=st.last_modified if st else None,
-                                    method="GET" if data is None else "POST", data=data)  # fmt: skip
+            res = await fetcher.get(
+                url,
+                source_id=src.id,
+                allows=src.allows,
+                kind=kind,
+                etag=st.etag if st else None,
+                last_modified=st.last_modified if st else None,
+                method="GET" if data is None else "POST",
+                data=data,
+            )
             rep.surfaces += 1
             if res.error == "challenge":
                 rep.challenges += 1
@@ -286,8 +329,16 @@ class Crawler:
                 rep.surface_failures += 1
                 return None
             if data is None:
-                surface_updates.append(SurfaceState(url, src.id, kind, res.fetched_at, res.headers.get("etag"),
-                                                    res.headers.get("last-modified")))  # fmt: skip
+                surface_updates.append(
+                    SurfaceState(
+                        url,
+                        src.id,
+                        kind,
+                        res.fetched_at,
+                        res.headers.get("etag"),
+                        res.headers.get("last-modified"),
+                    )
+                )
             return res
 
         # 1. robots.txt (cached per host) and surfaces: configured, or discovered from the home page
@@ -307,15 +358,18 @@ class Crawler:
         home_links = None
         if home is not None:
             home_text = _decode(home)
-            home_links = parse_html_links(home_text, home.final_url, find_date=date_finder,
-                                          link_selector=src.link_selector)  # fmt: skip
+            home_links = parse_html_links(
+                home_text, home.final_url, find_date=date_finder, link_selector=src.link_selector
+            )
             feeds = feeds or [u for u in home_links.feeds if src.allows(u)]
             archive = archive or home_links.archive
             if archive is None and postback.has_pager(home_text):
                 archive = home.final_url  # the home page's own list pages back: it is the archive
         guessed = False
         if not sitemaps:
-            sitemaps = [u for u in (robots.sitemaps if robots is not None else ()) if src.allows(u)]  # from protego
+            sitemaps = [
+                u for u in (robots.sitemaps if robots is not None else ()) if src.allows(u)
+            ]  # from protego
         if not sitemaps and not known:
             sitemaps, guessed = [_root(src.url) + "/sitemap.xml"], True
         found: dict[str, Any] = {"feeds": feeds, "sitemaps": sitemaps, "archive": archive}
@@ -341,7 +395,9 @@ class Crawler:
             res = await surface(url, "sitemap", optional=guessed and depth == 0)
             st = self.state.surfaces.get(url)
             if res is None:
-                children = [Entry(c[0], None, _dt(c[1])) for c in (st.children or [])] if st and st.children else []
+                children = (
+                    [Entry(c[0], None, _dt(c[1])) for c in (st.children or [])] if st and st.children else []
+                )
             else:
                 try:
                     doc = parse_sitemap(res.body, res.final_url)
@@ -349,8 +405,9 @@ class Crawler:
                     rep.errors[f"sitemap: {exc}"] += 1
                     continue
                 children = doc.children
-                surface_updates[-1].children = [[c.url, c.modified.isoformat() if c.modified else None]
-                                                for c in children]  # fmt: skip
+                surface_updates[-1].children = [
+                    [c.url, c.modified.isoformat() if c.modified else None] for c in children
+                ]
                 for e in doc.urls:
                     dated += e.published is not None or e.modified is not None
                     lastmods += e.modified is not None
@@ -367,15 +424,31 @@ class Crawler:
 
         # 4. listings newest → oldest (always in daily runs; in backfills only when sitemaps gave no dates)
         if archive is not None and home is None and url_key(archive) == url_key(src.url):
-            archive = None  # the home page is the archive, and it did not change (304): nothing to page through
+            archive = (
+                None  # the home page is the archive, and it did not change (304): nothing to page through
+            )
         if not isinstance(mode, Backfill) or dated == 0:
-            await self._walk(src, mode, home_links, archive, surface, add, seen, lo, date_finder, shapes, rep,
-                             home if home is not None and archive == home.final_url else None)  # fmt: skip
+            await self._walk(
+                src,
+                mode,
+                home_links,
+                archive,
+                surface,
+                add,
+                seen,
+                lo,
+                date_finder,
+                shapes,
+                rep,
+                home if home is not None and archive == home.final_url else None,
+            )
         found["sitemaps"] = [u for u in sitemaps if u not in absent]
         found["shapes"] = sorted(shapes)[:20]
         # a source whose sitemaps carry <lastmod> announces its edits there (an edit changes the sitemap, so it is no
         # longer 304 and the page's newer lastmod queues it in `add`): no blind re-check of its recent pages needed
-        found["lastmod"] = bool(lastmods) or (bool(known.get("lastmod")) and sitemaps == known.get("sitemaps"))
+        found["lastmod"] = bool(lastmods) or (
+            bool(known.get("lastmod")) and sitemaps == known.get("sitemaps")
+        )
 
         # 5. re-checks of recent pages and retries of failed ones (daily runs)
         blind = s.recheck_policy == "always" or (s.recheck_policy == "auto" and not found["lastmod"])
@@ -388,7 +461,9 @@ class Crawler:
         # 6. fetch
         rep.candidates += len(cands)
         newest = await self._fetch_all(fetcher, src, list(cands.values()), rep)
-        if self.stop.is_set():  # cut short: no validators, watermark or checkpoint, so the next run does the rest
+        if (
+            self.stop.is_set()
+        ):  # cut short: no validators, watermark or checkpoint, so the next run does the rest
             await self._maybe_flush()
             return
         if rep.failed == 0 and rep.surface_failures == 0:
@@ -396,15 +471,29 @@ class Crawler:
             self._pending.surfaces.extend(surface_updates)
         watermark = None
         if isinstance(mode, Incremental):
-            watermark = max([d for d in (newest, prev.watermark if prev else None) if d is not None], default=None)
+            watermark = max(
+                [d for d in (newest, prev.watermark if prev else None) if d is not None], default=None
+            )
         self._pending.sources.append(SourceState(src.id, watermark, found))
         if isinstance(mode, Backfill) and rep.failed == 0 and rep.surface_failures == 0 and rep.fatal is None:
             self._pending.backfills.append((src.id, mode.start, mode.end))
         await self._maybe_flush()
 
-    async def _walk(self, src: Source, mode: Mode, home_links: Any, archive: str | None, surface: Any, add: Any,
-                    seen: set[str], lo: datetime, date_finder: Any, shapes: set[str], rep: SourceReport,
-                    first: Fetched | None = None) -> None:  # fmt: skip
+    async def _walk(
+        self,
+        src: Source,
+        mode: Mode,
+        home_links: Any,
+        archive: str | None,
+        surface: Any,
+        add: Any,
+        seen: set[str],
+        lo: datetime,
+        date_finder: Any,
+        shapes: set[str],
+        rep: SourceReport,
+        first: Fetched | None = None,
+    ) -> None:
         """Listing pages newest → oldest until the date floor (backfill) or a page with nothing unseen (daily).
 
         The next page is the pager's «بعدی» link, the configured `{page}` pattern, a postback pager's next page
@@ -421,7 +510,12 @@ class Crawler:
         visited: set[str] = set()
         pages_seen: set[frozenset[str]] = set()
         n = 0
-        while url and (post is not None or url not in visited) and n < s.max_listing_pages and not self.stop.is_set():
+        while (
+            url
+            and (post is not None or url not in visited)
+            and n < s.max_listing_pages
+            and not self.stop.is_set()
+        ):
             visited.add(url)
             n += 1
             if n == 1 and first is not None:
@@ -434,10 +528,14 @@ class Crawler:
             if res is None:
                 break
             text = _decode(res)
-            links = parse_html_links(text, res.final_url, find_date=date_finder,
-                                     link_selector=src.link_selector)  # fmt: skip
-            items = [e for e in links.items if src.allows(e.url)
-                     and (not shapes or src.link_selector or url_shape(e.url) in shapes)]  # fmt: skip
+            links = parse_html_links(
+                text, res.final_url, find_date=date_finder, link_selector=src.link_selector
+            )
+            items = [
+                e
+                for e in links.items
+                if src.allows(e.url) and (not shapes or src.link_selector or url_shape(e.url) in shapes)
+            ]
             unseen = [e for e in items if url_key(e.url) not in seen]
             dates = [e.published for e in items if e.published is not None]
             for e in items:
@@ -455,8 +553,9 @@ class Crawler:
                 continue
             url, post = nxt or (None if prefer_postback else next_page_by_number(url)), None
 
-    async def _fetch_all(self, fetcher: Fetcher, src: Source, cands: list[_Cand], rep: SourceReport
-                         ) -> datetime | None:  # fmt: skip
+    async def _fetch_all(
+        self, fetcher: Fetcher, src: Source, cands: list[_Cand], rep: SourceReport
+    ) -> datetime | None:
         """Fetch candidates newest first; pages that failed transiently get one more round at the end of the
         source (the server has had time to recover), then their failure is recorded for the next run."""
         newest: list[datetime | None] = [None]
@@ -468,8 +567,9 @@ class Crawler:
             for c in order:
                 queue.put_nowait(c)
 
-            async def worker(queue: asyncio.Queue[_Cand] = queue, again: list[_Cand] = again,
-                             final: bool = final) -> None:  # fmt: skip
+            async def worker(
+                queue: asyncio.Queue[_Cand] = queue, again: list[_Cand] = again, final: bool = final
+            ) -> None:
                 while not queue.empty() and not self.stop.is_set():
                     c = queue.get_nowait()
                     if await self._fetch_one(fetcher, src, c, rep, newest, final):
@@ -483,12 +583,25 @@ class Crawler:
             await asyncio.sleep(self.settings.backoff_max / 2)
         return newest[0]
 
-    async def _fetch_one(self, fetcher: Fetcher, src: Source, c: _Cand, rep: SourceReport,
-                         newest: list[datetime | None], final: bool = True) -> bool:  # fmt: skip
+    async def _fetch_one(
+        self,
+        fetcher: Fetcher,
+        src: Source,
+        c: _Cand,
+        rep: SourceReport,
+        newest: list[datetime | None],
+        final: bool = True,
+    ) -> bool:
         """Fetch one page; True when it failed transiently and may be tried again later in this run."""
         r = c.recheck
-        res = await fetcher.get(c.url, source_id=src.id, allows=src.allows, kind=c.via,
-                                etag=r.etag if r else None, last_modified=r.last_modified if r else None)  # fmt: skip
+        res = await fetcher.get(
+            c.url,
+            source_id=src.id,
+            allows=src.allows,
+            kind=c.via,
+            etag=r.etag if r else None,
+            last_modified=r.last_modified if r else None,
+        )
         if res.error == "robots-disallowed":
             rep.skipped_robots += 1
             return False
@@ -498,9 +611,19 @@ class Crawler:
             rep.answered += 1
         if res.not_modified:
             rep.not_modified += 1
-            self._pending.urls.append(UrlState(c.key, src.id, c.url, True, res.fetched_at, 304,
-                                               res.headers.get("etag"), res.headers.get("last-modified"),
-                                               c.published))  # fmt: skip
+            self._pending.urls.append(
+                UrlState(
+                    c.key,
+                    src.id,
+                    c.url,
+                    True,
+                    res.fetched_at,
+                    304,
+                    res.headers.get("etag"),
+                    res.headers.get("last-modified"),
+                    c.published,
+                )
+            )
             return False
         if not res.ok:
             if not final and _transient(res):
@@ -508,18 +631,50 @@ class Crawler:
             rep.failed += 1
             rep.errors[res.error or f"HTTP {res.status}"] += 1
             gone = res.status in (404, 410)
-            self._pending.urls.append(UrlState(c.key, src.id, c.url, gone, res.fetched_at, res.status,
-                                               published=c.published, last_error=res.error))  # fmt: skip
+            self._pending.urls.append(
+                UrlState(
+                    c.key,
+                    src.id,
+                    c.url,
+                    gone,
+                    res.fetched_at,
+                    res.status,
+                    published=c.published,
+                    last_error=res.error,
+                )
+            )
             return False
         rep.fetched += 1
         if c.published and (newest[0] is None or c.published > newest[0]):
             newest[0] = c.published
-        self._pending.pages.append(RawPage(
-            url=c.url, final_url=res.final_url, source_id=src.id, status=200, headers=res.headers, body=res.body,
-            fetched_at=res.fetched_at, run_id=self.run_id, discovered_via=c.via, published_hint=c.published,
-            encoding=res.encoding))  # fmt: skip
-        self._pending.urls.append(UrlState(c.key, src.id, c.url, True, res.fetched_at, 200, res.headers.get("etag"),
-                                           res.headers.get("last-modified"), c.published))  # fmt: skip
+        self._pending.pages.append(
+            RawPage(
+                url=c.url,
+                final_url=res.final_url,
+                source_id=src.id,
+                status=200,
+                headers=res.headers,
+                body=res.body,
+                fetched_at=res.fetched_at,
+                run_id=self.run_id,
+                discovered_via=c.via,
+                published_hint=c.published,
+                encoding=res.encoding,
+            )
+        )
+        self._pending.urls.append(
+            UrlState(
+                c.key,
+                src.id,
+                c.url,
+                True,
+                res.fetched_at,
+                200,
+                res.headers.get("etag"),
+                res.headers.get("last-modified"),
+                c.published,
+            )
+        )
         return False
 
 
@@ -545,7 +700,6 @@ def _root(url: str) -> str:
 
 def _dt(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
-
 
 
 def _date_finder() -> Callable[[str], datetime | None]:

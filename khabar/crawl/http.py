@@ -56,8 +56,8 @@ class Fetched:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
     encoding: str | None = None
-    error: str | None = None          # None on 200/304; else the reason of the last attempt
-    challenge: str | None = None      # error "challenge": what gave the challenge page away
+    error: str | None = None  # None on 200/304; else the reason of the last attempt
+    challenge: str | None = None  # error "challenge": what gave the challenge page away
     fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
@@ -161,7 +161,9 @@ class HostGate:
         task = asyncio.current_task()
         if task in self._holders and self._serial is not None:
             self._holders.discard(task)
-            self._next = max(self._next, time.monotonic() + self.interval)  # the delay runs from this request's end
+            self._next = max(
+                self._next, time.monotonic() + self.interval
+            )  # the delay runs from this request's end
             self._serial.release()
         self.sem.release()
 
@@ -207,8 +209,12 @@ class PerOriginPools(httpx.AsyncBaseTransport):
             self._busy[key] -= 1
             raise
         # the connection stays in use until the body is read: release the pool only when the response is closed
-        return httpx.Response(response.status_code, headers=response.headers, extensions=response.extensions,
-                              stream=_Released(response.stream, lambda: self._release(key)))  # fmt: skip
+        return httpx.Response(
+            response.status_code,
+            headers=response.headers,
+            extensions=response.extensions,
+            stream=_Released(response.stream, lambda: self._release(key)),
+        )
 
     async def _forward(self, pool: httpx.AsyncBaseTransport, request: httpx.Request) -> httpx.Response:
         return await pool.handle_async_request(request)
@@ -269,8 +275,13 @@ class _Released(httpx.AsyncByteStream):
 class Fetcher:
     """Use as `async with Fetcher(settings, transport, run_id) as f:`; `await f.get(url, allows=…)`."""
 
-    def __init__(self, settings: CrawlSettings, transport: httpx.AsyncBaseTransport | None = None,
-                 run_id: str | None = None, log: Callable[[FetchLogEntry], None] | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        settings: CrawlSettings,
+        transport: httpx.AsyncBaseTransport | None = None,
+        run_id: str | None = None,
+        log: Callable[[FetchLogEntry], None] | None = None,
+    ) -> None:
         self.settings = settings
         self.transport = transport
         self.run_id = run_id
@@ -288,12 +299,17 @@ class Fetcher:
         s = self.settings
         transport = self.transport or PerOriginPools(_host_transport(s.per_host_concurrency))
         self._client = httpx.AsyncClient(
-            transport=transport, follow_redirects=False, http2=False,
+            transport=transport,
+            follow_redirects=False,
+            http2=False,
             timeout=httpx.Timeout(s.read_timeout, connect=s.connect_timeout, pool=s.total_timeout),
-            headers={"User-Agent": s.agent, "Accept-Encoding": "gzip, deflate, br",
-                     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
-                     "Accept-Language": "fa,en;q=0.5"},
-        )  # fmt: skip
+            headers={
+                "User-Agent": s.agent,
+                "Accept-Encoding": "gzip, deflate, br",
+                "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+                "Accept-Language": "fa,en;q=0.5",
+            },
+        )
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -305,8 +321,10 @@ class Fetcher:
         g = self._gates.get(host)
         if g is None:
             rate = self.host_rates.get(host, self.settings.rate_limit)
-            conc = min(self.host_concurrency.get(host, self.settings.per_host_concurrency),
-                       self.settings.per_host_concurrency)  # fmt: skip
+            conc = min(
+                self.host_concurrency.get(host, self.settings.per_host_concurrency),
+                self.settings.per_host_concurrency,
+            )
             g = self._gates[host] = HostGate(rate, conc)
         return g
 
@@ -319,8 +337,13 @@ class Fetcher:
         async with lock:
             if key in self._robots:
                 return self._robots[key]
-            res = await self.get(f"{parts.scheme}://{parts.netloc}/robots.txt", source_id=source_id, allows=allows, check_robots=False,
-                                 kind="robots")  # fmt: skip
+            res = await self.get(
+                f"{parts.scheme}://{parts.netloc}/robots.txt",
+                source_id=source_id,
+                allows=allows,
+                check_robots=False,
+                kind="robots",
+            )
             rules: Protego | None = None
             if res.ok:
                 try:
@@ -349,9 +372,19 @@ class Fetcher:
         return rules is None or rules.can_fetch(url, self.settings.agent)
 
     # ------------------------------------------------------------------------------------------ fetch ---
-    async def get(self, url: str, *, source_id: str | None, allows: Callable[[str], bool],
-                  etag: str | None = None, last_modified: str | None = None, check_robots: bool = True,
-                  kind: str = "page", method: str = "GET", data: dict[str, str] | None = None) -> Fetched:  # fmt: skip
+    async def get(
+        self,
+        url: str,
+        *,
+        source_id: str | None,
+        allows: Callable[[str], bool],
+        etag: str | None = None,
+        last_modified: str | None = None,
+        check_robots: bool = True,
+        kind: str = "page",
+        method: str = "GET",
+        data: dict[str, str] | None = None,
+    ) -> Fetched:
         """GET (or, with `method="POST"` and form `data`, a form post) with politeness, retries and redirects.
         Never raises for network or HTTP trouble: the reason is in `error` and in fetch_log. A challenge page
         (CDN/WAF browser check, captcha wall) is never returned as content: `error == "challenge"`."""
@@ -365,9 +398,15 @@ class Fetcher:
         attempt = 0
         while True:
             attempt += 1
-            res, retry_in = await self._attempt(target, source_id, etag, last_modified, attempt, kind, method, data)
+            res, retry_in = await self._attempt(
+                target, source_id, etag, last_modified, attempt, kind, method, data
+            )
             if res.status is not None and 300 <= res.status < 400 and res.status != 304:
-                if res.status in (301, 302, 303):  # a redirected form post is followed by a GET, as browsers do
+                if res.status in (
+                    301,
+                    302,
+                    303,
+                ):  # a redirected form post is followed by a GET, as browsers do
                     method, data = "GET", None
                 loc = res.headers.get("location")
                 nxt = urljoin(target, loc) if loc else None
@@ -376,9 +415,17 @@ class Fetcher:
                     return self._final(url, target, res, "redirect-without-location", source_id, kind)
                 if not allows(nxt):
                     return self._final(url, target, res, "redirect-outside-source", source_id, kind)
-                if hops > s.max_redirects:  # a URL may redirect to itself once (cookies); a cycle hits the cap
-                    return self._final(url, target, res, "redirect-loop" if nxt in visited else "too-many-redirects",
-                                       source_id, kind)  # fmt: skip
+                if (
+                    hops > s.max_redirects
+                ):  # a URL may redirect to itself once (cookies); a cycle hits the cap
+                    return self._final(
+                        url,
+                        target,
+                        res,
+                        "redirect-loop" if nxt in visited else "too-many-redirects",
+                        source_id,
+                        kind,
+                    )
                 visited.add(nxt)
                 target, attempt = nxt, 0
                 continue
@@ -387,7 +434,9 @@ class Fetcher:
                 return res
             await asyncio.sleep(retry_in)
 
-    def _final(self, url: str, target: str, res: Fetched, error: str, source_id: str | None, kind: str) -> Fetched:
+    def _final(
+        self, url: str, target: str, res: Fetched, error: str, source_id: str | None, kind: str
+    ) -> Fetched:
         """A redirect we refuse to follow: the reason gets its own fetch_log row (the hops were logged as 3xx)."""
         res.url, res.final_url, res.error = url, target, error
         self._entry(url, res.status, 0, 0.0, error, 0, source_id, kind)
@@ -397,9 +446,17 @@ class Fetcher:
         s = self.settings
         return min(s.backoff_max, s.backoff_base * 2 ** (attempt - 1)) * random.uniform(0.5, 1.5)
 
-    async def _attempt(self, url: str, source_id: str | None, etag: str | None, last_modified: str | None,
-                       attempt: int, kind: str, method: str = "GET", data: dict[str, str] | None = None,
-                       ) -> tuple[Fetched, float | None]:  # fmt: skip
+    async def _attempt(
+        self,
+        url: str,
+        source_id: str | None,
+        etag: str | None,
+        last_modified: str | None,
+        attempt: int,
+        kind: str,
+        method: str = "GET",
+        data: dict[str, str] | None = None,
+    ) -> tuple[Fetched, float | None]:
         """One request. Returns the outcome and, when it may be retried, the delay before the next attempt."""
         assert self._client is not None
         s = self.settings
@@ -448,18 +505,23 @@ class Fetcher:
             except TooLarge:
                 res.error, res.body = "too-large", b""
             except TimeoutError:
-                res.error = "TotalTimeout"          # a slow drip: one more try, then the next run tries again
+                res.error = "TotalTimeout"  # a slow drip: one more try, then the next run tries again
                 retry_in = self._backoff(attempt) if attempt == 1 else None
             except (httpx.TimeoutException, httpx.TransportError, httpx.DecodingError) as exc:
                 res.error = error_class(exc)
                 retry_in = self._backoff(attempt)
-            except (httpx.HTTPError, ValueError, OSError) as exc:   # anything else the wire can throw
+            except (httpx.HTTPError, ValueError, OSError) as exc:  # anything else the wire can throw
                 res.error = type(exc).__name__
         ms = (time.perf_counter() - t0) * 1000
         if res.error is None and res.status is not None and _is_html(res.headers):
-            head = res.body[:_CHALLENGE_HEAD * 4] if res.status == 200 else error_head[:_CHALLENGE_HEAD]
-            reason = challenge_reason(head.decode(detect_charset(res.headers, head) or "utf-8", "replace"),
-                                      res.status) if head else None  # fmt: skip
+            head = res.body[: _CHALLENGE_HEAD * 4] if res.status == 200 else error_head[:_CHALLENGE_HEAD]
+            reason = (
+                challenge_reason(
+                    head.decode(detect_charset(res.headers, head) or "utf-8", "replace"), res.status
+                )
+                if head
+                else None
+            )
             if reason is not None:
                 # not content, and not transient within this run: the crawler records it and a later run retries
                 res.error, res.body, res.challenge = "challenge", b"", reason
@@ -475,18 +537,42 @@ class Fetcher:
         if res.ok:
             res.encoding = detect_charset(res.headers, res.body)
         res.fetched_at = started
-        self._entry(url, res.status, size, ms, res.error, attempt, source_id, kind, started, method, res.challenge)
+        self._entry(
+            url, res.status, size, ms, res.error, attempt, source_id, kind, started, method, res.challenge
+        )
         return res, retry_in
 
-    def _entry(self, url: str, status: int | None, size: int, ms: float, error: str | None, attempt: int,
-               source_id: str | None, kind: str, started: datetime | None = None, method: str = "GET",
-               challenge: str | None = None) -> None:  # fmt: skip
+    def _entry(
+        self,
+        url: str,
+        status: int | None,
+        size: int,
+        ms: float,
+        error: str | None,
+        attempt: int,
+        source_id: str | None,
+        kind: str,
+        started: datetime | None = None,
+        method: str = "GET",
+        challenge: str | None = None,
+    ) -> None:
         extra: dict[str, str] = {"kind": kind}
         if method != "GET":
             extra["method"] = method
         if challenge:
             extra["challenge"] = challenge
-        self._log(FetchLogEntry(run_id=self.run_id, url=url, host=urlsplit(url).hostname or "", status=status,
-                                bytes=size, milliseconds=round(ms, 2), error_class=error, attempt=attempt,
-                                started_at=started or datetime.now(UTC), source_id=source_id, extra=extra))
-
+        self._log(
+            FetchLogEntry(
+                run_id=self.run_id,
+                url=url,
+                host=urlsplit(url).hostname or "",
+                status=status,
+                bytes=size,
+                milliseconds=round(ms, 2),
+                error_class=error,
+                attempt=attempt,
+                started_at=started or datetime.now(UTC),
+                source_id=source_id,
+                extra=extra,
+            )
+        )

@@ -34,8 +34,8 @@ class Entry:
 
 @dataclass(frozen=True)
 class SitemapDoc:
-    children: list[Entry]     # sitemap index → child sitemaps (modified = lastmod)
-    urls: list[Entry]         # urlset → pages
+    children: list[Entry]  # sitemap index → child sitemaps (modified = lastmod)
+    urls: list[Entry]  # urlset → pages
 
 
 def parse_date(text: str | None) -> datetime | None:
@@ -91,8 +91,11 @@ def _text(el: Element, *names: str) -> str | None:
 
 
 _SCAN_ITEM = re.compile(r"<(?:item|entry)\b", re.I)
-_SCAN_LINK = re.compile(r"<link[^>]*?href=[\"']([^\"']+)[\"'][^>]*>|<link>\s*([^<\s]+)\s*</link>|"
-                        r"<guid[^>]*isPermaLink=[\"']true[\"'][^>]*>\s*([^<\s]+)\s*</guid>", re.I)  # fmt: skip
+_SCAN_LINK = re.compile(
+    r"<link[^>]*?href=[\"']([^\"']+)[\"'][^>]*>|<link>\s*([^<\s]+)\s*</link>|"
+    r"<guid[^>]*isPermaLink=[\"']true[\"'][^>]*>\s*([^<\s]+)\s*</guid>",
+    re.I,
+)
 _SCAN_DATE = re.compile(r"<(pubDate|published|updated|dc:date)>\s*([^<]+?)\s*</\1>", re.I)
 _SCAN_LOC = re.compile(r"<loc>\s*([^<\s]+)\s*</loc>", re.I)
 
@@ -124,7 +127,9 @@ def parse_feed(body: bytes, base: str) -> list[Entry]:
                 continue
             published = parse_date(_text(el, "pubdate", "published", "date", "issued"))
             modified = parse_date(_text(el, "updated", "modified")) or published
-            out.append(Entry(urljoin(base, unescape(link)), published or modified, modified, _text(el, "title")))
+            out.append(
+                Entry(urljoin(base, unescape(link)), published or modified, modified, _text(el, "title"))
+            )
         return out
     text = body[:MAX_XML].decode("utf-8", "replace")
     for chunk in _SCAN_ITEM.split(text)[1:]:  # unclosed items too: each chunk runs to the next item
@@ -162,13 +167,22 @@ def parse_sitemap(body: bytes, base: str) -> SitemapDoc:
 
 
 def robots_sitemaps(text: str) -> list[str]:
-    return [line.split(":", 1)[1].strip() for line in text.splitlines()
-            if line.lower().startswith("sitemap:") and line.split(":", 1)[1].strip()]  # fmt: skip
+    return [
+        line.split(":", 1)[1].strip()
+        for line in text.splitlines()
+        if line.lower().startswith("sitemap:") and line.split(":", 1)[1].strip()
+    ]
 
 
 # ---------------------------------------------------------------------------------------------- HTML pages ---
 
-_FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml", "text/xml")
+_FEED_TYPES = (
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/rdf+xml",
+    "application/xml",
+    "text/xml",
+)
 _NEXT_TEXT = re.compile(r"^\s*(بعدی|صفحه\s*بعد|بعد|next|›|»|>|&gt;|>>)\s*$", re.I)
 _ARCHIVE_TEXT = re.compile(r"آرشیو|بایگانی|همه\s*اخبار|archive", re.I)
 _PAGE_PARAM = re.compile(r"([?&](?:page|p|pageindex|pagenumber|pg)=)(\d+)", re.I)
@@ -179,7 +193,7 @@ class HtmlLinks:
     feeds: list[str]
     archive: str | None
     next_page: str | None
-    items: list[Entry]         # candidate article links with the date shown beside them, if any
+    items: list[Entry]  # candidate article links with the date shown beside them, if any
     canonical: str | None
 
 
@@ -193,16 +207,25 @@ def _row_text(node: object, depth: int = 3) -> str:
     return cur.text(deep=True, separator=" ") if cur is not None else ""  # type: ignore[union-attr]
 
 
-def parse_html_links(body: str, base: str, *, find_date: object = None, link_selector: str | None = None,
-                     min_title_chars: int = 20) -> HtmlLinks:  # fmt: skip
+def parse_html_links(
+    body: str,
+    base: str,
+    *,
+    find_date: object = None,
+    link_selector: str | None = None,
+    min_title_chars: int = 20,
+) -> HtmlLinks:
     """Feeds, archive and next-page links, and article candidates of an HTML listing or home page.
 
     Without a `link_selector`, a candidate is a link whose text reads like a headline (≥ 20 characters): menus,
     share bars and pagers are short. `find_date(text)` (from the extractor) reads the date shown in the item's row.
     """
     tree = LexborHTMLParser(body)
-    feeds = [urljoin(base, n.attributes.get("href") or "") for n in tree.css('link[rel="alternate"]')
-             if (n.attributes.get("type") or "").lower() in _FEED_TYPES and n.attributes.get("href")]  # fmt: skip
+    feeds = [
+        urljoin(base, n.attributes.get("href") or "")
+        for n in tree.css('link[rel="alternate"]')
+        if (n.attributes.get("type") or "").lower() in _FEED_TYPES and n.attributes.get("href")
+    ]
     canonical = None
     c = tree.css_first('link[rel="canonical"]')
     if c is not None and c.attributes.get("href"):
@@ -221,7 +244,9 @@ def parse_html_links(body: str, base: str, *, find_date: object = None, link_sel
             continue
         url = urljoin(base, href)
         text = " ".join(a.text(deep=True).split())
-        score = (2 if "archive" in href.lower() else 0) + (1 if _ARCHIVE_TEXT.search(text) and len(text) < 30 else 0)
+        score = (2 if "archive" in href.lower() else 0) + (
+            1 if _ARCHIVE_TEXT.search(text) and len(text) < 30 else 0
+        )
         if score > archive_score:
             archive, archive_score = url, score
         if next_page is None and _NEXT_TEXT.match(text):
@@ -243,7 +268,13 @@ def url_shape(url: str) -> str:
         if any(ch.isdigit() for ch in seg):
             break
         segs.append(seg)
-    keys = sorted({kv.split("=", 1)[0].lower() for kv in parts.query.split("&") if kv and not kv.lower().startswith("utm_")})
+    keys = sorted(
+        {
+            kv.split("=", 1)[0].lower()
+            for kv in parts.query.split("&")
+            if kv and not kv.lower().startswith("utm_")
+        }
+    )
     return "/".join(segs) + "?" + "&".join(keys)
 
 
@@ -252,11 +283,18 @@ def next_page_by_number(url: str) -> str | None:
     m = _PAGE_PARAM.search(url)
     if not m:
         return None
-    return url[: m.start(2)] + str(int(m.group(2)) + 1) + url[m.end(2):]
+    return url[: m.start(2)] + str(int(m.group(2)) + 1) + url[m.end(2) :]
 
 
-
-__all__ = ["Entry", "HtmlLinks", "SitemapDoc", "maybe_gunzip", "next_page_by_number", "parse_date",
-           "parse_feed", "parse_html_links", "parse_sitemap", "robots_sitemaps"]  # fmt: skip
-
-
+__all__ = [
+    "Entry",
+    "HtmlLinks",
+    "SitemapDoc",
+    "maybe_gunzip",
+    "next_page_by_number",
+    "parse_date",
+    "parse_feed",
+    "parse_html_links",
+    "parse_sitemap",
+    "robots_sitemaps",
+]

@@ -135,8 +135,13 @@ def _classify(target: str, argument: str, label: str) -> PagerControl | None:
 
 def find_pager(html: str) -> list[PagerControl]:
     """The pager controls of a listing page, in document order (see the module docstring for the markups)."""
-    if "__doPostBack" not in html and "WebForm_PostBackOptions" not in html and 'type="submit"' not in html.lower() \
-            and "type=submit" not in html.lower() and "type='submit'" not in html.lower():  # fmt: skip
+    if (
+        "__doPostBack" not in html
+        and "WebForm_PostBackOptions" not in html
+        and 'type="submit"' not in html.lower()
+        and "type=submit" not in html.lower()
+        and "type='submit'" not in html.lower()
+    ):
         return []
     tree = LexborHTMLParser(html)
     out: list[PagerControl] = []
@@ -209,8 +214,9 @@ def form_data(form: PostbackForm, control: PagerControl) -> dict[str, str]:
     return data
 
 
-def next_request(html: str, base: str, current: int, target: str | None = None
-                 ) -> tuple[str, dict[str, str], PagerControl] | None:  # fmt: skip
+def next_request(
+    html: str, base: str, current: int, target: str | None = None
+) -> tuple[str, dict[str, str], PagerControl] | None:
     """(action URL, form data, control) for the page after `current`, or None when the page has no postback pager
     leading further (the last page, or not a WebForms listing)."""
     control = next_control(find_pager(html), current, target)

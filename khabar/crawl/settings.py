@@ -18,23 +18,25 @@ class CrawlSettings(BaseModel):
     global_concurrency: int = Field(32, ge=1)
     connect_timeout: float = 10.0
     read_timeout: float = 20.0
-    total_timeout: float = 60.0           # whole request incl. body: defeats slow-drip responses
-    max_bytes: int = 10 * 1024 * 1024     # decoded body cap, enforced while streaming (gzip bombs included)
-    max_redirects: int = 10              # browsers allow 20; chains that come back to the page happen
-    max_attempts: int = 5                 # 1 + retries
-    backoff_base: float = 0.5             # seconds; doubled per attempt, jittered ×[0.5, 1.5)
+    total_timeout: float = 60.0  # whole request incl. body: defeats slow-drip responses
+    max_bytes: int = 10 * 1024 * 1024  # decoded body cap, enforced while streaming (gzip bombs included)
+    max_redirects: int = 10  # browsers allow 20; chains that come back to the page happen
+    max_attempts: int = 5  # 1 + retries
+    backoff_base: float = 0.5  # seconds; doubled per attempt, jittered ×[0.5, 1.5)
     backoff_max: float = 30.0
-    retry_after_cap: float = 60.0         # never sleep longer than this for one Retry-After
-    recheck_days: float = 3.0             # re-check (conditional GET) pages published this recently …
-    recheck_policy: Literal["auto", "always", "never"] = "auto"  # … auto: unless the sitemaps' lastmod shows edits
-    initial_lookback_days: float = 3.0    # first incremental run of a source: how far back to look
-    max_listing_pages: int = 500          # per source and run: a runaway pagination stops here
-    max_sitemaps: int = 200               # per source and run
-    batch_size: int = Field(100, ge=1)    # pages per batch handed to the sink
-    batch_seconds: float = 10.0           # … or whatever arrived within this time
+    retry_after_cap: float = 60.0  # never sleep longer than this for one Retry-After
+    recheck_days: float = 3.0  # re-check (conditional GET) pages published this recently …
+    recheck_policy: Literal["auto", "always", "never"] = (
+        "auto"  # … auto: unless the sitemaps' lastmod shows edits
+    )
+    initial_lookback_days: float = 3.0  # first incremental run of a source: how far back to look
+    max_listing_pages: int = 500  # per source and run: a runaway pagination stops here
+    max_sitemaps: int = 200  # per source and run
+    batch_size: int = Field(100, ge=1)  # pages per batch handed to the sink
+    batch_seconds: float = 10.0  # … or whatever arrived within this time
     respect_robots: bool = True
     raw_keep_versions: int = Field(3, ge=1)  # raw archive retention: bodies kept per URL (see warehouse.raw)
-    raw_max_age_days: int | None = None       # … and older bodies dropped past this age (never a release's own)
+    raw_max_age_days: int | None = None  # … and older bodies dropped past this age (never a release's own)
     override_source_limits: bool = False  # tests/benchmarks: ignore each source's own rate_limit/concurrency
 
     @property
@@ -44,10 +46,18 @@ class CrawlSettings(BaseModel):
     @classmethod
     def fast(cls, **overrides: object) -> CrawlSettings:
         """Politeness lifted (tests and throughput benchmarks on loopback only)."""
-        base: dict[str, object] = {"rate_limit": 500.0, "per_host_concurrency": 4, "global_concurrency": 64,
-                                   "backoff_base": 0.02, "backoff_max": 0.5, "retry_after_cap": 1.0,
-                                   "read_timeout": 2.0, "connect_timeout": 2.0, "total_timeout": 10.0,
-                                   "override_source_limits": True}  # fmt: skip
+        base: dict[str, object] = {
+            "rate_limit": 500.0,
+            "per_host_concurrency": 4,
+            "global_concurrency": 64,
+            "backoff_base": 0.02,
+            "backoff_max": 0.5,
+            "retry_after_cap": 1.0,
+            "read_timeout": 2.0,
+            "connect_timeout": 2.0,
+            "total_timeout": 10.0,
+            "override_source_limits": True,
+        }
         base.update(overrides)
         return cls(**base)  # type: ignore[arg-type]
 

@@ -50,12 +50,12 @@ class Source(BaseModel):
     feeds: tuple[str, ...] = ()
     sitemaps: tuple[str, ...] = ()
     archive: str | ArchiveSpec | None = None  # listing URL pattern with {page}, or an ArchiveSpec mapping
-    link_selector: str | None = None      # CSS for article links on listings (detected when absent)
-    date_selector: str | None = None      # CSS for item dates on listings (detected when absent)
+    link_selector: str | None = None  # CSS for article links on listings (detected when absent)
+    date_selector: str | None = None  # CSS for item dates on listings (detected when absent)
     rate_limit: float | None = Field(None, gt=0)
     concurrency: int | None = Field(None, ge=1, le=8)
     extractor_hints: dict[str, str] = Field(default_factory=dict)
-    variants: tuple[str, ...] = ()        # the site's print/amp URL shapes (khabar.urls.parse_variant)
+    variants: tuple[str, ...] = ()  # the site's print/amp URL shapes (khabar.urls.parse_variant)
     enabled: bool = True
 
     @field_validator("url")
@@ -208,7 +208,9 @@ def parse_sources(text: str, path: str = "<string>") -> list[Source]:
     try:
         return _Registry.model_validate(_strip(raw)).sources
     except ValidationError as exc:
-        err = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")[0]  # a typo explains the rest
+        err = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")[
+            0
+        ]  # a typo explains the rest
         loc = tuple(err["loc"])
         line = _line_of(raw, loc)
         field = ".".join(str(p) for p in loc) or "sources"
@@ -231,4 +233,3 @@ def load_sources(path: str | Path) -> list[Source]:
     except FileNotFoundError:
         raise SourcesError(f"{p}: no such sources file") from None
     return parse_sources(text, str(p))
-

@@ -46,13 +46,13 @@ class CrawlState:
     """Per-source memory kept small: keys of seen URLs, validators only for the recent ones (re-checks) and
     the failed ones (retried next run)."""
 
-    seen: dict[str, set[str]] = field(default_factory=dict)             # source → canonical keys fetched ok
-    recent: dict[str, list[UrlState]] = field(default_factory=dict)     # source → published within the window
-    failed: dict[str, list[UrlState]] = field(default_factory=dict)     # source → never fetched ok, retry
+    seen: dict[str, set[str]] = field(default_factory=dict)  # source → canonical keys fetched ok
+    recent: dict[str, list[UrlState]] = field(default_factory=dict)  # source → published within the window
+    failed: dict[str, list[UrlState]] = field(default_factory=dict)  # source → never fetched ok, retry
     # key → version of the copy held: its Last-Modified (the server's clock, comparable with a sitemap's <lastmod>),
     # else the time it was fetched
     fetched_at: dict[str, datetime] = field(default_factory=dict)
-    surfaces: dict[str, SurfaceState] = field(default_factory=dict)     # url → validators
+    surfaces: dict[str, SurfaceState] = field(default_factory=dict)  # url → validators
     sources: dict[str, SourceState] = field(default_factory=dict)
     backfills_done: set[tuple[str, date, date]] = field(default_factory=set)
 
@@ -69,4 +69,6 @@ class CrawlBatch:
     backfills: list[tuple[str, date, date]] = field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.pages or self.fetch_log or self.urls or self.surfaces or self.sources or self.backfills)
+        return bool(
+            self.pages or self.fetch_log or self.urls or self.surfaces or self.sources or self.backfills
+        )

@@ -30,12 +30,22 @@ from khabar.dedup.fingerprint import containment_of, fingerprints
 from khabar.warehouse.evidence import release_texts, write_evidence
 from khabar.warehouse.releases import ReleaseRow
 
-_SIG_SCHEMA = pa.schema([
-    ("release_id", pa.string()), ("version", pa.int32()), ("cluster_id", pa.string()),
-    ("content_hash", pa.string()), ("exact_key", pa.int64()), ("minhash", pa.binary()), ("guard", pa.binary()),
-    ("n_shingles", pa.int32()), ("matched_to", pa.string()), ("similarity", pa.float64()),
-    ("created_at", pa.timestamp("us", tz="UTC")), ("contain", pa.binary()),
-])  # fmt: skip
+_SIG_SCHEMA = pa.schema(
+    [
+        ("release_id", pa.string()),
+        ("version", pa.int32()),
+        ("cluster_id", pa.string()),
+        ("content_hash", pa.string()),
+        ("exact_key", pa.int64()),
+        ("minhash", pa.binary()),
+        ("guard", pa.binary()),
+        ("n_shingles", pa.int32()),
+        ("matched_to", pa.string()),
+        ("similarity", pa.float64()),
+        ("created_at", pa.timestamp("us", tz="UTC")),
+        ("contain", pa.binary()),
+    ]
+)
 
 
 def new_cluster_id(release_id: str) -> str:
@@ -74,8 +84,14 @@ class Clusterer:
         keys = np.concatenate([minhash.band_keys(sigs), _exact_band(exact)[:, None]], axis=1)
         guards = [np.frombuffer(g or b"", dtype="<u8") for g in tbl.column("guard").to_pylist()]
         samples = _samples(con, tbl)
-        self.core.add_many(sigs, keys, guards, tbl.column("cluster_id").to_pylist(),
-                           tbl.column("release_id").to_pylist(), samples)  # fmt: skip
+        self.core.add_many(
+            sigs,
+            keys,
+            guards,
+            tbl.column("cluster_id").to_pylist(),
+            tbl.column("release_id").to_pylist(),
+            samples,
+        )
         self._checkpoint = self.core.n
         return self
 
@@ -88,10 +104,12 @@ class Clusterer:
     def _settle(self, con: duckdb.DuckDBPyConnection) -> None:
         """Confirm the previous batch committed; otherwise drop it from memory (auto-rollback)."""
         if self._staged:
-            found = set(con.execute(
-                "SELECT release_id, version FROM dedup_signatures WHERE release_id IN (SELECT unnest(?))",
-                [list({r for r, _ in self._staged})],
-            ).fetchall())  # fmt: skip
+            found = set(
+                con.execute(
+                    "SELECT release_id, version FROM dedup_signatures WHERE release_id IN (SELECT unnest(?))",
+                    [list({r for r, _ in self._staged})],
+                ).fetchall()
+            )
             if not set(self._staged) <= found:
                 self.rollback()
         self._staged = []
@@ -105,12 +123,20 @@ class Clusterer:
         if not rows:
             return
         ids = list({r.release_id for r in rows})
-        stored = {rid: (cid, h, v) for rid, cid, h, v in con.execute(
-            "SELECT release_id, cluster_id, content_hash, version FROM releases WHERE release_id IN (SELECT unnest(?))",
-            [ids]).fetchall()}  # fmt: skip
-        fingerprinted = {(r, v) for r, v in con.execute(
-            "SELECT release_id, version FROM dedup_signatures WHERE release_id IN (SELECT unnest(?))", [ids]
-        ).fetchall()}  # fmt: skip
+        stored = {
+            rid: (cid, h, v)
+            for rid, cid, h, v in con.execute(
+                "SELECT release_id, cluster_id, content_hash, version FROM releases WHERE release_id IN (SELECT unnest(?))",
+                [ids],
+            ).fetchall()
+        }
+        fingerprinted = {
+            (r, v)
+            for r, v in con.execute(
+                "SELECT release_id, version FROM dedup_signatures WHERE release_id IN (SELECT unnest(?))",
+                [ids],
+            ).fetchall()
+        }
         todo = [i for i, r in enumerate(rows) if _clusterable(r)]
         fps = dict(zip(todo, fingerprints([rows[i].record for i in todo]), strict=True))
         fresh = [i for i in todo if rows[i].release_id not in stored]
@@ -124,8 +150,14 @@ class Clusterer:
             rid = row.release_id
             prev = state.get(rid)
             matched_to, sim = None, None
-            ev: dict = {"signal": "founder", "matched_to": None, "jaccard": None, "containment": None,
-                        "containment_rev": None, "guard": None}  # fmt: skip
+            ev: dict = {
+                "signal": "founder",
+                "matched_to": None,
+                "jaccard": None,
+                "containment": None,
+                "containment_rev": None,
+                "guard": None,
+            }
             if prev is not None:
                 url = row.record.get("url")
                 ev["signal"] = "url_alias" if url and url != row.canonical_url else "same_url"
@@ -142,9 +174,14 @@ class Clusterer:
                 if m is not None:
                     row.cluster_id = m.cluster_id
                     matched_to, sim = self.core.release_of[m.doc] if m.doc is not None else None, m.jaccard
-                    ev = {"signal": m.signal, "matched_to": matched_to, "jaccard": m.jaccard,
-                          "containment": m.containment, "containment_rev": m.containment_rev,
-                          "guard": json.dumps(m.guard.as_dict()) if m.guard is not None else None}  # fmt: skip
+                    ev = {
+                        "signal": m.signal,
+                        "matched_to": matched_to,
+                        "jaccard": m.jaccard,
+                        "containment": m.containment,
+                        "containment_rev": m.containment_rev,
+                        "guard": json.dumps(m.guard.as_dict()) if m.guard is not None else None,
+                    }
                 else:
                     row.cluster_id = new_cluster_id(rid)
             state[rid] = (row.cluster_id, row.content_hash, row.version)
@@ -155,14 +192,26 @@ class Clusterer:
                 self.core.add(fp, row.cluster_id, rid)
                 self._staged.append(key)
                 sig_rows[key] = {
-                    "release_id": rid, "version": row.version, "cluster_id": row.cluster_id,
-                    "content_hash": row.content_hash, "exact_key": fp.exact,
-                    "minhash": fp.signature.astype("<u4").tobytes(), "guard": fp.guard.astype("<u8").tobytes(),
-                    "n_shingles": fp.n_shingles, "matched_to": matched_to, "similarity": sim, "created_at": now,
+                    "release_id": rid,
+                    "version": row.version,
+                    "cluster_id": row.cluster_id,
+                    "content_hash": row.content_hash,
+                    "exact_key": fp.exact,
+                    "minhash": fp.signature.astype("<u4").tobytes(),
+                    "guard": fp.guard.astype("<u8").tobytes(),
+                    "n_shingles": fp.n_shingles,
+                    "matched_to": matched_to,
+                    "similarity": sim,
+                    "created_at": now,
                     "contain": fp.sample.astype("<u4").tobytes(),
-                }  # fmt: skip
-                evidence[key] = {"release_id": rid, "version": row.version, "cluster_id": row.cluster_id,
-                                 "created_at": now, **ev}  # fmt: skip
+                }
+                evidence[key] = {
+                    "release_id": rid,
+                    "version": row.version,
+                    "cluster_id": row.cluster_id,
+                    "created_at": now,
+                    **ev,
+                }
         _archive_versions(con, superseded, now)
         if sig_rows:
             tbl = pa.Table.from_pylist(list(sig_rows.values()), schema=_SIG_SCHEMA)
@@ -220,8 +269,11 @@ def _news_agency_ids() -> list[str]:
     return [a.key for a in NEWS_AGENCIES]
 
 
-def refresh_canonical(con: duckdb.DuckDBPyConnection, cluster_ids: Iterable[str | None],
-                      source_kinds: Mapping[str, str] | None = None) -> None:  # fmt: skip
+def refresh_canonical(
+    con: duckdb.DuckDBPyConnection,
+    cluster_ids: Iterable[str | None],
+    source_kinds: Mapping[str, str] | None = None,
+) -> None:
     """Exactly one canonical release per touched cluster: the agency's own site before a news agency, then the
     earliest published, then the URL. A source counts as a news agency when ``source_kinds`` says so, else
     when it is a simulated news agency or its attribution starts with «خبرگزاری»."""

@@ -106,8 +106,15 @@ class MatchCore:
         self.index.flush(force)
         self.cindex.flush(force)
 
-    def add_many(self, sigs: np.ndarray, keys: np.ndarray, guards: list[np.ndarray], clusters: list[str],
-                 releases: list[str], samples: list[np.ndarray] | None = None) -> None:  # fmt: skip
+    def add_many(
+        self,
+        sigs: np.ndarray,
+        keys: np.ndarray,
+        guards: list[np.ndarray],
+        clusters: list[str],
+        releases: list[str],
+        samples: list[np.ndarray] | None = None,
+    ) -> None:
         """Store and index many documents at once (rebuilding from the database): one sorted segment."""
         first, m = self.n, len(sigs)
         if m == 0:
@@ -225,9 +232,15 @@ class MatchCore:
         n_mine = len(mine)
         samples = self._samples
         # counted shares first (rare shingles only: a lower bound, 15 points of slack), exact ones for the best
-        top = sorted((d for d, k in shared.items() if k >= MIN_SHARED and max(
-            k / n_mine, 4 * k / max(4, len(samples[d]))) >= MIN_CONTAINMENT - 0.15),
-            key=lambda d: (-shared[d], d))  # fmt: skip
+        top = sorted(
+            (
+                d
+                for d, k in shared.items()
+                if k >= MIN_SHARED
+                and max(k / n_mine, 4 * k / max(4, len(samples[d]))) >= MIN_CONTAINMENT - 0.15
+            ),
+            key=lambda d: (-shared[d], d),
+        )
         best: tuple[float, int, float, float, GuardCheck] | None = None
         per_cluster: dict[int, float] = {}
         guard = fp.guard.tolist()

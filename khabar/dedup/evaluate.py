@@ -83,8 +83,9 @@ def score(truth: Mapping[str, str], predicted: Mapping[str, str]) -> Scores:
     return Scores(precision, recall, _f1(precision, recall), bp, br, _f1(bp, br), len(items))
 
 
-def hard_negative_false_merges(truth: Mapping[str, str], predicted: Mapping[str, str],
-                               templated: Iterable[str]) -> tuple[int, int]:  # fmt: skip
+def hard_negative_false_merges(
+    truth: Mapping[str, str], predicted: Mapping[str, str], templated: Iterable[str]
+) -> tuple[int, int]:
     """(merged, total) over templated hard-negative items: an item counts as falsely merged when its predicted
     cluster holds any item of another true cluster."""
     members: dict[str, set[str]] = defaultdict(set)
@@ -135,10 +136,16 @@ def truth_rows(truths: Iterable[PageTruth]) -> list[Any]:
     for t in truths:
         rec = truth_record(t)
         body = " ".join(normalise(t.body or "").split())
-        rows.append(ReleaseRow(
-            record=rec, canonical_url=canonical_url(t.url), source_id=t.site_id, page_id=None,
-            fetched_at=datetime.fromisoformat(t.published_at) if t.published_at else datetime.now(),
-            extractor_version="truth", content_hash=hashlib.sha256(body.encode()).hexdigest()[:32],
-            search_text=normalise("\n".join(x for x in (t.title, t.body) if x)),
-        ))  # fmt: skip
+        rows.append(
+            ReleaseRow(
+                record=rec,
+                canonical_url=canonical_url(t.url),
+                source_id=t.site_id,
+                page_id=None,
+                fetched_at=datetime.fromisoformat(t.published_at) if t.published_at else datetime.now(),
+                extractor_version="truth",
+                content_hash=hashlib.sha256(body.encode()).hexdigest()[:32],
+                search_text=normalise("\n".join(x for x in (t.title, t.body) if x)),
+            )
+        )
     return rows

@@ -91,8 +91,16 @@ def _fingerprints_slow(records: Sequence[dict]) -> list[Fingerprint]:
         ex = exact_key(flat)
         with np.errstate(over="ignore"):
             ek = np.uint64(ex) * np.uint64(0x9E3779B97F4A7C15) ^ _EXACT_SALT
-        out.append(Fingerprint(sigs[i], np.append(keys[i], ek), ex,
-                               guard_features(body, rec.get("persons")), len(shingles[i]), samples[i]))  # fmt: skip
+        out.append(
+            Fingerprint(
+                sigs[i],
+                np.append(keys[i], ek),
+                ex,
+                guard_features(body, rec.get("persons")),
+                len(shingles[i]),
+                samples[i],
+            )
+        )
     return out
 
 
@@ -100,8 +108,9 @@ _LOW32 = 0xFFFFFFFF
 _CTX_MUL = np.array([0, 1, 2, 3, 4], dtype=np.uint64) * np.uint64(0xC2B2AE3D)
 
 
-def _guards(toks: list[str], arr: np.ndarray, flags: np.ndarray, body: np.ndarray,
-            doc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+def _guards(
+    toks: list[str], arr: np.ndarray, flags: np.ndarray, body: np.ndarray, doc: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """`guard_features` (without persons) of every body in the batch token stream at once, in numpy: the word
     after each cue word, and each maximal run of numbers and date words with a digit (the per-record loop skips
     the rest of a run, so its slots are exactly the maximal runs). ``arr``/``flags`` carry id and class per
@@ -126,8 +135,10 @@ def _guards(toks: list[str], arr: np.ndarray, flags: np.ndarray, body: np.ndarra
     val = ids[starts]
     multi = np.flatnonzero(ends > starts)
     if len(multi):
-        val[multi] = [zlib.crc32(" ".join(toks[i : j + 1]).encode()) for i, j in
-                      zip(starts[multi].tolist(), ends[multi].tolist(), strict=True)]  # fmt: skip
+        val[multi] = [
+            zlib.crc32(" ".join(toks[i : j + 1]).encode())
+            for i, j in zip(starts[multi].tolist(), ends[multi].tolist(), strict=True)
+        ]
     a1, b1 = ids[starts - 1], ids[ends + 1]
     kind = np.repeat(np.arange(1, 5, dtype=np.int64), [len(cue), len(starts), len(starts), len(starts)])
     a = np.concatenate([ids[cue - 1], a1, ids[starts - 2], b1])
@@ -147,8 +158,13 @@ def _guards(toks: list[str], arr: np.ndarray, flags: np.ndarray, body: np.ndarra
     np.maximum.at(top, prec, pn)
     main = pn == top[prec]
     rec = np.concatenate([rec, doc[place], prec[main]])
-    ctx = np.concatenate([ctx, np.full(len(place), PLACE_CTX, dtype=np.uint64),
-                          np.full(int(main.sum()), MAIN_PLACE_CTX, dtype=np.uint64)])  # fmt: skip
+    ctx = np.concatenate(
+        [
+            ctx,
+            np.full(len(place), PLACE_CTX, dtype=np.uint64),
+            np.full(int(main.sum()), MAIN_PLACE_CTX, dtype=np.uint64),
+        ]
+    )
     v = np.concatenate([v, ids[place], pk[main] & np.uint64(_LOW32)])
     return rec, ctx << np.uint64(32) | v
 
@@ -249,5 +265,7 @@ def fingerprints(records: Sequence[dict]) -> list[Fingerprint]:
     sep_at = np.flatnonzero(sep).tolist()
     starts = [0] + [p + 1 for p in sep_at[1::2]]
     samples = containment_samples([" ".join(toks[starts[k] : sep_at[2 * k]]) for k in range(n, 2 * n)])
-    return [Fingerprint(sigs[d], keys[d], exact[d], feat[gb[d] : gb[d + 1]], n_shingles[d], samples[d])
-            for d in range(n)]  # fmt: skip
+    return [
+        Fingerprint(sigs[d], keys[d], exact[d], feat[gb[d] : gb[d + 1]], n_shingles[d], samples[d])
+        for d in range(n)
+    ]

@@ -17,9 +17,19 @@ import numpy as np
 
 _MASK64 = (1 << 64) - 1
 # Odd 64-bit multipliers for combining token hashes into shingle hashes (fixed forever: stored data uses them).
-_MULT = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93,
-                  0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53, 0x94D049BB133111EB, 0xBF58476D1CE4E5B9],
-                 dtype=np.uint64)  # fmt: skip
+_MULT = np.array(
+    [
+        0x9E3779B97F4A7C15,
+        0xC2B2AE3D27D4EB4F,
+        0x165667B19E3779F9,
+        0xD6E8FEB86659FD93,
+        0xFF51AFD7ED558CCD,
+        0xC4CEB9FE1A85EC53,
+        0x94D049BB133111EB,
+        0xBF58476D1CE4E5B9,
+    ],
+    dtype=np.uint64,
+)
 # Words after which the next token names a place or a person: templated notices vary exactly there.
 CUE_WORDS = frozenset(
     [
@@ -51,9 +61,31 @@ CUE_WORDS = frozenset(
 )
 # Jalali months and weekdays (normalised, glued): part of a date run when next to a number.
 DATE_WORDS = frozenset(
-    ("فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "امرداد", "شهریور", "مهر", "آبان", "آذر", "دی", "بهمن",
-     "اسفند", "شنبه", "یکشنبه", "دوشنبه", "سه", "سهشنبه", "چهارشنبه", "پنج", "پنجشنبه", "جمعه")
-)  # fmt: skip
+    (
+        "فروردین",
+        "اردیبهشت",
+        "خرداد",
+        "تیر",
+        "مرداد",
+        "امرداد",
+        "شهریور",
+        "مهر",
+        "آبان",
+        "آذر",
+        "دی",
+        "بهمن",
+        "اسفند",
+        "شنبه",
+        "یکشنبه",
+        "دوشنبه",
+        "سه",
+        "سهشنبه",
+        "چهارشنبه",
+        "پنج",
+        "پنجشنبه",
+        "جمعه",
+    )
+)
 _MARKED = DATE_WORDS | CUE_WORDS
 _LOW32_MASK = 0xFFFFFFFF
 _TOKEN_CACHE: dict[str, int] = {}
@@ -90,10 +122,27 @@ def normalise(text: str) -> str:
 _PUNCT = "،؛:.؟?!«»\"'()[]{}-–—_/\\,;…*+=<>|#%٪٬•“”‘’\t\r\u00a0"
 # Bound morphemes written with ZWNJ, a space or nothing at all: glued to their word so all spellings agree.
 _GLUE: tuple[tuple[str, str], ...] = (
-    (" نمی ", " نمی"), (" می ", " می"),
-    *((f" {m} ", f"{m} ") for m in ("هایشان", "هایتان", "هایمان", "هایی", "هایم", "هایش", "های", "ها", "اند",
-                                     "ایم", "اید", "ترین", "تر")),
-)  # fmt: skip
+    (" نمی ", " نمی"),
+    (" می ", " می"),
+    *(
+        (f" {m} ", f"{m} ")
+        for m in (
+            "هایشان",
+            "هایتان",
+            "هایمان",
+            "هایی",
+            "هایم",
+            "هایش",
+            "های",
+            "ها",
+            "اند",
+            "ایم",
+            "اید",
+            "ترین",
+            "تر",
+        )
+    ),
+)
 
 
 def _glued(norm: str) -> str:
@@ -162,8 +211,11 @@ def shingle_hashes(ids: np.ndarray, k: int) -> np.ndarray:
 
 def exact_key(toks: list[str]) -> int:
     """Exact-duplicate key: 63-bit hash of the normalised token stream (identical text up to variants)."""
-    return int.from_bytes(zlib.crc32(" ".join(toks).encode()).to_bytes(4, "big") +
-                          zlib.adler32(" ".join(toks).encode()).to_bytes(4, "big"), "big") & (_MASK64 >> 1)  # fmt: skip
+    return int.from_bytes(
+        zlib.crc32(" ".join(toks).encode()).to_bytes(4, "big")
+        + zlib.adler32(" ".join(toks).encode()).to_bytes(4, "big"),
+        "big",
+    ) & (_MASK64 >> 1)
 
 
 def _ctx(kind: int, a: int, b: int, date: bool = False) -> int:
@@ -361,8 +413,13 @@ class GuardCheck:
         return self.places + self.dates + self.persons
 
     def as_dict(self) -> dict[str, int]:
-        return {"figures": self.figures, "places": self.places, "dates": self.dates, "persons": self.persons,
-                "shared_contexts": self.shared}  # fmt: skip
+        return {
+            "figures": self.figures,
+            "places": self.places,
+            "dates": self.dates,
+            "persons": self.persons,
+            "shared_contexts": self.shared,
+        }
 
 
 def guard_check(a: np.ndarray | list[int], b: np.ndarray | list[int]) -> GuardCheck:
@@ -625,11 +682,15 @@ _PREAMBLE = re.compile(
 _LEAD_PREFIX = re.compile(
     r"(?m)^[ \t]*[^:\n]{0,40}(?:خبرگزار[یيى]|پا[یيى]گاه خبر[یيى]|روزنامه)[^:\n]{0,40}:[ \t]*"
 )
-_CLOSING = re.compile(rf"(?m)^[ \t/\-–—*]*(?:انتها[یيى]{_S}?پ[یيى]ام|انتها[یيى]{_S}?خبر|پا[یيى]ان{_S}خبر|"
-                      rf"پا[یيى]ان{_S}پ[یيى]ام)\b[^\n]{{0,120}}$")  # fmt: skip
+_CLOSING = re.compile(
+    rf"(?m)^[ \t/\-–—*]*(?:انتها[یيى]{_S}?پ[یيى]ام|انتها[یيى]{_S}?خبر|پا[یيى]ان{_S}خبر|"
+    rf"پا[یيى]ان{_S}پ[یيى]ام)\b[^\n]{{0,120}}$"
+)
 _CLOSING_TAIL = re.compile(rf"(?:انتها[یيى]{_S}?پ[یيى]ام|انتها[یيى]{_S}?خبر|پا[یيى]ان{_S}خبر)[ \t/\-–—*.]*$")
-_AGENCY_LINE = re.compile(rf"(?:خبرگزار[یيى]|پا[یيى]گاه{_S}خبر[یيى]|پا[یيى]گاه{_S}اطلاع{_S}?رسان[یيى]|"
-                          rf"روابط{_S}عموم[یيى]|[کك]د{_S}خبر|منبع:)")  # fmt: skip
+_AGENCY_LINE = re.compile(
+    rf"(?:خبرگزار[یيى]|پا[یيى]گاه{_S}خبر[یيى]|پا[یيى]گاه{_S}اطلاع{_S}?رسان[یيى]|"
+    rf"روابط{_S}عموم[یيى]|[کك]د{_S}خبر|منبع:)"
+)
 _NUMBER_WORDS: frozenset[str] | None = None
 _NUM_RUN: re.Pattern[str] | None = None
 
@@ -691,8 +752,11 @@ def canonical_numbers(norm: str) -> str:
     """Numbers written in words, or mixing words and digits, as digits of their value («شش هزار و یکصد و
     بیست و هفت», «6 هزار و 127» → «6127») on normalised text (the text form of `numbers_to_values`)."""
     toks = norm.split(" ")
-    return " ".join(numbers_to_values(toks)[0]) if "\n" not in norm else "\n".join(
-        " ".join(numbers_to_values(line.split(" "))[0]) for line in norm.split("\n"))  # fmt: skip
+    return (
+        " ".join(numbers_to_values(toks)[0])
+        if "\n" not in norm
+        else "\n".join(" ".join(numbers_to_values(line.split(" "))[0]) for line in norm.split("\n"))
+    )
 
 
 class _Keys:
@@ -710,8 +774,9 @@ class _Keys:
         return _Key(self._toks[self._start + j])
 
 
-def numbers_to_values(toks: list[str], hits: list[int] | None = None,
-                      vals: list[int] | None = None) -> tuple[list[str], bool, list[int] | None]:  # fmt: skip
+def numbers_to_values(
+    toks: list[str], hits: list[int] | None = None, vals: list[int] | None = None
+) -> tuple[list[str], bool, list[int] | None]:
     """Tokens with each number phrase holding a number word replaced by one token, the digits of its value;
     ``hits`` (positions of number words) when the caller already knows them, ``vals`` (their `_VALS`) spliced
     alongside. Returns (tokens, changed, vals). Token-level on purpose: a regex over the text for ~45 number

@@ -29,8 +29,11 @@ def write_aliases(con: duckdb.DuckDBPyConnection, aliases: Iterable[tuple[str, s
     """Record (alias key, canonical URL, source_id, via) rows; an alias keeps its first mapping. The alias is
     stored as its `url_key` (lookups join http/https spellings), the canonical URL as the address the site serves.
     Returns rows offered (an alias with the canonical URL's own identity is skipped)."""
-    rows = [(url_key(a), c, s, v, datetime.now(UTC)) for a, c, s, v in aliases
-            if a and c and url_key(a) != url_key(c)]  # fmt: skip
+    rows = [
+        (url_key(a), c, s, v, datetime.now(UTC))
+        for a, c, s, v in aliases
+        if a and c and url_key(a) != url_key(c)
+    ]
     if rows:
         con.executemany("INSERT OR IGNORE INTO url_aliases VALUES (?, ?, ?, ?, ?)", rows)
     return len(rows)

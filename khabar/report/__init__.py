@@ -35,10 +35,10 @@ FONT_FILES = (
 # fontsource's unicode.json: without unicode-range, two faces of one weight would shadow each other
 UNICODE_RANGES = {
     "arabic": "U+0600-06FF, U+0750-077F, U+0870-088E, U+0890-0891, U+0897-08E1, U+08E3-08FF, U+200C-200E,"
-              " U+2010-2011, U+204F, U+2E41, U+FB50-FDFF, U+FE70-FE74, U+FE76-FEFC",
+    " U+2010-2011, U+204F, U+2E41, U+FB50-FDFF, U+FE70-FE74, U+FE76-FEFC",
     "latin": "U+0000-00FF, U+0131, U+0152-0153, U+02BB-02BC, U+02C6, U+02DA, U+02DC, U+0304, U+0308, U+0329,"
-             " U+2000-206F, U+20AC, U+2122, U+2191, U+2193, U+2212, U+2215, U+FEFF, U+FFFD",
-}  # fmt: skip
+    " U+2000-206F, U+20AC, U+2122, U+2191, U+2193, U+2212, U+2215, U+FEFF, U+FFFD",
+}
 BY_CHOICES = ("auto", "day", "month")
 
 
@@ -63,12 +63,20 @@ def _asset(name: str) -> bytes:
 
 @functools.cache
 def _env() -> Environment:
-    return Environment(loader=PackageLoader("khabar.report", "."), autoescape=select_autoescape(["j2", "html"]),
-                       trim_blocks=True, lstrip_blocks=True)  # fmt: skip
+    return Environment(
+        loader=PackageLoader("khabar.report", "."),
+        autoescape=select_autoescape(["j2", "html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
 
-def make_filter(start: str | None = None, end: str | None = None, agencies: list[str] | tuple[str, ...] = (),
-                provinces: list[str] | tuple[str, ...] = ()) -> ReportFilter:  # fmt: skip
+def make_filter(
+    start: str | None = None,
+    end: str | None = None,
+    agencies: list[str] | tuple[str, ...] = (),
+    provinces: list[str] | tuple[str, ...] = (),
+) -> ReportFilter:
     """--from/--to as backfill reads them (Jalali or Gregorian, any digits; half-open) into Jalali bounds."""
     from khabar.crawl.dates import parse_day
 
@@ -88,9 +96,14 @@ def make_filter(start: str | None = None, end: str | None = None, agencies: list
 
 def render(report: Report) -> str:
     """The HTML text: fonts, Plotly.js and the chart specs inlined."""
-    fonts = [{"weight": w, "range": UNICODE_RANGES[s],
-              "data": base64.b64encode(_asset(f"vazirmatn-{s}-{w}-normal.woff2")).decode("ascii")}
-             for s, w in FONT_FILES]  # fmt: skip
+    fonts = [
+        {
+            "weight": w,
+            "range": UNICODE_RANGES[s],
+            "data": base64.b64encode(_asset(f"vazirmatn-{s}-{w}-normal.woff2")).decode("ascii"),
+        }
+        for s, w in FONT_FILES
+    ]
     charts = [c for s in report.sections for c in s.charts]
     charts_json = json.dumps(charts, ensure_ascii=False, separators=(",", ":"), default=str).replace(
         "</", "<\\/"
@@ -108,8 +121,9 @@ def render(report: Report) -> str:
     )
 
 
-def write_report(db: str | Path | None, out: str | Path, flt: ReportFilter | None = None,
-                 by: str = "auto") -> ReportResult:  # fmt: skip
+def write_report(
+    db: str | Path | None, out: str | Path, flt: ReportFilter | None = None, by: str = "auto"
+) -> ReportResult:
     """Read the warehouse (read-only) and write the report to `out` (atomically: a reader never sees half)."""
     from khabar.warehouse.query import open_readonly
 
@@ -133,14 +147,22 @@ def write_report(db: str | Path | None, out: str | Path, flt: ReportFilter | Non
 def summary_markdown(result: ReportResult, title: str = "Report") -> str:
     """A short markdown digest of the report (for the Prefect artifact beside the link to the file)."""
     s = result.summary
-    lines = [f"# {title}", "", f"[{result.path.name}]({result.path.as_uri()}) — {result.bytes / 1e6:.2f} MB,"
-             f" written in {result.seconds:.1f} s", "", "| | |", "|---|---|",
-             f"| Releases (unique) | {s['releases']} |", f"| Pages incl. copies | {s['pages']} |",
-             f"| Sites | {s['sites']} |",
-             f"| Jalali range | {s['first_day'] or '–'} .. {s['last_day'] or '–'} (per {s['by']}) |",
-             f"| Republished releases | {s['republished']} |",
-             f"| Copy delay median / p90 | {fa_hours_en(s['median_delay_hours'])} /"
-             f" {fa_hours_en(s['p90_delay_hours'])} |"]  # fmt: skip
+    lines = [
+        f"# {title}",
+        "",
+        f"[{result.path.name}]({result.path.as_uri()}) — {result.bytes / 1e6:.2f} MB,"
+        f" written in {result.seconds:.1f} s",
+        "",
+        "| | |",
+        "|---|---|",
+        f"| Releases (unique) | {s['releases']} |",
+        f"| Pages incl. copies | {s['pages']} |",
+        f"| Sites | {s['sites']} |",
+        f"| Jalali range | {s['first_day'] or '–'} .. {s['last_day'] or '–'} (per {s['by']}) |",
+        f"| Republished releases | {s['republished']} |",
+        f"| Copy delay median / p90 | {fa_hours_en(s['median_delay_hours'])} /"
+        f" {fa_hours_en(s['p90_delay_hours'])} |",
+    ]
     for key, head in (("top_agencies", "Top agencies"), ("top_provinces", "Top provinces")):
         if s[key]:
             lines += ["", f"## {head}", ""] + [f"- {name}: {n}" for name, n in s[key]]
@@ -151,5 +173,14 @@ def fa_hours_en(h: float | None) -> str:
     return "–" if h is None else f"{h:.1f} h"
 
 
-__all__ = ["BY_CHOICES", "ReportError", "ReportFilter", "ReportResult", "fa", "make_filter", "render",
-           "summary_markdown", "write_report"]  # fmt: skip
+__all__ = [
+    "BY_CHOICES",
+    "ReportError",
+    "ReportFilter",
+    "ReportResult",
+    "fa",
+    "make_filter",
+    "render",
+    "summary_markdown",
+    "write_report",
+]

@@ -31,12 +31,12 @@ class Item:
     """One catalog entry: a page on a site (article, republished copy or non-article page)."""
 
     site: SiteProfile
-    day_index: int               # days since config.start_day of the (Tehran) publication day
-    serial: int                  # position within the site's day, in publication order
-    ordinal: int                 # position within the site, in publication order
+    day_index: int  # days since config.start_day of the (Tehran) publication day
+    serial: int  # position within the site's day, in publication order
+    ordinal: int  # position within the site, in publication order
     kind: ItemKind
     published_at: datetime
-    origin: tuple[int, int, int] | None = None   # (agency site index, day index, serial) of a copy's original
+    origin: tuple[int, int, int] | None = None  # (agency site index, day index, serial) of a copy's original
     edit_day: date | None = None
 
     @property
@@ -59,7 +59,15 @@ def _poisson(mean: float, u: float) -> int:
     return k
 
 
-_WEEKDAY_FACTOR = (1.15, 1.15, 1.15, 0.75, 0.25, 1.2, 1.2)  # by date.weekday(): Thu/Fri are the Iranian weekend
+_WEEKDAY_FACTOR = (
+    1.15,
+    1.15,
+    1.15,
+    0.75,
+    0.25,
+    1.2,
+    1.2,
+)  # by date.weekday(): Thu/Fri are the Iranian weekend
 
 
 class Catalog:
@@ -74,7 +82,8 @@ class Catalog:
         self.news = [s for s in self.sites if s.spec.kind == "news"]
         self._starts: dict[int, list[int]] = {}
         self._news_days: dict[int, dict[int, list[tuple[datetime, tuple[int, int, int]]]]] = {
-            s.index: {} for s in self.news}
+            s.index: {} for s in self.news
+        }
         for s in self.agency:
             starts = [0]
             for di in range(n_days):
@@ -126,14 +135,25 @@ class Catalog:
         edit_day = None
         if kind in ("original", "templated") and unit(*key, "edited") < cfg.edited_share:
             edit_day = pub.date() + timedelta(days=1 + h64(*key, "editday") % 5)
-        return Item(site=s, day_index=di, serial=serial, ordinal=starts[di] + serial, kind=kind,
-                    published_at=pub, edit_day=edit_day)
+        return Item(
+            site=s,
+            day_index=di,
+            serial=serial,
+            ordinal=starts[di] + serial,
+            kind=kind,
+            published_at=pub,
+            edit_day=edit_day,
+        )
 
-    def _copies_of(self, s: SiteProfile, di: int, serial: int, pub: datetime
-                   ) -> list[tuple[SiteProfile, datetime]]:
+    def _copies_of(
+        self, s: SiteProfile, di: int, serial: int, pub: datetime
+    ) -> list[tuple[SiteProfile, datetime]]:
         key = (self.seed, s.site_id, di, serial)
         cfg = self.config
-        if unit(*key, "republish") >= cfg.republish_share or unit(*key, "nonarticle") < cfg.faults.non_article_share:
+        if (
+            unit(*key, "republish") >= cfg.republish_share
+            or unit(*key, "nonarticle") < cfg.faults.non_article_share
+        ):
             return []
         k = 1 + h64(*key, "ncopies") % max(1, min(cfg.republish_max_copies, len(self.news)))
         order = sorted(self.news, key=lambda n: h64(*key, "target", n.site_id))[:k]
@@ -160,7 +180,8 @@ class Catalog:
                         tdi = (at.date() - start).days
                         if tdi < self.n_days:
                             self._news_days[target.index].setdefault(tdi, []).append(
-                                (at, (s.index, di, serial)))
+                                (at, (s.index, di, serial))
+                            )
 
     # ----------------------------------------------------------------------------------- public API
     def day_index(self, d: date) -> int:
@@ -185,8 +206,15 @@ class Catalog:
         if site.spec.kind == "agency":
             return self._agency_item(site, di, serial)
         at, origin = self._news_days[site.index][di][serial]
-        return Item(site=site, day_index=di, serial=serial, ordinal=ordinal, kind="copy", published_at=at,
-                    origin=origin)
+        return Item(
+            site=site,
+            day_index=di,
+            serial=serial,
+            ordinal=ordinal,
+            kind="copy",
+            published_at=at,
+            origin=origin,
+        )
 
     def latest(self, site: SiteProfile, today: date, n: int, offset: int = 0) -> list[Item]:
         """Newest first: items ``offset .. offset+n`` counted back from the end of ``today``."""
@@ -195,8 +223,11 @@ class Catalog:
         return [self.item(site, o) for o in range(hi - 1, max(-1, hi - 1 - n), -1)]
 
     def news_code(self, site: SiteProfile, ordinal: int) -> str:
-        return str(site.code_base + ordinal * site.code_step + h64(self.seed, "code", site.site_id, ordinal)
-                   % site.code_step)
+        return str(
+            site.code_base
+            + ordinal * site.code_step
+            + h64(self.seed, "code", site.site_id, ordinal) % site.code_step
+        )
 
     def ordinal_of_code(self, site: SiteProfile, code: str) -> int | None:
         try:
@@ -214,12 +245,18 @@ class Catalog:
         d = item.published_at.date()
         if s.cp1256 and d < self.config.cp1256_before:
             return True
-        return (s.template == "portal" and d < self.config.arabic_letters_before
-                and unit(self.seed, "arabic", s.site_id, item.ordinal) < 0.85)
+        return (
+            s.template == "portal"
+            and d < self.config.arabic_letters_before
+            and unit(self.seed, "arabic", s.site_id, item.ordinal) < 0.85
+        )
 
     def encoding(self, item: Item) -> str:
-        return "windows-1256" if item.site.cp1256 and item.published_at.date() < self.config.cp1256_before \
+        return (
+            "windows-1256"
+            if item.site.cp1256 and item.published_at.date() < self.config.cp1256_before
             else "utf-8"
+        )
 
     def release(self, item: Item, today: date) -> Release:
         """The text of an article item as visible at the end of ``today`` (edited version once its day came)."""
@@ -255,9 +292,20 @@ class Catalog:
 
 
 def _base(config: SimWebConfig) -> SimWebConfig:
-    return replace(config, today=config.start_day, faults=replace(config.faults, error_5xx=0, rate_limited=0,
-                                                                   timeout=0, slow=0, reset=0, truncated=0,
-                                                                   redirect_chain=0))
+    return replace(
+        config,
+        today=config.start_day,
+        faults=replace(
+            config.faults,
+            error_5xx=0,
+            rate_limited=0,
+            timeout=0,
+            slow=0,
+            reset=0,
+            truncated=0,
+            redirect_chain=0,
+        ),
+    )
 
 
 def catalog_for(config: SimWebConfig) -> Catalog:

@@ -10,12 +10,20 @@ import typer
 app = typer.Typer(no_args_is_help=True)
 
 
-PORTALS_HELP = ("Add the provincial-portal features: WebForms portals with postback-only archives, a site challenging "
-                "first visits, a blocked site (issue 16).")
+PORTALS_HELP = (
+    "Add the provincial-portal features: WebForms portals with postback-only archives, a site challenging "
+    "first visits, a blocked site (issue 16)."
+)
 
 
-def _config(seed: int, today: str | None, sites: int | None, news: int | None = None, faults: bool = False,
-            portals: bool = False):  # fmt: skip
+def _config(
+    seed: int,
+    today: str | None,
+    sites: int | None,
+    news: int | None = None,
+    faults: bool = False,
+    portals: bool = False,
+):
     from dataclasses import replace
 
     from khabar.simweb.clock import parse_day
@@ -37,7 +45,9 @@ def serve(
     port: int = typer.Option(8765, help="Port on 127.0.0.1 (0 = any free port)."),
     seed: int = typer.Option(42, help="World seed."),
     today: str | None = typer.Option(None, help="Current day, Gregorian 2024-03-19 or Jalali 1402-12-29."),
-    faults: bool = typer.Option(False, "--faults", help="Enable the fault preset (5xx, 429, timeouts, resets…)."),
+    faults: bool = typer.Option(
+        False, "--faults", help="Enable the fault preset (5xx, 429, timeouts, resets…)."
+    ),
     sites: int | None = typer.Option(None, help="Number of agency sites (default 16)."),
     news: int | None = typer.Option(None, help="Number of news-agency sites (default 4)."),
     log: str | None = typer.Option(None, help="Append the request log to this JSON Lines file."),
@@ -53,8 +63,11 @@ def serve(
     async def main() -> None:
         await srv.start_async()
         first = srv.world.sites[0].host
-        typer.echo(f"simweb: {len(srv.world.sites)} sites on 127.0.0.1:{srv.port}, today {srv.today} "
-                   f"(faults {'on' if faults else 'off'})", err=True)
+        typer.echo(
+            f"simweb: {len(srv.world.sites)} sites on 127.0.0.1:{srv.port}, today {srv.today} "
+            f"(faults {'on' if faults else 'off'})",
+            err=True,
+        )
         typer.echo(f"  try: curl --connect-to ::127.0.0.1:{srv.port} http://{first}/", err=True)
         assert srv._server is not None
         await srv._server.serve_forever()
@@ -71,7 +84,9 @@ def export_truth(
     today: str | None = typer.Option(None, help="The world's current day (edits due by then are applied)."),
     sites: int | None = typer.Option(None, help="Number of agency sites."),
     news: int | None = typer.Option(None, help="Number of news-agency sites."),
-    faults: bool = typer.Option(False, "--faults", help="World with the fault preset (adds video/app pages)."),
+    faults: bool = typer.Option(
+        False, "--faults", help="World with the fault preset (adds video/app pages)."
+    ),
 ) -> None:
     """Print the ground truth of every page as JSON Lines (one PageTruth per line)."""
     from khabar.simweb.clock import parse_day

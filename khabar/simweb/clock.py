@@ -17,8 +17,20 @@ from khabar.simweb.numwords import digits as _digits
 from khabar.simweb.numwords import to_latin_digits
 
 TEHRAN = ZoneInfo("Asia/Tehran")
-JALALI_MONTHS = ("فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان", "آذر", "دی", "بهمن",
-                 "اسفند")
+JALALI_MONTHS = (
+    "فروردین",
+    "اردیبهشت",
+    "خرداد",
+    "تیر",
+    "مرداد",
+    "شهریور",
+    "مهر",
+    "آبان",
+    "آذر",
+    "دی",
+    "بهمن",
+    "اسفند",
+)
 WEEKDAYS = ("دوشنبه", "سه‌شنبه", "چهارشنبه", "پنجشنبه", "جمعه", "شنبه", "یکشنبه")  # by date.weekday()
 _RFC_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _RFC_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -62,16 +74,20 @@ def iso(dt: datetime) -> str:
 
 def http_date(dt: datetime) -> str:
     u = dt.astimezone(ZoneInfo("UTC"))
-    return (f"{_RFC_DAYS[u.weekday()]}, {u.day:02d} {_RFC_MONTHS[u.month - 1]} {u.year} "
-            f"{u.hour:02d}:{u.minute:02d}:{u.second:02d} GMT")
+    return (
+        f"{_RFC_DAYS[u.weekday()]}, {u.day:02d} {_RFC_MONTHS[u.month - 1]} {u.year} "
+        f"{u.hour:02d}:{u.minute:02d}:{u.second:02d} GMT"
+    )
 
 
 def rfc822(dt: datetime) -> str:
     """RSS pubDate with the Tehran offset, as Iranian feeds write it."""
     t = dt.astimezone(TEHRAN)
     off = t.strftime("%z")
-    return (f"{_RFC_DAYS[t.weekday()]}, {t.day:02d} {_RFC_MONTHS[t.month - 1]} {t.year} "
-            f"{t.hour:02d}:{t.minute:02d}:{t.second:02d} {off}")
+    return (
+        f"{_RFC_DAYS[t.weekday()]}, {t.day:02d} {_RFC_MONTHS[t.month - 1]} {t.year} "
+        f"{t.hour:02d}:{t.minute:02d}:{t.second:02d} {off}"
+    )
 
 
 def d(n: int, script: str, width: int = 0) -> str:
@@ -100,5 +116,7 @@ def byline_aspnet(dt: datetime, script: str = "persian") -> str:
     y, m, dd = jalali(t.date())
     h12 = t.hour % 12 or 12
     ampm = "ق.ظ" if t.hour < 12 else "ب.ظ"
-    return (f"{d(dd, script)} {JALALI_MONTHS[m - 1]} {d(y, script)} - "
-            f"{d(h12, script, 2)}:{d(t.minute, script, 2)}:{d(t.second, script, 2)} {ampm}")
+    return (
+        f"{d(dd, script)} {JALALI_MONTHS[m - 1]} {d(y, script)} - "
+        f"{d(h12, script, 2)}:{d(t.minute, script, 2)}:{d(t.second, script, 2)} {ampm}"
+    )

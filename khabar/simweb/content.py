@@ -139,10 +139,20 @@ QUANTITY_KINDS: dict[str, tuple[str, str, int, int]] = {
     "pct_high": ("درصد", "درصد", 60, 99),
 }
 
-QUALIFIERS: tuple[str, ...] = ("بیش از", "حدود", "نزدیک به", "کمتر از", "افزون بر", "بالغ بر", "بیش از", "حدود")
+QUALIFIERS: tuple[str, ...] = (
+    "بیش از",
+    "حدود",
+    "نزدیک به",
+    "کمتر از",
+    "افزون بر",
+    "بالغ بر",
+    "بیش از",
+    "حدود",
+)
 
 
 # --------------------------------------------------------------------------------------------------- helpers
+
 
 def _rng(*parts: object) -> random.Random:
     """A ``random.Random`` seeded by a stable hash of ``parts`` (``hash()`` is salted per process)."""
@@ -199,6 +209,7 @@ def _fmt(pattern: str, province: str, capital: str) -> str:
 
 # ---------------------------------------------------------------------------------------------- officials
 
+
 class _Official:
     """A named office holder; the same (seed, role, term) always gives the same person."""
 
@@ -213,8 +224,9 @@ class _Official:
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _official(seed: int, role: str, months: int, *, kind: str = "civil", shift: int = 0,
-              org: str | None = None) -> _Official:
+def _official(
+    seed: int, role: str, months: int, *, kind: str = "civil", shift: int = 0, org: str | None = None
+) -> _Official:
     """Office holder of ``role`` at month index ``months``; terms of 2–4 years, staggered per role.
 
     Cached (the server asks for the same officials on every page), so callers must not mutate the result.
@@ -250,7 +262,7 @@ def _compile(template: str) -> tuple[tuple[str, str | None, str | None], ...]:
         out: list[tuple[str, str | None, str | None]] = []
         pos = 0
         for m in _SLOT_RE.finditer(template):
-            out.append((template[pos:m.start()], m.group(1), m.group(2)))
+            out.append((template[pos : m.start()], m.group(1), m.group(2)))
             pos = m.end()
         out.append((template[pos:], None, None))
         parts = tuple(out)
@@ -275,8 +287,15 @@ class _Site:
         "voc",
     )
 
-    def __init__(self, site_id: str, agency: str, province: str | None, unit: str | None, attribution: str,
-                 host: str = "") -> None:
+    def __init__(
+        self,
+        site_id: str,
+        agency: str,
+        province: str | None,
+        unit: str | None,
+        attribution: str,
+        host: str = "",
+    ) -> None:
         self.site_id = site_id
         self.at = _agency_type(agency, host)
         self.voc: AgencyVocab = AGENCY_VOCAB[self.at.key]
@@ -302,8 +321,16 @@ class _Site:
 class _Ctx:
     """State while writing one release: who was mentioned, which quantities were rendered, the scene."""
 
-    def __init__(self, seed: int, site: _Site, published_at: datetime, rng: random.Random, *,
-                 script: str = "persian", dec_sep: str = "٫") -> None:
+    def __init__(
+        self,
+        seed: int,
+        site: _Site,
+        published_at: datetime,
+        rng: random.Random,
+        *,
+        script: str = "persian",
+        dec_sep: str = "٫",
+    ) -> None:
         self.seed, self.site, self.rng, self.script, self.dec_sep = seed, site, rng, script, dec_sep
         self.published_at = published_at
         self.months = published_at.year * 12 + published_at.month
@@ -313,13 +340,13 @@ class _Ctx:
         self.quantities: list[Quantity] = []
         self.rendered_q: list[tuple[str, str]] = []  # (kind, qualifier + text), for reuse in titles/leads
         self.mentioned: set[str] = set()
-        self.used: set[str] = set()        # templates already used in this release
+        self.used: set[str] = set()  # templates already used in this release
         self._head: _Official | None = None
         self.speaker: _Official | None = None
         self.title_mode = False
         self.no_qualifier = False
         self.event = "meeting"
-        self.fixed_style = False            # templated releases: always plain digits
+        self.fixed_style = False  # templated releases: always plain digits
         voc = site.voc
         self.topic, self.topic_kw = rng.choice(voc.topics)
         self.keywords: list[str] = [self.topic_kw]
@@ -505,8 +532,10 @@ class _Ctx:
                 return f"{self._number(n)} هزار {cur}", n * 1000 * mult
             if x < 0.6:
                 whole, frac = r.randint(1, 9), r.randint(1, 9)
-                return (f"{nw.digits(whole, sc)}{self.dec_sep}{nw.digits(frac, sc)} میلیون {cur}",
-                        (whole * 10 + frac) * 100_000 * mult)
+                return (
+                    f"{nw.digits(whole, sc)}{self.dec_sep}{nw.digits(frac, sc)} میلیون {cur}",
+                    (whole * 10 + frac) * 100_000 * mult,
+                )
             n = self._value(2, 900)
             return f"{self._number(n)} میلیون {cur}", n * 10**6 * mult
         if x < 0.45:
@@ -514,11 +543,15 @@ class _Ctx:
             return f"{self._number(n)} میلیارد {cur}", n * 10**9 * mult
         if x < 0.58:
             b, m = self._value(2, 900), r.randint(1, 9) * 100
-            return f"{self._number(b)} میلیارد و {nw.digits(m, sc)} میلیون {cur}", (b * 10**9 + m * 10**6) * mult
+            return f"{self._number(b)} میلیارد و {nw.digits(m, sc)} میلیون {cur}", (
+                b * 10**9 + m * 10**6
+            ) * mult
         if x < 0.71:
             whole, frac = r.randint(1, 99), r.randint(1, 9)
-            return (f"{nw.digits(whole, sc)}{self.dec_sep}{nw.digits(frac, sc)} میلیارد {cur}",
-                    (whole * 10 + frac) * 10**8 * mult)
+            return (
+                f"{nw.digits(whole, sc)}{self.dec_sep}{nw.digits(frac, sc)} میلیارد {cur}",
+                (whole * 10 + frac) * 10**8 * mult,
+            )
         if x < 0.77:
             n = r.randint(1, 3) * 1000 + r.randint(1, 9) * 100
             return f"{nw.to_mixed(n, sc)} میلیارد {cur}", n * 10**9 * mult
@@ -671,7 +704,12 @@ def _occurs(span: str, text: str) -> bool:
         ok = True
         if start > 0:
             prev = text[start - 1]
-            if prev in _DIGIT_CHARS or prev in "٫./,٬" or prev.isalpha() or (start >= 2 and text[start - 2:start] in ("و ", "و\u200c")):
+            if (
+                prev in _DIGIT_CHARS
+                or prev in "٫./,٬"
+                or prev.isalpha()
+                or (start >= 2 and text[start - 2 : start] in ("و ", "و\u200c"))
+            ):
                 ok = False
         end = start + len(span)
         if ok and end < len(text) and (text[end].isalpha() or text[end] in _DIGIT_CHARS):
@@ -682,8 +720,9 @@ def _occurs(span: str, text: str) -> bool:
     return False
 
 
-def _truth_in(text: str, persons: tuple[Person, ...] | list[Person],
-              quantities: tuple[Quantity, ...] | list[Quantity]) -> tuple[tuple[Person, ...], tuple[Quantity, ...]]:
+def _truth_in(
+    text: str, persons: tuple[Person, ...] | list[Person], quantities: tuple[Quantity, ...] | list[Quantity]
+) -> tuple[tuple[Person, ...], tuple[Quantity, ...]]:
     """Keep only the persons and quantities still present in ``text`` (after cuts), deduplicated."""
     ps: list[Person] = []
     seen: set[str] = set()
@@ -722,8 +761,9 @@ def _apply(fn, title: str, lead: str | None, paras: list[str], persons, quantiti
     lead = fn(lead) if lead else lead
     paras = [fn(p) for p in paras]
     persons = [replace(p, name=fn(p.name)) for p in persons]
-    quantities = [replace(q, text=fn(q.text), qualifier=fn(q.qualifier) if q.qualifier else None)
-                  for q in quantities]
+    quantities = [
+        replace(q, text=fn(q.text), qualifier=fn(q.qualifier) if q.qualifier else None) for q in quantities
+    ]
     return title, lead, paras, persons, quantities
 
 
@@ -751,9 +791,16 @@ def _as_written(attribution: str, tags: list[str] | tuple[str, ...]) -> str:
     return attribution
 
 
-def _finish(ctx: _Ctx, title: str, lead: str | None, paras: list[str], *, arabic_letters: bool,
-            zstyle: str, tags: list[str]) -> tuple[str, str | None, tuple[str, ...], tuple[Person, ...],
-                                                    tuple[Quantity, ...]]:
+def _finish(
+    ctx: _Ctx,
+    title: str,
+    lead: str | None,
+    paras: list[str],
+    *,
+    arabic_letters: bool,
+    zstyle: str,
+    tags: list[str],
+) -> tuple[str, str | None, tuple[str, ...], tuple[Person, ...], tuple[Quantity, ...]]:
     persons: list[Person] = list(ctx.persons.values())
     quantities: list[Quantity] = list(ctx.quantities)
     if ctx.script != "persian":  # fixed numbers in templates («خط ۱۲۳») follow the page's digits too
@@ -761,11 +808,13 @@ def _finish(ctx: _Ctx, title: str, lead: str | None, paras: list[str], *, arabic
         title, lead, paras, persons, quantities = _apply(fn, title, lead, paras, persons, quantities)
     if zstyle != "zwnj":
         title, lead, paras, persons, quantities = _apply(
-            lambda t: _zwnj_variant(t, zstyle), title, lead, paras, persons, quantities)
+            lambda t: _zwnj_variant(t, zstyle), title, lead, paras, persons, quantities
+        )
         tags.append(f"zwnj_{zstyle}")
     if arabic_letters:
         title, lead, paras, persons, quantities = _apply(
-            lambda t: t.translate(_ARABIC_LETTERS), title, lead, paras, persons, quantities)
+            lambda t: t.translate(_ARABIC_LETTERS), title, lead, paras, persons, quantities
+        )
         tags.append("arabic_letters")
     if ctx.script != "persian":
         tags.append(f"{ctx.script}_digits")
@@ -777,8 +826,14 @@ def _finish(ctx: _Ctx, title: str, lead: str | None, paras: list[str], *, arabic
 # ------------------------------------------------------------------------------------------ originals
 
 _EVENT_WEIGHTS: dict[str, int] = {
-    "meeting": 24, "visit": 14, "inauguration": 10, "agreement": 7, "programme": 13, "announcement": 16,
-    "appointment": 6, "ceremony": 10,
+    "meeting": 24,
+    "visit": 14,
+    "inauguration": 10,
+    "agreement": 7,
+    "programme": 13,
+    "announcement": 16,
+    "appointment": 6,
+    "ceremony": 10,
 }
 _EVENTS = tuple(e for e in EVENT_TYPES if e in _EVENT_WEIGHTS)
 _EVENT_W = tuple(_EVENT_WEIGHTS[e] for e in _EVENTS)
@@ -801,8 +856,11 @@ def _setup_appointment(ctx: _Ctx) -> None:
         prev = prev.replace("{district}", nw.to_words(2 + _h(prev_county) % 11))
     else:
         role = s.deputy_role(r.choice(s.voc.deputies))
-        prev = s.deputy_role(r.choice(s.voc.deputies)) if r.random() < 0.5 else \
-            s.voc.county_head.replace("{county}", ctx.other_county()).replace("{capital}", s.capital)
+        prev = (
+            s.deputy_role(r.choice(s.voc.deputies))
+            if r.random() < 0.5
+            else s.voc.county_head.replace("{county}", ctx.other_county()).replace("{capital}", s.capital)
+        )
         prev = prev.replace("{district}", nw.to_words(3))
     ctx.newrole = role
     ctx.prevrole = prev
@@ -824,11 +882,15 @@ def _body(ctx: _Ctx) -> list[str]:
     sep = " " if r.random() < 0.04 else "، "
     first = f"به گزارش {ctx.site.attribution}{sep}{opener}"
     if event == "appointment":
-        first += " " + ctx.fill(r.choice((
-            "وی در این مراسم با تقدیر از تلاش‌های {oldname}، {newname} را به عنوان {newrole} معرفی کرد.",
-            "در این آیین، {newname} به عنوان {newrole} معرفی و از زحمات {oldname} قدردانی شد.",
-            "با حکم {R}، {newname} به عنوان {newrole} منصوب شد.",
-        )))
+        first += " " + ctx.fill(
+            r.choice(
+                (
+                    "وی در این مراسم با تقدیر از تلاش‌های {oldname}، {newname} را به عنوان {newrole} معرفی کرد.",
+                    "در این آیین، {newname} به عنوان {newrole} معرفی و از زحمات {oldname} قدردانی شد.",
+                    "با حکم {R}، {newname} به عنوان {newrole} منصوب شد.",
+                )
+            )
+        )
     elif r.random() < 0.4:
         first += " " + ctx.fill(ctx.pick(ev.FOLLOW_NEXT))
     paras = [first]
@@ -856,8 +918,9 @@ def _body(ctx: _Ctx) -> list[str]:
     return paras
 
 
-def generate_release(seed: int, site: SiteSpec, published_at: datetime, serial: int, *,
-                     arabic_letters: bool = False) -> Release:
+def generate_release(
+    seed: int, site: SiteSpec, published_at: datetime, serial: int, *, arabic_letters: bool = False
+) -> Release:
     """An original release issued by an agency site; the text is a function of (seed, site, day, serial)."""
     day = published_at.strftime("%Y%m%d")
     rng = _rng(seed, "release", site.site_id, day, serial)
@@ -879,8 +942,9 @@ def generate_release(seed: int, site: SiteSpec, published_at: datetime, serial: 
     if ctx.event == "appointment" and ctx.new_off and "{newname}" not in title and rng.random() < 0.3:
         title = f"{ctx.new_off.name} {ctx.newrole} شد"
     tags: list[str] = []
-    title, lead, ptuple, persons, quantities = _finish(ctx, title, lead, paras, arabic_letters=arabic_letters,
-                                                       zstyle=zstyle, tags=tags)
+    title, lead, ptuple, persons, quantities = _finish(
+        ctx, title, lead, paras, arabic_letters=arabic_letters, zstyle=zstyle, tags=tags
+    )
     kws = [*ctx.keywords, s.short]
     if ctx.county not in kws:
         kws.append(ctx.county)
@@ -905,8 +969,10 @@ def generate_release(seed: int, site: SiteSpec, published_at: datetime, serial: 
 
 # ------------------------------------------------------------------------------------------ templated
 
-def generate_templated_release(seed: int, site: SiteSpec, published_at: datetime, serial: int, *,
-                               arabic_letters: bool = False) -> Release:
+
+def generate_templated_release(
+    seed: int, site: SiteSpec, published_at: datetime, serial: int, *, arabic_letters: bool = False
+) -> Release:
     """A templated release (daily statistics, weekly prices): the family's wording is fixed, only numbers,
     dates, places and named people change, so siblings are near-duplicates that must not be merged."""
     day = published_at.strftime("%Y%m%d")
@@ -935,8 +1001,9 @@ def generate_templated_release(seed: int, site: SiteSpec, published_at: datetime
     title = fill(fam.title)
     lead = fill(fam.lead) if fam.lead else None
     tags: list[str] = ["templated", fam.key]
-    title, lead, ptuple, persons, quantities = _finish(ctx, title, lead, paras, arabic_letters=arabic_letters,
-                                                       zstyle=zstyle, tags=tags)
+    title, lead, ptuple, persons, quantities = _finish(
+        ctx, title, lead, paras, arabic_letters=arabic_letters, zstyle=zstyle, tags=tags
+    )
     return Release(
         cluster_id=f"t-{site.site_id}-{day}-{serial}",
         site_id=site.site_id,
@@ -983,7 +1050,9 @@ def _new_title(original: Release, paras: list[str], rng: random.Random) -> tuple
         break
     if x < 0.45:
         for p in paras[:3]:
-            m = re.search(r"(?:گفت|افزود|اظهار کرد|اظهار داشت|تصریح کرد|عنوان کرد|خاطرنشان کرد): ([^.]+)\.", p)
+            m = re.search(
+                r"(?:گفت|افزود|اظهار کرد|اظهار داشت|تصریح کرد|عنوان کرد|خاطرنشان کرد): ([^.]+)\.", p
+            )
             if m:
                 quote = m.group(1)
                 if len(quote.split()) > 16:
@@ -997,8 +1066,14 @@ def _new_title(original: Release, paras: list[str], rng: random.Random) -> tuple
             return lead, "title_from_lead"
     prov = original.province or ""
     if x < 0.85 and prov and prov not in original.title:
-        return f"{original.title} در {prov}" if rng.random() < 0.5 else f"{prov}؛ {original.title}", "title_province"
-    return f"{original.title}{rng.choice((' +عکس', ' + تصاویر', '/ فیلم', ' + جزئیات'))}".strip(), "title_suffix"
+        return (
+            f"{original.title} در {prov}" if rng.random() < 0.5 else f"{prov}؛ {original.title}",
+            "title_province",
+        )
+    return (
+        f"{original.title}{rng.choice((' +عکس', ' + تصاویر', '/ فیلم', ' + جزئیات'))}".strip(),
+        "title_suffix",
+    )
 
 
 def republish(original: Release, target: SiteSpec, published_at: datetime, seed: int) -> Release:
@@ -1013,13 +1088,14 @@ def republish(original: Release, target: SiteSpec, published_at: datetime, seed:
     title, lead = original.title, original.lead
     if was_arabic:
         title, lead, paras, persons, quantities = _apply(
-            lambda t: t.translate(_PERSIAN_LETTERS), title, lead, paras, persons, quantities)
+            lambda t: t.translate(_PERSIAN_LETTERS), title, lead, paras, persons, quantities
+        )
 
     # Preamble.
     att = original.attribution.translate(_PERSIAN_LETTERS) if was_arabic else original.attribution
     prefix = f"به گزارش {att}"
     if paras[0].startswith(prefix):
-        first = paras[0][len(prefix):].lstrip("،").lstrip()
+        first = paras[0][len(prefix) :].lstrip("،").lstrip()
     else:
         first = _PREAMBLE_RE.sub("", paras[0], count=1)
     src = original.attribution
@@ -1044,7 +1120,7 @@ def republish(original: Release, target: SiteSpec, published_at: datetime, seed:
     # Merge two adjacent paragraphs.
     if len(paras) > 3 and rng.random() < 0.35:
         i = rng.randint(1, len(paras) - 2)
-        paras[i:i + 2] = [paras[i] + " " + paras[i + 1]]
+        paras[i : i + 2] = [paras[i] + " " + paras[i + 1]]
         tags.append("merged")
     # Cut one sentence from a multi-sentence paragraph (not the first paragraph).
     if rng.random() < 0.35:
@@ -1095,11 +1171,13 @@ def republish(original: Release, target: SiteSpec, published_at: datetime, seed:
         zstyle = "zwnj"
     if zstyle != "zwnj":
         new_title, lead, paras, persons, quantities = _apply(
-            lambda t: _zwnj_variant(t, zstyle), new_title, lead, paras, persons, quantities)
+            lambda t: _zwnj_variant(t, zstyle), new_title, lead, paras, persons, quantities
+        )
         tags.append(f"zwnj_{zstyle}")
     if rng.random() < (0.5 if was_arabic else 0.15):
         new_title, lead, paras, persons, quantities = _apply(
-            lambda t: t.translate(_ARABIC_LETTERS), new_title, lead, paras, persons, quantities)
+            lambda t: t.translate(_ARABIC_LETTERS), new_title, lead, paras, persons, quantities
+        )
         tags.append("arabic_letters")
 
     full = "\n".join([new_title, lead or "", *paras])
@@ -1128,6 +1206,7 @@ def republish(original: Release, target: SiteSpec, published_at: datetime, seed:
 
 # ------------------------------------------------------------------------------------------ edits
 
+
 def _text_variant(text: str, tags: list[str] | tuple[str, ...]) -> str:
     """``text`` with the ZWNJ, digit and letter habits recorded in ``tags`` (used for text added by an edit)."""
     for t in tags:
@@ -1155,10 +1234,16 @@ def edit_release(release: Release, seed: int) -> Release:
             tags.append("arabic_digits")
     body = "\n".join(paras)
     # Candidates for correction: plain-digit counts that occur exactly once in the body.
-    cands = [q for q in quantities if q.unit not in ("ریال", "درصد")
-             and re.fullmatch(r"[0-9۰-۹٠-٩]+ (?:\S+ )?\S+", q.text) and body.count(q.text) == 1
-             and q.text.split(" ", 1)[1].translate(_PERSIAN_LETTERS) == q.unit
-             and q.text not in title and (lead is None or q.text not in lead)]
+    cands = [
+        q
+        for q in quantities
+        if q.unit not in ("ریال", "درصد")
+        and re.fullmatch(r"[0-9۰-۹٠-٩]+ (?:\S+ )?\S+", q.text)
+        and body.count(q.text) == 1
+        and q.text.split(" ", 1)[1].translate(_PERSIAN_LETTERS) == q.unit
+        and q.text not in title
+        and (lead is None or q.text not in lead)
+    ]
     x = rng.random()
     if cands and x < 0.45:
         q = rng.choice(cands)
@@ -1174,12 +1259,23 @@ def edit_release(release: Release, seed: int) -> Release:
     else:
         # New text written for the release's own agency and place, in the page's spelling habits.
         s = _Site(release.origin_site_id, release.agency, release.province, None, release.attribution)
-        ctx = _Ctx(seed, s, release.published_at, rng, script="latin" if script == "latin" else "persian",
-                   dec_sep="." if script == "latin" else "٫")
+        ctx = _Ctx(
+            seed,
+            s,
+            release.published_at,
+            rng,
+            script="latin" if script == "latin" else "persian",
+            dec_sep="." if script == "latin" else "٫",
+        )
         sentence = _text_variant(ctx.fill(rng.choice(ev.EDIT_SENTENCES)), tags)
-        added = [replace(q, text=_text_variant(q.text, tags),
-                         qualifier=_text_variant(q.qualifier, tags) if q.qualifier else None)
-                 for q in ctx.quantities]
+        added = [
+            replace(
+                q,
+                text=_text_variant(q.text, tags),
+                qualifier=_text_variant(q.qualifier, tags) if q.qualifier else None,
+            )
+            for q in ctx.quantities
+        ]
         multi = [i for i in range(1, len(paras)) if len(_split_sentences(paras[i])) > 1]
         if multi and x < 0.7:
             i = rng.choice(multi)
@@ -1196,5 +1292,11 @@ def edit_release(release: Release, seed: int) -> Release:
         quantities += added
     full = "\n".join([title, lead or "", *paras])
     ps, qs = _truth_in(full, persons, quantities)
-    return replace(release, paragraphs=tuple(paras), persons=ps, quantities=qs, version=release.version + 1,
-                   variant_tags=tuple(tags))
+    return replace(
+        release,
+        paragraphs=tuple(paras),
+        persons=ps,
+        quantities=qs,
+        version=release.version + 1,
+        variant_tags=tuple(tags),
+    )

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Province:
-    slug: str      # Latin, used in host names
-    name: str      # canonical Persian name, as in «استان کرمان» → "کرمان"
-    capital: str   # provincial capital (Persian)
+    slug: str  # Latin, used in host names
+    name: str  # canonical Persian name, as in «استان کرمان» → "کرمان"
+    capital: str  # provincial capital (Persian)
 
 
 PROVINCES: tuple[Province, ...] = (
@@ -54,37 +54,88 @@ PROVINCE_BY_SLUG = {p.slug: p for p in PROVINCES}
 
 @dataclass(frozen=True)
 class AgencyType:
-    key: str             # Latin key, also the second label of the host: {province}.{host_label}.test
+    key: str  # Latin key, also the second label of the host: {province}.{host_label}.test
     host_label: str
-    agency: str          # canonical national agency name
-    unit: str            # provincial unit, "{province}" replaced by the province name
-    attribution: str     # as written after «به گزارش», "{province}" replaced
-    head_role: str       # the unit head's role, "{province}" replaced
-    template: str        # default CMS family: "portal" | "aspnet" | "newsagency"
+    agency: str  # canonical national agency name
+    unit: str  # provincial unit, "{province}" replaced by the province name
+    attribution: str  # as written after «به گزارش», "{province}" replaced
+    head_role: str  # the unit head's role, "{province}" replaced
+    template: str  # default CMS family: "portal" | "aspnet" | "newsagency"
 
 
 AGENCY_TYPES: tuple[AgencyType, ...] = (
-    AgencyType("welfare", "behzisti", "سازمان بهزیستی", "اداره کل بهزیستی استان {province}",
-               "روابط عمومی بهزیستی استان {province}", "مدیرکل بهزیستی استان {province}", "portal"),
-    AgencyType("governorate", "ostandari", "استانداری", "استانداری {province}",
-               "پایگاه اطلاع‌رسانی استانداری {province}", "استاندار {province}", "portal"),
-    AgencyType("medical-university", "mui", "دانشگاه علوم پزشکی", "دانشگاه علوم پزشکی {province}",
-               "روابط عمومی دانشگاه علوم پزشکی {province}", "رئیس دانشگاه علوم پزشکی {province}", "aspnet"),
-    AgencyType("education", "medu", "آموزش و پرورش", "اداره کل آموزش و پرورش استان {province}",
-               "روابط عمومی اداره کل آموزش و پرورش استان {province}",
-               "مدیرکل آموزش و پرورش استان {province}", "aspnet"),
-    AgencyType("agriculture", "jahad", "جهاد کشاورزی", "سازمان جهاد کشاورزی استان {province}",
-               "روابط عمومی سازمان جهاد کشاورزی استان {province}",
-               "رئیس سازمان جهاد کشاورزی استان {province}", "portal"),
-    AgencyType("municipality", "shahrdari", "شهرداری", "شهرداری {capital}",
-               "اداره ارتباطات و امور بین‌الملل شهرداری {capital}", "شهردار {capital}", "portal"),
-    AgencyType("red-crescent", "rcs", "جمعیت هلال احمر", "جمعیت هلال احمر استان {province}",
-               "روابط عمومی جمعیت هلال احمر استان {province}",
-               "مدیرعامل جمعیت هلال احمر استان {province}", "aspnet"),
-    AgencyType("roads", "rmto", "اداره کل راهداری و حمل و نقل جاده‌ای",
-               "اداره کل راهداری و حمل و نقل جاده‌ای استان {province}",
-               "روابط عمومی اداره کل راهداری و حمل و نقل جاده‌ای استان {province}",
-               "مدیرکل راهداری و حمل و نقل جاده‌ای استان {province}", "portal"),
+    AgencyType(
+        "welfare",
+        "behzisti",
+        "سازمان بهزیستی",
+        "اداره کل بهزیستی استان {province}",
+        "روابط عمومی بهزیستی استان {province}",
+        "مدیرکل بهزیستی استان {province}",
+        "portal",
+    ),
+    AgencyType(
+        "governorate",
+        "ostandari",
+        "استانداری",
+        "استانداری {province}",
+        "پایگاه اطلاع‌رسانی استانداری {province}",
+        "استاندار {province}",
+        "portal",
+    ),
+    AgencyType(
+        "medical-university",
+        "mui",
+        "دانشگاه علوم پزشکی",
+        "دانشگاه علوم پزشکی {province}",
+        "روابط عمومی دانشگاه علوم پزشکی {province}",
+        "رئیس دانشگاه علوم پزشکی {province}",
+        "aspnet",
+    ),
+    AgencyType(
+        "education",
+        "medu",
+        "آموزش و پرورش",
+        "اداره کل آموزش و پرورش استان {province}",
+        "روابط عمومی اداره کل آموزش و پرورش استان {province}",
+        "مدیرکل آموزش و پرورش استان {province}",
+        "aspnet",
+    ),
+    AgencyType(
+        "agriculture",
+        "jahad",
+        "جهاد کشاورزی",
+        "سازمان جهاد کشاورزی استان {province}",
+        "روابط عمومی سازمان جهاد کشاورزی استان {province}",
+        "رئیس سازمان جهاد کشاورزی استان {province}",
+        "portal",
+    ),
+    AgencyType(
+        "municipality",
+        "shahrdari",
+        "شهرداری",
+        "شهرداری {capital}",
+        "اداره ارتباطات و امور بین‌الملل شهرداری {capital}",
+        "شهردار {capital}",
+        "portal",
+    ),
+    AgencyType(
+        "red-crescent",
+        "rcs",
+        "جمعیت هلال احمر",
+        "جمعیت هلال احمر استان {province}",
+        "روابط عمومی جمعیت هلال احمر استان {province}",
+        "مدیرعامل جمعیت هلال احمر استان {province}",
+        "aspnet",
+    ),
+    AgencyType(
+        "roads",
+        "rmto",
+        "اداره کل راهداری و حمل و نقل جاده‌ای",
+        "اداره کل راهداری و حمل و نقل جاده‌ای استان {province}",
+        "روابط عمومی اداره کل راهداری و حمل و نقل جاده‌ای استان {province}",
+        "مدیرکل راهداری و حمل و نقل جاده‌ای استان {province}",
+        "portal",
+    ),
 )
 AGENCY_TYPE_BY_KEY = {a.key: a for a in AGENCY_TYPES}
 
@@ -93,7 +144,7 @@ AGENCY_TYPE_BY_KEY = {a.key: a for a in AGENCY_TYPES}
 class NewsAgency:
     key: str
     host: str
-    name: str            # as in «به گزارش خبرگزاری …»
+    name: str  # as in «به گزارش خبرگزاری …»
     template: str = "newsagency"
 
 

@@ -12,16 +12,17 @@ from khabar.simweb.config import FaultConfig
 from khabar.simweb.sites import h64, unit
 
 # Route kinds that can fail: articles and discovery surfaces (robots.txt, 404s and redirect hops never do).
-ELIGIBLE = frozenset({"article", "print", "archive", "home", "feed", "sitemap_index", "sitemap_news",
-                      "sitemap_month"})
+ELIGIBLE = frozenset(
+    {"article", "print", "archive", "home", "feed", "sitemap_index", "sitemap_news", "sitemap_month"}
+)
 
 
 @dataclass(frozen=True)
 class Fault:
-    kind: str                 # "5xx" | "429" | "timeout" | "slow" | "reset" | "truncated" | "redirect"
-    status: int = 0           # for 5xx / 429 / redirect
-    retry_after: int = 0      # seconds, for 429 (and some 503)
-    hops: int = 0             # redirect chain length
+    kind: str  # "5xx" | "429" | "timeout" | "slow" | "reset" | "truncated" | "redirect"
+    status: int = 0  # for 5xx / 429 / redirect
+    retry_after: int = 0  # seconds, for 429 (and some 503)
+    hops: int = 0  # redirect chain length
 
 
 def decide(cfg: FaultConfig, seed: int, url: str, attempt: int) -> Fault | None:
@@ -31,9 +32,15 @@ def decide(cfg: FaultConfig, seed: int, url: str, attempt: int) -> Fault | None:
     u = unit(seed, "fault", url, attempt)
     hv = h64(seed, "fault-detail", url, attempt)
     edge = 0.0
-    for kind, rate in (("5xx", cfg.error_5xx), ("429", cfg.rate_limited), ("timeout", cfg.timeout),
-                       ("reset", cfg.reset), ("truncated", cfg.truncated), ("slow", cfg.slow),
-                       ("redirect", cfg.redirect_chain)):
+    for kind, rate in (
+        ("5xx", cfg.error_5xx),
+        ("429", cfg.rate_limited),
+        ("timeout", cfg.timeout),
+        ("reset", cfg.reset),
+        ("truncated", cfg.truncated),
+        ("slow", cfg.slow),
+        ("redirect", cfg.redirect_chain),
+    ):
         edge += rate
         if u < edge:
             if kind == "5xx":

@@ -50,9 +50,15 @@ TRAPS: dict[str, str] = {
 }
 
 EXTERNAL_LINKS = [
-    "http://10.0.0.1/news/1", "http://127.0.0.1/admin", "http://[::1]/x", "http://169.254.169.254/latest/meta-data/",
-    "http://evil.test/news/1", "http://localhost/news/2", "file:///etc/passwd", "javascript:alert(1)",
-]  # fmt: skip
+    "http://10.0.0.1/news/1",
+    "http://127.0.0.1/admin",
+    "http://[::1]/x",
+    "http://169.254.169.254/latest/meta-data/",
+    "http://evil.test/news/1",
+    "http://localhost/news/2",
+    "file:///etc/passwd",
+    "javascript:alert(1)",
+]
 
 FEED_XXE = """<?xml version="1.0"?>
 <!DOCTYPE rss [
@@ -130,6 +136,7 @@ class HostileServer:
     def __exit__(self, *exc: object) -> None:
         loop = self._loop
         if loop is not None:
+
             async def shutdown() -> None:
                 if self._server is not None:
                     self._server.close()
@@ -138,6 +145,7 @@ class HostileServer:
                     task.cancel()
                 await asyncio.gather(*tasks, return_exceptions=True)
                 loop.stop()
+
             asyncio.run_coroutine_threadsafe(shutdown(), loop)
         if self._thread is not None:
             self._thread.join(10)
@@ -149,8 +157,10 @@ class HostileServer:
                 head = await reader.readuntil(b"\r\n\r\n")
                 lines = head.decode("latin-1").split("\r\n")
                 _method, target, _ = lines[0].split(" ", 2)
-                headers = {k.strip().lower(): v.strip() for k, v in
-                           (ln.split(":", 1) for ln in lines[1:] if ":" in ln)}  # fmt: skip
+                headers = {
+                    k.strip().lower(): v.strip()
+                    for k, v in (ln.split(":", 1) for ln in lines[1:] if ":" in ln)
+                }
                 self.hosts_seen.add(headers.get("host", ""))
                 path = unquote(urlsplit(target).path)
                 self.hits[path] = self.hits.get(path, 0) + 1
@@ -169,8 +179,14 @@ class HostileServer:
         lines = [f"HTTP/1.1 {status}"] + [f"{k}: {v}" for k, v in headers.items()]
         return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
-    def _send(self, writer: asyncio.StreamWriter, body: bytes, ctype: str = "text/html; charset=utf-8",
-              status: str = "200 OK", extra: dict[str, str] | None = None) -> bool:  # fmt: skip
+    def _send(
+        self,
+        writer: asyncio.StreamWriter,
+        body: bytes,
+        ctype: str = "text/html; charset=utf-8",
+        status: str = "200 OK",
+        extra: dict[str, str] | None = None,
+    ) -> bool:
         headers = {"Content-Type": ctype, "Content-Length": str(len(body)), **(extra or {})}
         writer.write(self._head(status, headers) + body)
         return True
@@ -178,9 +194,11 @@ class HostileServer:
     def _home(self) -> bytes:
         links = "".join(f'<li><a href="{p}">خبر {p}</a></li>' for p in [*ARTICLES, *TRAPS])
         links += "".join(f'<li><a href="{u}">بیرون</a></li>' for u in EXTERNAL_LINKS)
-        return (f'<!doctype html><html lang="fa"><head><meta charset="utf-8"><title>سایت خصمانه</title>'
-                f'<link rel="alternate" type="application/rss+xml" href="/feed.xml"></head>'
-                f'<body><ul>{links}</ul><a href="/archive?page=2">بعدی</a></body></html>').encode()  # fmt: skip
+        return (
+            f'<!doctype html><html lang="fa"><head><meta charset="utf-8"><title>سایت خصمانه</title>'
+            f'<link rel="alternate" type="application/rss+xml" href="/feed.xml"></head>'
+            f'<body><ul>{links}</ul><a href="/archive?page=2">بعدی</a></body></html>'
+        ).encode()
 
     def _gzip_bomb(self) -> bytes:
         if self._bomb is None:
@@ -193,10 +211,15 @@ class HostileServer:
         if path == "/":
             return self._send(writer, self._home())
         if path == "/archive":  # a listing that links to itself forever
-            return self._send(writer, b'<html><body><a href="/archive?page=2">2</a><a href="/news/ok-1">1</a></body></html>')
+            return self._send(
+                writer, b'<html><body><a href="/archive?page=2">2</a><a href="/news/ok-1">1</a></body></html>'
+            )
         if path == "/robots.txt":
-            return self._send(writer, os.urandom(300) + b"\nUser-agent: *\nDisallow: /\x00\xff\nCrawl-delay: -5e999\n",
-                              "text/plain")  # fmt: skip
+            return self._send(
+                writer,
+                os.urandom(300) + b"\nUser-agent: *\nDisallow: /\x00\xff\nCrawl-delay: -5e999\n",
+                "text/plain",
+            )
         if path == "/feed.xml":
             items = "".join(f"<item><title>خبر</title><link>http://{HOST}{p}</link></item>" for p in ARTICLES)
             return self._send(writer, FEED_XXE.format(items=items).encode(), "application/rss+xml")
@@ -220,12 +243,16 @@ class HostileServer:
             await asyncio.sleep(30)
             return self._send(writer, b"<html></html>")
         if path == "/news/truncated":
-            writer.write(self._head("200 OK", {"Content-Type": "text/html; charset=utf-8", "Content-Length": "20000"})
-                         + ARTICLE.encode()[:120])  # fmt: skip
+            writer.write(
+                self._head("200 OK", {"Content-Type": "text/html; charset=utf-8", "Content-Length": "20000"})
+                + ARTICLE.encode()[:120]
+            )
             return False
         if path == "/news/too-long":
-            writer.write(self._head("200 OK", {"Content-Type": "text/html; charset=utf-8", "Content-Length": "50"})
-                         + b"x" * 5000)  # fmt: skip
+            writer.write(
+                self._head("200 OK", {"Content-Type": "text/html; charset=utf-8", "Content-Length": "50"})
+                + b"x" * 5000
+            )
             return False
         if path == "/news/reset":
             transport = writer.transport
@@ -238,8 +265,11 @@ class HostileServer:
             transport.abort()
             return False
         if path == "/news/redirect-loop":
-            writer.write(self._head("302 Found", {"Location": f"http://{HOST}/news/redirect-loop",
-                                                  "Content-Length": "0"}))  # fmt: skip
+            writer.write(
+                self._head(
+                    "302 Found", {"Location": f"http://{HOST}/news/redirect-loop", "Content-Length": "0"}
+                )
+            )
             return True
         if path in ("/news/huge", "/news/huge-declared"):
             headers = {"Content-Type": "text/html; charset=utf-8"}
@@ -260,13 +290,21 @@ class HostileServer:
         if path == "/news/nul":
             return self._send(writer, ARTICLE.format(title="خبر\x00 با\x00 نول", n="\x00").encode())
         if path == "/news/bidi":
-            return self._send(writer, ARTICLE.format(title="\u202eخبر\u202c \u2067دوجهته\u2069", n="\u200f7").encode())
+            return self._send(
+                writer, ARTICLE.format(title="\u202eخبر\u202c \u2067دوجهته\u2069", n="\u200f7").encode()
+            )
         if path == "/news/long-line":
-            return self._send(writer, ARTICLE.format(title="خط بلند", n="ا" * (5 * 1024 * 1024 // 2)).encode())
+            return self._send(
+                writer, ARTICLE.format(title="خط بلند", n="ا" * (5 * 1024 * 1024 // 2)).encode()
+            )
         if path == "/news/deep":
-            return self._send(writer, b"<html><body>" + b"<div>" * 100_000 + "عمیق".encode() + b"</body></html>")
+            return self._send(
+                writer, b"<html><body>" + b"<div>" * 100_000 + "عمیق".encode() + b"</body></html>"
+            )
         if path == "/news/unclosed":
-            return self._send(writer, "<html><body><h1>خبر ناقص<p>به گزارش <b><i>روابط عمومی<table><tr><td>".encode())
+            return self._send(
+                writer, "<html><body><h1>خبر ناقص<p>به گزارش <b><i>روابط عمومی<table><tr><td>".encode()
+            )
         if path == "/news/wrong-charset":
             return self._send(writer, _cp1256(ARTICLE.format(title="خبر با کدگذاری اشتباه", n="9")))
         if path == "/news/no-charset":
@@ -276,7 +314,9 @@ class HostileServer:
             return self._send(writer, b"oops", status="500 Internal Server Error")
         if path == "/news/429":
             if self.hits[path] <= 2:
-                return self._send(writer, b"slow down", status="429 Too Many Requests", extra={"Retry-After": "1"})
+                return self._send(
+                    writer, b"slow down", status="429 Too Many Requests", extra={"Retry-After": "1"}
+                )
             return self._send(writer, ARTICLE.format(title="خبر پس از ۴۲۹", n="429").encode())
         return self._send(writer, b"<html><body>not found</body></html>", status="404 Not Found")
 

@@ -14,14 +14,14 @@ TemplateFamily = Literal["newsagency", "portal", "aspnet", "nastooh", "wordpress
 TEMPLATE_FAMILIES: tuple[str, ...] = TemplateFamily.__args__  # type: ignore[attr-defined]
 SiteKind = Literal["agency", "news"]
 EventType = Literal[
-    "meeting",        # نشست، جلسه، دیدار
-    "visit",          # بازدید
-    "inauguration",   # افتتاح، بهره‌برداری، کلنگ‌زنی
-    "agreement",      # تفاهم‌نامه، قرارداد
-    "programme",      # اجرای طرح، پویش، برنامه
-    "announcement",   # اطلاعیه، آمار، گزارش عملکرد
-    "appointment",    # انتصاب، معارفه، تودیع
-    "ceremony",       # مراسم، بزرگداشت، تجلیل
+    "meeting",  # نشست، جلسه، دیدار
+    "visit",  # بازدید
+    "inauguration",  # افتتاح، بهره‌برداری، کلنگ‌زنی
+    "agreement",  # تفاهم‌نامه، قرارداد
+    "programme",  # اجرای طرح، پویش، برنامه
+    "announcement",  # اطلاعیه، آمار، گزارش عملکرد
+    "appointment",  # انتصاب، معارفه، تودیع
+    "ceremony",  # مراسم، بزرگداشت، تجلیل
 ]
 EVENT_TYPES: tuple[str, ...] = EventType.__args__  # type: ignore[attr-defined]
 
@@ -30,32 +30,32 @@ EVENT_TYPES: tuple[str, ...] = EventType.__args__  # type: ignore[attr-defined]
 class SiteSpec:
     """One simulated host: an agency's own site or a news agency that republishes releases."""
 
-    site_id: str                 # stable id, also the source id in config/sources.simweb.yaml
-    host: str                    # canonical host, e.g. "kerman.behzisti.test"
+    site_id: str  # stable id, also the source id in config/sources.simweb.yaml
+    host: str  # canonical host, e.g. "kerman.behzisti.test"
     kind: SiteKind
     template: TemplateFamily
-    name: str                    # Persian site name shown in the page header
-    agency: str                  # canonical agency name (gazetteer form), e.g. "سازمان بهزیستی"
-    agency_unit: str | None      # e.g. "اداره کل بهزیستی استان کرمان"; None for news agencies
-    province: str | None         # canonical province name, e.g. "کرمان"; None for national news agencies
-    attribution: str             # as written after «به گزارش», e.g. "روابط عمومی بهزیستی استان کرمان"
-    releases_per_day: float      # mean number of own releases published per simulated day
-    news_code_digits: int = 6    # width of the site's «کد خبر»
+    name: str  # Persian site name shown in the page header
+    agency: str  # canonical agency name (gazetteer form), e.g. "سازمان بهزیستی"
+    agency_unit: str | None  # e.g. "اداره کل بهزیستی استان کرمان"; None for news agencies
+    province: str | None  # canonical province name, e.g. "کرمان"; None for national news agencies
+    attribution: str  # as written after «به گزارش», e.g. "روابط عمومی بهزیستی استان کرمان"
+    releases_per_day: float  # mean number of own releases published per simulated day
+    news_code_digits: int = 6  # width of the site's «کد خبر»
 
 
 @dataclass(frozen=True)
 class Person:
-    name: str                    # as written in the text, e.g. "علی صادق‌زاده" or "صادق زاده"
-    role: str                    # normalised role, e.g. "مدیرکل بهزیستی استان کرمان", "استاندار کرمان"
+    name: str  # as written in the text, e.g. "علی صادق‌زاده" or "صادق زاده"
+    role: str  # normalised role, e.g. "مدیرکل بهزیستی استان کرمان", "استاندار کرمان"
     honorific: str | None = None  # دکتر، مهندس، حجت‌الاسلام والمسلمین، سرهنگ …
     organisation: str | None = None
 
 
 @dataclass(frozen=True)
 class Quantity:
-    value: float                 # money always in rial
-    unit: str                    # "ریال", "نفر", "طرح", "درصد", "هکتار", "تن", "کیلومتر", "مدرسه", …
-    text: str                    # the exact span as it appears in the body text
+    value: float  # money always in rial
+    unit: str  # "ریال", "نفر", "طرح", "درصد", "هکتار", "تن", "کیلومتر", "مدرسه", …
+    text: str  # the exact span as it appears in the body text
     qualifier: str | None = None  # "بیش از", "حدود", "کمتر از", …
 
 
@@ -68,23 +68,23 @@ class Release:
     title, lead or paragraphs.
     """
 
-    cluster_id: str              # same for every copy of one release across sites; distinct for hard negatives
-    site_id: str                 # the site this copy is published on
-    origin_site_id: str          # the agency site that issued the release
+    cluster_id: str  # same for every copy of one release across sites; distinct for hard negatives
+    site_id: str  # the site this copy is published on
+    origin_site_id: str  # the agency site that issued the release
     title: str
     lead: str | None
     paragraphs: tuple[str, ...]
-    published_at: datetime       # timezone-aware, Asia/Tehran
+    published_at: datetime  # timezone-aware, Asia/Tehran
     persons: tuple[Person, ...]
     quantities: tuple[Quantity, ...]
     event_type: str
     province: str | None
-    agency: str                  # the issuing agency (canonical)
-    attribution: str             # the reporting body as written after «به گزارش» in the first paragraph
+    agency: str  # the issuing agency (canonical)
+    attribution: str  # the reporting body as written after «به گزارش» in the first paragraph
     keywords: tuple[str, ...] = ()
-    version: int = 1             # >1 when the release was edited after publication (same URL)
+    version: int = 1  # >1 when the release was edited after publication (same URL)
     is_republication: bool = False
-    is_templated: bool = False   # a templated release (daily statistics); a hard negative for its siblings
+    is_templated: bool = False  # a templated release (daily statistics); a hard negative for its siblings
     variant_tags: tuple[str, ...] = field(default=())  # edits applied: "arabic_letters", "latin_digits", …
 
 
@@ -98,10 +98,10 @@ class PageTruth:
     title: str | None
     lead: str | None
     body: str | None
-    published_at: str | None     # ISO 8601 with offset
+    published_at: str | None  # ISO 8601 with offset
     published_jalali: str | None  # YYYY-MM-DD, Latin digits
-    published_day: date | None   # Gregorian day, Asia/Tehran
-    news_code: str | None        # Latin digits
+    published_day: date | None  # Gregorian day, Asia/Tehran
+    news_code: str | None  # Latin digits
     agency: str | None
     province: str | None
     attribution: str | None
@@ -110,5 +110,5 @@ class PageTruth:
     event_type: str | None
     cluster_id: str | None
     version: int
-    encoding: str                # charset the page is served in ("utf-8" or "windows-1256")
+    encoding: str  # charset the page is served in ("utf-8" or "windows-1256")
     template: TemplateFamily

@@ -37,9 +37,22 @@ from khabar.simweb.sites import CONTROL_HOST, all_hosts
 from khabar.simweb.urls import route
 from khabar.simweb.world import Response, World
 
-_REASONS = {200: "OK", 301: "Moved Permanently", 302: "Found", 304: "Not Modified", 307: "Temporary Redirect",
-            400: "Bad Request", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 429: "Too Many Requests",
-            500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}
+_REASONS = {
+    200: "OK",
+    301: "Moved Permanently",
+    302: "Found",
+    304: "Not Modified",
+    307: "Temporary Redirect",
+    400: "Bad Request",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+    503: "Service Unavailable",
+    504: "Gateway Timeout",
+}
 
 
 @dataclass(frozen=True)
@@ -49,23 +62,29 @@ class LogEntry:
     Logged when the response starts (before any byte is written), so the log is complete as soon as a client
     has its answer; ``status``/``bytes`` are what the server sends (0 for resets and timeouts)."""
 
-    wall: float            # time.time() when the request head was read
-    mono: float            # time.monotonic() at the same moment
+    wall: float  # time.time() when the request head was read
+    mono: float  # time.monotonic() at the same moment
     host: str
     method: str
-    path: str              # request-target as sent (path + query)
-    status: int            # 0 when no status line was sent (reset, timeout)
-    bytes: int             # body bytes written
+    path: str  # request-target as sent (path + query)
+    status: int  # 0 when no status line was sent (reset, timeout)
+    bytes: int  # body bytes written
     fault: str | None
-    kind: str              # article, listing, feed, sitemap, robots, …
-    attempt: int           # how many times this URL had been requested, this one included
+    kind: str  # article, listing, feed, sitemap, robots, …
+    attempt: int  # how many times this URL had been requested, this one included
 
 
 class SimWebServer:
     """The simulated web on 127.0.0.1; ``port=0`` picks a free port (read it from ``.port`` after start)."""
 
-    def __init__(self, config: SimWebConfig | None = None, port: int = 0, *, bind: str = "127.0.0.1",
-                 log_path: str | Path | None = None) -> None:
+    def __init__(
+        self,
+        config: SimWebConfig | None = None,
+        port: int = 0,
+        *,
+        bind: str = "127.0.0.1",
+        log_path: str | Path | None = None,
+    ) -> None:
         self.config = config or SimWebConfig()
         self.world = World(self.config)
         self.bind = bind
@@ -103,8 +122,9 @@ class SimWebServer:
     # ------------------------------------------------------------------------------------ lifecycle
     async def start_async(self) -> None:
         self._loop = asyncio.get_running_loop()
-        self._server = await asyncio.start_server(self._conn, self.bind, self.port, backlog=512,
-                                                  reuse_address=True)
+        self._server = await asyncio.start_server(
+            self._conn, self.bind, self.port, backlog=512, reuse_address=True
+        )
         self.port = self._server.sockets[0].getsockname()[1]
 
     async def serve_forever(self) -> None:
@@ -115,6 +135,7 @@ class SimWebServer:
 
     def start(self) -> SimWebServer:
         """Serve in a background daemon thread; returns once the socket listens."""
+
         def run() -> None:
             loop = asyncio.new_event_loop()
             asyncio.set_event_loop(loop)
@@ -134,12 +155,14 @@ class SimWebServer:
     def stop(self) -> None:
         loop = self._loop
         if loop is not None and self._thread is not None:
+
             async def shutdown() -> None:
                 if self._server is not None:
                     self._server.close()
                 for t in list(self._tasks):
                     t.cancel()
                 loop.stop()
+
             asyncio.run_coroutine_threadsafe(shutdown(), loop)
             self._thread.join(10)
             self._thread = None
@@ -197,8 +220,17 @@ class SimWebServer:
             self._log_file.write(json.dumps(asdict(entry), ensure_ascii=False) + "\n")
             self._log_file.flush()
 
-    async def _serve_one(self, writer: asyncio.StreamWriter, method: str, target: str, headers: dict[str, str],
-                         keep: bool, wall: float, mono: float, body: bytes = b"") -> bool:
+    async def _serve_one(
+        self,
+        writer: asyncio.StreamWriter,
+        method: str,
+        target: str,
+        headers: dict[str, str],
+        keep: bool,
+        wall: float,
+        mono: float,
+        body: bytes = b"",
+    ) -> bool:
         """Answer one request; False when the connection must be dropped."""
         host = headers.get("host", "").split(":", 1)[0].lower()
         scheme = headers.get("x-forwarded-proto", "http")
@@ -217,17 +249,33 @@ class SimWebServer:
             challenged = challenge.decide(self.config, site, r.kind, r.code, attempt)
 
         def log(status: int, nbytes: int, kind: str) -> None:
-            self._log(LogEntry(wall, mono, host, method, target, status, nbytes, fault.kind if fault else None,
-                               kind, attempt))
+            self._log(
+                LogEntry(
+                    wall,
+                    mono,
+                    host,
+                    method,
+                    target,
+                    status,
+                    nbytes,
+                    fault.kind if fault else None,
+                    kind,
+                    attempt,
+                )
+            )
 
         if fault is not None and fault.kind in ("timeout", "reset", "5xx", "429", "redirect"):
             return await self._fault(writer, fault, target, keep, log)
         if method not in ("GET", "HEAD", "POST"):
             resp = Response(405, b"", [("Allow", "GET, HEAD")], "error", False)
         elif challenged is not None and site is not None:
-            resp = Response(challenged, challenge.page(self.config, site, target, challenged),
-                            [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store")],
-                            "challenge", False)  # fmt: skip
+            resp = Response(
+                challenged,
+                challenge.page(self.config, site, target, challenged),
+                [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store")],
+                "challenge",
+                False,
+            )
         else:
             resp = self.world.handle(host, method, target, scheme, body)
             if host == CONTROL_HOST:
@@ -235,8 +283,12 @@ class SimWebServer:
         resp = _conditional(resp, headers)
         body = resp.body
         hdrs = list(resp.headers)
-        if body and len(body) > 1024 and "gzip" in headers.get("accept-encoding", "") and \
-                not any(v == "application/x-gzip" for _, v in hdrs):
+        if (
+            body
+            and len(body) > 1024
+            and "gzip" in headers.get("accept-encoding", "")
+            and not any(v == "application/x-gzip" for _, v in hdrs)
+        ):
             body = gzip.compress(body, compresslevel=1, mtime=0)
             hdrs += [("Content-Encoding", "gzip"), ("Vary", "Accept-Encoding")]
         send = b"" if method == "HEAD" else body
@@ -251,7 +303,7 @@ class SimWebServer:
             chunks = 10
             step = max(1, -(-len(send) // chunks))
             for i in range(0, len(send), step):
-                writer.write(send[i:i + step])
+                writer.write(send[i : i + step])
                 await writer.drain()
                 await asyncio.sleep(self.config.faults.slow_s / chunks)
             return True
@@ -279,7 +331,9 @@ class SimWebServer:
             writer.write(_head(fault.status, hdrs, 0, keep))
             await writer.drain()
             return True
-        body = (f"<html><body><h1>{fault.status} {_REASONS.get(fault.status, '')}</h1></body></html>").encode()
+        body = (
+            f"<html><body><h1>{fault.status} {_REASONS.get(fault.status, '')}</h1></body></html>"
+        ).encode()
         hdrs = [("Content-Type", "text/html")]
         if fault.retry_after:
             hdrs.append(("Retry-After", str(fault.retry_after)))
@@ -290,8 +344,12 @@ class SimWebServer:
 
 
 def _head(status: int, headers: list[tuple[str, str]], length: int, keep: bool) -> bytes:
-    lines = [f"HTTP/1.1 {status} {_REASONS.get(status, 'Unknown')}", "Server: simweb",
-             f"Content-Length: {length}", f"Connection: {'keep-alive' if keep else 'close'}"]
+    lines = [
+        f"HTTP/1.1 {status} {_REASONS.get(status, 'Unknown')}",
+        "Server: simweb",
+        f"Content-Length: {length}",
+        f"Connection: {'keep-alive' if keep else 'close'}",
+    ]
     lines += [f"{k}: {v}" for k, v in headers]
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 

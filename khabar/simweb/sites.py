@@ -38,13 +38,13 @@ class SiteProfile:
 
     index: int
     spec: SiteSpec
-    aliases: tuple[str, ...]      # other host names serving the same site (www / non-www)
-    scheme: str                   # scheme of canonical URLs ("https", or "http" for old ASP.NET sites)
-    cp1256: bool                  # serves its older pages in windows-1256
-    code_base: int                # news code of the site's first item
-    code_step: int                # codes advance by 1..code_step per item (CMS ids are shared with other content)
-    script: str                   # digit script of dates and codes in the page chrome
-    tabid: int                    # ASP.NET DotNetNuke-style tab of the news module
+    aliases: tuple[str, ...]  # other host names serving the same site (www / non-www)
+    scheme: str  # scheme of canonical URLs ("https", or "http" for old ASP.NET sites)
+    cp1256: bool  # serves its older pages in windows-1256
+    code_base: int  # news code of the site's first item
+    code_step: int  # codes advance by 1..code_step per item (CMS ids are shared with other content)
+    script: str  # digit script of dates and codes in the page chrome
+    tabid: int  # ASP.NET DotNetNuke-style tab of the news module
 
     @property
     def site_id(self) -> str:
@@ -127,35 +127,64 @@ def build_sites(config: SimWebConfig) -> tuple[SiteProfile, ...]:
         rate = config.releases_per_day * (0.6 + 0.8 * unit(seed, "rate", site_id))
         digits = {"newsagency": 6, "portal": 5, "aspnet": 4}[template]
         family = _family(config, template, counters)
-        spec = SiteSpec(site_id=site_id, host=host, kind="agency", template=family, name=name,  # type: ignore[arg-type]
-                        agency=at.agency, agency_unit=unit_name, province=prov.name, attribution=attribution,
-                        releases_per_day=round(rate, 3), news_code_digits=digits)
+        spec = SiteSpec(
+            site_id=site_id,
+            host=host,
+            kind="agency",
+            template=family,
+            name=name,  # type: ignore[arg-type]
+            agency=at.agency,
+            agency_unit=unit_name,
+            province=prov.name,
+            attribution=attribution,
+            releases_per_day=round(rate, 3),
+            news_code_digits=digits,
+        )
         cp1256 = template == "aspnet" and cp_left > 0
         if cp1256:
             cp_left -= 1
         www = unit(seed, "www", site_id) < config.www_share
         out.append(_profile(config, len(out), spec, (_www_alias(host),) if www else (), cp1256))
     for na in NEWS_AGENCIES[: config.n_news_sites]:
-        spec = SiteSpec(site_id=na.key, host=na.host, kind="news", template=_family(config, "newsagency", counters),  # type: ignore[arg-type]
-                        name=na.name,
-                        agency=na.name, agency_unit=None, province=None, attribution=na.name,
-                        releases_per_day=0.0, news_code_digits=7)
+        spec = SiteSpec(
+            site_id=na.key,
+            host=na.host,
+            kind="news",
+            template=_family(config, "newsagency", counters),  # type: ignore[arg-type]
+            name=na.name,
+            agency=na.name,
+            agency_unit=None,
+            province=None,
+            attribution=na.name,
+            releases_per_day=0.0,
+            news_code_digits=7,
+        )
         out.append(_profile(config, len(out), spec, (_www_alias(na.host),), False))
     extra = config.n_news_sites - len(NEWS_AGENCIES)
     for j in range(max(0, extra)):  # benchmark worlds: more (numbered) regional news sites
         key = f"khabar-{j + 1:02d}"
         host = f"www.khabarnameh{j + 1:02d}.test"
         name = f"پایگاه خبری خبرنامه {j + 1}"
-        spec = SiteSpec(site_id=key, host=host, kind="news", template=_family(config, "newsagency", counters),  # type: ignore[arg-type]
-                        name=name, agency=name,
-                        agency_unit=None, province=None, attribution=name, releases_per_day=0.0,
-                        news_code_digits=7)
+        spec = SiteSpec(
+            site_id=key,
+            host=host,
+            kind="news",
+            template=_family(config, "newsagency", counters),  # type: ignore[arg-type]
+            name=name,
+            agency=name,
+            agency_unit=None,
+            province=None,
+            attribution=name,
+            releases_per_day=0.0,
+            news_code_digits=7,
+        )
         out.append(_profile(config, len(out), spec, (_www_alias(host),), False))
     return tuple(out)
 
 
-def _profile(config: SimWebConfig, index: int, spec: SiteSpec, aliases: tuple[str, ...],
-             cp1256: bool) -> SiteProfile:
+def _profile(
+    config: SimWebConfig, index: int, spec: SiteSpec, aliases: tuple[str, ...], cp1256: bool
+) -> SiteProfile:
     hs = h64(config.seed, "profile", spec.site_id)
     digits = spec.news_code_digits
     lo = 10 ** (digits - 1)
@@ -165,9 +194,17 @@ def _profile(config: SimWebConfig, index: int, spec: SiteSpec, aliases: tuple[st
     platform = platform_of(spec.template)
     if platform == "newsagency":
         script = "persian"
-    return SiteProfile(index=index, spec=spec, aliases=aliases,
-                       scheme="http" if platform == "aspnet" else "https", cp1256=cp1256,
-                       code_base=base, code_step=step, script=script, tabid=50 + (hs >> 40) % 400)
+    return SiteProfile(
+        index=index,
+        spec=spec,
+        aliases=aliases,
+        scheme="http" if platform == "aspnet" else "https",
+        cp1256=cp1256,
+        code_base=base,
+        code_step=step,
+        script=script,
+        tabid=50 + (hs >> 40) % 400,
+    )
 
 
 def sites_by_host(config: SimWebConfig) -> dict[str, SiteProfile]:

@@ -24,14 +24,16 @@ def _known(hosts: frozenset[str], host: str) -> bool:
 
 def _rewrite(request: httpx.Request, port: int, hosts: frozenset[str]) -> httpx.Request:
     if not _known(hosts, request.url.host):
-        raise httpx.ConnectError(f"simweb: unknown host {request.url.host!r} (name resolution failed)",
-                                 request=request)
+        raise httpx.ConnectError(
+            f"simweb: unknown host {request.url.host!r} (name resolution failed)", request=request
+        )
     url = request.url.copy_with(scheme="http", host="127.0.0.1", port=port)
     headers = httpx.Headers(request.headers)
     headers["Host"] = request.url.host
     headers["X-Forwarded-Proto"] = request.url.scheme
-    return httpx.Request(request.method, url, headers=headers, stream=request.stream,
-                         extensions=request.extensions)
+    return httpx.Request(
+        request.method, url, headers=headers, stream=request.stream, extensions=request.extensions
+    )
 
 
 class SimWebTransport(PerOriginPools):
@@ -41,7 +43,9 @@ class SimWebTransport(PerOriginPools):
     them reach the same loopback socket here, but a keep-alive connection is never shared between two hosts)."""
 
     def __init__(self, port: int, hosts: Iterable[str], **kwargs: Any) -> None:
-        kwargs.setdefault("verify", httpx.create_ssl_context())  # one CA bundle load, not one per simulated host
+        kwargs.setdefault(
+            "verify", httpx.create_ssl_context()
+        )  # one CA bundle load, not one per simulated host
         super().__init__(lambda url: httpx.AsyncHTTPTransport(**kwargs))
         self.port = port
         self.hosts = frozenset(h.lower() for h in hosts)

@@ -17,8 +17,13 @@ from khabar.simweb.model import PageTruth
 from khabar.simweb.world import World
 
 
-def iter_truth(config: SimWebConfig, start: date | None = None, end: date | None = None, *,
-               sites: list[str] | None = None) -> Iterator[PageTruth]:
+def iter_truth(
+    config: SimWebConfig,
+    start: date | None = None,
+    end: date | None = None,
+    *,
+    sites: list[str] | None = None,
+) -> Iterator[PageTruth]:
     """Truth for every page published in ``[start, end)`` (Tehran days; default: the whole world up to today),
     day by day, site by site, in publication order. Generated lazily: memory stays flat."""
     world = World(config)

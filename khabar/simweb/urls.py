@@ -17,8 +17,13 @@ from khabar.simweb.sites import SiteProfile, h64
 
 _SLUG_DROP = re.compile(r"[^\w\u200c\s-]+")
 _SPACES = re.compile(r"[\s-]+")
-TRACKING = ("utm_source=rss&utm_medium=rss", "utm_source=telegram", "utm_medium=referral&utm_campaign=home",
-            "ref=archive", "from=list")
+TRACKING = (
+    "utm_source=rss&utm_medium=rss",
+    "utm_source=telegram",
+    "utm_medium=referral&utm_campaign=home",
+    "ref=archive",
+    "from=list",
+)
 
 
 def slug(title: str, max_words: int = 9) -> str:
@@ -51,8 +56,9 @@ def alt_path(site: SiteProfile, code: str) -> str:
     return f"/fa/news/{code}"
 
 
-def link_variant(site: SiteProfile, path: str, key: object, *, tracking: bool = True, absolute_share: float = 0.5
-                 ) -> str:
+def link_variant(
+    site: SiteProfile, path: str, key: object, *, tracking: bool = True, absolute_share: float = 0.5
+) -> str:
     """One of the ways real sites link to their pages: relative or absolute, http/https, www or not, utm_*."""
     hv = h64("variant", site.site_id, path, key)
     pick = hv % 100
@@ -88,7 +94,7 @@ def sitemap_index_path(site: SiteProfile) -> str:
 class Route:
     """What a request path names: ``kind`` plus its parameters."""
 
-    kind: str          # home, article, print, archive, feed, sitemap_index, sitemap_month, sitemap_news, robots,
+    kind: str  # home, article, print, archive, feed, sitemap_index, sitemap_month, sitemap_news, robots,
     #                    redirect, search, notfound
     code: str | None = None
     page: int = 1
@@ -118,8 +124,9 @@ def route(site: SiteProfile, path: str, query: str) -> Route:
     pl = p.lower()
     if pl == "/robots.txt":
         return Route("robots")
-    if pl in ("/", "/default.aspx", "/fa", "/index.php") and not ("articleid" in q or "newsid" in q
-                                                                   or "videoid" in q):
+    if pl in ("/", "/default.aspx", "/fa", "/index.php") and not (
+        "articleid" in q or "newsid" in q or "videoid" in q
+    ):
         return Route("home")
     m = _REDIR_RE.match(p)
     if m:

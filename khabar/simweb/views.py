@@ -12,20 +12,20 @@ from khabar.simweb.sites import SiteProfile
 @dataclass(frozen=True)
 class ArticleView:
     site: SiteProfile
-    kind: str                        # original | templated | copy | video | app
+    kind: str  # original | templated | copy | video | app
     title: str
     lead: str | None
     paragraphs: tuple[str, ...]
     published_at: datetime
-    modified_at: datetime | None     # set once an edit is visible
+    modified_at: datetime | None  # set once an edit is visible
     code: str
-    url: str                         # canonical URL
+    url: str  # canonical URL
     keywords: tuple[str, ...]
     related: list[Link]
     popular: list[Link]
     charset: str = "utf-8"
-    pad_bytes: int = 0               # oversized-page fault
-    printable: bool = False          # the /print/ version
+    pad_bytes: int = 0  # oversized-page fault
+    printable: bool = False  # the /print/ version
 
 
 @dataclass(frozen=True)

@@ -43,8 +43,10 @@ _SEARCH_BTN = "ctl00$Header$btnSearch"
 def webforms_styles(config: SimWebConfig) -> dict[int, str]:
     """site index → pager style, for the ASP.NET agency sites turned into WebForms portals."""
     aspnet = [s for s in build_sites(config) if s.template == "aspnet" and s.spec.kind == "agency"]
-    return {s.index: PAGER_STYLES[k % len(PAGER_STYLES)]
-            for k, s in enumerate(aspnet[: config.portals.webforms_sites])}  # fmt: skip
+    return {
+        s.index: PAGER_STYLES[k % len(PAGER_STYLES)]
+        for k, s in enumerate(aspnet[: config.portals.webforms_sites])
+    }
 
 
 def robots(site: SiteProfile, config: SimWebConfig) -> str:
@@ -79,8 +81,9 @@ def viewstate(config: SimWebConfig, site: SiteProfile, page: int, total: int) ->
     return base64.b64encode(f"/wEP{state}|{_mac(config, state)}|".encode() + filler).decode()
 
 
-def event_validation(config: SimWebConfig, site: SiteProfile, page: int, total: int,
-                     controls: list[tuple[str, str]]) -> str:  # fmt: skip
+def event_validation(
+    config: SimWebConfig, site: SiteProfile, page: int, total: int, controls: list[tuple[str, str]]
+) -> str:
     state = _state(site, page, total)
     parts = [h64(config.seed, "ev", state, t, a).to_bytes(8, "big") for t, a in sorted(controls)]
     return base64.b64encode(b"/wEd" + b"".join(parts)).decode()

@@ -43,8 +43,15 @@ from khabar.simweb.urls import (
 from khabar.simweb.views import ArticleView, ListingView
 
 # By page family (``SiteProfile.family``); URL shapes, feeds and sitemaps follow the platform (``.template``).
-_TEMPLATES = {"newsagency": tpl_newsagency, "portal": tpl_portal, "aspnet": tpl_aspnet, "nastooh": tpl_nastooh,
-              "wordpress": tpl_wordpress, "provportal": tpl_provportal, "webforms": tpl_webforms}
+_TEMPLATES = {
+    "newsagency": tpl_newsagency,
+    "portal": tpl_portal,
+    "aspnet": tpl_aspnet,
+    "nastooh": tpl_nastooh,
+    "wordpress": tpl_wordpress,
+    "provportal": tpl_provportal,
+    "webforms": tpl_webforms,
+}
 _NEWS_SITEMAP_DAYS = 2
 
 
@@ -53,9 +60,9 @@ class Response:
     status: int
     body: bytes = b""
     headers: list[tuple[str, str]] = field(default_factory=list)
-    kind: str = ""                       # what was served: article, listing, feed, sitemap, robots, …
+    kind: str = ""  # what was served: article, listing, feed, sitemap, robots, …
     fault_eligible: bool = True
-    url_key: str = ""                    # canonical identity of the resource (for per-URL attempt counting)
+    url_key: str = ""  # canonical identity of the resource (for per-URL attempt counting)
 
 
 def _html(text: str, charset: str = "utf-8") -> bytes:
@@ -156,18 +163,46 @@ class World:
         kind = {"video": "video", "app": "app"}.get(item.kind, "article")
         r = self.release(item)
         pub = item.published_at.astimezone(TEHRAN)
-        common = dict(url=self.url(item), site_id=item.site.site_id, page_kind=kind,
-                      published_at=clock.iso(pub), published_jalali=clock.jalali_iso(pub.date()),
-                      published_day=pub.date(), news_code=self.code(item), encoding=self.charset(item),
-                      template=item.site.family)
+        common = dict(
+            url=self.url(item),
+            site_id=item.site.site_id,
+            page_kind=kind,
+            published_at=clock.iso(pub),
+            published_jalali=clock.jalali_iso(pub.date()),
+            published_day=pub.date(),
+            news_code=self.code(item),
+            encoding=self.charset(item),
+            template=item.site.family,
+        )
         if kind != "article":
-            return PageTruth(title=self.title(item), lead=None, body=None, agency=item.site.spec.agency,
-                             province=item.site.spec.province, attribution=None, persons=(), quantities=(),
-                             event_type=None, cluster_id=None, version=1, **common)  # type: ignore[arg-type]
-        return PageTruth(title=r.title, lead=r.lead, body="\n\n".join(r.paragraphs), agency=r.agency,
-                         province=r.province, attribution=r.attribution, persons=r.persons,
-                         quantities=r.quantities, event_type=r.event_type, cluster_id=r.cluster_id,
-                         version=r.version, **common)  # type: ignore[arg-type]
+            return PageTruth(
+                title=self.title(item),
+                lead=None,
+                body=None,
+                agency=item.site.spec.agency,
+                province=item.site.spec.province,
+                attribution=None,
+                persons=(),
+                quantities=(),
+                event_type=None,
+                cluster_id=None,
+                version=1,
+                **common,
+            )  # type: ignore[arg-type]
+        return PageTruth(
+            title=r.title,
+            lead=r.lead,
+            body="\n\n".join(r.paragraphs),
+            agency=r.agency,
+            province=r.province,
+            attribution=r.attribution,
+            persons=r.persons,
+            quantities=r.quantities,
+            event_type=r.event_type,
+            cluster_id=r.cluster_id,
+            version=r.version,
+            **common,
+        )  # type: ignore[arg-type]
 
     # ------------------------------------------------------------------------------------ views
     def _date_label(self, site: SiteProfile, dt: datetime) -> str:
@@ -184,8 +219,11 @@ class World:
         path = canon.split(site.host, 1)[1]
         if item.kind in ("original", "templated", "copy") and h64("alt", site.site_id, item.ordinal) % 6 == 0:
             path = alt_path(site, code)
-        return Link(self.title(item), link_variant(site, path, key, absolute_share=absolute_share),
-                    self._date_label(site, item.published_at))
+        return Link(
+            self.title(item),
+            link_variant(site, path, key, absolute_share=absolute_share),
+            self._date_label(site, item.published_at),
+        )
 
     @functools.lru_cache(maxsize=256)  # noqa: B019
     def _popular(self, site_index: int, today: date) -> tuple[Link, ...]:
@@ -199,15 +237,29 @@ class World:
     def article_view(self, item: Item, printable: bool = False) -> ArticleView:
         site = item.site
         r = self.release(item)
-        related = [self._link(self.catalog.item(site, o), ("rel", item.ordinal))
-                   for o in range(item.ordinal - 1, max(-1, item.ordinal - 5), -1)]
+        related = [
+            self._link(self.catalog.item(site, o), ("rel", item.ordinal))
+            for o in range(item.ordinal - 1, max(-1, item.ordinal - 5), -1)
+        ]
         pad = self.config.faults.oversized_bytes if (site.index, item.ordinal) in self._oversized else 0
         is_article = item.is_article
-        return ArticleView(site=site, kind=item.kind, title=self.title(item), lead=r.lead if is_article else None,
-                           paragraphs=r.paragraphs if is_article else (), published_at=item.published_at,
-                           modified_at=self.modified(item), code=self.code(item), url=self.url(item),
-                           keywords=r.keywords, related=related, popular=self.popular(site),
-                           charset=self.charset(item), pad_bytes=pad, printable=printable)
+        return ArticleView(
+            site=site,
+            kind=item.kind,
+            title=self.title(item),
+            lead=r.lead if is_article else None,
+            paragraphs=r.paragraphs if is_article else (),
+            published_at=item.published_at,
+            modified_at=self.modified(item),
+            code=self.code(item),
+            url=self.url(item),
+            keywords=r.keywords,
+            related=related,
+            popular=self.popular(site),
+            charset=self.charset(item),
+            pad_bytes=pad,
+            printable=printable,
+        )
 
     def render_article(self, item: Item, printable: bool = False) -> tuple[bytes, str]:
         v = self.article_view(item, printable)
@@ -221,10 +273,20 @@ class World:
             return None
         items = self.catalog.latest(site, self.today, size, (page - 1) * size)
         links = [self._link(i, ("list", page)) for i in items]
-        leads = [(self.release(i).lead or "") if i.is_article and site.template != "aspnet" else "" for i in items]
+        leads = [
+            (self.release(i).lead or "") if i.is_article and site.template != "aspnet" else "" for i in items
+        ]
         heading = "آخرین اخبار" if home else "آرشیو اخبار"
-        return ListingView(site=site, heading=heading, items=links, leads=leads, page=page, n_pages=n_pages,
-                           is_home=home, popular=self.popular(site))
+        return ListingView(
+            site=site,
+            heading=heading,
+            items=links,
+            leads=leads,
+            page=page,
+            n_pages=n_pages,
+            is_home=home,
+            popular=self.popular(site),
+        )
 
     # ------------------------------------------------------------------------------------ surfaces
     def _entry(self, item: Item, tracking: bool) -> surfaces.Entry:
@@ -235,8 +297,14 @@ class World:
             feed_url += ("&" if "?" in url else "?") + TRACKING[0]
         summary = r.lead or (r.paragraphs[0][:200] if r.paragraphs else "")
         m = self.catalog.modified_at(item, self.today)
-        return surfaces.Entry(url=url, title=self.title(item), summary=summary if item.is_article else "",
-                              published_at=item.published_at, modified_at=m, feed_url=feed_url)
+        return surfaces.Entry(
+            url=url,
+            title=self.title(item),
+            summary=summary if item.is_article else "",
+            published_at=item.published_at,
+            modified_at=m,
+            feed_url=feed_url,
+        )
 
     def feed(self, site: SiteProfile) -> bytes:
         items = [i for i in self.catalog.latest(site, self.today, self.config.feed_items) if i.is_article]
@@ -265,8 +333,11 @@ class World:
         return surfaces.sitemap_index(site, months, with_news=site.template == "newsagency").encode()
 
     def sitemap_month(self, site: SiteProfile, year: int, month: int) -> bytes | None:
-        if not (1 <= month <= 12) or (year, month) > (self.today.year, self.today.month) or \
-                (year, month) < (self.config.start_day.year, self.config.start_day.month):
+        if (
+            not (1 <= month <= 12)
+            or (year, month) > (self.today.year, self.today.month)
+            or (year, month) < (self.config.start_day.year, self.config.start_day.month)
+        ):
             return None
         entries = [self._entry(i, False) for i in self.month_items(site, year, month)]
         news = site.spec.name if site.template == "portal" else None
@@ -281,7 +352,9 @@ class World:
         return surfaces.urlset(entries, site.spec.name).encode()
 
     # ------------------------------------------------------------------------------------ dispatch
-    def handle(self, host: str, method: str, target: str, scheme: str = "http", body: bytes = b"") -> Response:
+    def handle(
+        self, host: str, method: str, target: str, scheme: str = "http", body: bytes = b""
+    ) -> Response:
         """Serve one request without faults; ``target`` is the request-target (path + query), ``body`` a POST's."""
         host = host.split(":", 1)[0].lower()
         if host == CONTROL_HOST:
@@ -300,18 +373,23 @@ class World:
             return Response(405, b"", [("Allow", "GET, HEAD")], "error", False)
         return self._dispatch(site, r, scheme, host, target)
 
-    def _webforms_dispatch(self, site: SiteProfile, style: str, r: Route, method: str, target: str,
-                           body: bytes) -> Response | None:  # fmt: skip
+    def _webforms_dispatch(
+        self, site: SiteProfile, style: str, r: Route, method: str, target: str, body: bytes
+    ) -> Response | None:
         """A WebForms portal's own pages (``webforms_site``); None where it serves what its ASP.NET family does."""
         html_ct = "text/html; charset=utf-8"
         if r.kind == "robots":
             text = webforms_site.robots(site, self.config).encode()
-            return Response(200, text, [("Content-Type", "text/plain; charset=utf-8")], "robots", False, "robots")
+            return Response(
+                200, text, [("Content-Type", "text/plain; charset=utf-8")], "robots", False, "robots"
+            )
         if r.kind in ("home", "archive") and method == "POST":
             status, page = webforms_site.postback_page(self, site, style, body)
             return Response(status, page, [("Content-Type", html_ct)], "postback", True, f"{site.site_id}:pb")
         if r.kind == "home":
-            return self._surface(webforms_site.home(self, site), html_ct, "home", site, f"{site.site_id}:home")
+            return self._surface(
+                webforms_site.home(self, site), html_ct, "home", site, f"{site.site_id}:home"
+            )
         if r.kind == "archive":
             page = webforms_site.archive(self, site, 1, style)  # any ?Page= is ignored: only postbacks page
             assert page is not None
@@ -325,9 +403,14 @@ class World:
             page, charset = self.render_article(item, printable=True)
             page = webforms_site.print_with_canonical(page, charset, self.url(item))
             mod = self.catalog.modified_at(item, self.today)
-            return Response(200, page, [("Content-Type", f"text/html; charset={charset}"),
-                                        ("Last-Modified", clock.http_date(mod))],
-                            "print", True, f"{site.site_id}:print:{self.code(item)}")  # fmt: skip
+            return Response(
+                200,
+                page,
+                [("Content-Type", f"text/html; charset={charset}"), ("Last-Modified", clock.http_date(mod))],
+                "print",
+                True,
+                f"{site.site_id}:print:{self.code(item)}",
+            )
         return None
 
     def _dispatch(self, site: SiteProfile, r: Route, scheme: str, host: str, target: str) -> Response:
@@ -335,7 +418,9 @@ class World:
         xml_ct = "application/xml; charset=utf-8"
         if r.kind == "robots":
             body = surfaces.robots(site, self.robots_disallowed(site)).encode()
-            return Response(200, body, [("Content-Type", "text/plain; charset=utf-8")], "robots", False, "robots")
+            return Response(
+                200, body, [("Content-Type", "text/plain; charset=utf-8")], "robots", False, "robots"
+            )
         if r.kind == "redirect":
             q = dict(p.split("=", 1) for p in urlsplit(target).query.split("&") if "=" in p)
             to = unquote(q.get("to", "/"))
@@ -347,25 +432,41 @@ class World:
             if item is None or (r.kind == "print" and not item.is_article):
                 return self._not_found(site)
             body, charset = self.render_article(item, printable=r.kind == "print")
-            kind = ("print" if r.kind == "print" else
-                    "article" if item.is_article else item.kind)
+            kind = "print" if r.kind == "print" else "article" if item.is_article else item.kind
             mod = self.catalog.modified_at(item, self.today)
             version = self.release(item).version if item.is_article else 1
             etag = f'"{site.site_id}-{self.code(item)}-v{version}-{kind}"'
-            return Response(200, body, [("Content-Type", f"text/html; charset={charset}"),
-                                        ("Last-Modified", clock.http_date(mod)), ("ETag", etag)],
-                            kind, True, f"{site.site_id}:{kind}:{self.code(item)}")
+            return Response(
+                200,
+                body,
+                [
+                    ("Content-Type", f"text/html; charset={charset}"),
+                    ("Last-Modified", clock.http_date(mod)),
+                    ("ETag", etag),
+                ],
+                kind,
+                True,
+                f"{site.site_id}:{kind}:{self.code(item)}",
+            )
         if r.kind in ("archive", "home"):
             v = self.listing_view(site, r.page, home=r.kind == "home")
             if v is None:
                 return self._not_found(site)
             tpl = _TEMPLATES[site.family]
             body = tpl.listing(v).encode()
-            return self._surface(body, html_ct, r.kind if r.kind == "home" else "listing", site,
-                                 f"{site.site_id}:{r.kind}:{r.page}")
+            return self._surface(
+                body,
+                html_ct,
+                r.kind if r.kind == "home" else "listing",
+                site,
+                f"{site.site_id}:{r.kind}:{r.page}",
+            )
         if r.kind == "feed":
-            ct = "application/atom+xml; charset=utf-8" if site.template == "portal" else \
-                "application/rss+xml; charset=utf-8"
+            ct = (
+                "application/atom+xml; charset=utf-8"
+                if site.template == "portal"
+                else "application/rss+xml; charset=utf-8"
+            )
             return self._surface(self.feed(site), ct, "feed", site, f"{site.site_id}:feed")
         if r.kind == "sitemap_index":
             return self._surface(self.sitemap_index(site), xml_ct, "sitemap", site, f"{site.site_id}:smi")
@@ -387,14 +488,24 @@ class World:
     def _surface(self, body: bytes, ct: str, kind: str, site: SiteProfile, key: str) -> Response:
         etag = '"' + hashlib.blake2b(body, digest_size=10).hexdigest() + '"'
         last = self.catalog.latest(site, self.today, 1)
-        lm = self.catalog.modified_at(last[0], self.today) if last else clock.end_of_day(self.config.start_day)
-        return Response(200, body, [("Content-Type", ct), ("ETag", etag), ("Last-Modified", clock.http_date(lm))],
-                        kind, True, key)
+        lm = (
+            self.catalog.modified_at(last[0], self.today) if last else clock.end_of_day(self.config.start_day)
+        )
+        return Response(
+            200,
+            body,
+            [("Content-Type", ct), ("ETag", etag), ("Last-Modified", clock.http_date(lm))],
+            kind,
+            True,
+            key,
+        )
 
     def _not_found(self, site: SiteProfile) -> Response:
-        body = (f'<!DOCTYPE html><html lang="fa" dir="rtl"><head><meta charset="utf-8"><title>صفحه پیدا نشد - '
-                f'{site.spec.name}</title></head><body><h1>خطای ۴۰۴</h1><p>صفحه مورد نظر یافت نشد.</p>'
-                f'<a href="/">بازگشت به صفحه اصلی</a> <a href="{archive_path(site, 1)}">آرشیو</a></body></html>')
+        body = (
+            f'<!DOCTYPE html><html lang="fa" dir="rtl"><head><meta charset="utf-8"><title>صفحه پیدا نشد - '
+            f"{site.spec.name}</title></head><body><h1>خطای ۴۰۴</h1><p>صفحه مورد نظر یافت نشد.</p>"
+            f'<a href="/">بازگشت به صفحه اصلی</a> <a href="{archive_path(site, 1)}">آرشیو</a></body></html>'
+        )
         return Response(404, body.encode(), [("Content-Type", "text/html; charset=utf-8")], "notfound", False)
 
     def _control(self, method: str, target: str) -> Response:
@@ -405,7 +516,9 @@ class World:
                 try:
                     self.set_today(clock.parse_day(unquote(q["today"])))
                 except ValueError as exc:
-                    return Response(400, str(exc).encode(), [("Content-Type", "text/plain")], "control", False)
+                    return Response(
+                        400, str(exc).encode(), [("Content-Type", "text/plain")], "control", False
+                    )
             body = json.dumps({"today": self.today.isoformat(), "jalali": clock.jalali_iso(self.today)})
             return Response(200, body.encode(), [("Content-Type", "application/json")], "control", False)
         if parts.path == "/hosts":

@@ -66,9 +66,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
             continue
         with transaction(con):
             con.execute(sql)
-            con.execute(
-                "INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, name, datetime.now(UTC)]
-            )
+            con.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, name, datetime.now(UTC)])
         applied.append(version)
     return applied
 
@@ -130,5 +128,7 @@ _open_transactions: set[int] = set()
 def _explain_io_error(path: Path, exc: Exception) -> str:
     text = str(exc)
     if "lock" in text.lower():
-        return f"database {path} is in use by another khabar process (DuckDB allows one writer); try again later"
+        return (
+            f"database {path} is in use by another khabar process (DuckDB allows one writer); try again later"
+        )
     return f"cannot open database {path}: {text.splitlines()[0]}"

@@ -9,11 +9,20 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-EVIDENCE_SCHEMA = pa.schema([
-    ("release_id", pa.string()), ("version", pa.int32()), ("cluster_id", pa.string()), ("signal", pa.string()),
-    ("matched_to", pa.string()), ("jaccard", pa.float64()), ("containment", pa.float64()),
-    ("containment_rev", pa.float64()), ("guard", pa.string()), ("created_at", pa.timestamp("us", tz="UTC")),
-])  # fmt: skip
+EVIDENCE_SCHEMA = pa.schema(
+    [
+        ("release_id", pa.string()),
+        ("version", pa.int32()),
+        ("cluster_id", pa.string()),
+        ("signal", pa.string()),
+        ("matched_to", pa.string()),
+        ("jaccard", pa.float64()),
+        ("containment", pa.float64()),
+        ("containment_rev", pa.float64()),
+        ("guard", pa.string()),
+        ("created_at", pa.timestamp("us", tz="UTC")),
+    ]
+)
 
 
 def write_evidence(con: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, Any]]) -> None:

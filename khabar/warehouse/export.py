@@ -28,8 +28,15 @@ def relations(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in rows if r[0] != "schema_migrations"]
 
 
-def export(con: duckdb.DuckDBPyConnection, relation: str, out: str | Path, fmt: str, *,
-           canonical_only: bool = False, batch_rows: int = 50_000) -> int:  # fmt: skip
+def export(
+    con: duckdb.DuckDBPyConnection,
+    relation: str,
+    out: str | Path,
+    fmt: str,
+    *,
+    canonical_only: bool = False,
+    batch_rows: int = 50_000,
+) -> int:
     """Write `relation` to `out`; returns the number of rows. `canonical_only` keeps one row per release."""
     if fmt not in FORMATS:
         raise WarehouseError(f"unknown export format {fmt!r}: use {', '.join(FORMATS)}")
@@ -63,7 +70,9 @@ def export(con: duckdb.DuckDBPyConnection, relation: str, out: str | Path, fmt: 
             with tmp.open("w", encoding="utf-8") as fh:
                 for batch in reader:
                     for row in batch.to_pylist():
-                        fh.write(json.dumps({k: jsonable(v) for k, v in row.items()}, ensure_ascii=False) + "\n")
+                        fh.write(
+                            json.dumps({k: jsonable(v) for k, v in row.items()}, ensure_ascii=False) + "\n"
+                        )
                     n += batch.num_rows
         tmp.replace(out)  # a reader never sees half a file
     finally:
@@ -80,8 +89,10 @@ def _csv_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
     cols = []
     for col in batch.columns:
         if pa.types.is_list(col.type):
-            col = pa.array([None if v is None else json.dumps(v, ensure_ascii=False) for v in col.to_pylist()],
-                           pa.string())  # fmt: skip
+            col = pa.array(
+                [None if v is None else json.dumps(v, ensure_ascii=False) for v in col.to_pylist()],
+                pa.string(),
+            )
         cols.append(col)
     return pa.RecordBatch.from_arrays(cols, schema=_csv_schema(batch.schema))
 

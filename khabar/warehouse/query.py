@@ -81,7 +81,9 @@ def jsonable(value: Any) -> Any:
 def format_rows(columns: Sequence[str], rows: Sequence[tuple], fmt: str) -> str:
     """csv: header then rows; json: one array of row objects; table: aligned text for a terminal."""
     if fmt == "json":
-        return json.dumps([dict(zip(columns, map(jsonable, r), strict=True)) for r in rows], ensure_ascii=False)
+        return json.dumps(
+            [dict(zip(columns, map(jsonable, r), strict=True)) for r in rows], ensure_ascii=False
+        )
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\n")

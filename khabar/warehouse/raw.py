@@ -158,7 +158,9 @@ def iter_pages(
             )
 
 
-def prune_pages(con: duckdb.DuckDBPyConnection, *, keep_versions: int = 3, max_age_days: float | None = None) -> int:
+def prune_pages(
+    con: duckdb.DuckDBPyConnection, *, keep_versions: int = 3, max_age_days: float | None = None
+) -> int:
     """Retention for the raw archive: keep the newest `keep_versions` bodies of each URL (and, with
     `max_age_days`, drop older bodies past that age). The page a release was extracted from is never dropped,
     so `reprocess` always has what it needs. Returns the number of pages deleted."""

@@ -14,26 +14,64 @@ from khabar.urls import url_key
 from khabar.warehouse.db import transaction
 
 RELEASE_COLUMNS: tuple[str, ...] = (
-    "release_id", "url", "canonical_url", "source_id", "page_id", "is_article", "title", "lead", "body",
-    "published_at", "published_jalali", "news_code", "attribution", "agency", "province", "event_type",
-    "keywords", "language", "search_text", "cluster_id", "is_canonical", "content_hash", "version",
-    "fetched_at", "extractor_version", "errors",
-)  # fmt: skip
+    "release_id",
+    "url",
+    "canonical_url",
+    "source_id",
+    "page_id",
+    "is_article",
+    "title",
+    "lead",
+    "body",
+    "published_at",
+    "published_jalali",
+    "news_code",
+    "attribution",
+    "agency",
+    "province",
+    "event_type",
+    "keywords",
+    "language",
+    "search_text",
+    "cluster_id",
+    "is_canonical",
+    "content_hash",
+    "version",
+    "fetched_at",
+    "extractor_version",
+    "errors",
+)
 
 _RELEASES_SCHEMA = pa.schema(
     [
-        ("release_id", pa.string()), ("url", pa.string()), ("canonical_url", pa.string()),
-        ("source_id", pa.string()), ("page_id", pa.string()), ("is_article", pa.bool_()),
-        ("title", pa.string()), ("lead", pa.string()), ("body", pa.string()),
-        ("published_at", pa.timestamp("us", tz="UTC")), ("published_jalali", pa.string()),
-        ("news_code", pa.string()), ("attribution", pa.string()), ("agency", pa.string()),
-        ("province", pa.string()), ("event_type", pa.string()), ("keywords", pa.list_(pa.string())),
-        ("language", pa.string()), ("search_text", pa.string()), ("cluster_id", pa.string()),
-        ("is_canonical", pa.bool_()), ("content_hash", pa.string()), ("version", pa.int32()),
-        ("fetched_at", pa.timestamp("us", tz="UTC")), ("extractor_version", pa.string()),
+        ("release_id", pa.string()),
+        ("url", pa.string()),
+        ("canonical_url", pa.string()),
+        ("source_id", pa.string()),
+        ("page_id", pa.string()),
+        ("is_article", pa.bool_()),
+        ("title", pa.string()),
+        ("lead", pa.string()),
+        ("body", pa.string()),
+        ("published_at", pa.timestamp("us", tz="UTC")),
+        ("published_jalali", pa.string()),
+        ("news_code", pa.string()),
+        ("attribution", pa.string()),
+        ("agency", pa.string()),
+        ("province", pa.string()),
+        ("event_type", pa.string()),
+        ("keywords", pa.list_(pa.string())),
+        ("language", pa.string()),
+        ("search_text", pa.string()),
+        ("cluster_id", pa.string()),
+        ("is_canonical", pa.bool_()),
+        ("content_hash", pa.string()),
+        ("version", pa.int32()),
+        ("fetched_at", pa.timestamp("us", tz="UTC")),
+        ("extractor_version", pa.string()),
         ("errors", pa.list_(pa.string())),
     ]
-)  # fmt: skip
+)
 
 
 def release_id_for(canonical_url: str) -> str:
@@ -111,24 +149,52 @@ def write_releases(con: duckdb.DuckDBPyConnection, rows: Sequence[ReleaseRow]) -
             }
         )
         for i, p in enumerate(rec.get("persons") or []):
-            person_rows.append({"release_id": rid, "ordinal": i, "name": p.get("name"), "role": p.get("role"),
-                                "role_head": p.get("role_head"), "organisation": p.get("organisation")})
+            person_rows.append(
+                {
+                    "release_id": rid,
+                    "ordinal": i,
+                    "name": p.get("name"),
+                    "role": p.get("role"),
+                    "role_head": p.get("role_head"),
+                    "organisation": p.get("organisation"),
+                }
+            )
         for i, q in enumerate(rec.get("quantities") or []):
             quantity_rows.append(
-                {"release_id": rid, "ordinal": i, "value": q.get("value"), "unit": q.get("unit"),
-                 "text": q.get("text")}
-            )  # fmt: skip
+                {
+                    "release_id": rid,
+                    "ordinal": i,
+                    "value": q.get("value"),
+                    "unit": q.get("unit"),
+                    "text": q.get("text"),
+                }
+            )
     releases = pa.Table.from_pylist(release_rows, schema=_RELEASES_SCHEMA)
     persons = pa.Table.from_pylist(
         person_rows,
-        schema=pa.schema([("release_id", pa.string()), ("ordinal", pa.int32()), ("name", pa.string()),
-                          ("role", pa.string()), ("role_head", pa.string()), ("organisation", pa.string())]),
-    )  # fmt: skip
+        schema=pa.schema(
+            [
+                ("release_id", pa.string()),
+                ("ordinal", pa.int32()),
+                ("name", pa.string()),
+                ("role", pa.string()),
+                ("role_head", pa.string()),
+                ("organisation", pa.string()),
+            ]
+        ),
+    )
     quantities = pa.Table.from_pylist(
         quantity_rows,
-        schema=pa.schema([("release_id", pa.string()), ("ordinal", pa.int32()), ("value", pa.float64()),
-                          ("unit", pa.string()), ("text", pa.string())]),
-    )  # fmt: skip
+        schema=pa.schema(
+            [
+                ("release_id", pa.string()),
+                ("ordinal", pa.int32()),
+                ("value", pa.float64()),
+                ("unit", pa.string()),
+                ("text", pa.string()),
+            ]
+        ),
+    )
     updates = ", ".join(f"{c} = excluded.{c}" for c in RELEASE_COLUMNS if c != "release_id")
     with transaction(con):
         con.register("_new_releases", releases)

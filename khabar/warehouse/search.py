@@ -24,7 +24,9 @@ def fts_extension_path() -> str:
     root = resources.files("duckdb_extension_fts") / "extensions"
     paths = [p / "fts.duckdb_extension" for p in root.iterdir() if (p / "fts.duckdb_extension").is_file()]
     if not paths:
-        raise WarehouseError("the duckdb-extension-fts package has no fts.duckdb_extension: reinstall with `make`")
+        raise WarehouseError(
+            "the duckdb-extension-fts package has no fts.duckdb_extension: reinstall with `make`"
+        )
     return str(paths[0])
 
 
@@ -48,8 +50,9 @@ def has_search_index(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(row and row[0])
 
 
-def search(con: duckdb.DuckDBPyConnection, normalised_query: str, limit: int = 20, *,
-           canonical_only: bool = False) -> list[tuple]:  # fmt: skip
+def search(
+    con: duckdb.DuckDBPyConnection, normalised_query: str, limit: int = 20, *, canonical_only: bool = False
+) -> list[tuple]:
     """Best matches first: (release_id, score, published_jalali, agency, title, url). The query must already be in
     search form (the same normalisation as `search_text`), or Persian variants will not match. `canonical_only`
     shows one row per release instead of every republished copy."""

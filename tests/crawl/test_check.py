@@ -173,16 +173,30 @@ def test_a_page_with_nothing_to_crawl_is_partial():
 
 def test_robots_rules_for_our_agent_and_a_failing_feed():
     title = "برگزاری نشست هماهنگی طرح‌های عمرانی استان با حضور مدیران"
-    home = ("<html><head><link rel='alternate' type='application/rss+xml' href='/rss'>"
-            "<link rel='alternate' type='application/atom+xml' href='/atom'></head><body>"
-            f"<a href='/news/12/slug'>{title}</a></body></html>")  # fmt: skip
-    rss = ("<rss><channel><item><title>t</title><link>https://site.test/news/12/slug</link>"
-           "<pubDate>Sun, 10 Sep 2023 08:00:00 +0330</pubDate></item></channel></rss>")  # fmt: skip
+    home = (
+        "<html><head><link rel='alternate' type='application/rss+xml' href='/rss'>"
+        "<link rel='alternate' type='application/atom+xml' href='/atom'></head><body>"
+        f"<a href='/news/12/slug'>{title}</a></body></html>"
+    )
+    rss = (
+        "<rss><channel><item><title>t</title><link>https://site.test/news/12/slug</link>"
+        "<pubDate>Sun, 10 Sep 2023 08:00:00 +0330</pubDate></item></channel></rss>"
+    )
     robots = "User-agent: *\nCrawl-delay: 0.01\nDisallow: /private\nRequest-rate: 10/1s\nSitemap: https://site.test/sm.xml\n"
-    c = run_mock({"/robots.txt": (200, "text/plain", robots), "/": (200, "text/html", home),
-                  "/rss": (200, "application/rss+xml", rss), "/atom": (500, "text/html", "oops"),
-                  "/sm.xml": (200, "application/xml", "<urlset><url><loc>https://site.test/news/12/slug</loc></url>"
-                              "</urlset>"), "/news/12/slug": (200, "text/html", ARTICLE.format(t=title))})  # fmt: skip
+    c = run_mock(
+        {
+            "/robots.txt": (200, "text/plain", robots),
+            "/": (200, "text/html", home),
+            "/rss": (200, "application/rss+xml", rss),
+            "/atom": (500, "text/html", "oops"),
+            "/sm.xml": (
+                200,
+                "application/xml",
+                "<urlset><url><loc>https://site.test/news/12/slug</loc></url></urlset>",
+            ),
+            "/news/12/slug": (200, "text/html", ARTICLE.format(t=title)),
+        }
+    )
     assert c.robots is not None and c.robots.found
     assert c.robots.crawl_delay == pytest.approx(0.01) and c.robots.request_rate == "10/1s"
     assert c.robots.sitemaps == ["https://site.test/sm.xml"]

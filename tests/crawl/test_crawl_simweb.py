@@ -23,7 +23,7 @@ from khabar.warehouse.db import open_db, transaction
 from khabar.warehouse.raw import write_fetch_log, write_pages
 
 TODAY = date(2023, 9, 12)
-START, END = TODAY - timedelta(days=2), TODAY   # two Tehran days, half-open
+START, END = TODAY - timedelta(days=2), TODAY  # two Tehran days, half-open
 SOURCES = load_sources("config/sources.yaml")
 
 
@@ -36,8 +36,14 @@ def crawl(con, srv, mode, settings=None, now_day=TODAY):
             write_fetch_log(con, batch.fetch_log)
             save_batch_state(con, batch)
 
-    crawler = Crawler(SOURCES, settings or CrawlSettings.fast(), transport=SimWebTransport(srv.port, srv.hosts),
-                      state=state, run_id="t", now=SimWeb(today=now_day).now())  # fmt: skip
+    crawler = Crawler(
+        SOURCES,
+        settings or CrawlSettings.fast(),
+        transport=SimWebTransport(srv.port, srv.hosts),
+        state=state,
+        run_id="t",
+        now=SimWeb(today=now_day).now(),
+    )
     return asyncio.run(crawler.run(mode, sink))
 
 
@@ -47,7 +53,8 @@ def truth_keys(config, start, end):
 
 def fetched_keys(con):
     return {url_key(u) for (u,) in con.execute("SELECT url FROM pages WHERE status = 200").fetchall()} | {
-        url_key(u) for (u,) in con.execute("SELECT final_url FROM pages WHERE status = 200").fetchall()}
+        url_key(u) for (u,) in con.execute("SELECT final_url FROM pages WHERE status = 200").fetchall()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -79,9 +86,9 @@ def test_backfill_then_daily_rerun_is_cheap(world, tmp_path):
     articles = [e for e in srv.request_log if e.kind == "article"]
     assert all(e.status == 304 for e in articles), Counter(e.status for e in articles)
     surfaces = Counter((e.host, e.path) for e in srv.request_log if e.kind != "article")
-    assert max(surfaces.values()) == 1, surfaces.most_common(3)   # ≤ 1 request per discovery surface
+    assert max(surfaces.values()) == 1, surfaces.most_common(3)  # ≤ 1 request per discovery surface
     assert report.as_dict()["fetched"] == 0
-    assert kinds["article"] == report.as_dict()["not_modified"]    # only conditional re-checks, all 304
+    assert kinds["article"] == report.as_dict()["not_modified"]  # only conditional re-checks, all 304
 
 
 def test_new_day_fetches_only_the_new_pages(world, tmp_path):
@@ -113,19 +120,35 @@ def test_faults_mode_fetches_nearly_everything_and_logs_the_rest(tmp_path):
     config = SimWebConfig(today=TODAY).with_faults(FAULTS_PRESET)
     con = open_db(tmp_path / "f.duckdb")
     with SimWebServer(config) as srv:
-        crawl(con, srv, Backfill(START, END), CrawlSettings.fast(max_attempts=5, read_timeout=1.0, total_timeout=3.0))
+        crawl(
+            con,
+            srv,
+            Backfill(START, END),
+            CrawlSettings.fast(max_attempts=5, read_timeout=1.0, total_timeout=3.0),
+        )
         truth = truth_keys(config, START, END)
         got = fetched_keys(con) & truth
         share = len(got) / len(truth)
         assert share >= 0.995, f"{share:.4f} of {len(truth)}"
         failed = truth - got
-        logged = {url_key(u) for (u,) in con.execute(
-            "SELECT url FROM fetch_log WHERE error_class IS NOT NULL").fetchall()}  # fmt: skip
+        logged = {
+            url_key(u)
+            for (u,) in con.execute("SELECT url FROM fetch_log WHERE error_class IS NOT NULL").fetchall()
+        }
         assert failed <= logged  # every page not fetched has its reason in fetch_log
         if failed:  # … and the next run retries it
-            crawl(con, srv, Incremental(), CrawlSettings.fast(max_attempts=5, read_timeout=1.0, total_timeout=3.0))
-        errors = Counter(e for (e,) in con.execute("SELECT error_class FROM fetch_log WHERE error_class IS NOT NULL"
-                                                   ).fetchall())  # fmt: skip
+            crawl(
+                con,
+                srv,
+                Incremental(),
+                CrawlSettings.fast(max_attempts=5, read_timeout=1.0, total_timeout=3.0),
+            )
+        errors = Counter(
+            e
+            for (e,) in con.execute(
+                "SELECT error_class FROM fetch_log WHERE error_class IS NOT NULL"
+            ).fetchall()
+        )
         assert errors  # the faults did happen
 
 
@@ -139,9 +162,18 @@ def test_politeness_from_the_servers_own_log(tmp_path):
     con = open_db(tmp_path / "p.duckdb")
     rate = 20.0
     with SimWebServer(config) as srv:
-        crawl(con, srv, Backfill(END - timedelta(days=3), END),
-              CrawlSettings(rate_limit=rate, per_host_concurrency=2, override_source_limits=True,
-                            read_timeout=5.0, total_timeout=20.0))  # fmt: skip
+        crawl(
+            con,
+            srv,
+            Backfill(END - timedelta(days=3), END),
+            CrawlSettings(
+                rate_limit=rate,
+                per_host_concurrency=2,
+                override_source_limits=True,
+                read_timeout=5.0,
+                total_timeout=20.0,
+            ),
+        )
         log = list(srv.request_log)
         disallowed = {s.host: srv.world.robots_disallowed(s) for s in srv.world.sites}
     by_host: dict[str, list[float]] = {}

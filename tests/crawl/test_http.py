@@ -106,15 +106,19 @@ def _unavailable(request: httpx.Request) -> httpx.Response:
     return httpx.Response(503)
 
 
-@pytest.mark.parametrize(("handler", "why"), [(_refused, "ConnectError"), (_dns, "dns"), (_slow, "ReadTimeout"),
-                                              (_unavailable, "HTTP 503")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("handler", "why"),
+    [(_refused, "ConnectError"), (_dns, "dns"), (_slow, "ReadTimeout"), (_unavailable, "HTTP 503")],
+)
 def test_unreachable_robots_is_logged_with_its_reason_not_as_a_rule(handler, why):
     """A robots.txt that cannot be read keeps the host out this run (RFC 9309), but the log says why: a network
     failure or a server error, never `robots-disallowed` (which means the site's own rule)."""
     settings = CrawlSettings.fast(max_attempts=1)
     res, log = fetch(handler, url="http://x.test/news/1", settings=settings)
-    assert [(e.url, e.error_class) for e in log] == [("http://x.test/robots.txt", why),
-                                                     ("http://x.test/news/1", f"robots.txt {why}")]  # fmt: skip
+    assert [(e.url, e.error_class) for e in log] == [
+        ("http://x.test/robots.txt", why),
+        ("http://x.test/news/1", f"robots.txt {why}"),
+    ]
     assert res.error == f"robots.txt {why}" and log[-1].attempt == 0  # the page itself was not requested
 
 
@@ -173,7 +177,9 @@ def test_size_cap_while_streaming_and_gzip_bomb():
         if (r := robots_ok(request)) is not None:
             return r
         if request.url.path == "/bomb":
-            return httpx.Response(200, content=bomb, headers={"Content-Encoding": "gzip", "Content-Type": "text/html"})
+            return httpx.Response(
+                200, content=bomb, headers={"Content-Encoding": "gzip", "Content-Type": "text/html"}
+            )
         return httpx.Response(200, content=big, headers={"Content-Type": "text/html"})
 
     assert fetch(handler)[0].error == "too-large"
@@ -182,16 +188,29 @@ def test_size_cap_while_streaming_and_gzip_bomb():
 
 
 def test_binary_content_type_is_refused():
-    res, _ = fetch(lambda r: robots_ok(r) or httpx.Response(200, content=b"\x89PNG", headers={"Content-Type": "image/png"}))
+    res, _ = fetch(
+        lambda r: (
+            robots_ok(r) or httpx.Response(200, content=b"\x89PNG", headers={"Content-Type": "image/png"})
+        )
+    )
     assert res.error == "content-type image/png" and not res.ok
 
 
-@pytest.mark.parametrize(("headers", "body", "expected"), [
-    ({"content-type": "text/html; charset=windows-1256"}, b"", "windows-1256"),
-    ({}, b'<meta charset="windows-1256">', "windows-1256"),
-    ({}, "<p>خبر</p>".encode(), "utf-8"),
-    ({}, ("<html><body><p>" + "به گزارش روابط عمومی بهزیستی استان کرمان " * 20 + "</p>").replace("ی", "ي").encode("cp1256"), "windows-1256"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("headers", "body", "expected"),
+    [
+        ({"content-type": "text/html; charset=windows-1256"}, b"", "windows-1256"),
+        ({}, b'<meta charset="windows-1256">', "windows-1256"),
+        ({}, "<p>خبر</p>".encode(), "utf-8"),
+        (
+            {},
+            ("<html><body><p>" + "به گزارش روابط عمومی بهزیستی استان کرمان " * 20 + "</p>")
+            .replace("ی", "ي")
+            .encode("cp1256"),
+            "windows-1256",
+        ),
+    ],
+)
 def test_charset(headers, body, expected):
     assert detect_charset(headers, body) == expected
 
@@ -199,11 +218,13 @@ def test_charset(headers, body, expected):
 def test_hostile_drip_reset_truncation_do_not_hang():
     settings = CrawlSettings.fast(total_timeout=2.0, max_attempts=2)
     with HostileServer() as srv:
+
         async def go():
             async with Fetcher(settings, SimWebTransport(srv.port, srv.HOSTS), "r") as f:
                 paths = ["/news/drip", "/news/reset", "/news/truncated", "/news/slow-headers", "/news/ok-1"]
-                return await asyncio.gather(*(f.get(f"http://hostile.test{p}", source_id="h", allows=allows)
-                                              for p in paths))  # fmt: skip
+                return await asyncio.gather(
+                    *(f.get(f"http://hostile.test{p}", source_id="h", allows=allows) for p in paths)
+                )
 
         t0 = time.monotonic()
         drip, reset, trunc, slow, ok = asyncio.run(go())
@@ -289,8 +310,11 @@ def test_fetcher_reuses_one_connection_per_host_on_the_loopback_web():
         site = next(h for h in hosts if not h.startswith("www."))
         async with Fetcher(FAST, transport, "r") as f:
             for host in (site, site, f"www.{site}"):
-                assert (await f.get(f"http://{host}/robots.txt", source_id="s", allows=lambda u: True,
-                                    check_robots=False)).status is not None  # fmt: skip
+                assert (
+                    await f.get(
+                        f"http://{host}/robots.txt", source_id="s", allows=lambda u: True, check_robots=False
+                    )
+                ).status is not None
             return len(transport._pools)
 
     with SimWebServer() as srv:
@@ -337,8 +361,10 @@ def test_crawl_delay_holds_from_the_request_after_robots_txt():
 
 @pytest.mark.parametrize("status", [200, 403, 503])
 def test_challenge_pages_are_an_error_whatever_the_status(status):
-    body = ("<html><head><title>Just a moment...</title></head><body>Checking your browser before accessing."
-            "<script src='/cdn-cgi/challenge-platform/h/b/orchestrate/chl_page/v1'></script></body></html>")
+    body = (
+        "<html><head><title>Just a moment...</title></head><body>Checking your browser before accessing."
+        "<script src='/cdn-cgi/challenge-platform/h/b/orchestrate/chl_page/v1'></script></body></html>"
+    )
     calls = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -385,7 +411,9 @@ def test_under_crawl_delay_requests_go_one_at_a_time_from_the_end_of_the_previou
 
     async def go() -> None:
         async with Fetcher(CrawlSettings.fast(per_host_concurrency=4), httpx.MockTransport(handler)) as f:
-            await asyncio.gather(*(f.get(f"http://x.test/{k}", source_id="s", allows=allows) for k in range(4)))
+            await asyncio.gather(
+                *(f.get(f"http://x.test/{k}", source_id="s", allows=allows) for k in range(4))
+            )
 
     asyncio.run(go())
     spans.sort()

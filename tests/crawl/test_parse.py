@@ -55,7 +55,9 @@ def test_html_links_feeds_archive_next_and_items():
     <a href="/fa/page/1">خانه</a><a href="/fa/archive?page=1">آرشیو اخبار</a>
     <div class="row"><a href="/fa/news/12/slug">نشست شورای هماهنگی بهزیستی استان کرمان برگزار شد</a>
     <span>۱۲ مرداد ۱۴۰۲</span></div><a href="?page=2">بعدی</a></body></html>"""
-    links = parse_html_links(html, "https://x.ir/fa/archive?page=1", find_date=lambda t: "d" if "۱۴۰۲" in t else None)
+    links = parse_html_links(
+        html, "https://x.ir/fa/archive?page=1", find_date=lambda t: "d" if "۱۴۰۲" in t else None
+    )
     assert links.feeds == ["https://x.ir/rss"]
     assert links.archive == "https://x.ir/fa/archive?page=1"
     assert links.next_page == "https://x.ir/fa/archive?page=2"

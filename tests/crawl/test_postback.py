@@ -181,14 +181,20 @@ def test_a_home_page_that_pages_itself_by_postback():
         rows = "".join(
             f'<tr><td><a href="/News.aspx?id={page * 10 + k}">خبر شماره {page * 10 + k} درباره طرح‌های استانی جدید</a>'
             f"</td><td>{(now - timedelta(hours=page * 10 + k)).strftime('%Y-%m-%d')}</td></tr>"
-            for k in range(per_page))
-        pager = "".join(f"<td><span>{p}</span></td>" if p == page else
-                        f'<td><a href="javascript:__doPostBack(&#39;ctl00$cph$gvNews&#39;,&#39;Page${p}&#39;)">{p}</a></td>'
-                        for p in range(1, n_pages + 1))  # fmt: skip
-        return (f'<html><body><form method="post" action="./" id="aspnetForm">'
-                f'<input type="hidden" name="__VIEWSTATE" value="vs-{page}" />'
-                f'<input type="hidden" name="__EVENTVALIDATION" value="ev-{page}" />'
-                f"<table>{rows}<tr><td><table><tr>{pager}</tr></table></td></tr></table></form></body></html>")
+            for k in range(per_page)
+        )
+        pager = "".join(
+            f"<td><span>{p}</span></td>"
+            if p == page
+            else f'<td><a href="javascript:__doPostBack(&#39;ctl00$cph$gvNews&#39;,&#39;Page${p}&#39;)">{p}</a></td>'
+            for p in range(1, n_pages + 1)
+        )
+        return (
+            f'<html><body><form method="post" action="./" id="aspnetForm">'
+            f'<input type="hidden" name="__VIEWSTATE" value="vs-{page}" />'
+            f'<input type="hidden" name="__EVENTVALIDATION" value="ev-{page}" />'
+            f"<table>{rows}<tr><td><table><tr>{pager}</tr></table></td></tr></table></form></body></html>"
+        )
 
     requests: list[tuple[str, str, str]] = []
 
@@ -222,16 +228,23 @@ def test_a_home_page_that_pages_itself_by_postback():
             if u.ok:
                 state.seen.setdefault(u.source_id, set()).add(u.key)
         for sf in batch.surfaces:
-            state.surfaces[sf.url] = SurfaceState(sf.url, sf.source_id, sf.kind, sf.last_fetched, sf.etag,
-                                                  sf.last_modified)  # fmt: skip
+            state.surfaces[sf.url] = SurfaceState(
+                sf.url, sf.source_id, sf.kind, sf.last_fetched, sf.etag, sf.last_modified
+            )
         for so in batch.sources:
             state.sources[so.source_id] = so
 
-    report = asyncio.run(Crawler([src], settings, transport=httpx.MockTransport(handler), state=state,
-                                 now=now).run(Incremental(), sink))  # fmt: skip
+    report = asyncio.run(
+        Crawler([src], settings, transport=httpx.MockTransport(handler), state=state, now=now).run(
+            Incremental(), sink
+        )
+    )
     assert [r[1] for r in requests if r[0] == "POST"] == ["1->2", "2->3"]  # fresh view state each time
     assert report.as_dict()["fetched"] == n_pages * per_page and report.as_dict()["postbacks"] == 2
     requests.clear()
-    asyncio.run(Crawler([src], settings, transport=httpx.MockTransport(handler), state=state,
-                        now=now).run(Incremental(), sink))  # fmt: skip
+    asyncio.run(
+        Crawler([src], settings, transport=httpx.MockTransport(handler), state=state, now=now).run(
+            Incremental(), sink
+        )
+    )
     assert requests == [("GET", "/", '"home-1"')]  # the home page once, conditionally; nothing posted

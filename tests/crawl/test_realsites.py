@@ -52,14 +52,23 @@ def crawl(con, srv, sources, mode, now_day=TODAY, settings=None):
             write_fetch_log(con, batch.fetch_log)
             save_batch_state(con, batch)
 
-    crawler = Crawler(sources, settings or CrawlSettings.fast(), transport=SimWebTransport(srv.port, srv.hosts),
-                      state=state, run_id="t", now=SimWeb(today=now_day).now())  # fmt: skip
+    crawler = Crawler(
+        sources,
+        settings or CrawlSettings.fast(),
+        transport=SimWebTransport(srv.port, srv.hosts),
+        state=state,
+        run_id="t",
+        now=SimWeb(today=now_day).now(),
+    )
     return asyncio.run(crawler.run(mode, sink))
 
 
 def truth_keys(config, site_ids, start, end):
-    return {url_key(t.url) for t in iter_truth(config, start, end)
-            if t.page_kind == "article" and t.site_id in site_ids}  # fmt: skip
+    return {
+        url_key(t.url)
+        for t in iter_truth(config, start, end)
+        if t.page_kind == "article" and t.site_id in site_ids
+    }
 
 
 def fetched_keys(con, srv):
@@ -189,8 +198,10 @@ def test_crawl_delay_holds_from_the_first_request(tmp_path):
     con = open_db(tmp_path / "cd.duckdb")
     with SimWebServer(config) as srv:
         crawl(con, srv, sources, Backfill(TODAY - timedelta(days=1), TODAY))
-        log = sorted((e for e in srv.request_log if host_key(e.host) == host_key(sources[0].host)),
-                     key=lambda e: e.mono)  # fmt: skip
+        log = sorted(
+            (e for e in srv.request_log if host_key(e.host) == host_key(sources[0].host)),
+            key=lambda e: e.mono,
+        )
     assert log[0].kind == "robots" and len(log) >= 4
     gaps = [b.mono - a.mono for a, b in itertools.pairwise(log)]
     assert min(gaps) >= 0.98, [round(g, 3) for g in gaps]
@@ -207,32 +218,54 @@ def test_challenged_first_visits_are_loaded_on_the_second_run_and_a_blocked_sour
     path = tmp_path / "sources.yaml"
     import yaml
 
-    path.write_text(yaml.safe_dump({"sources": [s.model_dump(exclude_defaults=True) for s in sources]},
-                                   allow_unicode=True), encoding="utf-8")  # fmt: skip
+    path.write_text(
+        yaml.safe_dump(
+            {"sources": [s.model_dump(exclude_defaults=True) for s in sources]}, allow_unicode=True
+        ),
+        encoding="utf-8",
+    )
     con = open_db(tmp_path / "ch.duckdb")
     start, end = TODAY - timedelta(days=20), TODAY
     ids = {build_sites(config)[i].site_id for i in challenged}
     truth = truth_keys(config, ids, start, end)
     with SimWebServer(config) as srv:
         tx = SimWebTransport(srv.port, srv.hosts)
-        first = run_backfill(con, start, end, sources_path=path, transport=tx, settings=CrawlSettings.fast(),
-                             now=SimWeb(today=TODAY).now())  # fmt: skip
+        first = run_backfill(
+            con,
+            start,
+            end,
+            sources_path=path,
+            transport=tx,
+            settings=CrawlSettings.fast(),
+            now=SimWeb(today=TODAY).now(),
+        )
         n_challenged = con.execute(
             "SELECT count(*) FROM fetch_log WHERE error_class = 'challenge'"
         ).fetchone()[0]
-        statuses = {s for (s,) in con.execute("SELECT DISTINCT status FROM fetch_log WHERE error_class = 'challenge'"
-                                              ).fetchall()}  # fmt: skip
-        loaded_first = {
-            url_key(u) for (u,) in con.execute("SELECT canonical_url FROM releases").fetchall()
+        statuses = {
+            s
+            for (s,) in con.execute(
+                "SELECT DISTINCT status FROM fetch_log WHERE error_class = 'challenge'"
+            ).fetchall()
         }
-        second = run_backfill(con, start, end, sources_path=path, transport=SimWebTransport(srv.port, srv.hosts),
-                              settings=CrawlSettings.fast(), now=SimWeb(today=TODAY).now())  # fmt: skip
+        loaded_first = {url_key(u) for (u,) in con.execute("SELECT canonical_url FROM releases").fetchall()}
+        second = run_backfill(
+            con,
+            start,
+            end,
+            sources_path=path,
+            transport=SimWebTransport(srv.port, srv.hosts),
+            settings=CrawlSettings.fast(),
+            now=SimWeb(today=TODAY).now(),
+        )
     assert n_challenged >= 5 and statuses == {200, 403, 503}  # a challenge whatever the status
     assert truth - loaded_first  # the first run did miss the challenged articles …
     loaded = {url_key(u) for (u,) in con.execute("SELECT canonical_url FROM releases").fetchall()}
     assert truth <= loaded, sorted(truth - loaded)[:3]  # … the second one loaded every article
-    leaked = con.execute("SELECT count(*) FROM releases WHERE title ILIKE '%مرورگر%' OR title ILIKE '%just a moment%'"
-                         " OR title ILIKE '%امنیتی%' OR body ILIKE '%صبر کنید%'").fetchone()[0]  # fmt: skip
+    leaked = con.execute(
+        "SELECT count(*) FROM releases WHERE title ILIKE '%مرورگر%' OR title ILIKE '%just a moment%'"
+        " OR title ILIKE '%امنیتی%' OR body ILIKE '%صبر کنید%'"
+    ).fetchone()[0]
     assert leaked == 0
     assert (
         con.execute("SELECT count(*) FROM pages WHERE body_zlib IS NULL OR status <> 200").fetchone()[0] == 0
@@ -261,16 +294,28 @@ def test_print_variant_joins_its_article(tmp_path):
 
     config = _config(webforms_sites=1)
     site = build_sites(config)[next(iter(webforms_styles(config)))]
-    item = next(i for i in iter_truth(config, TODAY - timedelta(days=2), TODAY) if i.site_id == site.site_id
-                and i.page_kind == "article")  # fmt: skip
+    item = next(
+        i
+        for i in iter_truth(config, TODAY - timedelta(days=2), TODAY)
+        if i.site_id == site.site_id and i.page_kind == "article"
+    )
     con = open_db(tmp_path / "p.duckdb")
     pages = []
     with SimWebServer(config) as srv, httpx.Client(transport=SimWebSyncTransport(srv.port, srv.hosts)) as c:
         for url in (item.url, item.url + "&print=1"):
             r = c.get(url)
             assert r.status_code == 200
-            pages.append(RawPage(url=url, final_url=url, source_id=site.site_id, status=200,
-                                 headers=dict(r.headers), body=r.content, fetched_at=datetime.now(UTC)))  # fmt: skip
+            pages.append(
+                RawPage(
+                    url=url,
+                    final_url=url,
+                    source_id=site.site_id,
+                    status=200,
+                    headers=dict(r.headers),
+                    body=r.content,
+                    fetched_at=datetime.now(UTC),
+                )
+            )
         assert b'rel="canonical"' in pages[1].body and b"NewsTools" in pages[1].body
     process_batch(con, pages)
     rows = con.execute("SELECT canonical_url, url FROM releases").fetchall()

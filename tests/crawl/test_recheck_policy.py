@@ -41,15 +41,23 @@ class Site:
         if path == "/robots.txt":
             return httpx.Response(200, text="User-agent: *\nAllow: /\n")
         if path == "/":
-            return httpx.Response(200, html='<html><head><link rel="alternate" type="application/rss+xml" '
-                                            'href="/rss"></head><body></body></html>')  # fmt: skip
+            return httpx.Response(
+                200,
+                html='<html><head><link rel="alternate" type="application/rss+xml" '
+                'href="/rss"></head><body></body></html>',
+            )
         if path == "/rss":
-            items = "".join(f"<item><title>خبر {p[-1]}</title><link>http://site.test{p}</link>"
-                            f"<pubDate>{format_datetime(PUBLISHED)}</pubDate></item>" for p in self.modified)  # fmt: skip
+            items = "".join(
+                f"<item><title>خبر {p[-1]}</title><link>http://site.test{p}</link>"
+                f"<pubDate>{format_datetime(PUBLISHED)}</pubDate></item>"
+                for p in self.modified
+            )
             return self._conditional(request, f"<rss><channel>{items}</channel></rss>", PUBLISHED, "xml")
         if path == "/sitemap.xml" and self.with_sitemap:
-            urls = "".join(f"<url><loc>http://site.test{p}</loc><lastmod>{m.isoformat()}</lastmod></url>"
-                           for p, m in self.modified.items())  # fmt: skip
+            urls = "".join(
+                f"<url><loc>http://site.test{p}</loc><lastmod>{m.isoformat()}</lastmod></url>"
+                for p, m in self.modified.items()
+            )
             body = f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
             return self._conditional(request, body, max(self.modified.values()), "xml")
         if path in self.modified:
@@ -69,7 +77,9 @@ class Site:
 @pytest.fixture
 def sources(tmp_path: Path):
     path = tmp_path / "sources.yaml"
-    path.write_text("sources:\n  - id: site\n    url: http://site.test/\n    agency: test\n", encoding="utf-8")
+    path.write_text(
+        "sources:\n  - id: site\n    url: http://site.test/\n    agency: test\n", encoding="utf-8"
+    )
     return load_sources(path)
 
 
@@ -81,8 +91,14 @@ def daily(con, sources, site: Site, now: datetime, policy: str) -> None:
             save_batch_state(con, batch)
 
     state = load_state(con, ["site"], now=now)
-    crawler = Crawler(sources, CrawlSettings.fast(recheck_policy=policy), transport=httpx.MockTransport(site.handler),
-                      state=state, run_id="t", now=now)  # fmt: skip
+    crawler = Crawler(
+        sources,
+        CrawlSettings.fast(recheck_policy=policy),
+        transport=httpx.MockTransport(site.handler),
+        state=state,
+        run_id="t",
+        now=now,
+    )
     asyncio.run(crawler.run(Incremental(), sink))
 
 
@@ -90,12 +106,15 @@ def article_requests(site: Site) -> list[tuple[str, int]]:
     return [(p, s) for p, s in site.log if p.startswith("/news/")]
 
 
-@pytest.mark.parametrize(("with_sitemap", "policy", "rechecks"), [
-    (True, "auto", 0),      # lastmod in the sitemap: nothing to re-check blindly
-    (False, "auto", 2),     # a feed only: both recent pages re-checked (conditional GET, 304)
-    (True, "always", 2),
-    (False, "never", 0),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("with_sitemap", "policy", "rechecks"),
+    [
+        (True, "auto", 0),  # lastmod in the sitemap: nothing to re-check blindly
+        (False, "auto", 2),  # a feed only: both recent pages re-checked (conditional GET, 304)
+        (True, "always", 2),
+        (False, "never", 0),
+    ],
+)
 def test_nothing_new_rechecks_follow_the_policy(tmp_path, sources, with_sitemap, policy, rechecks):
     site = Site(with_sitemap)
     con = open_db(tmp_path / "r.duckdb")

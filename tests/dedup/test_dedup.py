@@ -136,16 +136,27 @@ def test_changed_text_is_a_new_version_and_rollback_forgets(tmp_path):
 def test_resolve_canonical_and_aliases(tmp_path):
     page = "http://www.example.ir/fa/news/12?utm_source=x"
     # the declared https address and the served http one are two spellings of one identity
-    assert url_key(resolve_canonical(page, "https://example.ir/fa/news/12/")) == url_key(resolve_canonical(page, None))
+    assert url_key(resolve_canonical(page, "https://example.ir/fa/news/12/")) == url_key(
+        resolve_canonical(page, None)
+    )
     assert resolve_canonical(page, None) == "http://example.ir/fa/news/12"  # the scheme the site served
     assert resolve_canonical(page, "https://other.ir/fa/news/99").startswith("http://example.ir/")
     assert resolve_canonical(page, "/fa/news/13").endswith("/fa/news/13")
     con = open_db(tmp_path / "k.duckdb")
     variant = "https://example.ir/News/ShowNews.aspx?Code=12"
-    assert write_aliases(con, [(page, resolve_canonical(page), "ex", "normalised"),  # same identity: skipped
-                               (variant, resolve_canonical(page), "ex", "rel_canonical")]) == 1  # fmt: skip
+    assert (
+        write_aliases(
+            con,
+            [
+                (page, resolve_canonical(page), "ex", "normalised"),  # same identity: skipped
+                (variant, resolve_canonical(page), "ex", "rel_canonical"),
+            ],
+        )
+        == 1
+    )
     assert con.execute("SELECT alias_url, canonical_url FROM url_aliases").fetchall() == [
-        ("https://example.ir/News/ShowNews.aspx?Code=12", "http://example.ir/fa/news/12")]
+        ("https://example.ir/News/ShowNews.aspx?Code=12", "http://example.ir/fa/news/12")
+    ]
 
 
 def test_guard_keeps_templated_siblings_apart_and_copies_together():
@@ -186,8 +197,16 @@ def test_exact_duplicates_and_source_kinds(tmp_path):
 
 
 def _fp_tuple(fp) -> tuple:
-    return (fp.signature.dtype.str, fp.signature.tobytes(), fp.keys.dtype.str, fp.keys.tobytes(), fp.exact,
-            fp.guard.dtype.str, fp.guard.tobytes(), fp.n_shingles)  # fmt: skip
+    return (
+        fp.signature.dtype.str,
+        fp.signature.tobytes(),
+        fp.keys.dtype.str,
+        fp.keys.tobytes(),
+        fp.exact,
+        fp.guard.dtype.str,
+        fp.guard.tobytes(),
+        fp.n_shingles,
+    )
 
 
 def test_batch_fingerprints_equal_per_record_reference():
@@ -198,18 +217,48 @@ def test_batch_fingerprints_equal_per_record_reference():
     from khabar.dedup.fingerprint import _fingerprints_slow, fingerprints
 
     rng = random.Random(3)
-    chars = list("۰۱۲۳٠١٩يىكۀةٱ\u200c٫\u064b\u0670\u0640\u200d\u200e\ufeff\u00ad،؛:.؟!«»\"'()-–_/,;…*%٪٬•“”\t\r"
-                 "\u00a0\n \n¶İΣσAZaz09\x0b\x1f\u2028\u3000ی ک")  # fmt: skip
-    words = ["می", "نمی", "ها", "های", "هایی", "اند", "ترین", "تر", "شهرستان", "آقای", "سه", "شنبه", "فروردین",
-             "۱۴۰۲", "12", "3.5", "¶", "بم", "ΑΣ", "ΑΣ'Β"]  # fmt: skip
+    chars = list(
+        "۰۱۲۳٠١٩يىكۀةٱ\u200c٫\u064b\u0670\u0640\u200d\u200e\ufeff\u00ad،؛:.؟!«»\"'()-–_/,;…*%٪٬•“”\t\r"
+        "\u00a0\n \n¶İΣσAZaz09\x0b\x1f\u2028\u3000ی ک"
+    )
+    words = [
+        "می",
+        "نمی",
+        "ها",
+        "های",
+        "هایی",
+        "اند",
+        "ترین",
+        "تر",
+        "شهرستان",
+        "آقای",
+        "سه",
+        "شنبه",
+        "فروردین",
+        "۱۴۰۲",
+        "12",
+        "3.5",
+        "¶",
+        "بم",
+        "ΑΣ",
+        "ΑΣ'Β",
+    ]
 
     def text() -> str:
-        return "".join(rng.choice(words if rng.random() < 0.5 else chars) + rng.choice(["", " ", "  ", "\u200c"])
-                       for _ in range(rng.randrange(60)))  # fmt: skip
+        return "".join(
+            rng.choice(words if rng.random() < 0.5 else chars) + rng.choice(["", " ", "  ", "\u200c"])
+            for _ in range(rng.randrange(60))
+        )
 
-    records = [{"title": text(), "lead": text() if i % 2 else None, "body": text(),
-                "persons": [{"role": "استاندار", "name": text()[:8]}] if i % 4 == 0 else []}
-               for i in range(400)]  # fmt: skip
+    records = [
+        {
+            "title": text(),
+            "lead": text() if i % 2 else None,
+            "body": text(),
+            "persons": [{"role": "استاندار", "name": text()[:8]}] if i % 4 == 0 else [],
+        }
+        for i in range(400)
+    ]
     records += [truth_record(t) for t in _truth(3)] + [{}, {"body": "\n"}, {"title": "ΑΣ", "body": "Σ x"}]
     want = [_fp_tuple(f) for f in _fingerprints_slow(records)]
     assert [_fp_tuple(f) for f in fingerprints(records)] == want  # odd whitespace: the string glue path

@@ -34,8 +34,13 @@ TITLE = "آغاز ساخت ۱۲۰۰ واحد مسکونی در بم"
 
 
 def release(**kw) -> dict:
-    rec = {"url": "https://agency.test/news/1", "title": TITLE, "lead": LEAD, "body": "\n\n".join(PARAS),
-           "persons": [{"name": "علی صادق‌زاده", "role": "مدیرکل راه و شهرسازی استان کرمان"}]}  # fmt: skip
+    rec = {
+        "url": "https://agency.test/news/1",
+        "title": TITLE,
+        "lead": LEAD,
+        "body": "\n\n".join(PARAS),
+        "persons": [{"name": "علی صادق‌زاده", "role": "مدیرکل راه و شهرسازی استان کرمان"}],
+    }
     rec.update(kw)
     return rec
 
@@ -164,14 +169,21 @@ def test_guard_compares_places_and_persons_as_sets():
 
 
 def test_follow_up_with_new_content_is_another_release():
-    follow = release(url="n/follow", title="ادامه ساخت مسکن در بم", lead="", body="\n\n".join([
-        PARAS[0],
-        "در ادامه این طرح، نخستین گروه از متقاضیان قرارداد خود را امضا کردند و نماینده مردم در مجلس از "
-        "مسئولان خواست روند واگذاری زمین را سرعت بخشند.",
-        "همچنین قرار است هفته آینده نشستی با حضور پیمانکاران و نمایندگان بانک عامل برگزار شود تا درباره "
-        "تسهیلات ساخت و شرایط بازپرداخت وام‌ها تصمیم‌گیری شود.",
-        "فرماندار بم نیز گفت مشکل تامین مصالح ساختمانی با پیگیری استانداری برطرف شده و کار بدون وقفه ادامه دارد.",
-    ]))  # fmt: skip
+    follow = release(
+        url="n/follow",
+        title="ادامه ساخت مسکن در بم",
+        lead="",
+        body="\n\n".join(
+            [
+                PARAS[0],
+                "در ادامه این طرح، نخستین گروه از متقاضیان قرارداد خود را امضا کردند و نماینده مردم در مجلس از "
+                "مسئولان خواست روند واگذاری زمین را سرعت بخشند.",
+                "همچنین قرار است هفته آینده نشستی با حضور پیمانکاران و نمایندگان بانک عامل برگزار شود تا درباره "
+                "تسهیلات ساخت و شرایط بازپرداخت وام‌ها تصمیم‌گیری شود.",
+                "فرماندار بم نیز گفت مشکل تامین مصالح ساختمانی با پیگیری استانداری برطرف شده و کار بدون وقفه ادامه دارد.",
+            ]
+        ),
+    )
     _, m = _cluster([release(), follow])
     assert m["n/follow"] is None
 
@@ -179,9 +191,16 @@ def test_follow_up_with_new_content_is_another_release():
 def _row(rec: dict, i: int) -> ReleaseRow:
     from datetime import UTC, datetime
 
-    return ReleaseRow(record=rec, canonical_url=rec["url"], source_id=f"s{i}", page_id=None,
-                      fetched_at=datetime(2024, 1, 1, tzinfo=UTC), extractor_version="t",
-                      content_hash=f"h{i}", search_text=normalise(rec["body"]))  # fmt: skip
+    return ReleaseRow(
+        record=rec,
+        canonical_url=rec["url"],
+        source_id=f"s{i}",
+        page_id=None,
+        fetched_at=datetime(2024, 1, 1, tzinfo=UTC),
+        extractor_version="t",
+        content_hash=f"h{i}",
+        search_text=normalise(rec["body"]),
+    )
 
 
 def _load(con, clusterer, rows):
@@ -198,8 +217,10 @@ def test_evidence_is_stored_and_explained(tmp_path):
     con = open_db(path)
     rows = [_row(release(), 0), _row(COPIES[0][1], 1), _row(COPIES[5][1], 2), _row(NEGATIVES[0][1], 3)]
     _load(con, Clusterer.from_db(con), rows)
-    ev = {r: (s, c) for r, s, c in con.execute(
-        "SELECT release_id, signal, containment FROM dedup_evidence").fetchall()}  # fmt: skip
+    ev = {
+        r: (s, c)
+        for r, s, c in con.execute("SELECT release_id, signal, containment FROM dedup_evidence").fetchall()
+    }
     signals = [ev[r.release_id][0] for r in rows]
     assert signals[0] == "founder" and signals[3] == "founder"
     assert signals[1] == "containment" and ev[rows[1].release_id][1] >= 0.85

@@ -18,12 +18,19 @@ GOLDEN = Path(__file__).parent / "golden"
 # (site id, Gregorian day) pairs chosen to cover every template, both encodings, Arabic letters (portal before
 # 1399), Latin/Arabic-Indic digit sites, news-agency republications and both Tehran offsets.
 PICKS: tuple[tuple[str, date], ...] = (
-    ("kerman-behzisti", date(2019, 6, 12)), ("kerman-behzisti", date(2023, 8, 3)),
-    ("ilam-jahad", date(2019, 11, 5)), ("khuzestan-rmto", date(2022, 1, 18)),
-    ("fars-medu", date(2020, 5, 2)), ("kohgiluyeh-boyerahmad-rcs", date(2020, 9, 14)),
-    ("khorasan-jonoubi-mui", date(2023, 2, 7)), ("mazandaran-medu", date(2021, 7, 1)),
-    ("kohgiluyeh-boyerahmad-rmto", date(2020, 5, 1)), ("khorasan-jonoubi-ostandari", date(2023, 12, 20)),
-    ("avaye-iran", date(2021, 4, 10)), ("payam-mellat", date(2022, 10, 5)), ("novin-khabar", date(2020, 2, 1)),
+    ("kerman-behzisti", date(2019, 6, 12)),
+    ("kerman-behzisti", date(2023, 8, 3)),
+    ("ilam-jahad", date(2019, 11, 5)),
+    ("khuzestan-rmto", date(2022, 1, 18)),
+    ("fars-medu", date(2020, 5, 2)),
+    ("kohgiluyeh-boyerahmad-rcs", date(2020, 9, 14)),
+    ("khorasan-jonoubi-mui", date(2023, 2, 7)),
+    ("mazandaran-medu", date(2021, 7, 1)),
+    ("kohgiluyeh-boyerahmad-rmto", date(2020, 5, 1)),
+    ("khorasan-jonoubi-ostandari", date(2023, 12, 20)),
+    ("avaye-iran", date(2021, 4, 10)),
+    ("payam-mellat", date(2022, 10, 5)),
+    ("novin-khabar", date(2020, 2, 1)),
     ("sedaye-ostan", date(2023, 6, 30)),
 )
 
@@ -45,10 +52,20 @@ def golden_items(world: World) -> list[Any]:
 def expectation(world: World, item: Any) -> dict[str, Any]:
     t = world.truth(item)
     return {
-        "url": t.url, "template": t.template, "encoding": t.encoding, "title": t.title, "lead": t.lead,
-        "body": t.body, "published_jalali": t.published_jalali, "published_day": t.published_day.isoformat(),
-        "news_code": t.news_code, "attribution": t.attribution, "agency": t.agency, "province": t.province,
-        "event_type": t.event_type, "persons": [p.name for p in t.persons],
+        "url": t.url,
+        "template": t.template,
+        "encoding": t.encoding,
+        "title": t.title,
+        "lead": t.lead,
+        "body": t.body,
+        "published_jalali": t.published_jalali,
+        "published_day": t.published_day.isoformat(),
+        "news_code": t.news_code,
+        "attribution": t.attribution,
+        "agency": t.agency,
+        "province": t.province,
+        "event_type": t.event_type,
+        "persons": [p.name for p in t.persons],
         "quantities": [[q.value, q.unit] for q in t.quantities],
     }
 
@@ -56,7 +73,9 @@ def expectation(world: World, item: Any) -> dict[str, Any]:
 def main() -> None:
     world = World(SimWebConfig())
     data = [expectation(world, i) for i in golden_items(world)]
-    (GOLDEN / "simweb.json").write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    (GOLDEN / "simweb.json").write_text(
+        json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
     print(len(data), "golden pages")
 
 

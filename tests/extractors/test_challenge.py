@@ -14,8 +14,10 @@ CLOUDFLARE = """<!DOCTYPE html><html><head><title>Just a moment...</title></head
 <script src="/cdn-cgi/challenge-platform/h/b/orchestrate/chl_page/v1?ray=1"></script></body></html>"""
 CAPTCHA = """<html><body><form><div class="g-recaptcha" data-sitekey="x"></div>
 <p>لطفا کد امنیتی را وارد کنید</p><button>ادامه</button></form></body></html>"""
-ARTICLE = ("<html><body><h1>کپچای جدید سامانه</h1><p>" + "سامانه ثبت‌نام بهزیستی از امروز با کد امنیتی تازه کار "
-           "می‌کند و کاربران باید پیش از ورود بررسی مرورگر شما را تأیید کنند. " * 20 + "</p></body></html>")
+ARTICLE = (
+    "<html><body><h1>کپچای جدید سامانه</h1><p>" + "سامانه ثبت‌نام بهزیستی از امروز با کد امنیتی تازه کار "
+    "می‌کند و کاربران باید پیش از ورود بررسی مرورگر شما را تأیید کنند. " * 20 + "</p></body></html>"
+)
 
 
 @pytest.mark.parametrize("html", [ARVAN, CLOUDFLARE, CAPTCHA], ids=["arvan", "cloudflare", "captcha"])

@@ -14,10 +14,12 @@ ZWNJ = "\u200c"
 
 def _page(item: dict) -> str:
     paras = "".join(f"<p>{escape(p)}</p>" for p in item["paragraphs"])
-    return (f'<html lang="fa"><head><meta charset="utf-8"><title>{escape(item["title"])} - خبرگزاری فارس</title>'
-            f'</head><body><ul class="menu"><li><a href="/">خانه</a></li></ul><h1>{escape(item["title"])}</h1>'
-            f'<p class="lead">{escape(item["abstract"])}</p><div class="body">{paras}</div>'
-            f'<footer>انتهای پیام</footer></body></html>')
+    return (
+        f'<html lang="fa"><head><meta charset="utf-8"><title>{escape(item["title"])} - خبرگزاری فارس</title>'
+        f'</head><body><ul class="menu"><li><a href="/">خانه</a></li></ul><h1>{escape(item["title"])}</h1>'
+        f'<p class="lead">{escape(item["abstract"])}</p><div class="body">{paras}</div>'
+        f"<footer>انتهای پیام</footer></body></html>"
+    )
 
 
 def test_corpus_raw_text_zwnj_persons_quantities(corpus: list[dict]) -> None:

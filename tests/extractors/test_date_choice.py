@@ -17,7 +17,10 @@ def test_byline_in_another_row_beats_a_day_named_in_the_story(world: World) -> N
     res = world.handle("fars.jahad.test", "GET", "/fa/news/17954", "https")
     assert res.status == 200
     assert "27 دی سال گذشته" in res.body.decode("utf-8")  # the trap is on the page
-    rec = extract(res.body, url="https://fars.jahad.test/fa/news/17954",
-                  fetched_at=datetime(2026, 12, 2, 6, 13, tzinfo=UTC))  # fmt: skip
+    rec = extract(
+        res.body,
+        url="https://fars.jahad.test/fa/news/17954",
+        fetched_at=datetime(2026, 12, 2, 6, 13, tzinfo=UTC),
+    )
     assert rec["published_jalali"] == "1402-12-27", rec["published_at"]
     assert rec["published_at"] == "2024-03-17T13:20:00+03:30"

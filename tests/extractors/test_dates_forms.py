@@ -161,10 +161,14 @@ PAGE = (
         ("۱۲ فوریه ۲۰۲۴", "", "1402-11-23", "2024-02-12T00:00:00+03:30"),
         ("دیروز ساعت ۶ عصر", "", "1402-12-10", "2024-02-29T18:00:00+03:30"),
         ("۲ ساعت پیش", "", "1402-12-11", "2024-03-01T10:00:00+03:30"),
-        ("", '<meta property="article:published_time" content="۱۴۰۲-۱۱-۲۳T۱۰:۳۰:۰۰+۰۳:۳۰">', "1402-11-23",
-         "2024-02-12T10:30:00+03:30"),
+        (
+            "",
+            '<meta property="article:published_time" content="۱۴۰۲-۱۱-۲۳T۱۰:۳۰:۰۰+۰۳:۳۰">',
+            "1402-11-23",
+            "2024-02-12T10:30:00+03:30",
+        ),
     ],
-)  # fmt: skip
+)
 def test_pages_take_the_byline_or_meta_date(byline: str, meta: str, jalali: str, iso: str) -> None:
     rec = extract(
         PAGE.format(byline=byline, meta=meta), url="https://kerman.behzisti.ir/news/1", fetched_at=FETCHED

@@ -6,8 +6,12 @@ import random
 
 from extractors.tokens import _LEAD_CHARS, _TOKEN, _TRAIL_CHARS, Tok, _key, _tokenize
 
-_ALPHABET = ("ابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهیيكۀة" "0123456789۰۱۲۳۴۵۶۷۸۹٠١٢٣" "«»\"'()“”[]{}‹›،,.:;؛!?؟…%٪"
-             "\u200c\u200c\u200f\u0640\u064b  \n\t\u00a0-/ab")
+_ALPHABET = (
+    "ابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهیيكۀة"
+    "0123456789۰۱۲۳۴۵۶۷۸۹٠١٢٣"
+    "«»\"'()“”[]{}‹›،,.:;؛!?؟…%٪"
+    "\u200c\u200c\u200f\u0640\u064b  \n\t\u00a0-/ab"
+)
 
 
 def _tokenize_reference(text: str) -> list[Tok]:
@@ -23,8 +27,8 @@ def _tokenize_reference(text: str) -> list[Tok]:
                 out[-1] = Tok(prev.start, prev.end, prev.raw, prev.key, prev.lead, prev.trail + rest)
             continue
         s = m.start() + len(w) - len(rest)
-        trail = rest[len(core):].replace("\u200c", "")
-        out.append(Tok(s, s + len(core), core, _key(core), w[:len(w) - len(rest)], trail))
+        trail = rest[len(core) :].replace("\u200c", "")
+        out.append(Tok(s, s + len(core), core, _key(core), w[: len(w) - len(rest)], trail))
     return out
 
 
@@ -34,7 +38,16 @@ def _random_texts(n: int, seed: int) -> list[str]:
 
 
 def test_tokenize_matches_reference() -> None:
-    texts = [*_random_texts(5000, 1), "", " ", "«»", "، ،", "«سلام»، «دنیا».", "\u200cالف\u200c", "x" * 5000 + "،"]
+    texts = [
+        *_random_texts(5000, 1),
+        "",
+        " ",
+        "«»",
+        "، ،",
+        "«سلام»، «دنیا».",
+        "\u200cالف\u200c",
+        "x" * 5000 + "،",
+    ]
     for text in texts:
         got = _tokenize(text)
         assert got == _tokenize_reference(text), text
@@ -50,7 +63,11 @@ def _search_form_reference(text: str) -> str:
 
     if not text:
         return ""
-    t = text if text.isascii() or unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+    t = (
+        text
+        if text.isascii() or unicodedata.is_normalized("NFC", text)
+        else unicodedata.normalize("NFC", text)
+    )
     return re.sub(r"\s+", " ", t.translate(_SEARCH_MAP)).strip().lower()
 
 

@@ -18,7 +18,11 @@ SIMWEB = json.loads((GOLDEN / "simweb.json").read_text(encoding="utf-8"))
 
 def test_golden_covers_every_template() -> None:
     assert {(g["template"], g["encoding"]) for g in SIMWEB} >= {
-        ("newsagency", "utf-8"), ("portal", "utf-8"), ("aspnet", "utf-8"), ("aspnet", "windows-1256")}
+        ("newsagency", "utf-8"),
+        ("portal", "utf-8"),
+        ("aspnet", "utf-8"),
+        ("aspnet", "windows-1256"),
+    }
 
 
 @pytest.mark.parametrize("g", SIMWEB, ids=[f"{g['template']}-{g['news_code']}" for g in SIMWEB])
@@ -54,13 +58,15 @@ def seed_page(seed_text: str) -> bytes:
     blocks = [b.strip() for b in seed_text.split("\n") if b.strip()]
     title, paras = blocks[0], blocks[1:]
     body = "".join(f"<p>{escape(p)}</p>" for p in paras)
-    html = (f'<!DOCTYPE html><html lang="fa" dir="rtl"><head><meta charset="utf-8"><title>بهزیستی استان کرمان - '
-            f'{escape(title)}</title></head><body><div id="header"><ul class="menu"><li><a href="/">صفحه اصلی</a>'
-            f'</li></ul></div><div id="content"><div class="news-detail"><div class="news-info">'
-            f'<span class="date">تاریخ انتشار: ۱۳۹۶/۱۰/۰۵ - ۱۰:۳۰</span> | <span class="code">شناسه خبر: ۵۱۲۳۴۵'
-            f'</span></div><h1 class="news-title">{escape(title)}</h1><div class="news-text">{body}</div></div>'
-            f'<div class="related"><h3>اخبار مرتبط</h3><ul><li><a href="/fa/news/1">خبر دیگر</a></li></ul></div>'
-            f'</div><div class="footer">کلیه حقوق محفوظ است.</div></body></html>')
+    html = (
+        f'<!DOCTYPE html><html lang="fa" dir="rtl"><head><meta charset="utf-8"><title>بهزیستی استان کرمان - '
+        f'{escape(title)}</title></head><body><div id="header"><ul class="menu"><li><a href="/">صفحه اصلی</a>'
+        f'</li></ul></div><div id="content"><div class="news-detail"><div class="news-info">'
+        f'<span class="date">تاریخ انتشار: ۱۳۹۶/۱۰/۰۵ - ۱۰:۳۰</span> | <span class="code">شناسه خبر: ۵۱۲۳۴۵'
+        f'</span></div><h1 class="news-title">{escape(title)}</h1><div class="news-text">{body}</div></div>'
+        f'<div class="related"><h3>اخبار مرتبط</h3><ul><li><a href="/fa/news/1">خبر دیگر</a></li></ul></div>'
+        f'</div><div class="footer">کلیه حقوق محفوظ است.</div></body></html>'
+    )
     return html.encode("utf-8")
 
 
@@ -74,8 +80,10 @@ def test_golden_seed_release(seed_text: str) -> None:
         if "role_contains" in want:
             assert want["role_contains"] in (names[search_form(want["name"])]["role"] or "")
     for want in g["quantities"]:
-        assert any(q["value"] == want["value"] and q["unit"] == want["unit"] and q["qualifier"] == want["qualifier"]
-                   for q in rec["quantities"]), rec["quantities"]
+        assert any(
+            q["value"] == want["value"] and q["unit"] == want["unit"] and q["qualifier"] == want["qualifier"]
+            for q in rec["quantities"]
+        ), rec["quantities"]
     assert rec["attribution"] == g["attribution"]
     assert rec["agency"] == g["agency"]
     assert rec["province"] == g["province"]

@@ -70,8 +70,12 @@ def test_no_zwnj_lost_between_page_and_record(world: World) -> None:
 
 def test_raw_arabic_letters_kept_on_the_page_but_unified_in_search_form(world: World) -> None:
     site = next(s for s in world.sites if s.template == "portal")
-    item = next(i for o in range(0, 300) for i in [world.catalog.item(site, o)]
-                if i.is_article and "ي" in (world.truth(i).body or ""))
+    item = next(
+        i
+        for o in range(0, 300)
+        for i in [world.catalog.item(site, o)]
+        if i.is_article and "ي" in (world.truth(i).body or "")
+    )
     truth = world.truth(item)
     body, charset = world.render_article(item)
     rec = extract(body, url=truth.url, encoding=charset)
@@ -82,10 +86,16 @@ def test_raw_arabic_letters_kept_on_the_page_but_unified_in_search_form(world: W
 
 
 MALFORMED: list[bytes | str] = [
-    b"", b"   ", b"\x00\xff\xfe\x00garbage", "<html><body><p>بدون پایان", "<p>" * 5000,
+    b"",
+    b"   ",
+    b"\x00\xff\xfe\x00garbage",
+    "<html><body><p>بدون پایان",
+    "<p>" * 5000,
     b"<html><head><meta charset='no-such-charset'></head><body><p>\xe3\xed\xd1</p></body></html>",
-    '{"json": "not html"}', "<html><body><h1></h1><p></p><script>var x = '<p>';</script></body></html>",
-    "<div>" * 3000 + "متن" + "</div>" * 10, b"\xef\xbb\xbf<html><body><h1>\xd8\xb3\xd9\x84\xd8\xa7\xd9\x85</h1>",
+    '{"json": "not html"}',
+    "<html><body><h1></h1><p></p><script>var x = '<p>';</script></body></html>",
+    "<div>" * 3000 + "متن" + "</div>" * 10,
+    b"\xef\xbb\xbf<html><body><h1>\xd8\xb3\xd9\x84\xd8\xa7\xd9\x85</h1>",
     "<html><body><p>۲ ساعت پیش</p><time datetime='1402-13-45T99:99'>x</time></body></html>",
 ]
 
@@ -103,8 +113,12 @@ def test_truncated_and_unhinted_windows_1256_pages(world: World) -> None:
         if item.is_article and world.charset(item) == "windows-1256":
             break
     else:  # the latest pages are UTF-8: walk back to the cp1256 era
-        item = next(i for o in range(0, 400) for i in [world.catalog.item(site, o)]
-                    if i.is_article and world.charset(i) == "windows-1256")
+        item = next(
+            i
+            for o in range(0, 400)
+            for i in [world.catalog.item(site, o)]
+            if i.is_article and world.charset(i) == "windows-1256"
+        )
     body, charset = world.render_article(item)
     assert charset == "windows-1256"
     truth = world.truth(item)
@@ -120,7 +134,7 @@ def test_oversized_page_is_read_quickly() -> None:
     import time
 
     w = World(replace(SimWebConfig(), faults=FaultConfig(oversized_pages=1)))
-    (site_index, ordinal), = w._oversized
+    ((site_index, ordinal),) = w._oversized
     item = w.catalog.item(w.sites[site_index], ordinal)
     body, charset = w.render_article(item)
     assert len(body) > 10_000_000
@@ -132,13 +146,17 @@ def test_oversized_page_is_read_quickly() -> None:
 
 
 def test_br_separated_body_meta_date_and_code_in_url() -> None:
-    text = ("به گزارش روابط عمومی اداره کل بهزیستی استان یزد، مدیرکل بهزیستی استان یزد، دکتر محمد رضایی "
-            "در نشست شورای معاونان گفت: بیش از ۲۵۰ خانوار زیر پوشش طرح توانمندسازی قرار گرفتند.")
+    text = (
+        "به گزارش روابط عمومی اداره کل بهزیستی استان یزد، مدیرکل بهزیستی استان یزد، دکتر محمد رضایی "
+        "در نشست شورای معاونان گفت: بیش از ۲۵۰ خانوار زیر پوشش طرح توانمندسازی قرار گرفتند."
+    )
     more = "وی افزود: برای اجرای این طرح ۱۲ میلیارد تومان اعتبار در نظر گرفته شده است و کار ادامه دارد."
-    html = (f'<html><head><meta charset="utf-8"><meta property="og:title" content="اجرای طرح توانمندسازی در یزد">'
-            f'<meta property="article:published_time" content="1402-05-12T10:20:00+03:30"></head><body>'
-            f'<div class="menu"><a href="/">خانه</a></div><h1>اجرای طرح توانمندسازی در یزد</h1>'
-            f'<div class="txt">{text}<br><br>{more}<br>انتهای پیام</div></body></html>')
+    html = (
+        f'<html><head><meta charset="utf-8"><meta property="og:title" content="اجرای طرح توانمندسازی در یزد">'
+        f'<meta property="article:published_time" content="1402-05-12T10:20:00+03:30"></head><body>'
+        f'<div class="menu"><a href="/">خانه</a></div><h1>اجرای طرح توانمندسازی در یزد</h1>'
+        f'<div class="txt">{text}<br><br>{more}<br>انتهای پیام</div></body></html>'
+    )
     rec = extract(html, url="https://yazd.behzisti.ir/news/98765/slug")
     assert rec["is_article"] and rec["title"] == "اجرای طرح توانمندسازی در یزد"
     assert rec["body"] == f"{text}\n\n{more}"
@@ -149,29 +167,38 @@ def test_br_separated_body_meta_date_and_code_in_url() -> None:
     assert {(q["value"], q["unit"]) for q in rec["quantities"]} == {(250.0, "خانوار"), (12e10, "ریال")}
 
 
-SHORT = ('<!doctype html><html lang="fa"><head><meta charset="utf-8"><title>{t}</title></head><body>'
-         '<div class="menu"><a href="/">خانه</a></div><article><h1>{t}</h1>'
-         '<p>به گزارش روابط عمومی بهزیستی استان کرمان، نشست شورای هماهنگی با حضور مدیرکل برگزار شد.</p>'
-         '<p>در این نشست بیش از ۱۱ طرح اشتغال‌زایی با اعتبار ۵۰ میلیارد ریال بررسی شد. شماره {n}.</p>'
-         '</article></body></html>')
+SHORT = (
+    '<!doctype html><html lang="fa"><head><meta charset="utf-8"><title>{t}</title></head><body>'
+    '<div class="menu"><a href="/">خانه</a></div><article><h1>{t}</h1>'
+    "<p>به گزارش روابط عمومی بهزیستی استان کرمان، نشست شورای هماهنگی با حضور مدیرکل برگزار شد.</p>"
+    "<p>در این نشست بیش از ۱۱ طرح اشتغال‌زایی با اعتبار ۵۰ میلیارد ریال بررسی شد. شماره {n}.</p>"
+    "</article></body></html>"
+)
 
 
-@pytest.mark.parametrize(("title", "n"), [("خبر کوتاه", "1"), ("خبر\x00 با\x00 نول", "\x00"),
-                                          ("\u202eخبر\u202c \u2067دوجهته\u2069", "\u200f7")])
+@pytest.mark.parametrize(
+    ("title", "n"),
+    [("خبر کوتاه", "1"), ("خبر\x00 با\x00 نول", "\x00"), ("\u202eخبر\u202c \u2067دوجهته\u2069", "\u200f7")],
+)
 def test_short_releases_are_articles(title: str, n: str) -> None:
     rec = extract(SHORT.format(t=title, n=n).encode())
     assert rec["is_article"] is True
     assert rec["attribution"] == "روابط عمومی بهزیستی استان کرمان" and rec["province"] == "کرمان"
     assert [(q["value"], q["unit"], q["qualifier"]) for q in rec["quantities"]] == [
-        (11.0, "طرح", "بیش از"), (50e9, "ریال", None)]
+        (11.0, "طرح", "بیش از"),
+        (50e9, "ریال", None),
+    ]
 
 
 def test_hostile_bodies_are_fast_and_not_articles() -> None:
     import os
     import time
 
-    for body in (b"<html><body>" + b"<div>" * 100_000 + "عمیق".encode() + b"</body></html>", os.urandom(64 * 1024),
-                 SHORT.format(t="خط بلند", n="ا" * 2_000_000).encode()):
+    for body in (
+        b"<html><body>" + b"<div>" * 100_000 + "عمیق".encode() + b"</body></html>",
+        os.urandom(64 * 1024),
+        SHORT.format(t="خط بلند", n="ا" * 2_000_000).encode(),
+    ):
         t0 = time.perf_counter()
         rec = extract(body)
         assert time.perf_counter() - t0 < 5.0
@@ -179,11 +206,13 @@ def test_hostile_bodies_are_fast_and_not_articles() -> None:
 
 
 def test_dari_page_is_persian_with_afghan_months() -> None:
-    html = ('<html lang="prs"><head><meta charset="utf-8"><title>ولایت هرات</title></head><body>'
-            '<h1>توزیع کمک به ۲۰۰ خانواده در هرات</h1><div class="date">۱۲ اسد ۱۴۰۲</div><div class="text">'
-            '<p>به گزارش آژانس خبری، مسئولان ولایت هرات امروز کمک‌های غذایی را میان ۲۰۰ خانواده نیازمند توزیع کردند.</p>'
-            '<p>این کمک‌ها شامل آرد، روغن و برنج بود و در سه ولسوالی توزیع شد تا خانواده‌ها زمستان را آسان‌تر بگذرانند.</p>'
-            '</div></body></html>')
+    html = (
+        '<html lang="prs"><head><meta charset="utf-8"><title>ولایت هرات</title></head><body>'
+        '<h1>توزیع کمک به ۲۰۰ خانواده در هرات</h1><div class="date">۱۲ اسد ۱۴۰۲</div><div class="text">'
+        "<p>به گزارش آژانس خبری، مسئولان ولایت هرات امروز کمک‌های غذایی را میان ۲۰۰ خانواده نیازمند توزیع کردند.</p>"
+        "<p>این کمک‌ها شامل آرد، روغن و برنج بود و در سه ولسوالی توزیع شد تا خانواده‌ها زمستان را آسان‌تر بگذرانند.</p>"
+        "</div></body></html>"
+    )
     rec = extract(html)
     assert rec["language"] == "fa" and rec["is_article"] is True
     assert rec["published_jalali"] == "1402-05-12"

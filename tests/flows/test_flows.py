@@ -67,11 +67,20 @@ def test_cancelled_from_the_api_ends_cancelled_and_interrupted(prefect_api, tmp_
     root = Path(__file__).resolve().parents[2]
     db = tmp_path / "cancel.duckdb"
     log = tmp_path / "runner.log"  # a file, not a pipe: the runner logs freely and a full pipe would block it
-    env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(), "PREFECT_RUNNER_POLL_FREQUENCY": "1",
-           "KHABAR_EXTRACT_WORKERS": "1"}  # fmt: skip
-    runner = subprocess.Popen([sys.executable, "-c", "from flows import backfill; backfill.serve(name='cancel-test')"],
-                              cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=log.open("wb"),
-                              start_new_session=True)  # fmt: skip
+    env = {
+        **os.environ,
+        "PREFECT_API_URL": PREFECT_API_URL.value(),
+        "PREFECT_RUNNER_POLL_FREQUENCY": "1",
+        "KHABAR_EXTRACT_WORKERS": "1",
+    }
+    runner = subprocess.Popen(
+        [sys.executable, "-c", "from flows import backfill; backfill.serve(name='cancel-test')"],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log.open("wb"),
+        start_new_session=True,
+    )
 
     def wait_for(what, check, timeout=180.0):
         deadline = time.monotonic() + timeout
@@ -93,9 +102,16 @@ def test_cancelled_from_the_api_ends_cancelled_and_interrupted(prefect_api, tmp_
                     return None
 
             wait_for("the deployment", deployed)
-            run = run_deployment("backfill/cancel-test", timeout=0,
-                                 parameters={"start": "1402-12-26", "end": "1402-12-29", "db": str(db),
-                                             "simweb_port": srv.port})  # fmt: skip
+            run = run_deployment(
+                "backfill/cancel-test",
+                timeout=0,
+                parameters={
+                    "start": "1402-12-26",
+                    "end": "1402-12-29",
+                    "db": str(db),
+                    "simweb_port": srv.port,
+                },
+            )
             wait_for(
                 "the run to start",
                 lambda: (
@@ -122,4 +138,6 @@ def test_cancelled_from_the_api_ends_cancelled_and_interrupted(prefect_api, tmp_
     assert [s for s, _ in runs] == ["interrupted"], runs
     assert runs[0][1].startswith("SIGTERM"), runs
     logged = log.read_text(errors="replace")
-    assert "stopping after the batch in flight" in logged and "client has been closed" not in logged, logged[-3000:]
+    assert "stopping after the batch in flight" in logged and "client has been closed" not in logged, logged[
+        -3000:
+    ]

@@ -45,7 +45,9 @@ def site(fail: set[str]):
         if path == "/":
             return httpx.Response(200, html="<html><body><a href='/news/1'>خبر</a></body></html>")
         if path == "/sitemap.xml":
-            return httpx.Response(200, text=SITEMAP.format(host="s.test"), headers={"content-type": "application/xml"})
+            return httpx.Response(
+                200, text=SITEMAP.format(host="s.test"), headers={"content-type": "application/xml"}
+            )
         if path == "/news/1":
             return httpx.Response(200, html=PAGE)
         return httpx.Response(404)
@@ -69,11 +71,12 @@ def test_source_with_failed_surfaces_is_not_checkpointed():
     done, pages, report = backfill(site({"/", "/sitemap.xml"}))
     assert pages == []
     assert report.sources["s"].errors  # the failures are known …
-    assert done == []                  # … so the range must not be marked complete
+    assert done == []  # … so the range must not be marked complete
 
 
 def test_unreachable_source_is_not_checkpointed():
     """DNS failure: robots.txt unreachable → disallow-all for the run; that must not read as "nothing to fetch"."""
+
     def handler(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("name resolution failed", request=request)
 

@@ -16,14 +16,18 @@ from khabar.warehouse.db import open_db
 ZWNJ = "\u200c"
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 NOW = datetime(2024, 3, 19, 8, 0, tzinfo=UTC)
-BODY = (f"<p>به گزارش روابط عمومی بهزیستی استان کرمان، نشست شورای هماهنگی برگزار شد و طرح{ZWNJ}ها بررسی"
-        f" می{ZWNJ}شوند.</p><p>در این نشست طرح{ZWNJ}های اشتغال{ZWNJ}زایی با حضور مدیرکل و معاونان بررسی شد.</p>")  # fmt: skip
+BODY = (
+    f"<p>به گزارش روابط عمومی بهزیستی استان کرمان، نشست شورای هماهنگی برگزار شد و طرح{ZWNJ}ها بررسی"
+    f" می{ZWNJ}شوند.</p><p>در این نشست طرح{ZWNJ}های اشتغال{ZWNJ}زایی با حضور مدیرکل و معاونان بررسی شد.</p>"
+)
 TEXT_COLUMNS = ("title", "lead", "body", "search_text", "attribution", "agency", "province", "news_code")
 
 
 def html(title: str, body: str, meta: str = '<meta charset="utf-8">') -> str:
-    return (f'<!doctype html><html lang="fa" dir="rtl"><head>{meta}<title>{title}</title></head>'
-            f"<body><article><h1>{title}</h1>{body}</article></body></html>")  # fmt: skip
+    return (
+        f'<!doctype html><html lang="fa" dir="rtl"><head>{meta}<title>{title}</title></head>'
+        f"<body><article><h1>{title}</h1>{body}</article></body></html>"
+    )
 
 
 def cp1256(text: str) -> bytes:
@@ -34,12 +38,19 @@ def cp1256(text: str) -> bytes:
 PAGES: dict[str, tuple[bytes, str | None, bool | None]] = {
     "nul": (html("خبر\x00 با\x00 نول", BODY.replace("نشست", "نش\x00ست")).encode(), "utf-8", True),
     "nul-raw": (b"\x00" * 64 + html("خبر نول در آغاز", BODY).encode() + b"\x00" * 64, "utf-8", True),
-    "bidi": (html("\u202eخبر\u202c \u2067دوجهته\u2069", BODY + "<p>\u202bمتن\u202c \u200fهفت</p>").encode(),
-             "utf-8", True),
-    "wrong-charset": (cp1256(html("خبر با کدگذاری اشتباه", BODY)), "utf-8", True),   # says utf-8, is cp1256
+    "bidi": (
+        html("\u202eخبر\u202c \u2067دوجهته\u2069", BODY + "<p>\u202bمتن\u202c \u200fهفت</p>").encode(),
+        "utf-8",
+        True,
+    ),
+    "wrong-charset": (cp1256(html("خبر با کدگذاری اشتباه", BODY)), "utf-8", True),  # says utf-8, is cp1256
     "no-charset": (cp1256(html("خبر بدون کدگذاری", BODY, meta="")), None, True),
     "unclosed": (f"<html><body><h1>خبر ناقص<p>{BODY}<b><i>روابط عمومی<table><tr><td>".encode(), None, None),
-    "bad-utf8": (html("خبر با بایت خراب", BODY).encode().replace("نشست".encode(), b"\xff\xfe\xc3("), "utf-8", True),
+    "bad-utf8": (
+        html("خبر با بایت خراب", BODY).encode().replace("نشست".encode(), b"\xff\xfe\xc3("),
+        "utf-8",
+        True,
+    ),
     "binary": (bytes(range(256)) * 256, None, False),
 }
 
@@ -47,8 +58,18 @@ PAGES: dict[str, tuple[bytes, str | None, bool | None]] = {
 def raw(name: str) -> RawPage:
     body, enc, _ = PAGES[name]
     url = f"http://h.test/news/{name}"
-    return RawPage(url=url, final_url=url, source_id="h", status=200, headers={"content-type": "text/html"},
-                   body=body, fetched_at=NOW, run_id="t", discovered_via="listing", encoding=enc)  # fmt: skip
+    return RawPage(
+        url=url,
+        final_url=url,
+        source_id="h",
+        status=200,
+        headers={"content-type": "text/html"},
+        body=body,
+        fetched_at=NOW,
+        run_id="t",
+        discovered_via="listing",
+        encoding=enc,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +107,10 @@ def test_no_nul_anywhere(loaded, name):
 def test_text_survives_and_zwnj_is_kept(loaded, name):
     rec = release(loaded[0], name)
     text = (rec["body"] or "") + (rec["title"] or "")
-    assert "روابط عمومی" in rec["search_text"], (name, rec["search_text"][:80])  # decoded right, letters unified
+    assert "روابط عمومی" in rec["search_text"], (
+        name,
+        rec["search_text"][:80],
+    )  # decoded right, letters unified
     if rec["is_article"]:
         assert ZWNJ in rec["body"], name  # stored text keeps ZWNJ (the search form maps it to a space)
     assert "\ufffd" not in text, name
@@ -117,8 +141,16 @@ def test_loading_the_same_batch_again_doubles_nothing(loaded):
 def test_unclosed_title_does_not_swallow_the_page(tmp_path):
     con = open_db(tmp_path / "t.duckdb")
     body = f"<html><head><title>خبر ناقص<body><p>{BODY}</p>".encode()
-    page = RawPage(url="http://h.test/t", final_url="http://h.test/t", source_id="h", status=200, headers={},
-                   body=body, fetched_at=NOW, encoding="utf-8")  # fmt: skip
+    page = RawPage(
+        url="http://h.test/t",
+        final_url="http://h.test/t",
+        source_id="h",
+        status=200,
+        headers={},
+        body=body,
+        fetched_at=NOW,
+        encoding="utf-8",
+    )
     process_batch(con, [page])
     title = con.execute("SELECT title FROM releases").fetchone()[0] or ""
     con.close()

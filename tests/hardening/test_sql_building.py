@@ -11,17 +11,28 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SQL = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|WHERE|FROM|DESCRIBE|PRAGMA|COPY|ATTACH|CREATE|DROP|LOAD|SET)\b")
+SQL = re.compile(
+    r"\b(SELECT|INSERT|UPDATE|DELETE|WHERE|FROM|DESCRIBE|PRAGMA|COPY|ATTACH|CREATE|DROP|LOAD|SET)\b"
+)
 
 # (file, interpolated expression) → why it is safe
 REVIEWED = {
-    ("khabar/warehouse/export.py", "ident"): "relation checked against information_schema, then quoted as identifier",
+    (
+        "khabar/warehouse/export.py",
+        "ident",
+    ): "relation checked against information_schema, then quoted as identifier",
     ("khabar/warehouse/releases.py", "updates"): "built from the RELEASE_COLUMNS constant",
-    ("khabar/warehouse/search.py", "fts_extension_path()"): "path of the installed extension file, not user input",
+    (
+        "khabar/warehouse/search.py",
+        "fts_extension_path()",
+    ): "path of the installed extension file, not user input",
     ("khabar/warehouse/search.py", "_IGNORE"): "module constant",
     ("khabar/cli.py", "int(runs)"): "an int",
     ("khabar/demo.py", "db_path"): "a message printed to the user, not executed",
-    ("khabar/warehouse/report_queries.py", "cond"): "ReportFilter.where: constant column names and ? placeholders",
+    (
+        "khabar/warehouse/report_queries.py",
+        "cond",
+    ): "ReportFilter.where: constant column names and ? placeholders",
     ("khabar/warehouse/report_queries.py", "units"): "one ? placeholder per MONEY_UNITS constant",
     ("khabar/warehouse/report_queries.py", "sub"): "_canonical(): a constant subquery with ? placeholders",
 }
@@ -36,14 +47,30 @@ def interpolations() -> list[tuple[str, str, int]]:
             if isinstance(node, ast.JoinedStr):
                 text = "".join(v.value for v in node.values if isinstance(v, ast.Constant))
                 if SQL.search(text):
-                    found += [(rel, ast.unparse(v.value), node.lineno) for v in node.values
-                              if isinstance(v, ast.FormattedValue)]  # fmt: skip
-            elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and isinstance(node.left, ast.Constant):
-                if isinstance(node.left.value, str) and SQL.search(node.left.value) and "%" in node.left.value:
+                    found += [
+                        (rel, ast.unparse(v.value), node.lineno)
+                        for v in node.values
+                        if isinstance(v, ast.FormattedValue)
+                    ]
+            elif (
+                isinstance(node, ast.BinOp)
+                and isinstance(node.op, ast.Mod)
+                and isinstance(node.left, ast.Constant)
+            ):
+                if (
+                    isinstance(node.left.value, str)
+                    and SQL.search(node.left.value)
+                    and "%" in node.left.value
+                ):
                     found.append((rel, ast.unparse(node.right), node.lineno))
-            elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format"
-                  and isinstance(node.func.value, ast.Constant) and isinstance(node.func.value.value, str)
-                  and SQL.search(node.func.value.value)):  # fmt: skip
+            elif (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "format"
+                and isinstance(node.func.value, ast.Constant)
+                and isinstance(node.func.value.value, str)
+                and SQL.search(node.func.value.value)
+            ):
                 found.append((rel, ast.unparse(node), node.lineno))
     return found
 
@@ -59,7 +86,9 @@ def test_the_scan_finds_the_reviewed_sites():
     assert {("khabar/warehouse/export.py", "ident"), ("khabar/cli.py", "int(runs)")} <= seen
 
 
-@pytest.mark.parametrize("relation", ['releases"; DROP TABLE releases; --', "releases WHERE 1=1", "pg_catalog.x"])
+@pytest.mark.parametrize(
+    "relation", ['releases"; DROP TABLE releases; --', "releases WHERE 1=1", "pg_catalog.x"]
+)
 def test_export_refuses_a_relation_that_is_not_a_table(tmp_path, relation):
     from khabar.warehouse.db import WarehouseError, open_db
     from khabar.warehouse.export import export
@@ -67,5 +96,7 @@ def test_export_refuses_a_relation_that_is_not_a_table(tmp_path, relation):
     con = open_db(tmp_path / "x.duckdb")
     with pytest.raises(WarehouseError, match="no table or view"):
         export(con, relation, tmp_path / "out.csv", "csv")
-    assert con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'releases'").fetchone()[0]
+    assert con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'releases'"
+    ).fetchone()[0]
     con.close()

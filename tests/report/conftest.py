@@ -13,16 +13,32 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def khabar(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "khabar.cli", *args], cwd=ROOT, text=True, capture_output=True,
-                          timeout=timeout, check=False)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "khabar.cli", *args],
+        cwd=ROOT,
+        text=True,
+        capture_output=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 @pytest.fixture(scope="session")
 def pipeline_db(tmp_path_factory) -> Path:
     """Two simulated days through the real crawl → extract → dedup → load path (the CLI's backfill)."""
     db = tmp_path_factory.mktemp("report-pipeline") / "k.duckdb"
-    out = khabar("backfill", "--simweb", "--from", "1402-12-27", "--to", "1402-12-29", "--rate-limit", "20",
-                 "--db", str(db))  # fmt: skip
+    out = khabar(
+        "backfill",
+        "--simweb",
+        "--from",
+        "1402-12-27",
+        "--to",
+        "1402-12-29",
+        "--rate-limit",
+        "20",
+        "--db",
+        str(db),
+    )
     assert out.returncode == 0, out.stderr[-2000:]
     return db
 

@@ -21,8 +21,16 @@ from tests.report.conftest import ROOT, khabar
 
 pytestmark = pytest.mark.timeout(600)
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 MONTHS = (
     "فروردین",
     "اردیبهشت",
@@ -49,8 +57,10 @@ def _chromium() -> str:
         pytest.fail(
             "chromium is not installed in CI: `make test` installs Debian's chromium (apt-get install chromium)"
         )
-    pytest.skip("chromium is not installed and this user cannot install it: as root, `make test` installs Debian's"
-                " chromium (or apt-get install chromium)")  # fmt: skip
+    pytest.skip(
+        "chromium is not installed and this user cannot install it: as root, `make test` installs Debian's"
+        " chromium (or apt-get install chromium)"
+    )
 
 
 def _playwright():
@@ -92,9 +102,14 @@ def test_report_in_headless_chromium(pipeline_db: Path, tmp_path: Path, capsys) 
     errors: list[str] = []
     requests: list[str] = []
     with sync_playwright() as pw:
-        ctx = pw.chromium.launch_persistent_context(str(tmp_path / "profile"), executable_path=chromium,
-                                                    headless=True, args=FLAGS, offline=True,
-                                                    viewport={"width": 1400, "height": 900})  # fmt: skip
+        ctx = pw.chromium.launch_persistent_context(
+            str(tmp_path / "profile"),
+            executable_path=chromium,
+            headless=True,
+            args=FLAGS,
+            offline=True,
+            viewport={"width": 1400, "height": 900},
+        )
         try:
 
             def only_the_file(route) -> None:
@@ -129,8 +144,12 @@ def test_report_in_headless_chromium(pipeline_db: Path, tmp_path: Path, capsys) 
             header = page.locator("#provinces th", has_text="خبرها")
             for _ in range(2):  # ascending, then descending
                 header.click()
-                sorted_keys.append(page.eval_on_selector_all(
-                    "#provinces tbody tr td:nth-child(3)", "tds => tds.map(td => parseFloat(td.dataset.v))"))  # fmt: skip
+                sorted_keys.append(
+                    page.eval_on_selector_all(
+                        "#provinces tbody tr td:nth-child(3)",
+                        "tds => tds.map(td => parseFloat(td.dataset.v))",
+                    )
+                )
         finally:
             ctx.close()
     with capsys.disabled():

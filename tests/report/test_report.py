@@ -116,19 +116,29 @@ def test_report_is_self_contained_rtl_and_persian(synthetic_db: Path, tmp_path: 
 
 def test_totals_and_filters_match_the_warehouse(synthetic_db: Path, tmp_path: Path):
     con = duckdb.connect(str(synthetic_db), read_only=True)
-    agency, province = con.execute("SELECT agency, province FROM releases WHERE is_canonical GROUP BY ALL"
-                                   " ORDER BY count(*) DESC LIMIT 1").fetchone()  # fmt: skip
+    agency, province = con.execute(
+        "SELECT agency, province FROM releases WHERE is_canonical GROUP BY ALL ORDER BY count(*) DESC LIMIT 1"
+    ).fetchone()
     expected = {
         "all": con.execute("SELECT count(*) FROM releases WHERE is_canonical").fetchone()[0],
-        "range": con.execute("SELECT count(*) FROM releases WHERE is_canonical AND published_jalali >= '1402-07-01'"
-                             " AND published_jalali < '1402-09-01'").fetchone()[0],
-        "agency": con.execute("SELECT count(*) FROM releases WHERE is_canonical AND agency = ?", [agency]).fetchone()[0],
-        "province": con.execute("SELECT count(*) FROM releases WHERE is_canonical AND province = ?",
-                                [province]).fetchone()[0],
-    }  # fmt: skip
+        "range": con.execute(
+            "SELECT count(*) FROM releases WHERE is_canonical AND published_jalali >= '1402-07-01'"
+            " AND published_jalali < '1402-09-01'"
+        ).fetchone()[0],
+        "agency": con.execute(
+            "SELECT count(*) FROM releases WHERE is_canonical AND agency = ?", [agency]
+        ).fetchone()[0],
+        "province": con.execute(
+            "SELECT count(*) FROM releases WHERE is_canonical AND province = ?", [province]
+        ).fetchone()[0],
+    }
     con.close()
-    filters = {"all": make_filter(), "range": make_filter("1402-07-01", "2023-11-22"),
-               "agency": make_filter(agencies=[agency]), "province": make_filter(provinces=[province])}  # fmt: skip
+    filters = {
+        "all": make_filter(),
+        "range": make_filter("1402-07-01", "2023-11-22"),
+        "agency": make_filter(agencies=[agency]),
+        "province": make_filter(provinces=[province]),
+    }
     for name, flt in filters.items():
         s = write_report(synthetic_db, tmp_path / f"{name}.html", flt).summary
         assert s["releases"] == expected[name], name
@@ -150,8 +160,19 @@ def test_empty_selection_still_renders(synthetic_db: Path, tmp_path: Path):
 
 def test_cli_report(synthetic_db: Path, tmp_path: Path):
     out = tmp_path / "cli.html"
-    done = khabar("report", "--db", str(synthetic_db), "--from", "1402-01-01", "--to", "1402-07-01",
-                  "--province", "تهران", "-o", str(out))  # fmt: skip
+    done = khabar(
+        "report",
+        "--db",
+        str(synthetic_db),
+        "--from",
+        "1402-01-01",
+        "--to",
+        "1402-07-01",
+        "--province",
+        "تهران",
+        "-o",
+        str(out),
+    )
     assert done.returncode == 0, done.stderr
     assert str(out) in done.stdout and out.stat().st_size > 1_000_000
     bad = khabar("report", "--db", str(synthetic_db), "--from", "1402-13-01", "-o", str(tmp_path / "x.html"))

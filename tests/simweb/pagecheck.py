@@ -10,22 +10,58 @@ from selectolax.lexbor import LexborHTMLParser
 from khabar.simweb.numwords import to_latin_digits
 
 _SEL = {
-    "newsagency": {"title": "h1.title", "lead": "p.lead", "body": ".item-text > p:not(.news-end)",
-                   "code": ".news-code", "date": ".news-meta time"},
-    "portal": {"title": "h1.news-title", "lead": ".news-summary", "body": ".news-text > p", "code": ".news-info .code",
-               "date": ".news-info .date"},
-    "aspnet": {"title": "td.NewsTitle h1", "lead": "td.NewsLead span", "body": "td.NewsBody div > p",
-               "code": "td.NewsDate span[id$=lblNewsID]", "date": "td.NewsDate span[id$=lblDate]"},
-    "nastooh": {"title": "h1.title", "lead": "p.summary", "body": ".item-text:not(.old) > p",
-                "brbody": ".item-text.old", "code": ".item-code", "date": ".item-date > span"},
-    "wordpress": {"title": "h1.elementor-heading-title, h1.entry-title",
-                  "lead": ".elementor-widget-theme-post-excerpt > .elementor-widget-container, .entry-summary > p",
-                  "body": ".elementor-widget-theme-post-content > .elementor-widget-container > p, .entry-content > p",
-                  "code": None, "date": ".elementor-post-info__item--type-date, time.entry-date"},
-    "provportal": {"title": "td.contentheading", "lead": ".introtext", "body": 'td[colspan] > div[style="text-align: justify;"]',
-                   "brbody": "table.contentpaneopen td[colspan]", "code": "td.newsid", "date": "td.createdate"},
-    "webforms": {"title": "span[id$=lblTitle]", "lead": "span[id$=lblLead]", "body": None,
-                 "brbody": "span[id$=lblBody]", "code": "span[id$=NewsIDLabel]", "date": "span[id$=SaveDateLabel]"},
+    "newsagency": {
+        "title": "h1.title",
+        "lead": "p.lead",
+        "body": ".item-text > p:not(.news-end)",
+        "code": ".news-code",
+        "date": ".news-meta time",
+    },
+    "portal": {
+        "title": "h1.news-title",
+        "lead": ".news-summary",
+        "body": ".news-text > p",
+        "code": ".news-info .code",
+        "date": ".news-info .date",
+    },
+    "aspnet": {
+        "title": "td.NewsTitle h1",
+        "lead": "td.NewsLead span",
+        "body": "td.NewsBody div > p",
+        "code": "td.NewsDate span[id$=lblNewsID]",
+        "date": "td.NewsDate span[id$=lblDate]",
+    },
+    "nastooh": {
+        "title": "h1.title",
+        "lead": "p.summary",
+        "body": ".item-text:not(.old) > p",
+        "brbody": ".item-text.old",
+        "code": ".item-code",
+        "date": ".item-date > span",
+    },
+    "wordpress": {
+        "title": "h1.elementor-heading-title, h1.entry-title",
+        "lead": ".elementor-widget-theme-post-excerpt > .elementor-widget-container, .entry-summary > p",
+        "body": ".elementor-widget-theme-post-content > .elementor-widget-container > p, .entry-content > p",
+        "code": None,
+        "date": ".elementor-post-info__item--type-date, time.entry-date",
+    },
+    "provportal": {
+        "title": "td.contentheading",
+        "lead": ".introtext",
+        "body": 'td[colspan] > div[style="text-align: justify;"]',
+        "brbody": "table.contentpaneopen td[colspan]",
+        "code": "td.newsid",
+        "date": "td.createdate",
+    },
+    "webforms": {
+        "title": "span[id$=lblTitle]",
+        "lead": "span[id$=lblLead]",
+        "body": None,
+        "brbody": "span[id$=lblBody]",
+        "code": "span[id$=NewsIDLabel]",
+        "date": "span[id$=SaveDateLabel]",
+    },
 }
 _BR2 = re.compile(r"(?:<br\s*/?>\s*){2}")
 _TAG = re.compile(r"<[^>]+>")
@@ -64,8 +100,14 @@ def read_page(html: str, template: str) -> dict:
     else:  # WordPress: the post id is only in the ?p= shortlink
         link = tree.css_first('link[rel="shortlink"]')
         code = link.attributes.get("href") if link is not None else None
-    return {"title": one(sel["title"]), "lead": one(sel["lead"]), "paragraphs": paras,
-            "code": code, "date": one(sel["date"]), "tree": tree}
+    return {
+        "title": one(sel["title"]),
+        "lead": one(sel["lead"]),
+        "paragraphs": paras,
+        "code": code,
+        "date": one(sel["date"]),
+        "tree": tree,
+    }
 
 
 def date_shown(date_text: str, jalali_iso: str) -> bool:

@@ -28,8 +28,15 @@ def test_export_truth_jsonl() -> None:
     rows = [json.loads(line) for line in r.output.splitlines()]
     assert len(rows) > 50
     for row in rows:
-        assert row["published_at"].endswith("+03:30") and row["published_jalali"] in ("1402-12-28", "1402-12-29")
-        assert row["url"].startswith(("https://", "http://")) and row["cluster_id"] and row["news_code"].isdigit()
+        assert row["published_at"].endswith("+03:30") and row["published_jalali"] in (
+            "1402-12-28",
+            "1402-12-29",
+        )
+        assert (
+            row["url"].startswith(("https://", "http://"))
+            and row["cluster_id"]
+            and row["news_code"].isdigit()
+        )
     summer = runner.invoke(app, ["export-truth", "--from", "2020-07-01", "--to", "2020-07-02"])
     assert all(json.loads(x)["published_at"].endswith("+04:30") for x in summer.output.splitlines())
     assert "ی" in r.output or "ک" in r.output  # ensure_ascii=False
@@ -48,11 +55,15 @@ def test_sources_and_hosts_match_committed_registry() -> None:
 
 def test_request_log_file(tmp_path) -> None:
     path = tmp_path / "log.jsonl"
-    with SimWebServer(SimWebConfig(), log_path=path) as srv, \
-            httpx.Client(transport=SimWebSyncTransport(srv.port, srv.hosts)) as c:
+    with (
+        SimWebServer(SimWebConfig(), log_path=path) as srv,
+        httpx.Client(transport=SimWebSyncTransport(srv.port, srv.hosts)) as c,
+    ):
         c.get("https://kerman.behzisti.test/robots.txt")
         c.get("https://kerman.behzisti.test/nope")
     rows = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
     assert [(r["host"], r["path"], r["status"]) for r in rows] == [
-        ("kerman.behzisti.test", "/robots.txt", 200), ("kerman.behzisti.test", "/nope", 404)]
+        ("kerman.behzisti.test", "/robots.txt", 200),
+        ("kerman.behzisti.test", "/nope", 404),
+    ]
     assert {"wall", "mono", "method", "bytes", "fault", "kind", "attempt"} <= set(rows[0])

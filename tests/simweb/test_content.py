@@ -25,23 +25,46 @@ def _agency_site(at, prov) -> SiteSpec:
         return x.replace("{province}", prov.name).replace("{capital}", prov.capital)
 
     return SiteSpec(
-        site_id=f"{prov.slug}-{at.host_label}", host=f"{prov.slug}.{at.host_label}.test", kind="agency",
-        template=at.template, name=f(at.unit), agency=at.agency, agency_unit=f(at.unit), province=prov.name,
-        attribution=f(at.attribution), releases_per_day=2.0)
+        site_id=f"{prov.slug}-{at.host_label}",
+        host=f"{prov.slug}.{at.host_label}.test",
+        kind="agency",
+        template=at.template,
+        name=f(at.unit),
+        agency=at.agency,
+        agency_unit=f(at.unit),
+        province=prov.name,
+        attribution=f(at.attribution),
+        releases_per_day=2.0,
+    )
 
 
 AGENCY_SITES = [_agency_site(at, p) for p in PROVINCES for at in AGENCY_TYPES]
-NEWS_SITES = [SiteSpec(site_id=n.key, host=n.host, kind="news", template="newsagency", name=n.name,
-                       agency=n.name, agency_unit=None, province=None, attribution=n.name, releases_per_day=20)
-              for n in NEWS_AGENCIES]
+NEWS_SITES = [
+    SiteSpec(
+        site_id=n.key,
+        host=n.host,
+        kind="news",
+        template="newsagency",
+        name=n.name,
+        agency=n.name,
+        agency_unit=None,
+        province=None,
+        attribution=n.name,
+        releases_per_day=20,
+    )
+    for n in NEWS_AGENCIES
+]
 
 
 def _releases(n: int, seed: int = 1) -> list[Release]:
     out = []
     for i in range(n):
         site = AGENCY_SITES[(i * 7) % len(AGENCY_SITES)]
-        out.append(content.generate_release(seed, site, T0 + timedelta(days=i // 5, hours=i % 5), i % 5,
-                                            arabic_letters=(i % 9 == 0)))
+        out.append(
+            content.generate_release(
+                seed, site, T0 + timedelta(days=i // 5, hours=i % 5), i % 5, arabic_letters=(i % 9 == 0)
+            )
+        )
     return out
 
 
@@ -63,6 +86,7 @@ def _read_quantity(text: str, unit: str) -> float:
             whole, frac = int(nw.to_latin_digits(m.group(1))), int(nw.to_latin_digits(m.group(2)))
             return (whole + frac / 10) * _MONEY_SCALES[m.group(3)] * mult
         return nw.parse_number(t) * mult
+
     def canon(x: str) -> str:
         return x.replace("ي", "ی").replace("ك", "ک").replace("\u200c", "").replace(" ", "")
 
@@ -97,7 +121,7 @@ def _norm_tokens(text: str) -> list[str]:
 
 def _shingles(text: str, k: int = 5) -> set[tuple[str, ...]]:
     toks = _norm_tokens(text)
-    return {tuple(toks[i:i + k]) for i in range(max(1, len(toks) - k + 1))}
+    return {tuple(toks[i : i + k]) for i in range(max(1, len(toks) - k + 1))}
 
 
 def _jaccard(a: str, b: str) -> float:
@@ -111,6 +135,7 @@ def _body(r: Release) -> str:
 
 # ------------------------------------------------------------------------------------------------ tests
 
+
 def test_deterministic() -> None:
     site = AGENCY_SITES[0]
     a = content.generate_release(3, site, T0, 2)
@@ -118,8 +143,9 @@ def test_deterministic() -> None:
     assert a == b
     assert content.generate_release(4, site, T0, 2) != a
     assert content.generate_release(3, site, T0, 3).cluster_id != a.cluster_id
-    assert content.republish(a, NEWS_SITES[0], T0 + timedelta(hours=2), 3) == \
-        content.republish(a, NEWS_SITES[0], T0 + timedelta(hours=2), 3)
+    assert content.republish(a, NEWS_SITES[0], T0 + timedelta(hours=2), 3) == content.republish(
+        a, NEWS_SITES[0], T0 + timedelta(hours=2), 3
+    )
     assert content.edit_release(a, 3) == content.edit_release(a, 3)
     t1 = content.generate_templated_release(3, site, T0, 0)
     assert t1 == content.generate_templated_release(3, site, T0, 0)
@@ -258,12 +284,52 @@ def test_variety() -> None:
 def test_every_template_slot_is_known() -> None:
     from khabar.simweb.vocab import agencies, events, templated
 
-    known = {"q", "qre", "claim", "topic", "topic2", "county", "county2", "prov", "capital", "village", "fac",
-             "prog", "benef", "partner", "short", "need", "occasion", "date", "when", "year", "setting",
-             "eventnoun", "S", "O", "R", "Rname", "newrole", "newrole2", "newname", "oldname", "prevrole",
-             "district", "jdate", "weekday", "unit"}
-    texts: list[str] = [*events.LEADS, *events.OPENERS, *events.FOLLOW_FIRST, *events.FOLLOW_NEXT,
-                        *events.OTHER_SPEAKER, *events.EDIT_SENTENCES, *agencies.GENERIC_CLAIMS]
+    known = {
+        "q",
+        "qre",
+        "claim",
+        "topic",
+        "topic2",
+        "county",
+        "county2",
+        "prov",
+        "capital",
+        "village",
+        "fac",
+        "prog",
+        "benef",
+        "partner",
+        "short",
+        "need",
+        "occasion",
+        "date",
+        "when",
+        "year",
+        "setting",
+        "eventnoun",
+        "S",
+        "O",
+        "R",
+        "Rname",
+        "newrole",
+        "newrole2",
+        "newname",
+        "oldname",
+        "prevrole",
+        "district",
+        "jdate",
+        "weekday",
+        "unit",
+    }
+    texts: list[str] = [
+        *events.LEADS,
+        *events.OPENERS,
+        *events.FOLLOW_FIRST,
+        *events.FOLLOW_NEXT,
+        *events.OTHER_SPEAKER,
+        *events.EDIT_SENTENCES,
+        *agencies.GENERIC_CLAIMS,
+    ]
     for d in (events.TITLES, events.SETTINGS, events.EVENT_SENTENCES):
         for v in d.values():
             texts.extend(v)
@@ -297,8 +363,19 @@ def test_republish_applies_each_kind_of_edit() -> None:
     tags: Counter[str] = Counter()
     for i, r in enumerate(_releases(200, seed=13)):
         tags.update(content.republish(r, NEWS_SITES[i % 4], r.published_at, 13).variant_tags)
-    for t in ("preamble_city", "preamble_quoted", "trimmed", "merged", "sentence_cut", "latin_digits",
-              "arabic_digits", "zwnj_space", "zwnj_none", "arabic_letters", "title_quote"):
+    for t in (
+        "preamble_city",
+        "preamble_quoted",
+        "trimmed",
+        "merged",
+        "sentence_cut",
+        "latin_digits",
+        "arabic_digits",
+        "zwnj_space",
+        "zwnj_none",
+        "arabic_letters",
+        "title_quote",
+    ):
         assert tags[t] > 0, (t, tags)
 
 
@@ -323,9 +400,9 @@ def test_republish_replaces_the_whole_attribution() -> None:
     """The copy's first paragraph is the news agency's preamble followed by the original's whole text."""
     for i, r in enumerate(_releases(300, seed=14)):
         c = content.republish(r, NEWS_SITES[i % 4], r.published_at, 14)
-        rest = _norm_tokens(r.paragraphs[0][len("به گزارش " + r.attribution):])
+        rest = _norm_tokens(r.paragraphs[0][len("به گزارش " + r.attribution) :])
         copy = _norm_tokens(c.paragraphs[0])
-        assert copy[-len(rest):] == rest, (r.paragraphs[0], c.paragraphs[0])
+        assert copy[-len(rest) :] == rest, (r.paragraphs[0], c.paragraphs[0])
 
 
 def test_templated_family_alike_across_sites() -> None:

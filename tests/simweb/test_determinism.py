@@ -12,8 +12,9 @@ from khabar.simweb.sites import FAMILIES, build_sites
 from khabar.simweb.truth import iter_truth, truth_to_json
 from khabar.simweb.world import World
 
-SMALL = SimWebConfig(start_day=date(2024, 1, 1), today=date(2024, 2, 10), n_agency_sites=8, n_provinces=4,
-                     n_news_sites=3)
+SMALL = SimWebConfig(
+    start_day=date(2024, 1, 1), today=date(2024, 2, 10), n_agency_sites=8, n_provinces=4, n_news_sites=3
+)
 
 
 def _pages(world: World) -> list[bytes]:
@@ -87,7 +88,7 @@ def test_shares_of_republished_templated_edited(world: World) -> None:
     assert 0.09 < templated / originals < 0.15
     assert 0.035 < edited / originals < 0.065
     n_orig = sum(cat.count_through(s, world.today) for s in cat.agency)
-    assert 0.35 * 1.5 < copies / n_orig < 0.35 * 2.5   # 1–3 copies each, mean 2
+    assert 0.35 * 1.5 < copies / n_orig < 0.35 * 2.5  # 1–3 copies each, mean 2
     assert n_orig + copies > 100_000
 
 

@@ -18,10 +18,25 @@ from khabar.simweb.truth import iter_truth
 from khabar.simweb.world import World
 
 TODAY = date(2024, 3, 19)
-FAULTS = FaultConfig(error_5xx=0.10, rate_limited=0.05, timeout=0.03, timeout_s=1.0, slow=0.04, slow_s=0.2,
-                     reset=0.04, truncated=0.04, redirect_chain=0.05)
-CFG = SimWebConfig(start_day=TODAY - timedelta(days=60), today=TODAY, n_agency_sites=6, n_provinces=3,
-                   n_news_sites=2, faults=FAULTS)
+FAULTS = FaultConfig(
+    error_5xx=0.10,
+    rate_limited=0.05,
+    timeout=0.03,
+    timeout_s=1.0,
+    slow=0.04,
+    slow_s=0.2,
+    reset=0.04,
+    truncated=0.04,
+    redirect_chain=0.05,
+)
+CFG = SimWebConfig(
+    start_day=TODAY - timedelta(days=60),
+    today=TODAY,
+    n_agency_sites=6,
+    n_provinces=3,
+    n_news_sites=2,
+    faults=FAULTS,
+)
 
 
 def test_off_by_default() -> None:
@@ -31,9 +46,18 @@ def test_off_by_default() -> None:
 
 def test_decide_rates_and_determinism() -> None:
     n = 20_000
-    kinds = Counter((f.kind if (f := decide(FAULTS_PRESET, 42, f"/fa/news/{i}", 1)) else None) for i in range(n))
-    expect = {"5xx": 0.10, "429": 0.03, "timeout": 0.05, "reset": 0.02, "truncated": 0.02, "slow": 0.03,
-              "redirect": 0.03}
+    kinds = Counter(
+        (f.kind if (f := decide(FAULTS_PRESET, 42, f"/fa/news/{i}", 1)) else None) for i in range(n)
+    )
+    expect = {
+        "5xx": 0.10,
+        "429": 0.03,
+        "timeout": 0.05,
+        "reset": 0.02,
+        "truncated": 0.02,
+        "slow": 0.03,
+        "redirect": 0.03,
+    }
     for k, rate in expect.items():
         assert abs(kinds[k] / n - rate) < 4 * (rate * (1 - rate) / n) ** 0.5 + 0.002, (k, kinds[k])
     again = [decide(FAULTS_PRESET, 42, f"/fa/news/{i}", 1) for i in range(200)]
@@ -46,14 +70,17 @@ def test_decide_rates_and_determinism() -> None:
 
 async def _fetch_all(srv: SimWebServer, urls: list[str]) -> list[object]:
     sem = asyncio.Semaphore(24)
-    async with httpx.AsyncClient(transport=SimWebTransport(srv.port, srv.hosts), timeout=0.6,
-                                 follow_redirects=True) as c:
+    async with httpx.AsyncClient(
+        transport=SimWebTransport(srv.port, srv.hosts), timeout=0.6, follow_redirects=True
+    ) as c:
+
         async def one(u: str) -> object:
             async with sem:
                 try:
                     return await c.get(u)
                 except httpx.HTTPError as exc:
                     return exc
+
         return await asyncio.gather(*(one(u) for u in urls))
 
 
@@ -71,7 +98,7 @@ def _classify(r: object) -> str:
     if isinstance(r, httpx.TimeoutException):
         return "timeout"
     if isinstance(r, httpx.RemoteProtocolError | httpx.ReadError):
-        return "broken"   # reset or truncated
+        return "broken"  # reset or truncated
     return type(r).__name__
 
 
@@ -99,9 +126,16 @@ def test_retries_succeed_and_replay_is_identical() -> None:
     urls = [t.url for t in iter_truth(CFG)][:120]
 
     def run() -> list[tuple[str, int, str | None]]:
-        with SimWebServer(CFG) as srv, httpx.Client(
+        with (
+            SimWebServer(CFG) as srv,
+            httpx.Client(
                 transport=__import__("khabar.simweb.transport", fromlist=["x"]).SimWebSyncTransport(
-                    srv.port, srv.hosts), timeout=0.6, follow_redirects=True) as c:
+                    srv.port, srv.hosts
+                ),
+                timeout=0.6,
+                follow_redirects=True,
+            ) as c,
+        ):
             for u in urls:
                 for _ in range(12):
                     try:
@@ -119,8 +153,20 @@ def test_retries_succeed_and_replay_is_identical() -> None:
 
 
 def test_structural_faults() -> None:
-    cfg = replace(CFG, faults=replace(FAULTS_PRESET, oversized_bytes=2_000_000, error_5xx=0, rate_limited=0,
-                                      timeout=0, slow=0, reset=0, truncated=0, redirect_chain=0))
+    cfg = replace(
+        CFG,
+        faults=replace(
+            FAULTS_PRESET,
+            oversized_bytes=2_000_000,
+            error_5xx=0,
+            rate_limited=0,
+            timeout=0,
+            slow=0,
+            reset=0,
+            truncated=0,
+            redirect_chain=0,
+        ),
+    )
     world = World(cfg)
     truths = list(iter_truth(cfg))
     kinds = Counter(t.page_kind for t in truths)

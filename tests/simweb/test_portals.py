@@ -62,9 +62,15 @@ def test_webforms_portal_surfaces():
         forged = base64.b64encode(f"/wEP{site.site_id}|7|{total}|{0:016x}|".encode()).decode()
         for vs in ("garbage", forged):  # unreadable, or a page number without its MAC
             bad = {**data, "__VIEWSTATE": vs}
-            assert world.handle(site.host, "POST", "/NewsArchive.aspx", body=urlencode(bad).encode()).status == 500
+            assert (
+                world.handle(site.host, "POST", "/NewsArchive.aspx", body=urlencode(bad).encode()).status
+                == 500
+            )
         no_gen = {k: v for k, v in data.items() if k != "__VIEWSTATEGENERATOR"}
-        assert world.handle(site.host, "POST", "/NewsArchive.aspx", body=urlencode(no_gen).encode()).status == 500
+        assert (
+            world.handle(site.host, "POST", "/NewsArchive.aspx", body=urlencode(no_gen).encode()).status
+            == 500
+        )
 
 
 def test_webforms_pages_are_deterministic():
@@ -77,7 +83,11 @@ def test_webforms_pages_are_deterministic():
 def test_print_variant_declares_its_article():
     world = World(CONFIG)
     site = world.sites[next(iter(webforms_styles(CONFIG)))]
-    t = next(t for t in iter_truth(CONFIG, TODAY - timedelta(days=3), TODAY) if t.site_id == site.site_id and t.page_kind == "article")
+    t = next(
+        t
+        for t in iter_truth(CONFIG, TODAY - timedelta(days=3), TODAY)
+        if t.site_id == site.site_id and t.page_kind == "article"
+    )
     target = t.url.split(site.host, 1)[1]
     page = _get(world, site.host, target + "&print=1")
     assert page.status == 200 and f'<link rel="canonical" href="{t.url}" />'.encode() in page.body
@@ -88,12 +98,16 @@ def test_challenge_on_first_visits_and_blocked_sites():
     (ch,) = challenge.challenge_sites(CONFIG)
     (bl,) = challenge.blocked_sites(CONFIG)
     assert ch not in webforms_styles(CONFIG) and bl not in webforms_styles(CONFIG)
-    codes = [t.news_code for t in iter_truth(CONFIG, date(2023, 8, 1), TODAY) if t.site_id == sites[ch].site_id]
+    codes = [
+        t.news_code for t in iter_truth(CONFIG, date(2023, 8, 1), TODAY) if t.site_id == sites[ch].site_id
+    ]
     decided = [challenge.decide(CONFIG, sites[ch], "article", c, 1) for c in codes]
     share = sum(d is not None for d in decided) / len(decided)
     assert 0.15 < share < 0.45  # challenge_share 0.3
     assert {d for d in decided if d} == {200, 403, 503}
-    assert all(challenge.decide(CONFIG, sites[ch], "article", c, 2) is None for c in codes)  # the second visit
+    assert all(
+        challenge.decide(CONFIG, sites[ch], "article", c, 2) is None for c in codes
+    )  # the second visit
     assert challenge.decide(CONFIG, sites[ch], "home", None, 1) is None
     for kind in ("home", "feed", "article", "sitemap_index"):
         assert challenge.decide(CONFIG, sites[bl], kind, "1", 7) is not None

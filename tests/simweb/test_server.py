@@ -26,7 +26,9 @@ def test_www_and_https_variants_resolve(server: SimWebServer, client: httpx.Clie
                 if host in site.hosts:
                     assert r.status_code == 200 and "Sitemap:" in r.text
                 else:
-                    assert r.status_code == 404  # transport lets www toggles through; the server knows no alias
+                    assert (
+                        r.status_code == 404
+                    )  # transport lets www toggles through; the server knows no alias
 
 
 def test_conditional_get_and_gzip(world, client: httpx.Client) -> None:

@@ -17,17 +17,23 @@ from khabar.simweb.transport import SimWebSyncTransport
 from khabar.simweb.truth import iter_truth, truth_for_url
 from khabar.simweb.urls import feed_path
 
-NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9", "news": "http://www.google.com/schemas/sitemap-news/0.9",
-      "atom": "http://www.w3.org/2005/Atom"}
+NS = {
+    "sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
+    "news": "http://www.google.com/schemas/sitemap-news/0.9",
+    "atom": "http://www.w3.org/2005/Atom",
+}
 TODAY = date(2024, 3, 19)
-SMALL = SimWebConfig(start_day=TODAY - timedelta(days=45), today=TODAY, n_agency_sites=6, n_provinces=3,
-                     n_news_sites=2)
+SMALL = SimWebConfig(
+    start_day=TODAY - timedelta(days=45), today=TODAY, n_agency_sites=6, n_provinces=3, n_news_sites=2
+)
 
 
 @pytest.fixture(scope="module")
 def small():
-    with SimWebServer(SMALL) as srv, \
-            httpx.Client(transport=SimWebSyncTransport(srv.port, srv.hosts), timeout=30) as c:
+    with (
+        SimWebServer(SMALL) as srv,
+        httpx.Client(transport=SimWebSyncTransport(srv.port, srv.hosts), timeout=30) as c,
+    ):
         yield srv, c
 
 
@@ -59,12 +65,19 @@ def test_archives_list_every_page_newest_first(small) -> None:
             tree = LexborHTMLParser(r.text)
             for a in tree.css("a"):
                 href = a.attributes.get("href") or ""
-                t = truth_for_url(SMALL, str(httpx.URL(base).join(href))) if any(
-                    k in href for k in ("/fa/news/", "/fa/video/", "ArticleID", "newsid", "ShowNews", "VideoID")) \
+                t = (
+                    truth_for_url(SMALL, str(httpx.URL(base).join(href)))
+                    if any(
+                        k in href
+                        for k in ("/fa/news/", "/fa/video/", "ArticleID", "newsid", "ShowNews", "VideoID")
+                    )
                     else None
+                )
                 if t is not None and a.text().strip() == t.title:
                     seen.append((t.url, t.published_at))
-            nxt = [a.attributes["href"] for a in tree.css("a") if a.text().strip() in ("بعدی", "صفحه بعد", ">>")]
+            nxt = [
+                a.attributes["href"] for a in tree.css("a") if a.text().strip() in ("بعدی", "صفحه بعد", ">>")
+            ]
             url = nxt[0] if nxt else None
             pages += 1
         urls = [u for u, _ in seen]
@@ -129,9 +142,14 @@ def test_link_variants_serve_the_same_article(world, client) -> None:
     canon = world.url(item)
     code = world.code(item)
     alias = site.aliases[0]
-    variants = [canon, canon.replace("https://", "http://"), canon.replace(site.host, alias),
-                canon + "?utm_source=rss&utm_medium=rss", f"{site.origin}/fa/news/{code}",
-                f"{site.origin}/fa/news/{code}/any-slug"]
+    variants = [
+        canon,
+        canon.replace("https://", "http://"),
+        canon.replace(site.host, alias),
+        canon + "?utm_source=rss&utm_medium=rss",
+        f"{site.origin}/fa/news/{code}",
+        f"{site.origin}/fa/news/{code}/any-slug",
+    ]
     bodies = {client.get(v).content for v in variants}
     assert len(bodies) == 1
     assert all(truth_for_url(world.config, v).url == canon for v in variants)
@@ -142,7 +160,9 @@ def test_clock_hides_the_future_and_reveals_it(small) -> None:
     site = srv.world.sites[0]
     before = srv.world.catalog.count_through(site, TODAY)
     nxt = TODAY + timedelta(days=3)
-    future = srv.world.catalog.items_on(site, nxt) or srv.world.catalog.items_on(site, nxt + timedelta(days=1))
+    future = srv.world.catalog.items_on(site, nxt) or srv.world.catalog.items_on(
+        site, nxt + timedelta(days=1)
+    )
     assert future
     url = srv.world.url(future[0])
     assert c.get(url).status_code == 404

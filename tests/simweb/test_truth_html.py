@@ -35,7 +35,10 @@ def _check(world: World, item: Item, resp: httpx.Response) -> None:
     assert page["paragraphs"] == truth.body.split("\n\n")
     assert (page["lead"] or None) == truth.lead
     assert page["code"] is not None and norm(page["code"]).strip().endswith(truth.news_code)
-    assert page["date"] is not None and date_shown(page["date"], truth.published_jalali), (page["date"], truth)
+    assert page["date"] is not None and date_shown(page["date"], truth.published_jalali), (
+        page["date"],
+        truth,
+    )
 
 
 def test_truth_matches_html_over_http(world: World, client: httpx.Client) -> None:
@@ -78,6 +81,8 @@ def test_newsagency_meta_and_jsonld(world: World, client: httpx.Client) -> None:
     ld = json.loads(tree.css_first('script[type="application/ld+json"]').text())
     assert ld["@type"] == "NewsArticle" and ld["headline"] == truth.title
     assert ld["datePublished"] == truth.published_at
-    assert tree.css_first('meta[property="article:published_time"]').attributes["content"] == truth.published_at
+    assert (
+        tree.css_first('meta[property="article:published_time"]').attributes["content"] == truth.published_at
+    )
     assert tree.css_first('link[rel="canonical"]').attributes["href"] == truth.url
     assert "انتهای پیام" in tree.body.text()

@@ -16,15 +16,24 @@ NOW = datetime(2024, 3, 19, 8, 0, tzinfo=UTC)
 
 
 def _page(url: str, body: str) -> RawPage:
-    return RawPage(url=url, final_url=url, source_id="s1", status=200,
-                   headers={"content-type": "text/html; charset=utf-8"}, body=body.encode(), fetched_at=NOW)  # fmt: skip
+    return RawPage(
+        url=url,
+        final_url=url,
+        source_id="s1",
+        status=200,
+        headers={"content-type": "text/html; charset=utf-8"},
+        body=body.encode(),
+        fetched_at=NOW,
+    )
 
 
 def test_migrations_apply_once(tmp_path):
     path = tmp_path / "k.duckdb"
     con = open_db(path)
     versions = [v for v, _, _ in migrations()]
-    assert [r[0] for r in con.execute("SELECT version FROM schema_migrations ORDER BY 1").fetchall()] == versions
+    assert [
+        r[0] for r in con.execute("SELECT version FROM schema_migrations ORDER BY 1").fetchall()
+    ] == versions
     con.close()
     con = open_db(path)  # second open applies nothing new and keeps the rows
     assert con.execute("SELECT count(*) FROM schema_migrations").fetchone()[0] == len(versions)
@@ -47,18 +56,30 @@ def test_pages_are_idempotent_and_round_trip(tmp_path):
 
 def test_fetch_log_appends(tmp_path):
     con = open_db(tmp_path / "k.duckdb")
-    entry = FetchLogEntry(run_id="r", url="http://a.test/", host="a.test", status=503, bytes=0,
-                          milliseconds=1.5, error_class="HTTP 503", attempt=1, started_at=NOW)  # fmt: skip
+    entry = FetchLogEntry(
+        run_id="r",
+        url="http://a.test/",
+        host="a.test",
+        status=503,
+        bytes=0,
+        milliseconds=1.5,
+        error_class="HTTP 503",
+        attempt=1,
+        started_at=NOW,
+    )
     write_fetch_log(con, [entry, entry])
     assert con.execute("SELECT count(*), max(error_class) FROM fetch_log").fetchone() == (2, "HTTP 503")
 
 
 def _row(url: str, title: str, persons: int) -> ReleaseRow:
     record = {
-        "url": url, "is_article": True, "title": title, "published_at": "2023-08-03T14:35:00+03:30",
+        "url": url,
+        "is_article": True,
+        "title": title,
+        "published_at": "2023-08-03T14:35:00+03:30",
         "persons": [{"name": f"p{i}", "role": None} for i in range(persons)],
         "quantities": [{"value": 11.0, "unit": "طرح", "text": "بیش از ۱۱ طرح"}],
-    }  # fmt: skip
+    }
     return ReleaseRow(record, url, "s1", None, NOW, "test")
 
 
@@ -85,10 +106,16 @@ def test_second_writer_gets_a_clear_error(tmp_path):
     path = tmp_path / "k.duckdb"
     open_db(path).close()
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ok', flush=True);"
-         " time.sleep(60)", str(path)],
-        stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ok', flush=True);"
+            " time.sleep(60)",
+            str(path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "ok"
         with pytest.raises(WarehouseError, match="in use by another khabar process"):

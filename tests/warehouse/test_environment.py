@@ -22,10 +22,17 @@ NOW = datetime(2024, 3, 19, tzinfo=UTC)
 def _rows(start: int, n: int, body_chars: int = 200) -> list[ReleaseRow]:
     text = "گزارش بهزیستی استان کرمان " * (body_chars // 26 + 1)
     return [
-        ReleaseRow({"url": f"https://a.test/{i}", "is_article": True, "title": f"خبر {i}", "body": f"{i} {text}"},
-                   f"https://a.test/{i}", "s", None, NOW, "t", search_text=text)
+        ReleaseRow(
+            {"url": f"https://a.test/{i}", "is_article": True, "title": f"خبر {i}", "body": f"{i} {text}"},
+            f"https://a.test/{i}",
+            "s",
+            None,
+            NOW,
+            "t",
+            search_text=text,
+        )
         for i in range(start, start + n)
-    ]  # fmt: skip
+    ]
 
 
 @pytest.fixture()
@@ -47,14 +54,20 @@ def test_locked_database_gives_one_clear_error(tmp_path):
     path = tmp_path / "k.duckdb"
     open_db(path).close()
     holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
             import duckdb, sys, time
             con = duckdb.connect({str(path)!r})
             print("ready", flush=True)
             sys.stdin.read()
-        """)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        """),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
         with pytest.raises(WarehouseError, match="in use by another khabar process"):

@@ -22,12 +22,21 @@ def db(tmp_path):
     con = open_db(path)
     rows = []
     for i in range(3):
-        rec = {"url": f"https://a.test/{i}", "is_article": True, "title": f"نشست‌ شماره {i}",
-               "keywords": ["بهزیستی", "کرمان"], "persons": [{"name": "علی صادق‌زاده", "role": "مدیرکل"}],
-               "quantities": [{"value": 11, "unit": "طرح", "text": "۱۱ طرح"}], "published_jalali": "1402-12-2" + str(i),
-               "published_at": f"2024-03-1{i}T10:00:00+03:30"}  # fmt: skip
-        rows.append(ReleaseRow(rec, rec["url"], "s", None, NOW, "t", cluster_id="c1" if i < 2 else "c2",
-                               is_canonical=i != 1))  # fmt: skip
+        rec = {
+            "url": f"https://a.test/{i}",
+            "is_article": True,
+            "title": f"نشست‌ شماره {i}",
+            "keywords": ["بهزیستی", "کرمان"],
+            "persons": [{"name": "علی صادق‌زاده", "role": "مدیرکل"}],
+            "quantities": [{"value": 11, "unit": "طرح", "text": "۱۱ طرح"}],
+            "published_jalali": "1402-12-2" + str(i),
+            "published_at": f"2024-03-1{i}T10:00:00+03:30",
+        }
+        rows.append(
+            ReleaseRow(
+                rec, rec["url"], "s", None, NOW, "t", cluster_id="c1" if i < 2 else "c2", is_canonical=i != 1
+            )
+        )
     write_releases(con, rows)
     con.close()
     return path
@@ -72,10 +81,15 @@ def test_report_views(db):
     ro = open_readonly(db)
     clusters = dict(ro.execute("SELECT cluster_id, copies FROM report_clusters").fetchall())
     assert clusters == {"c1": 2, "c2": 1}
-    monthly = ro.execute("SELECT jalali_month, sum(releases), sum(pages) FROM report_releases_monthly GROUP BY 1")
+    monthly = ro.execute(
+        "SELECT jalali_month, sum(releases), sum(pages) FROM report_releases_monthly GROUP BY 1"
+    )
     assert monthly.fetchall() == [("1402-12", 2, 3)]
-    q = ro.execute("SELECT unit_family, sum(mentions), sum(total_value) FROM report_quantities GROUP BY 1").fetchall()
+    q = ro.execute(
+        "SELECT unit_family, sum(mentions), sum(total_value) FROM report_quantities GROUP BY 1"
+    ).fetchall()
     assert q == [("programmes", 2, 22.0)]
-    delays = ro.execute("SELECT release_id, delay_seconds FROM report_copies WHERE cluster_id = 'c1'"
-                        " ORDER BY delay_seconds").fetchall()  # fmt: skip
+    delays = ro.execute(
+        "SELECT release_id, delay_seconds FROM report_copies WHERE cluster_id = 'c1' ORDER BY delay_seconds"
+    ).fetchall()
     assert [d for _, d in delays] == [0, 86400]

@@ -20,10 +20,13 @@ def _row(url: str, text: str) -> ReleaseRow:
 def test_search_finds_persian_words_with_zwnj(tmp_path):
     path = tmp_path / "k.duckdb"
     con = open_db(path)
-    write_releases(con, [
-        _row("http://a.test/1", "نشست تخصصی بهزیستی استان کرمان درباره آسیب‌های اجتماعی"),
-        _row("http://a.test/2", "افتتاح مدرسه در شیراز با حضور استاندار فارس و 120 دانش‌آموز"),
-    ])  # fmt: skip
+    write_releases(
+        con,
+        [
+            _row("http://a.test/1", "نشست تخصصی بهزیستی استان کرمان درباره آسیب‌های اجتماعی"),
+            _row("http://a.test/2", "افتتاح مدرسه در شیراز با حضور استاندار فارس و 120 دانش‌آموز"),
+        ],
+    )
     with pytest.raises(WarehouseError, match="no search index"):
         search(con, "کرمان")
     rebuild_search_index(con)

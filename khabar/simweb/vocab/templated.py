@@ -17,9 +17,9 @@ class Family:
     key: str
     title: str
     lead: str | None
-    paragraphs: tuple[str, ...]   # the first gets «به گزارش {attribution}، » prepended
+    paragraphs: tuple[str, ...]  # the first gets «به گزارش {attribution}، » prepended
     keywords: tuple[str, ...]
-    speaker: str                   # "head" or a deputy title appended to the unit
+    speaker: str  # "head" or a deputy title appended to the unit
 
     def speaker_role(self, site: Any) -> str:
         """Role of the spokesperson quoted in this family on ``site`` (a ``content._Site``)."""
@@ -254,5 +254,15 @@ FAMILIES_BY_AGENCY: dict[str, tuple[Family, ...]] = {
     "governorate": (BASIC_GOODS, ROAD_ACCIDENTS),
     "welfare": (SOCIAL_EMERGENCY,),
 }
-FAMILIES: tuple[Family, ...] = (ROAD_ACCIDENTS, BLOOD_DONATION, RESCUE_MISSIONS, EMERGENCY_115, VACCINATION_DAILY,
-                                SCHOOL_ENROLMENT, WHEAT_PURCHASE, FRUIT_PRICES, BASIC_GOODS, SOCIAL_EMERGENCY)
+FAMILIES: tuple[Family, ...] = (
+    ROAD_ACCIDENTS,
+    BLOOD_DONATION,
+    RESCUE_MISSIONS,
+    EMERGENCY_115,
+    VACCINATION_DAILY,
+    SCHOOL_ENROLMENT,
+    WHEAT_PURCHASE,
+    FRUIT_PRICES,
+    BASIC_GOODS,
+    SOCIAL_EMERGENCY,
+)
