@@ -45,7 +45,7 @@ test-browser: $(STAMP) browser
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check . || true
+	$(VENV)/bin/ruff format --check .
 
 # A local Prefect server (UI on http://127.0.0.1:4200) serving the daily, backfill and reprocess deployments.
 serve: $(STAMP)

@@ -51,7 +51,7 @@ def _jalali(at: datetime) -> str:
 
 
 def _provinces() -> list[str]:
-    from extractors.gazetteer import places
+    from khabar.extractors.gazetteer import places
 
     return sorted(set(places().province_names.values()))
 

@@ -126,7 +126,7 @@ def _new_figures(text: str, rng: random.Random) -> str:
 
 
 def _load() -> list[dict[str, Any]]:
-    from extractors.normalize import unify_letters
+    from khabar.extractors.normalize import unify_letters
 
     items = []
     for f in sorted(CORPUS.glob("fars-news-*.json")):
@@ -210,7 +210,7 @@ def _edit(kind: str, rel: dict, rng: random.Random, titles: list[str]) -> dict[s
 
 
 def _places_in(text: str) -> list[str]:
-    from extractors.gazetteer import places
+    from khabar.extractors.gazetteer import places
 
     return sorted({m.group(0) for m in places().pattern.finditer(text)}, key=len, reverse=True)
 
@@ -281,7 +281,7 @@ def _negative(
 
 def build(seed: int = 11, limit: int | None = None) -> tuple[list[dict], dict[str, str], dict[str, str]]:
     """(records in arrival order, url → true release, url → edit or negative type, "release" for originals)."""
-    from extractors.persons import extract_persons
+    from khabar.extractors.persons import extract_persons
 
     rng = random.Random(seed)
     items = [
@@ -292,7 +292,7 @@ def build(seed: int = 11, limit: int | None = None) -> tuple[list[dict], dict[st
     if limit:
         items = items[:limit]
     titles = [it["title"] for it in items]
-    from extractors.gazetteer import places
+    from khabar.extractors.gazetteer import places
 
     pl = places()
     all_places = sorted(set(pl.county_to_province) - pl.ambiguous)

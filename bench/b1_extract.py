@@ -19,7 +19,8 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from extractors import extract, search_form
+from khabar.extractors import extract, search_form
+
 from khabar.simweb.config import SimWebConfig
 from khabar.simweb.model import PageTruth
 from khabar.simweb.world import World

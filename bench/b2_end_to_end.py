@@ -128,9 +128,8 @@ def backfill_once(port: int, start: str, end: str, mode: str = "plain", profile:
         call: Any = work
         if mode == "prefect":
             _prefect_env(tmp)
+            from khabar.flows.tasks import load_crawl_batch_task
             from prefect import flow
-
-            from flows.tasks import load_crawl_batch_task
 
             @flow(name="bench-noop")
             def noop() -> int:

@@ -26,9 +26,9 @@ def measure(days: int = 2, repeats: int = 3) -> dict[str, Any]:
     os.environ.setdefault("PREFECT_HOME", str(tmp / "prefect-home"))
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    from khabar.flows.tasks import load_crawl_batch_task
     from prefect import flow
 
-    from flows.tasks import load_crawl_batch_task
     from khabar.crawl import CrawlSettings
     from khabar.ingest import SimWeb, run_backfill, run_ingest
     from khabar.simweb.config import SimWebConfig

@@ -38,8 +38,12 @@ def _rates(results: list[tuple[dict[str, Any], bool, str]], key: str) -> dict[st
 
 def measure(legacy: bool, pages: int) -> dict[str, Any]:
     """In the child: conformance of the ``extractors`` on sys.path, then B1 pages/s on ``pages`` pages."""
-    import extractors
     from tests.extractors.conformance.cases import current_reader, run_dates, run_numbers
+
+    if legacy:  # an archived checkout from before the khabar.extractors namespace, put first on sys.path
+        import extractors  # type: ignore[import-not-found]
+    else:
+        from khabar import extractors
 
     if legacy:
         from tests.extractors.conformance.legacy import legacy_reader
@@ -64,8 +68,9 @@ def measure(legacy: bool, pages: int) -> dict[str, Any]:
             ],
         }
     if pages:
+        from khabar.extractors import extract
+
         from bench.b1_extract import sample_pages, score_khabar
-        from extractors import extract
 
         sample = sample_pages(pages)
         truths = [t for t, _, _ in sample]

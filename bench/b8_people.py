@@ -25,9 +25,9 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from extractors import search_form
-from extractors.normalize import unify_letters
-from extractors.persons import extract_persons
+from khabar.extractors import search_form
+from khabar.extractors.normalize import unify_letters
+from khabar.extractors.persons import extract_persons
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -150,7 +150,7 @@ def roles(path: Path = ROLES) -> dict[str, Any]:
 _B1 = (
     "import json, sys, time\n"
     "from bench.b1_extract import sample_pages\n"
-    "from extractors import extract\n"
+    "from khabar.extractors import extract\n"
     "pages = sample_pages(int(sys.argv[1]))\n"
     "extract(pages[0][1], url=pages[0][0].url, encoding=pages[0][2])\n"
     "best = 0.0\n"

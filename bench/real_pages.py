@@ -25,9 +25,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from khabar.extractors import extract, search_form
 from selectolax.lexbor import LexborHTMLParser
-
-from extractors import extract, search_form
 
 REAL = Path(__file__).resolve().parents[1] / "tests" / "extractors" / "real" / "pages"
 # Readability's folder also holds unit-test snippets (a 200-byte «<ol><li>…»): pages this small are not sites

@@ -11,9 +11,9 @@ Beyond GUIDE §1.1, person dicts also carry ``honorific`` and ``organisation`` a
 
 from __future__ import annotations
 
-from extractors.core import KEYS, extract
-from extractors.events import EVENT_TYPES
-from extractors.normalize import normalise, search_form
+from khabar.extractors.core import KEYS, extract
+from khabar.extractors.events import EVENT_TYPES
+from khabar.extractors.normalize import normalise, search_form
 
 EXTRACTOR_VERSION = "1.0.1"  # 1.0.1: unclosed <title>, UTF-8 with stray bytes
 

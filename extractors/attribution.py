@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from extractors.gazetteer import org_index, place_index, places, text_words
-from extractors.normalize import search_form, unify_letters
+from khabar.extractors.gazetteer import org_index, place_index, places, text_words
+from khabar.extractors.normalize import search_form, unify_letters
 
 _ATTR = re.compile(r"به\s+گزارش\s+(?P<rest>[^\n]{2,200})")
 _CUT = re.compile(r"\s*(?:[،,:؛]|\s+به\s+نقل\s+از\s+|\s+از\s+(?=\S)|\s+و\s+به\s+نقل\s+|\s*-\s+)")

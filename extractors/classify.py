@@ -14,11 +14,10 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote, urlsplit
 
+from khabar.extractors.challenge import MAX_CHALLENGE_LETTERS, challenge_reason
+from khabar.extractors.html import Page, article_ld, class_words
+from khabar.extractors.normalize import search_form
 from selectolax.lexbor import LexborNode
-
-from extractors.challenge import MAX_CHALLENGE_LETTERS, challenge_reason
-from extractors.html import Page, article_ld, class_words
-from extractors.normalize import search_form
 
 KINDS = ("article", "listing", "tag", "video", "gallery", "app", "error", "challenge")
 

@@ -7,13 +7,11 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from selectolax.lexbor import LexborHTMLParser, LexborNode
-
-from extractors import attribution as attr
-from extractors import dates, newscode
-from extractors.classify import article_evidence, page_kind
-from extractors.events import event_type, keywords
-from extractors.html import (
+from khabar.extractors import attribution as attr
+from khabar.extractors import dates, newscode
+from khabar.extractors.classify import article_evidence, page_kind
+from khabar.extractors.events import event_type, keywords
+from khabar.extractors.html import (
     Page,
     article_ld,
     clean_text,
@@ -27,9 +25,10 @@ from extractors.html import (
     region_of,
     title_node,
 )
-from extractors.normalize import search_form
-from extractors.persons import extract_persons
-from extractors.quantities import quantities_of
+from khabar.extractors.normalize import search_form
+from khabar.extractors.persons import extract_persons
+from khabar.extractors.quantities import quantities_of
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 KEYS = (
     "url",

@@ -20,9 +20,8 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import jdatetime
-
-from extractors.normalize import match_form
-from extractors.numbers import parse_number
+from khabar.extractors.normalize import match_form
+from khabar.extractors.numbers import parse_number
 
 TEHRAN = ZoneInfo("Asia/Tehran")
 

@@ -14,8 +14,8 @@ import functools
 import re
 from collections import Counter
 
-from extractors.gazetteer import event_index, setting_lex, stopwords, text_words
-from extractors.normalize import search_form, unify_letters
+from khabar.extractors.gazetteer import event_index, setting_lex, stopwords, text_words
+from khabar.extractors.normalize import search_form, unify_letters
 
 EVENT_TYPES: tuple[str, ...] = (
     "meeting",

@@ -13,8 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
-from extractors.normalize import search_form
+from khabar.extractors.normalize import search_form
 
 CONFIG = Path(__file__).resolve().parents[1] / "config"
 

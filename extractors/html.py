@@ -22,9 +22,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from khabar.extractors.normalize import match_form
 from selectolax.lexbor import LexborHTMLParser, LexborNode
-
-from extractors.normalize import match_form
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _CHARSET_ALIASES = {

@@ -7,9 +7,8 @@ import re
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from khabar.extractors.normalize import match_form
 from selectolax.lexbor import LexborNode
-
-from extractors.normalize import match_form
 
 _LABEL = re.compile(
     r"(?:کد\s*\u200c?\s*خبر|شناسه\s*\u200c?\s*خبر|کد\s*مطلب|شناسه\s*مطلب|شماره\s*خبر|کد\s*خبری|"

@@ -14,7 +14,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from extractors.tokens import Tok
+from khabar.extractors.tokens import Tok
 
 _ONES = {
     "یک": 1,
@@ -377,7 +377,7 @@ def _parse_ordinal_keys(keys: tuple[str, ...]) -> int | None:
 
 
 def _keys(text: str) -> list[str]:
-    from extractors.tokens import tokenize
+    from khabar.extractors.tokens import tokenize
 
     return [w for t in tokenize(text) for w in (split_key(t.key) if " " in t.key else (t.key,)) if w]
 

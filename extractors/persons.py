@@ -14,9 +14,9 @@ import functools
 from itertools import compress
 from typing import Any
 
-from extractors.gazetteer import person_lex, stopwords, verb_forms
-from extractors.normalize import search_form, unify_letters
-from extractors.tokens import Tok, next_start, start_positions, tokenize
+from khabar.extractors.gazetteer import person_lex, stopwords, verb_forms
+from khabar.extractors.normalize import search_form, unify_letters
+from khabar.extractors.tokens import Tok, next_start, start_positions, tokenize
 
 _PREDICATES = {
     "گفت",
@@ -1113,7 +1113,7 @@ _LEFT_OK = frozenset(
 
 @functools.cache
 def _curated_first() -> frozenset[str]:
-    from extractors.gazetteer import _load
+    from khabar.extractors.gazetteer import _load
 
     d = _load("gazetteers/persons.yaml")
     return frozenset(search_form(x) for x in [*d["first_names"], *d["ambiguous_first_names"]])
@@ -1128,7 +1128,7 @@ def _sure_first() -> frozenset[str]:
 
 @functools.cache
 def _curated_surnames() -> frozenset[str]:
-    from extractors.gazetteer import _load
+    from khabar.extractors.gazetteer import _load
 
     return frozenset(search_form(x) for x in _load("gazetteers/persons.yaml")["surnames"])
 
@@ -1210,7 +1210,7 @@ def _context_after(toks: list[Tok], j: int) -> bool:
 
 @functools.cache
 def _place_words() -> frozenset[str]:
-    from extractors.gazetteer import places
+    from khabar.extractors.gazetteer import places
 
     pl = places()
     return frozenset(w for k in (*pl.province_names, *pl.county_to_province) for w in k.split())
@@ -1264,7 +1264,7 @@ def _inflected(key: str) -> bool:
 
 @functools.cache
 def _org_words() -> frozenset[str]:
-    from extractors.gazetteer import orgs
+    from khabar.extractors.gazetteer import orgs
 
     return frozenset(w for pat in orgs().by_pattern for w in pat.split() if len(w) > 2) - _curated_surnames()
 
@@ -1272,7 +1272,7 @@ def _org_words() -> frozenset[str]:
 @functools.cache
 def _org_bigrams() -> frozenset[str]:
     """First two words of every agency pattern («جهاد کشاورزی», «هلال احمر»)."""
-    from extractors.gazetteer import orgs
+    from khabar.extractors.gazetteer import orgs
 
     return frozenset(" ".join(pat.split()[:2]) for pat in orgs().by_pattern if len(pat.split()) >= 2)
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from extractors.gazetteer import unit_lex
-from extractors.normalize import match_form
-from extractors.numbers import SCALES, WORDS, Number, is_number_key, read_number, split_key
-from extractors.tokens import Tok, next_start, start_positions, tokenize
+from khabar.extractors.gazetteer import unit_lex
+from khabar.extractors.normalize import match_form
+from khabar.extractors.numbers import SCALES, WORDS, Number, is_number_key, read_number, split_key
+from khabar.extractors.tokens import Tok, next_start, start_positions, tokenize
 
 _NOT_AFTER = {
     "سال",

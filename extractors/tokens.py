@@ -10,7 +10,7 @@ from itertools import compress
 from operator import itemgetter
 from typing import NamedTuple
 
-from extractors.normalize import search_form
+from khabar.extractors.normalize import search_form
 
 _TOKEN = re.compile(r"[^\s]+")
 _LEAD_P = "«\"'(“[{‹"

@@ -12,7 +12,7 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 # The temporary server migrates its database on first start: on a busy 2-core machine that exceeds the 20 s default.
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 
-from flows.ingest import backfill, daily_ingest
-from flows.reprocess import reprocess
+from khabar.flows.ingest import backfill, daily_ingest
+from khabar.flows.reprocess import reprocess
 
 __all__ = ["backfill", "daily_ingest", "reprocess"]

@@ -7,12 +7,12 @@
 from datetime import date
 from typing import Any
 
+from khabar.flows.artifacts import publish_summary
+from khabar.flows.report import publish_report
+from khabar.flows.stops import graceful_stop, outcome, stopped_at_once
+from khabar.flows.tasks import load_crawl_batch_task
 from prefect import flow, get_run_logger
 
-from flows.artifacts import publish_summary
-from flows.report import publish_report
-from flows.stops import graceful_stop, outcome, stopped_at_once
-from flows.tasks import load_crawl_batch_task
 from khabar.ingest import DEFAULT_SOURCES, SimWeb, run_backfill, run_ingest
 from khabar.stop import Stop
 from khabar.warehouse.db import open_db

@@ -7,11 +7,11 @@
 from datetime import datetime
 from typing import Any
 
+from khabar.flows.artifacts import publish_summary
+from khabar.flows.stops import graceful_stop, outcome, stopped_at_once
+from khabar.flows.tasks import process_batch_task
 from prefect import flow, get_run_logger
 
-from flows.artifacts import publish_summary
-from flows.stops import graceful_stop, outcome, stopped_at_once
-from flows.tasks import process_batch_task
 from khabar.jobs import reprocess as reprocess_job
 from khabar.stop import Stop
 from khabar.warehouse.db import open_db

@@ -46,9 +46,8 @@ def start_server(timeout: float = 90.0) -> subprocess.Popen[bytes] | None:
 
 
 def deployments(sources_path: str) -> list:
+    from khabar.flows import backfill, daily_ingest, reprocess
     from prefect.schedules import Cron
-
-    from flows import backfill, daily_ingest, reprocess
 
     return [
         daily_ingest.to_deployment(

@@ -356,7 +356,7 @@ def search_command(
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
     fmt: str = typer.Option("table", "--format", "-f", help="Output format: table, csv or json."),
 ) -> None:
-    from extractors import search_form
+    from khabar.extractors import search_form
     from khabar.warehouse.db import WarehouseError
     from khabar.warehouse.query import format_rows
     from khabar.warehouse.search import search
@@ -506,7 +506,7 @@ def explain_cluster_command(
 def serve_command(
     sources: str = typer.Option("config/sources.yaml", "--sources", help=SOURCES_HELP),
 ) -> None:
-    from flows.serve import serve
+    from khabar.flows.serve import serve
 
     raise typer.Exit(serve(sources))
 

@@ -154,7 +154,7 @@ def run_demo(db_path: str, days: int) -> int:
     console = Console()
     Path(db_path).parent.mkdir(parents=True, exist_ok=True)
 
-    from flows import backfill, daily_ingest
+    from khabar.flows import backfill, daily_ingest
     from khabar.simweb.config import SimWebConfig
     from khabar.simweb.server import SimWebServer
 

@@ -36,7 +36,7 @@ def extract_command(
     except ValueError:
         typer.echo(f"khabar: error: --fetched-at is not ISO 8601: {fetched_at!r}", err=True)
         raise typer.Exit(2) from None
-    from extractors import extract
+    from khabar.extractors import extract
 
     status = 0
     out = sys.stdout

@@ -54,7 +54,9 @@ class BatchStats:
 
 
 def _default_extract() -> tuple[ExtractFn, Callable[[str], str], str]:
-    import extractors  # attribute lookups at call time: a re-extraction picks up a changed extractor
+    from khabar import (
+        extractors,
+    )  # attribute lookups at call time: a re-extraction picks up a changed extractor
 
     return extractors.extract, extractors.search_form, extractors.EXTRACTOR_VERSION
 
@@ -66,7 +68,7 @@ def content_hash(search_text: str) -> str:
 
 def page_row(page: RawPage) -> ReleaseRow | None:
     """One fetched page as a release row (None for non-200 responses). Pure CPU: runs in extraction workers."""
-    from extractors.newscode import code_from_url
+    from khabar.extractors.newscode import code_from_url
 
     if page.status != 200:
         return None

@@ -10,7 +10,7 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-import extractors
+from khabar import extractors
 from khabar.jobs import import_files, reprocess
 from khabar.simweb.config import SimWebConfig
 from khabar.simweb.truth import iter_truth

@@ -374,7 +374,7 @@ async def _sample(f: Fetcher, src: Source, url: str, via: str) -> SampleCheck:
 
 def _extracted(sample: SampleCheck, res: Fetched) -> SampleCheck:
     """Run the extractor (pure) on a fetched page and keep what says whether the crawler would get a release."""
-    from extractors import extract
+    from khabar.extractors import extract
 
     rec = extract(res.body, url=res.final_url, fetched_at=res.fetched_at, encoding=res.encoding)
     sample.is_article = bool(rec.get("is_article"))

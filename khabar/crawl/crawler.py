@@ -704,7 +704,7 @@ def _dt(value: str | None) -> datetime | None:
 
 def _date_finder() -> Callable[[str], datetime | None]:
     """Listing rows show dates in Persian; reuse the extractor's date reader (pure, no I/O)."""
-    from extractors.dates import find_dates
+    from khabar.extractors.dates import find_dates
 
     def find(text: str) -> datetime | None:
         found = find_dates(text[:400]) if text else []

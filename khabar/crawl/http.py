@@ -24,8 +24,8 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 from protego import Protego
 
-from extractors.challenge import challenge_reason
 from khabar.crawl.settings import CrawlSettings
+from khabar.extractors.challenge import challenge_reason
 from khabar.records import FetchLogEntry
 from khabar.urls import host_key
 

@@ -374,7 +374,7 @@ def place_words() -> frozenset[str]:
     """Gazetteer provinces and counties that are one dedup token and not also common words (the gazetteer's
     ambiguous and weak names, month and cue words are left out): a copy names a subset of its release's places,
     the same notice for another city names another place."""
-    from extractors.gazetteer import places
+    from khabar.extractors.gazetteer import places
 
     pl = places()
     names = (set(pl.county_to_province) - pl.ambiguous) | (set(pl.province_names) - pl.weak_provinces)
@@ -698,7 +698,7 @@ _NUM_RUN: re.Pattern[str] | None = None
 def _number_pattern() -> tuple[frozenset[str], re.Pattern[str]]:
     global _NUMBER_WORDS, _NUM_RUN
     if _NUM_RUN is None:
-        from extractors.numbers import SCALES, WORDS
+        from khabar.extractors.numbers import SCALES, WORDS
 
         words = sorted(set(WORDS) | set(SCALES), key=len, reverse=True)
         alt = "|".join(words)
@@ -727,7 +727,7 @@ class _Key:
 
 
 def _number_value(m: re.Match[str]) -> str:
-    from extractors.numbers import read_number
+    from khabar.extractors.numbers import read_number
 
     words, _ = _number_pattern()
     parts = m.group(0).split()
@@ -781,7 +781,7 @@ def numbers_to_values(
     ``hits`` (positions of number words) when the caller already knows them, ``vals`` (their `_VALS`) spliced
     alongside. Returns (tokens, changed, vals). Token-level on purpose: a regex over the text for ~45 number
     words cost ~120 µs a 2 KB record."""
-    from extractors.numbers import SCALES, read_number
+    from khabar.extractors.numbers import SCALES, read_number
 
     words, _ = _number_pattern()
     if hits is None:

@@ -696,7 +696,7 @@ def _runs_section(runs: list[dict[str, Any]]) -> Section:
 
 def province_names() -> list[str]:
     """The 31 provinces, canonical names, from the extractor's gazetteer (config/gazetteers/provinces.yaml)."""
-    from extractors.gazetteer import places
+    from khabar.extractors.gazetteer import places
 
     return sorted(set(places().province_names.values()))
 

@@ -16,9 +16,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from khabar.extractors import extract
 from selectolax.lexbor import LexborHTMLParser
 
-from extractors import extract
 from khabar.simweb.model import TEMPLATE_FAMILIES
 from khabar.simweb.sites import h64
 from khabar.simweb.world import World

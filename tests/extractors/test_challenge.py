@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from extractors.challenge import challenge_reason, is_challenge
+from khabar.extractors.challenge import challenge_reason, is_challenge
 
 ARVAN = """<!DOCTYPE html><html lang="fa" dir="rtl"><head><meta charset="utf-8"><title>در حال بررسی مرورگر</title>
 <script>setTimeout(function(){document.cookie="__arvan_chk=1";location.reload()},3000)</script></head>

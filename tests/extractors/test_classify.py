@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
-from extractors import extract
-from extractors.classify import KINDS, article_evidence, page_kind
-from extractors.html import find_title, main_content, parse
+from khabar.extractors import extract
+from khabar.extractors.classify import KINDS, article_evidence, page_kind
+from khabar.extractors.html import find_title, main_content, parse
 
 _PROSE = "این متن خبری است که برای آزمایش نوشته شده و باید به عنوان بدنه خبر شناخته شود و کوتاه هم نیست."
 _CARDS = "".join(

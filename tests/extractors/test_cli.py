@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from khabar.extractors import KEYS
 from typer.testing import CliRunner
 
-from extractors import KEYS
 from khabar.cli import app
 from khabar.simweb.world import World
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import random
 from html import escape
 
-from extractors import extract, normalise, search_form
-from extractors.gazetteer import stopwords, unit_lex
+from khabar.extractors import extract, normalise, search_form
+from khabar.extractors.gazetteer import stopwords, unit_lex
 
 ZWNJ = "\u200c"
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from extractors.core import extract
+from khabar.extractors.core import extract
+
 from khabar.simweb.world import World
 
 

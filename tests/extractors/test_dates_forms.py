@@ -7,9 +7,8 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-
-from extractors import extract
-from extractors.dates import TEHRAN, find_dates, parse_iso, read_date, to_iso, to_jalali
+from khabar.extractors import extract
+from khabar.extractors.dates import TEHRAN, find_dates, parse_iso, read_date, to_iso, to_jalali
 
 FETCHED = datetime(2024, 3, 1, 12, 0, tzinfo=TEHRAN)  # Jalali 1402-12-11
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from extractors.tokens import _LEAD_CHARS, _TOKEN, _TRAIL_CHARS, Tok, _key, _tokenize
+from khabar.extractors.tokens import _LEAD_CHARS, _TOKEN, _TRAIL_CHARS, Tok, _key, _tokenize
 
 _ALPHABET = (
     "ابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهیيكۀة"
@@ -59,7 +59,7 @@ def _search_form_reference(text: str) -> str:
     import re
     import unicodedata
 
-    from extractors.normalize import _SEARCH_MAP
+    from khabar.extractors.normalize import _SEARCH_MAP
 
     if not text:
         return ""
@@ -72,7 +72,7 @@ def _search_form_reference(text: str) -> str:
 
 
 def test_search_form_matches_reference() -> None:
-    from extractors.normalize import _SEARCH_REPL, _SHORT, search_form
+    from khabar.extractors.normalize import _SEARCH_REPL, _SHORT, search_form
 
     mapped = "".join(_SEARCH_REPL)
     rng = random.Random(2)
@@ -84,7 +84,7 @@ def test_search_form_matches_reference() -> None:
 
 
 def test_match_form_matches_translate() -> None:
-    from extractors.normalize import _MATCH_MAP, _MATCH_REPL, _SHORT, match_form
+    from khabar.extractors.normalize import _MATCH_MAP, _MATCH_REPL, _SHORT, match_form
 
     rng = random.Random(3)
     alphabet = _ALPHABET + "".join(_MATCH_REPL)
@@ -95,7 +95,7 @@ def test_match_form_matches_translate() -> None:
 
 
 def test_unify_letters_matches_translate() -> None:
-    from extractors.normalize import unify_letters
+    from khabar.extractors.normalize import unify_letters
 
     table = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک"})
     rng = random.Random(4)

@@ -8,8 +8,8 @@ from html import escape
 from pathlib import Path
 
 import pytest
+from khabar.extractors import EVENT_TYPES, KEYS, extract, search_form
 
-from extractors import EVENT_TYPES, KEYS, extract, search_form
 from khabar.simweb.world import World
 
 GOLDEN = Path(__file__).parent / "golden"

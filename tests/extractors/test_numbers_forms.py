@@ -5,9 +5,8 @@ qualifiers, money in rial (تومان/ریال/میلیارد/هزار میلی�
 from __future__ import annotations
 
 import pytest
-
-from extractors.numbers import parse_number, parse_ordinal
-from extractors.quantities import quantities_of
+from khabar.extractors.numbers import parse_number, parse_ordinal
+from khabar.extractors.quantities import quantities_of
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ import random
 from dataclasses import replace
 
 import pytest
+from khabar.extractors import KEYS, extract
 
-from extractors import KEYS, extract
 from khabar.simweb.config import FaultConfig, SimWebConfig
 from khabar.simweb.world import World
 
@@ -80,7 +80,7 @@ def test_raw_arabic_letters_kept_on_the_page_but_unified_in_search_form(world: W
     body, charset = world.render_article(item)
     rec = extract(body, url=truth.url, encoding=charset)
     assert "ي" in truth.body and rec["body"] == truth.body  # raw text as on the page
-    from extractors import search_form
+    from khabar.extractors import search_form
 
     assert "ي" not in search_form(rec["body"]) and "ك" not in search_form(rec["body"])
 

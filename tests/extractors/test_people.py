@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from extractors.attribution import province_of
-from extractors.persons import extract_persons
+from khabar.extractors.attribution import province_of
+from khabar.extractors.persons import extract_persons
 
 
 def _one(parts: list[str], name: str) -> dict:

@@ -12,11 +12,11 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from khabar.extractors import extract
+from khabar.extractors.classify import article_evidence
+from khabar.extractors.html import article_ld as _ld
+from khabar.extractors.html import decode, find_title, parse
 
-from extractors import extract
-from extractors.classify import article_evidence
-from extractors.html import article_ld as _ld
-from extractors.html import decode, find_title, parse
 from khabar.simweb.world import World
 
 REAL = Path(__file__).parent / "real"

@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-
-from extractors import normalise, search_form
-from extractors.dates import find_dates, find_relative, parse_iso, to_iso, to_jalali
-from extractors.persons import extract_persons
-from extractors.quantities import quantities_of
+from khabar.extractors import normalise, search_form
+from khabar.extractors.dates import find_dates, find_relative, parse_iso, to_iso, to_jalali
+from khabar.extractors.persons import extract_persons
+from khabar.extractors.quantities import quantities_of
 
 ZWNJ = "\u200c"
 
@@ -149,9 +148,8 @@ def test_later_mentions_are_not_new_persons() -> None:
 
 
 def test_news_codes_from_labels_fields_and_urls() -> None:
+    from khabar.extractors.newscode import code_from_fields, code_from_text, code_from_url
     from selectolax.lexbor import LexborHTMLParser
-
-    from extractors.newscode import code_from_fields, code_from_text, code_from_url
 
     assert code_from_text("کد خبر: ۱۲۳۴۵۶") == "123456"
     assert code_from_text("شناسه خبر : ٩٨٧٦٥") == "98765"
@@ -186,6 +184,6 @@ def test_news_codes_from_labels_fields_and_urls() -> None:
     ],
 )
 def test_attribution(first: str, attribution: str) -> None:
-    from extractors.attribution import attribution_of
+    from khabar.extractors.attribution import attribution_of
 
     assert attribution_of(first) == attribution

@@ -21,9 +21,9 @@ def prefect_api(tmp_path_factory):
 
 
 def test_crawl_flows_publish_the_report(prefect_api, tmp_path):
+    from khabar.flows import backfill, daily_ingest
     from prefect.artifacts import Artifact
 
-    from flows import backfill, daily_ingest
     from khabar.simweb.config import SimWebConfig
     from khabar.simweb.server import SimWebServer
 

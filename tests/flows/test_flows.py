@@ -22,9 +22,9 @@ def prefect_api(tmp_path_factory):
 
 
 def test_backfill_and_daily_flows(prefect_api, tmp_path):
+    from khabar.flows import backfill, daily_ingest
     from prefect.artifacts import Artifact
 
-    from flows import backfill, daily_ingest
     from khabar.simweb.config import SimWebConfig
     from khabar.simweb.server import SimWebServer
 
@@ -74,7 +74,7 @@ def test_cancelled_from_the_api_ends_cancelled_and_interrupted(prefect_api, tmp_
         "KHABAR_EXTRACT_WORKERS": "1",
     }
     runner = subprocess.Popen(
-        [sys.executable, "-c", "from flows import backfill; backfill.serve(name='cancel-test')"],
+        [sys.executable, "-c", "from khabar.flows import backfill; backfill.serve(name='cancel-test')"],
         cwd=root,
         env=env,
         stdout=subprocess.DEVNULL,

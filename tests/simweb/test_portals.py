@@ -8,7 +8,8 @@ import base64
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
-from extractors.challenge import challenge_reason
+from khabar.extractors.challenge import challenge_reason
+
 from khabar.crawl.postback import find_pager, next_request
 from khabar.simweb import challenge
 from khabar.simweb.config import PORTALS_PRESET, PortalConfig, SimWebConfig

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from extractors.persons import extract_persons
+from khabar.extractors.persons import extract_persons
+
 from khabar.warehouse.db import open_db
 from khabar.warehouse.releases import ReleaseRow, write_releases
 

@@ -32,9 +32,9 @@ class Reader:
 
 
 def current_reader() -> Reader:
-    from extractors.dates import read_date
-    from extractors.numbers import parse_number, parse_ordinal
-    from extractors.quantities import quantities_of
+    from khabar.extractors.dates import read_date
+    from khabar.extractors.numbers import parse_number, parse_ordinal
+    from khabar.extractors.quantities import quantities_of
 
     return Reader(read_date, parse_number, parse_ordinal, lambda t: quantities_of([t]))
 

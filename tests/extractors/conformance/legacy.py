@@ -10,7 +10,8 @@ from tests.extractors.conformance.cases import Reader
 
 
 def legacy_reader() -> Reader:
-    from extractors import dates, numbers, quantities, tokens
+    # An archived checkout from before the khabar.extractors namespace (top-level `extractors`), first on sys.path.
+    from extractors import dates, numbers, quantities, tokens  # type: ignore[import-not-found]
 
     def date(text: str, fetched_at: datetime) -> datetime | None:
         found = dates.find_dates(text, fetched_at)

@@ -17,8 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
-from extractors import extract, search_form
+from khabar.extractors import extract, search_form
 
 _GENERIC = {"اداره", "کل", "و", "،", ","}
 _HEADS = (

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from khabar.extractors.persons import organisation_of, role_head_of
 
-from extractors.persons import organisation_of, role_head_of
 from tests.extractors.conftest import SHARED
 from tests.extractors.roles.scoring import head_of, org_match, score_roles
 
