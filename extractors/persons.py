@@ -842,9 +842,9 @@ def persons_in(
                     )
                     or _morph_surname(sur_key)
                 )
-                anchored = (bool(h) or role is not None or strong_sur or time_after) and (
-                    sur_key not in verb_forms() or sur_key in _curated_surnames()
-                )
+                anchored = (
+                    bool(h) or role is not None or strong_sur or time_after or _credit_before(toks, s)
+                ) and (sur_key not in verb_forms() or sur_key in _curated_surnames())
                 ambiguous = (
                     first_key in lex.ambiguous_first
                     or toks[s].key in lex.ambiguous_first
@@ -941,6 +941,7 @@ def persons_in(
         i += 1
     if epi_starts:
         _epithet_pass(toks, text, covered, found, evs, epi_starts)
+    _titled_surnames(toks, text, covered, surnames_pending)
     _list_pass(toks, text, covered, found, evs)
     if len(surnames_pending) > n_pending:
         evs.extend((len(toks), "sur", search_form(x[0])) for x in surnames_pending[n_pending:])
@@ -1526,6 +1527,68 @@ def _strong_single(key: str) -> bool:
     return key not in lex.lexicon or _morph_surname(key) or key in lex.common_surnames
 
 
+# titles that name a person by surname alone («دکتر باوند», «مرحوم طالقانی», «خانم پوریامین»)
+_SURNAME_TITLES = frozenset(
+    {"آقای", "آقا", "خانم", "استاد", "مرحوم", "شهید", "علامه", "روانشاد", "دکتر", "مهندس"}
+)
+
+_PLACE_TITLES = frozenset({"شهید", "علامه"})  # also in the names of streets, schools, halls
+
+
+def _titled_surnames(
+    toks: list[Tok], text: str, covered: list[bool], pending: list[tuple[str, str | None, str | None]]
+) -> None:
+    """A title and one surname-like word the honorific patterns left («دکتر باوند»): a mention by surname, unless
+    a facility is named after the person («دانشگاه شهید بهشتی», «بزرگراه شهید محلاتی»)."""
+    lex = person_lex()
+    for i in [x for x, t in enumerate(toks[:-1]) if t.key in _SURNAME_TITLES]:
+        t = toks[i]
+        if t.closes or covered[i + 1] or _named_after_before(toks, i):
+            continue
+        if t.key in _PLACE_TITLES and not (i == 0 or toks[i - 1].closes or toks[i - 1].key in _OPENERS):
+            continue  # «ایستگاه آتش‌نشانی شهید مطهری»: a facility word further back
+        k = toks[i + 1].key
+        if (
+            not (_surname_like(k) or (k in lex.first_names and _namey(k)))
+            or _is_place(k)
+            or _role_head_at(toks, i + 1)
+        ):
+            continue
+        name = unify_letters(text[toks[i + 1].start : toks[i + 1].end])
+        pending.append((name, None, unify_letters(t.raw)))
+        covered[i + 1] = True
+
+
+# credits before a name («به کارگردانی رجبعلی فلاح», «به داوری جلال مرادی», «توسط …»): an anchor like a title
+_CREDITS = frozenset(
+    search_form(w)
+    for w in (
+        "مدیریت",
+        "کارگردانی",
+        "سرپرستی",
+        "ریاست",
+        "داوری",
+        "نویسندگی",
+        "کوشش",
+        "همت",
+        "ترجمه",
+        "ساخته",
+        "توسط",
+        "سروده",
+        "قضاوت",
+        "تهیه‌کنندگی",
+        "آهنگسازی",
+        "رهبری",
+        "اجرای",
+        "روایت",
+    )
+)
+
+
+def _credit_before(toks: list[Tok], s: int) -> bool:
+    return s > 0 and not toks[s - 1].closes and toks[s - 1].key in _CREDITS
+
+
 def _list_pass(
     toks: list[Tok],
     text: str,
@@ -1553,7 +1616,13 @@ def _list_pass(
             k += 1
             continue
         sur = toks[j]
-        end_ok = sur.closes or j + 1 >= n or toks[j + 1].key in ("و", "که") or _context_after(toks, j + 1)
+        end_ok = (
+            sur.closes
+            or j + 1 >= n
+            or toks[j + 1].key in ("و", "که")
+            or _context_after(toks, j + 1)
+            or (_namey(sur.key) >= 1 and not _namey(toks[j + 1].key))  # «… و پریوش نظریه خواهد بود»
+        )
         if (
             sur.key[:1].isalpha()
             and sur.key not in stop
@@ -1570,6 +1639,52 @@ def _list_pass(
             k = j + 1
             continue
         k += 1
+    _list_back(toks, text, covered, found, evs)
+
+
+def _list_back(
+    toks: list[Tok],
+    text: str,
+    covered: list[bool],
+    found: dict[str, dict[str, Any]],
+    evs: list[tuple[int, str, str]],
+) -> None:
+    """Coordination backwards: in «بیوک شریف و جاوید رمضان‌پور», «FIRST SURNAME، PERSON» a first name and one
+    name-like word right before «و» or a comma and a person found is a person too."""
+    stop = _name_stop()
+    for k in [x for x in range(2, len(toks)) if covered[x] and not covered[x - 1]]:
+        prev = toks[k - 1]
+        if prev.key == "و" and not prev.closes:
+            j = k - 2
+            if toks[j].closes:
+                continue
+        elif prev.trail.strip()[:1] in ("،", ","):
+            j = k - 1
+        else:
+            continue
+        sur = toks[j]
+        if (
+            covered[j]
+            or not sur.key[:1].isalpha()
+            or sur.key in stop
+            or sur.key in verb_forms()
+            or _is_place(sur.key)
+            or _role_head_at(toks, j)
+            or not _namey(sur.key)
+        ):
+            continue
+        for fn in (1, 2):
+            a = j - fn
+            if a < 0 or any(covered[a:j]) or _first_name_at(toks, a) != fn or toks[j - 1].closes:
+                continue
+            if not (a == 0 or toks[a - 1].closes or toks[a - 1].key in _OPENERS or covered[a - 1]):
+                continue
+            name = unify_letters(text[toks[a].start : sur.end])
+            key = search_form(name)
+            found.setdefault(key, _person(name, None, None))
+            covered[a : j + 1] = [True] * (j + 1 - a)
+            evs.append((a, "name", key))
+            break
 
 
 @functools.lru_cache(maxsize=65536)
@@ -1812,7 +1927,8 @@ def extract_persons(parts: list[str]) -> list[dict[str, Any]]:
         if not key or key in _name_stop() or key in _curated_first() or key.startswith("سید"):
             continue
         if key in person_lex().first_names and not (
-            key in person_lex().famous
+            hon is not None  # «دکتر باوند», «آقا مصطفی»: a title makes it a mention
+            or key in person_lex().famous
             or key in person_lex().famous_ambiguous
             or key.endswith(("ی", "زاده", "پور"))
         ):
