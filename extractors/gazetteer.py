@@ -176,6 +176,12 @@ def verb_forms() -> frozenset[str]:
 
 
 @functools.cache
+def foreign_names() -> dict[str, list[str]]:
+    """``foreign_names.yaml``: transliterated foreign first names that are never a Persian word."""
+    return {"sure_first_names": list(_load("gazetteers/foreign_names.yaml").get("sure_first_names") or [])}
+
+
+@functools.cache
 def person_lex() -> PersonLex:
     d = _load("gazetteers/persons.yaml")
     x = _load("gazetteers/names_extra.yaml")
@@ -190,8 +196,13 @@ def person_lex() -> PersonLex:
     curated_first = set(sf(d["first_names"]))
     curated_amb = set(sf(d["ambiguous_first_names"]))
     fn_strong, fn_common = _name_file("gazetteers/first_names.txt")
-    foreign = set(sf(x["foreign_first_names"]))
-    foreign_common = {n for n in foreign if n in common_words or (n in lexicon and len(n) <= 3)}
+    pgd_strong, _ = _name_file("gazetteers/first_names_pgd.txt")  # persian-gender-detection (MIT)
+    fn_strong = fn_strong | pgd_strong
+    sure_foreign = set(sf(foreign_names()["sure_first_names"]))
+    foreign = set(sf(x["foreign_first_names"])) | sure_foreign
+    foreign_common = {
+        n for n in foreign if n in common_words or (n in lexicon and len(n) <= 3)
+    } - sure_foreign
     first = (
         (curated_first | fn_strong | fn_common | foreign)
         - set(sf(d.get("not_first_names") or []))
@@ -199,7 +210,9 @@ def person_lex() -> PersonLex:
         - {h for h in sf(d["role_heads"]) if " " not in h}
         - (set(sf(d["honorifics"])) - set(sf(d["weak_honorifics"])))
     )
-    ambiguous = curated_amb | ((fn_common | foreign_common) - curated_first - (foreign - foreign_common))
+    ambiguous = (
+        curated_amb | ((fn_common | foreign_common) - curated_first - (foreign - foreign_common))
+    ) - sure_foreign
     sn_strong, sn_common = _name_file("gazetteers/surnames.txt")
     curated_sn = set(sf(d["surnames"]))
     famous = set(sf(x["famous_surnames"]))
