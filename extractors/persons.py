@@ -841,6 +841,11 @@ def persons_in(
                         and not sur_key.endswith("ی")
                     )
                     or _morph_surname(sur_key)
+                    or (
+                        first_key in _curated_first()
+                        and _unknown_word(sur_key)
+                        and (s == 0 or first_key not in lex.ambiguous_first or _opens_name(toks, s))
+                    )
                 )
                 anchored = (
                     bool(h) or role is not None or strong_sur or time_after or _credit_before(toks, s)
@@ -942,6 +947,7 @@ def persons_in(
     if epi_starts:
         _epithet_pass(toks, text, covered, found, evs, epi_starts)
     _titled_surnames(toks, text, covered, surnames_pending)
+    _opening_surnames(toks, text, covered, surnames_pending)
     _list_pass(toks, text, covered, found, evs)
     if len(surnames_pending) > n_pending:
         evs.extend((len(toks), "sur", search_form(x[0])) for x in surnames_pending[n_pending:])
@@ -1373,6 +1379,16 @@ def _context_pass(
             a = j
             if j and not covered[j - 1] and not toks[j - 1].closes and _namey(toks[j - 1].key) == 2:
                 a = j - 1  # «آگوستو پینوشه»
+            else:
+                # «بیل کلینتون», «خوان آنتونیو سامارانش», «اسلوبودان میلوشویچ»: foreign first names, unknown words
+                while (
+                    a > 0
+                    and j - a < 2
+                    and not covered[a - 1]
+                    and not toks[a - 1].closes
+                    and _foreign_first_word(toks[a - 1].key)
+                ):
+                    a -= 1
             pending.append((unify_letters(text[toks[a].start : toks[j].end]), None, None))
             if evs is not None:
                 evs.append((a, "sur", search_form(pending[-1][0])))
@@ -1525,6 +1541,73 @@ def _strong_single(key: str) -> bool:
     """One unsure word alone before an apposition head: only an unknown or surname-shaped word."""
     lex = person_lex()
     return key not in lex.lexicon or _morph_surname(key) or key in lex.common_surnames
+
+
+def _unknown_word(key: str) -> bool:
+    """A word hazm's lexicon lacks that is no verb form («میرزاآقابیک», «آورند» is a verb): a rare or foreign name."""
+    return (
+        len(key) >= 4
+        and " " not in key
+        and key not in person_lex().lexicon
+        and key not in verb_forms()
+        and key[1:] not in verb_forms()
+        and not _is_place(key)
+        and not _inflected(key)
+    )
+
+
+_SENT_OPENERS = frozenset({".", "!", "؟", "?", "؛"})
+# what follows a sentence-opening surname («یونسی با بیان …», «کواشنین بر کاهش …»)
+_OPENING_NEXT = frozenset(
+    {"در", "به", "با", "طی", "ضمن", "نیز", "همچنین", "پس", "هم", "درباره", "بر", "سپس", "آنگاه", "روز"}
+)
+
+
+def _opening_surnames(
+    toks: list[Tok], text: str, covered: list[bool], pending: list[tuple[str, str | None, str | None]]
+) -> None:
+    """A surname-like word that opens the sentence, right before a preposition or a colon («یونسی با بیان …»,
+    «ربیعی: …»): its subject, a person named by surname."""
+    n = len(toks)
+    opens = [0, *(x + 1 for x, t in enumerate(toks) if t.trail and t.trail.strip()[:1] in _SENT_OPENERS)]
+    lex = person_lex()
+    for i in opens:
+        if i >= n - 1 or covered[i]:
+            continue
+        t = toks[i]
+        k = t.key
+        colon = t.trail.strip()[:1] == ":"
+        if not (colon or (not t.closes and toks[i + 1].key in _OPENING_NEXT)):
+            continue
+        if k in lex.first_names and not k.endswith("ی"):
+            continue
+        if not _surname_like(k) or _is_place(k) or _phrase_at_key(k) or _role_head_at(toks, i):
+            continue
+        stem = k[:-2] if k.endswith(("ئی", "یی")) else k[:-1]
+        if (
+            k.endswith("ی")
+            and stem in lex.lexicon
+            and (stem not in lex.first_names or stem in lex.common_words)
+            and not _is_place(stem)
+        ):
+            continue  # «نگاهی به …», «جریانی …»: a noun with the indefinite «-ی»
+        pending.append((unify_letters(text[t.start : t.end]), None, None))
+        covered[i] = True
+
+
+@functools.cache
+def _foreign_firsts() -> frozenset[str]:
+    """Every transliterated foreign first name of the lexicons, also those that are Persian words («بیل»)."""
+    from khabar.extractors.gazetteer import _load, foreign_names
+
+    x = _load("gazetteers/names_extra.yaml")
+    names = [*x["foreign_first_names"], *foreign_names()["sure_first_names"]]
+    return frozenset(search_form(v) for v in names) - {"تیم"}  # «تیم ایپسویچ» is a team
+
+
+def _foreign_first_word(key: str) -> bool:
+    """Before a famous foreign surname: a foreign first name or a word hazm does not know."""
+    return key in _foreign_firsts() or (_unknown_word(key) and not _is_place(key))
 
 
 # titles that name a person by surname alone («دکتر باوند», «مرحوم طالقانی», «خانم پوریامین»)
