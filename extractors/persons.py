@@ -1171,6 +1171,8 @@ def _opens_name(toks: list[Tok], s: int) -> bool:
     """What stands before token ``s`` lets a name start there: a clause boundary, a connector or preposition
     (not after «در»/«بر», which head places and topics), a time word, a speech verb."""
     prev = toks[s - 1]
+    if prev.key in _CREDITS and not prev.closes:
+        return True  # «به کارگردانی بهمن قبادی»
     if prev.closes or prev.key in _OPENERS or prev.key in _TIME_WORDS - {"در"}:
         return prev.key not in ("به",) or s < 2 or toks[s - 2].key not in ("اشاره", "توجه")
     return bool(_phrase_at(toks, s - 1, _speech_by_first())) or prev.key in verb_forms()
