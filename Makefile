@@ -46,6 +46,7 @@ test-browser: $(STAMP) browser
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 # A local Prefect server (UI on http://127.0.0.1:4200) serving the daily, backfill and reprocess deployments.
 serve: $(STAMP)

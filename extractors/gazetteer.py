@@ -1,6 +1,9 @@
 """Gazetteers and lexicons from ``config/`` (provinces with counties, agencies, people, units, events).
 
-Read once, lazily, on first use; everything is keyed by the search form so lookups ignore ی/ک and ZWNJ habits.
+The repository's ``config/`` installs as the package ``khabar.config``; its files are read with
+``importlib.resources`` (so a wheel extracts anywhere), each replaceable by the user's copy under the
+``gazetteers`` settings directory (``KHABAR_GAZETTEERS``, see khabar.settings). Read once, lazily, on first use;
+everything is keyed by the search form so lookups ignore ی/ک and ZWNJ habits.
 """
 
 from __future__ import annotations
@@ -9,18 +12,23 @@ import functools
 import importlib.util
 import re
 from dataclasses import dataclass
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 import yaml
 from khabar.extractors.normalize import search_form
 
-CONFIG = Path(__file__).resolve().parents[1] / "config"
+
+def _file(rel: str) -> Traversable:
+    """A gazetteer or lexicon file (``gazetteers/provinces.yaml``): the user's copy, else the packaged one."""
+    from khabar.settings import data_file  # pydantic is imported on first use only, not with the extractors
+
+    return data_file(rel)
 
 
 def _load(rel: str) -> Any:
-    with open(CONFIG / rel, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    return yaml.safe_load(_file(rel).read_text(encoding="utf-8"))
 
 
 @dataclass(frozen=True)
@@ -118,8 +126,8 @@ def _name_file(rel: str) -> tuple[set[str], set[str]]:
     strong: set[str] = set()
     common: set[str] = set()
     cur = strong
-    path = CONFIG / rel
-    if not path.exists():
+    path = _file(rel)
+    if not path.is_file():
         return strong, common
     for line in path.read_text(encoding="utf-8").splitlines():
         line = line.strip()
@@ -282,8 +290,8 @@ def stopwords() -> frozenset[str]:
         words.update(search_form(w) for w in path.read_text(encoding="utf-8").split("\n") if w.strip())
     except (ImportError, OSError):
         pass
-    extra = CONFIG / "extract" / "stopwords_extra.txt"
-    if extra.exists():
+    extra = _file("extract/stopwords_extra.txt")
+    if extra.is_file():
         words.update(
             search_form(w)
             for w in extra.read_text(encoding="utf-8").split("\n")

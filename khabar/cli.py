@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     import duckdb
 
 from khabar.extract_cli import extract_command
+from khabar.settings import default_demo_db, default_sources
 from khabar.simweb.cli import app as simweb_app
 from khabar.sources_cli import app as sources_app
 from khabar.stop import SIGNALS, Stop, stop_on_signals
@@ -39,7 +40,7 @@ app.command("extract", help="Extract structured records from HTML files (JSON Li
 
 @app.command("demo", help="Start the simulated web and run the main job end to end into a DuckDB file.")
 def demo_command(
-    db: str = typer.Option("data/demo.duckdb", "--db", help="DuckDB file to write."),
+    db: str = typer.Option(default_demo_db, "--db", help="DuckDB file to write."),
     days: int = typer.Option(3, help="Simulated days to ingest."),
 ) -> None:
     from khabar.demo import run_demo
@@ -264,7 +265,7 @@ def _progress(label: str, total: int | None = None) -> Iterator[Callable[[int], 
 
 @app.command("ingest", help="Run one incremental ingest (the daily job) over the sources.")
 def ingest_command(
-    sources: str = typer.Option("config/sources.yaml", "--sources", help=SOURCES_HELP),
+    sources: str = typer.Option(default_sources, "--sources", help=SOURCES_HELP),
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
     only: list[str] = typer.Option([], "--source", "-s", help="Only these source ids (repeatable)."),
     simweb: bool = typer.Option(
@@ -283,7 +284,7 @@ def ingest_command(
 def backfill_command(
     start: str = typer.Option(..., "--from", help="First day, e.g. 1402-01-01 or 2023-03-21."),
     end: str = typer.Option(..., "--to", help="Day after the last, e.g. 1403-01-01 (half-open)."),
-    sources: str = typer.Option("config/sources.yaml", "--sources", help=SOURCES_HELP),
+    sources: str = typer.Option(default_sources, "--sources", help=SOURCES_HELP),
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
     only: list[str] = typer.Option([], "--source", "-s", help="Only these source ids (repeatable)."),
     simweb: bool = typer.Option(
@@ -504,7 +505,7 @@ def explain_cluster_command(
     "serve", help="Start a local Prefect server and serve the daily, backfill and reprocess deployments."
 )
 def serve_command(
-    sources: str = typer.Option("config/sources.yaml", "--sources", help=SOURCES_HELP),
+    sources: str = typer.Option(default_sources, "--sources", help=SOURCES_HELP),
 ) -> None:
     from khabar.flows.serve import serve
 

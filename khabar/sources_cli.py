@@ -7,12 +7,14 @@ from typing import NoReturn
 
 import typer
 
+from khabar.settings import default_sources
+
 app = typer.Typer(
     help="The source registry: list it, or check each source's feeds, sitemaps and listings.",
     no_args_is_help=True,
 )
 
-SOURCES = typer.Option("config/sources.yaml", "--sources", help="Sources registry (YAML).")
+SOURCES = typer.Option(default_sources, "--sources", help="Sources registry (YAML).")
 
 
 def _load(path: str) -> list:

@@ -28,6 +28,8 @@ from importlib.machinery import ModuleSpec
 from multiprocessing import get_context
 from typing import TypeVar
 
+from khabar.settings import load as load_settings
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -45,7 +47,7 @@ class ExtractionAborted(Exception):
 
 
 def worker_count() -> int:
-    raw = (os.environ.get("KHABAR_EXTRACT_WORKERS") or "auto").strip().lower()
+    raw = load_settings().extract_workers.strip().lower()
     if raw == "auto":
         return min(4, (os.cpu_count() or 1) - 1)
     try:

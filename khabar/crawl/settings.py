@@ -68,13 +68,14 @@ DEFAULT_SETTINGS = "config/settings.yaml"
 def load_settings(path: str | None = None) -> CrawlSettings:
     """`crawl:` from config/settings.yaml (or $KHABAR_SETTINGS); defaults when the file is absent. Unknown keys
     and bad values are rejected with the file and the field named."""
-    import os
     from pathlib import Path
 
     import yaml
     from pydantic import ValidationError
 
-    p = Path(path or os.environ.get("KHABAR_SETTINGS") or DEFAULT_SETTINGS)
+    from khabar.settings import Settings, settings_file
+
+    p = Path(path) if path else settings_file()
     if not p.is_file():
         if path:
             raise ValueError(f"{p}: no such settings file")
@@ -83,7 +84,7 @@ def load_settings(path: str | None = None) -> CrawlSettings:
         raw = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         raise ValueError(f"{p}: not valid YAML ({exc})") from None
-    unknown = set(raw) - {"crawl"}
+    unknown = set(raw) - set(Settings.model_fields)  # the other sections are khabar.settings'
     if unknown:
         raise ValueError(f"{p}: unknown section(s) {', '.join(sorted(unknown))} (expected: crawl)")
     try:

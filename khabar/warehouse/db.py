@@ -6,7 +6,6 @@ opens the database through here and keeps one connection for its whole run.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +14,8 @@ from importlib import resources
 from pathlib import Path
 
 import duckdb
+
+from khabar import settings
 
 DEFAULT_DB = "data/khabar.duckdb"
 _MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
@@ -25,7 +26,7 @@ class WarehouseError(RuntimeError):
 
 
 def default_db_path() -> Path:
-    return Path(os.environ.get("KHABAR_DB") or DEFAULT_DB)
+    return settings.load().db_path
 
 
 def writer_memory_limit() -> str:
@@ -36,7 +37,7 @@ def writer_memory_limit() -> str:
     took +340 MB per 20k releases. Capped, DuckDB evicts and spills to disk instead (the writer's own queries are
     per-batch upserts; the index build over 20k releases took 6.0 s at 256MB against 4.9 s uncapped). Read-only
     connections (`khabar sql`, reports) keep DuckDB's default: analysts' queries may use the RAM."""
-    return os.environ.get("KHABAR_DB_MEMORY_LIMIT") or "256MB"
+    return settings.load().db_memory_limit
 
 
 def migrations() -> list[tuple[int, str, str]]:

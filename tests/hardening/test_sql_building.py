@@ -21,6 +21,9 @@ REVIEWED = {
         "khabar/warehouse/export.py",
         "ident",
     ): "relation checked against information_schema, then quoted as identifier",
+    ("khabar/warehouse/export.py", "path"): "the output path, quoted as a string literal by _literal()",
+    ("khabar/warehouse/export.py", "columns"): "catalog column names quoted by _quote(), constant casts",
+    ("khabar/warehouse/export.py", "options"): "the _OPTIONS constants",
     ("khabar/warehouse/releases.py", "updates"): "built from the RELEASE_COLUMNS constant",
     (
         "khabar/warehouse/search.py",

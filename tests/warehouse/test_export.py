@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+import duckdb
 import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
@@ -93,3 +94,38 @@ def test_report_views(db):
         "SELECT release_id, delay_seconds FROM report_copies WHERE cluster_id = 'c1' ORDER BY delay_seconds"
     ).fetchall()
     assert [d for _, d in delays] == [0, 86400]
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv", "jsonl"])
+@pytest.mark.parametrize("relation", ["releases", "report_copies", "persons"])
+def test_export_keeps_the_relation_columns(db, tmp_path, fmt, relation):
+    """Every column, in order (report_copies has an interval column, which the pyarrow writers refused)."""
+    ro = open_readonly(db)
+    cols = [r[0] for r in ro.execute(f'DESCRIBE "{relation}"').fetchall()]
+    out = tmp_path / f"o.{fmt}"
+    n = export(ro, relation, out, fmt)
+    if fmt == "parquet":
+        assert pq.read_table(out).schema.names == cols
+    elif fmt == "csv":
+        assert out.read_text(encoding="utf-8").splitlines()[0].split(",") == cols
+    else:
+        assert all(list(json.loads(x)) == cols for x in out.read_text(encoding="utf-8").splitlines())
+    assert n == ro.execute(f'SELECT count(*) FROM "{relation}"').fetchone()[0]
+    assert not out.with_name(out.name + ".part").exists()
+
+
+def test_export_text_forms_and_the_locked_connection(db, tmp_path):
+    ro = open_readonly(db)
+    export(ro, "releases", tmp_path / "r.csv", "csv")
+    export(ro, "releases", tmp_path / "r.jsonl", "jsonl")
+    import csv
+
+    row = next(csv.DictReader((tmp_path / "r.csv").open(encoding="utf-8")))
+    assert json.loads(row["keywords"]) == ["بهزیستی", "کرمان"]  # lists as JSON text in CSV
+    rec = json.loads((tmp_path / "r.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    assert datetime.fromisoformat(rec["published_at"]).tzinfo is not None and "T" in rec["published_at"]
+    with pytest.raises(duckdb.Error):  # the user's connection still cannot write files
+        ro.execute(f"COPY releases TO '{tmp_path / 'x.csv'}'")
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(OSError):
+        export(ro, "releases", tmp_path / "file" / "r.csv", "csv")
