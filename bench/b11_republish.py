@@ -146,7 +146,25 @@ def _load() -> list[dict[str, Any]]:
                     "link": it.get("link") or "",
                 }
             )
-    return items
+    return _distinct(items)
+
+
+def _distinct(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The corpus holds some stories twice (re-crawled, or re-issued with another headline): truth would call
+    two copies of one text two releases. The first item of each title, lead or opening paragraph is kept."""
+    from khabar.dedup.text import tokens
+
+    seen: set[str] = set()
+    out = []
+    for it in items:
+        keys = {"t:" + " ".join(tokens(it["title"]))} | {
+            "p:" + " ".join(tokens(p)) for p in [it["lead"], *it["paras"][:2]] if p
+        }
+        if keys & seen:
+            continue
+        seen |= keys
+        out.append(it)
+    return out
 
 
 def _rec(url: str, title: str, lead: str, paras: list[str]) -> dict[str, Any]:
@@ -224,6 +242,29 @@ def _negative(
     person_pool: list[dict],
     all_places: list[str],
 ) -> dict[str, Any] | None:
+    """Another release built from ``rel``, or None when ``rel`` has nothing that kind can change in its opening
+    paragraph. Templated notices differ where they say who, where, when and how much: in the opening. A sibling
+    that differed only in a later paragraph would have the same brief («the first two paragraphs») as ``rel``,
+    and a brief of one text is a copy of both: no matcher can tell which it belongs to."""
+    from khabar.dedup.text import tokens
+
+    other = _sibling(kind, rel, rng, pool, persons, person_pool, all_places)
+    if other is None or kind == "follow_up":
+        return other
+    if tokens(other["body"].split("\n\n")[0]) == tokens(rel["paras"][0]):
+        return None
+    return other
+
+
+def _sibling(
+    kind: str,
+    rel: dict,
+    rng: random.Random,
+    pool: list[dict],
+    persons: list[dict],
+    person_pool: list[dict],
+    all_places: list[str],
+) -> dict[str, Any] | None:
     """Another release built from ``rel`` (None when ``rel`` has nothing that kind can change)."""
     title, lead, paras = rel["title"], rel["lead"], list(rel["paras"])
     text = "\n".join([title, lead, *paras])
@@ -236,7 +277,7 @@ def _negative(
 
         def f(s: str) -> str:
             for p, q in swap.items():
-                s = re.sub(rf"(?<!\w){re.escape(p)}(?!\w)", q, s)
+                s = re.sub(rf"(?<![\w\u200c]){re.escape(p)}(?![\w\u200c])", q, s)
             s = _new_figures(s, rng)
             return _in_words(s) if kind == "figures_in_words" else s
 
@@ -268,7 +309,7 @@ def _negative(
 
         def g(s: str) -> str:
             s = s.replace(src, dst)
-            return re.sub(rf"(?<!\w){re.escape(src_last)}(?!\w)", dst_last, s)
+            return re.sub(rf"(?<![\w\u200c]){re.escape(src_last)}(?![\w\u200c])", dst_last, s)
 
         return _rec("", g(title), g(lead), [g(p) for p in paras])
     if kind == "follow_up":  # the same event, days later: one background paragraph kept, new content added

@@ -30,6 +30,11 @@ AMBIGUOUS = 0.05  # contained as well in another cluster's record: a brief of ei
 MIN_SHARED = 3  # sampled shingles in common (~50 characters of text at 1 in 16)
 RARE_CAP = 16  # a sampled shingle in more documents than this (in one index segment) is boilerplate
 TOP_CANDIDATES = 6
+# A copy adds nothing of substance: one of the two records is (nearly) contained in the other. A MinHash match
+# where neither is (a brief and a follow-up story that quotes its opening paragraph, Jaccard 0.33-0.41 in B11)
+# is two stories; so is a record that holds the other and ten times as much of its own (a story quoting a brief).
+MIN_COVER = 0.6
+MIN_OTHER_SHARE = 0.0
 _CHUNK = 65_536
 
 
@@ -207,7 +212,10 @@ class MatchCore:
             return Match(self.cluster_names[cno], doc, 1.0, True, "exact")
         best: tuple[float, int, int, GuardCheck] | None = None
         for cno, (j, doc) in top.items():
-            g = guard_check(mine, np.frombuffer(self._guards[doc], dtype="<u8"))
+            ca, cb = self._shares(fp.sample, doc)
+            if ca is not None and cb is not None and not _copy_shape(ca, cb):
+                continue
+            g = guard_check(mine, np.frombuffer(self._guards[doc], dtype="<u8"), ca, cb)
             if g.hard or g.figures > MAX_CONFLICTS:
                 vetoed.add(cno)
                 continue
@@ -254,9 +262,9 @@ class MatchCore:
             if inter < MIN_SHARED:
                 continue
             c, c_rev = inter / len(mine), inter / max(1, len(other))
-            if max(c, c_rev) < MIN_CONTAINMENT:
+            if max(c, c_rev) < MIN_CONTAINMENT or min(c, c_rev) < MIN_OTHER_SHARE:
                 continue
-            g = guard_check(guard, np.frombuffer(self._guards[doc], dtype="<u8"))
+            g = guard_check(guard, np.frombuffer(self._guards[doc], dtype="<u8"), c, c_rev)
             if g.hard or g.figures:
                 vetoed.add(cno)
                 continue
@@ -273,5 +281,18 @@ class MatchCore:
         j = float(np.count_nonzero(self._sig(doc) == sig16)) / minhash.NUM_PERM
         return Match(self.cluster(doc), doc, j, False, "containment", round(c, 4), round(c_rev, 4), g)
 
+    def _shares(self, mine: np.ndarray, doc: int) -> tuple[float | None, float | None]:
+        """(share of ``mine`` found in ``doc``'s sample, the reverse); None for an empty sample."""
+        other = self._sample(doc)
+        if len(mine) < MIN_SHARED or len(other) < MIN_SHARED:
+            return None, None
+        inter = int(np.intersect1d(mine, other, assume_unique=True).size)
+        return inter / len(mine), inter / len(other)
+
     def _exact_equal(self, fp: Fingerprint, doc: int) -> bool:
         return self._guards[doc] == fp.guard.astype("<u8").tobytes()
+
+
+def _copy_shape(ca: float, cb: float) -> bool:
+    """One record (nearly) contained in the other, and not a sliver of it (see `MIN_COVER`)."""
+    return max(ca, cb) >= MIN_COVER and min(ca, cb) >= MIN_OTHER_SHARE

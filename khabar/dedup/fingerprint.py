@@ -14,12 +14,14 @@ from khabar.dedup.text import (
     _MULT,
     _VALS,
     BREAK,
+    DATE_SET_CTX,
     F_BREAK,
     F_CUE,
     F_DATE,
     F_DIGIT,
     F_NUMW,
     F_PLACE,
+    F_PLACE_HEAD,
     F_SEP,
     F_SLOT,
     K_DATE,
@@ -35,6 +37,7 @@ from khabar.dedup.text import (
     guard_features,
     numbers_to_values,
     person_features,
+    phrase_places,
     prepare,
     shingle_hashes,
     token_ids,
@@ -151,21 +154,34 @@ def _guards(
     ctx = ctx >> np.uint64(7) & np.uint64(_LOW32 & ~15)
     ctx |= kind.astype(np.uint64) | np.concatenate([np.zeros(len(cue), dtype=np.uint64), date, date, date])
     place = np.flatnonzero(body & ((flags & np.uint64(F_PLACE >> 32)) != 0))
+    place_doc, place_id = doc[place], ids[place]
+    heads = np.flatnonzero(body & ((flags & np.uint64(F_PLACE_HEAD >> 32)) != 0))
+    if len(heads):  # places of several words: few, matched in Python (`phrase_places`)
+        found = [
+            (d, v)
+            for i, d in zip(heads.tolist(), doc[heads].tolist(), strict=True)
+            for v in phrase_places(toks, [i])
+        ]
+        if found:
+            place_doc = np.concatenate([place_doc, np.array([d for d, _ in found], dtype=np.int64)])
+            place_id = np.concatenate([place_id, np.array([v for _, v in found], dtype=np.uint64)])
     # main places: per record, the place ids with the highest count
-    pk, pn = np.unique(doc[place].astype(np.uint64) << np.uint64(32) | ids[place], return_counts=True)
+    pk, pn = np.unique(place_doc.astype(np.uint64) << np.uint64(32) | place_id, return_counts=True)
     prec = (pk >> np.uint64(32)).astype(np.int64)
     top = np.zeros(int(prec.max()) + 1 if len(prec) else 0, dtype=np.int64)
     np.maximum.at(top, prec, pn)
     main = pn == top[prec]
-    rec = np.concatenate([rec, doc[place], prec[main]])
+    dated = date != 0
+    rec = np.concatenate([rec, place_doc, prec[main], doc[starts][dated]])
     ctx = np.concatenate(
         [
             ctx,
-            np.full(len(place), PLACE_CTX, dtype=np.uint64),
+            np.full(len(place_doc), PLACE_CTX, dtype=np.uint64),
             np.full(int(main.sum()), MAIN_PLACE_CTX, dtype=np.uint64),
+            np.full(int(dated.sum()), DATE_SET_CTX, dtype=np.uint64),
         ]
     )
-    v = np.concatenate([v, ids[place], pk[main] & np.uint64(_LOW32)])
+    v = np.concatenate([v, place_id, pk[main] & np.uint64(_LOW32), val[dated]])
     return rec, ctx << np.uint64(32) | v
 
 

@@ -75,6 +75,23 @@ DATE_WORDS = frozenset(
         "دی",
         "بهمن",
         "اسفند",
+        *(  # «شهریورماه»: a month and «ماه» written as one word
+            m + "ماه"
+            for m in (
+                "فروردین",
+                "اردیبهشت",
+                "خرداد",
+                "تیر",
+                "مرداد",
+                "شهریور",
+                "مهر",
+                "آبان",
+                "آذر",
+                "دی",
+                "بهمن",
+                "اسفند",
+            )
+        ),
         "شنبه",
         "یکشنبه",
         "دوشنبه",
@@ -232,6 +249,9 @@ K_PEOPLE = 7  # the set of surnames a record names
 PLACE_CTX = (0x5A17_0000 & ~15) | K_PLACE
 MAIN_PLACE_CTX = (0x3C4D_0000 & ~15) | K_PLACE  # the places a record names most often
 PEOPLE_CTX = (0x9E07_0000 & ~0x1FF) | K_PEOPLE  # | person number << 4, | 1 << 8 for a name's tails
+DATE_SET_CTX = (
+    0x0DA7_0000 | 15
+)  # every date a record names (a run holding a digit and a month or weekday word)
 CUE_PREFIX = 4  # a cue's value is the next word's first letters: «کرمان» and «کرمانشد» (words joined) agree
 
 
@@ -282,8 +302,12 @@ def guard_features(toks: list[str], persons: Iterable[dict] | None = None) -> np
             feats.add(_ctx(2, a1, b1, date) << 32 | v)
             feats.add(_ctx(3, tid(p2), a1, date) << 32 | v)
             feats.add(_ctx(4, b1, tid(n2), date) << 32 | v)
+            if date:
+                feats.add(DATE_SET_CTX << 32 | v)
     places = place_words()
+    heads = place_phrases()
     named = [tid(t) for t in toks if t in places]
+    named += phrase_places(toks, [i for i, t in enumerate(toks) if t in heads])
     feats.update(PLACE_CTX << 32 | v for v in named)
     feats.update(MAIN_PLACE_CTX << 32 | v for v in main_places(named))
     feats.update(person_features(persons))
@@ -383,7 +407,38 @@ def place_words() -> frozenset[str]:
         t = tokens(n)
         if len(t) == 1 and len(t[0]) > 2 and t[0] not in _MARKED:
             out.add(t[0])
+        elif len(t) > 1:  # «خرمآباد», written as one word
+            out.add("".join(t))
     return frozenset(out)
+
+
+@functools.cache
+def place_phrases() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Gazetteer places of several dedup tokens («خراسان جنوبی», «خور و بیابانک», «آق قلا»), by first token,
+    longest first; ambiguous ones left out as in `place_words`. Their value is the token id of the words
+    written together, so «خرم آباد», «خرم‌آباد» and «خرمآباد» (a single place word) agree."""
+    from khabar.extractors.gazetteer import places
+
+    pl = places()
+    names = (set(pl.county_to_province) - pl.ambiguous) | (set(pl.province_names) - pl.weak_provinces)
+    out: dict[str, list[tuple[str, ...]]] = {}
+    for n in names:
+        t = tuple(tokens(n))
+        if len(t) > 1 and not any(w in _MARKED for w in t[:1]):
+            out.setdefault(t[0], []).append(t)
+    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in out.items()}
+
+
+def phrase_places(toks: list[str], heads: list[int]) -> list[int]:
+    """Place values (see `place_phrases`) of the phrases starting at positions ``heads`` of ``toks``."""
+    phrases = place_phrases()
+    out = []
+    for i in heads:
+        for ph in phrases[toks[i]]:
+            if tuple(toks[i : i + len(ph)]) == ph:
+                out.append(zlib.crc32("".join(ph).encode()) | 1)
+                break
+    return out
 
 
 def main_places(named: list[int]) -> list[int]:
@@ -422,10 +477,23 @@ class GuardCheck:
         }
 
 
-def guard_check(a: np.ndarray | list[int], b: np.ndarray | list[int]) -> GuardCheck:
-    """`conflicts` by kind of slot; places: both records name gazetteer places and neither names the other's
-    main place; persons: neither names every person of the other (a copy drops paragraphs and the persons in
-    them, but names no person of its own)."""
+SUBSET_SLACK = 0.03  # containment shares this close: records as long as each other (either may be the copy)
+
+
+def guard_check(
+    a: np.ndarray | list[int],
+    b: np.ndarray | list[int],
+    ca: float | None = None,
+    cb: float | None = None,
+) -> GuardCheck:
+    """`conflicts` by kind of slot, and the places, dates and persons each record names, compared as sets.
+
+    ``ca``/``cb`` are the shares of a's and b's containment samples found in the other record: the record more
+    contained is the copy (a brief, a trimmed or partial copy), and a copy names no place, date or person of its
+    own, however the rest of the text was edited; when both are (nearly) equally contained, each must name
+    what the other does. A copy holding most of the other (≥ `COVER_MAIN`) names its main place. Without
+    shares (records too short to sample), only the symmetric rule: places differ when neither names the other's
+    main place, persons when neither names every person of the other."""
     sa = set(a.tolist() if isinstance(a, np.ndarray) else a)
     sb = set(b.tolist() if isinstance(b, np.ndarray) else b)
     pa = {x & _LOW32 for x in sa if x >> 32 == PLACE_CTX}
@@ -434,30 +502,48 @@ def guard_check(a: np.ndarray | list[int], b: np.ndarray | list[int]) -> GuardCh
     mb = {x for x in sb if x >> 32 == MAIN_PLACE_CTX}
     na = {x for x in sa if (x >> 32) & ~0x1F0 == PEOPLE_CTX}
     nb = {x for x in sb if (x >> 32) & ~0x1F0 == PEOPLE_CTX}
-    sa -= {PLACE_CTX << 32 | v for v in pa} | ma | na
-    sb -= {PLACE_CTX << 32 | v for v in pb} | mb | nb
-    # copies drop paragraphs (and the places in them), each its own: only the main place must be named by both
-    place = int(bool(pa and pb and not {x & _LOW32 for x in ma} & pb and not {x & _LOW32 for x in mb} & pa))
-    people = 0
-    if na and nb:
-        (ppa, fa, aa), (ppb, fb, ab) = _people(na), _people(nb)
-        people = int(not (_named_in(ppa, fb, ab) or _named_in(ppb, fa, aa)))
+    da = {x for x in sa if x >> 32 == DATE_SET_CTX}
+    db = {x for x in sb if x >> 32 == DATE_SET_CTX}
+    sa -= {PLACE_CTX << 32 | v for v in pa} | ma | na | da
+    sb -= {PLACE_CTX << 32 | v for v in pb} | mb | nb | db
+    main_a, main_b = {x & _LOW32 for x in ma}, {x & _LOW32 for x in mb}
+    (ppa, fa, aa), (ppb, fb, ab) = _people(na), _people(nb)
+    if ca is None or cb is None:
+        # copies drop paragraphs (and the places in them), each its own: only the main place must be named by both
+        place = int(bool(pa and pb and not main_a & pb and not main_b & pa))
+        people = int(bool(na and nb) and not (_named_in(ppa, fb, ab) or _named_in(ppb, fa, aa)))
+        dates = int(bool(da - db and db - da))
+    else:
+        if abs(ca - cb) <= SUBSET_SLACK:  # as long as each other: the same text, or a template filled anew
+            place = int(bool(pa - pb and pb - pa))
+            dates = int(bool(da - db and db - da))
+        else:  # the more contained record is the copy
+            own_p, other_p, own_d, other_d = (pa, pb, da, db) if ca > cb else (pb, pa, db, da)
+            place = int(bool(own_p - other_p))
+            dates = int(bool(own_d - other_d))
+        people = int(bool(na and nb) and not (_named_in(ppa, fb, ab) or _named_in(ppb, fa, aa)))
     common = sa & sb
     agreeing = {x >> 32 for x in common}
     ctx_a = {x >> 32 for x in sa}
     ctx_b = {x >> 32 for x in sb}
     fig: set[int] = set()
-    dates: set[int] = set()
+    cdates: set[int] = set()
     persons: set[int] = set()
     cues: set[int] = set()
     for x in sa - common:
         c = x >> 32
         if c in ctx_b and c not in agreeing:
             k = c & 7
-            (dates if c & K_DATE else persons if k == K_PERSON else cues if k == K_CUE else fig).add(
+            (cdates if c & K_DATE else persons if k == K_PERSON else cues if k == K_CUE else fig).add(
                 x & _LOW32
             )
-    return GuardCheck(len(fig), place + len(cues), len(dates), people + len(persons), len(ctx_a & ctx_b))
+    return GuardCheck(
+        len(fig),
+        place + len(cues),
+        max(dates, len(cdates)),
+        people + len(persons),
+        len(ctx_a & ctx_b),
+    )
 
 
 # ------------------------------------------------------------------------------------------ batch fast path
@@ -479,6 +565,7 @@ _EMPTY_CODE = 16
 F_GAP = 1 << 42  # "" and "\n" pieces: whitespace, never a token
 F_PLACE = 1 << 43  # a gazetteer place (`place_words`)
 F_NUMW = 1 << 44  # a number or scale word (`numbers_to_values`)
+F_PLACE_HEAD = 1 << 45  # the first word of a place of several words (`place_phrases`)
 _DROP_CODE = 0xFFFFFFFF
 
 
@@ -497,6 +584,8 @@ class _TokenVals(dict):
             v |= F_BREAK
         if t in place_words():
             v |= F_PLACE
+        if t in place_phrases():
+            v |= F_PLACE_HEAD
         if t in _number_pattern()[0]:
             v |= F_NUMW
         v |= _GLUE_WORD.get(t, 0) << _GLUE_SHIFT
@@ -676,8 +765,10 @@ def _piece_glue(pieces: list[str]) -> tuple[list[str], list[int]]:
 # before anything is fingerprinted, so a copy and its release give the same tokens there.
 # On the raw text (ي/ی, ك/ک, ZWNJ or space all accepted): `batch_tokens` normalises afterwards in one pass.
 _S = "[ \u200c]"
-_PREAMBLE = re.compile(
-    r"(?m)^[ \t]*(?:به گزارش|بنا بر گزارش|بنابر گزارش|به نقل از)\b[^،,\n]{0,160}[،,][ \t]*"
+_PREAMBLE = (
+    re.compile(  # one clause or several («به گزارش خبرنگار ما، به نقل از روابط عمومی استانداری تهران،»)
+        r"(?m)^[ \t]*(?:(?:به گزارش|بنا بر گزارش|بنابر گزارش|به نقل از)\b[^،,\n]{0,160}[،,][ \t]*)+"
+    )
 )
 _LEAD_PREFIX = re.compile(
     r"(?m)^[ \t]*[^:\n]{0,40}(?:خبرگزار[یيى]|پا[یيى]گاه خبر[یيى]|روزنامه)[^:\n]{0,40}:[ \t]*"
