@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from khabar.crawl import postback
+from khabar.crawl.clock import SYSTEM_CLOCK, Clock
 from khabar.crawl.http import Fetched, Fetcher
 from khabar.crawl.parse import (
     Entry,
@@ -149,7 +150,9 @@ class Crawler:
         run_id: str | None = None,
         now: datetime | None = None,
         stop: threading.Event | None = None,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
+        self.clock = clock  # wall time of fetches and of the revalidation schedule; politeness waits
         self.stop = (
             stop or threading.Event()
         )  # set: discover and fetch nothing more; what was fetched is flushed
@@ -206,9 +209,11 @@ class Crawler:
     async def run(self, mode: Mode, sink: Callable[[CrawlBatch], None]) -> CrawlReport:
         self._sink = sink
         self._flush_lock = asyncio.Lock()
-        self.now = self.now or datetime.now(UTC)
+        self.now = self.now or self.clock.now()
         t0 = time.perf_counter()
-        async with Fetcher(self.settings, self.transport, self.run_id, self._log) as fetcher:
+        async with Fetcher(
+            self.settings, self.transport, self.run_id, self._log, clock=self.clock
+        ) as fetcher:
             for src in [] if self.settings.override_source_limits else self.sources:
                 if src.rate_limit:
                     fetcher.host_rates[host_key(src.host)] = src.rate_limit
@@ -251,7 +256,7 @@ class Crawler:
 
     async def _crawl_source(self, fetcher: Fetcher, src: Source, mode: Mode, rep: SourceReport) -> None:
         s = self.settings
-        now = self.now or datetime.now(UTC)
+        now = self.now or self.clock.now()
         prev = self.state.sources.get(src.id)
         seen = self.state.seen.get(src.id, set())
         if isinstance(mode, Backfill):
@@ -453,8 +458,11 @@ class Crawler:
         # 5. re-checks of recent pages and retries of failed ones (daily runs)
         blind = s.recheck_policy == "always" or (s.recheck_policy == "auto" and not found["lastmod"])
         if isinstance(mode, Incremental) and blind:
+            wall = self.clock.now()
+            after = timedelta(hours=s.recheck_after_hours)
             for u in self.state.recent.get(src.id, []):
-                cands.setdefault(u.key, _Cand(u.url, u.key, "recheck", u.published, None, u))
+                if s.recheck_policy == "always" or revalidation_due(u, wall, after):
+                    cands.setdefault(u.key, _Cand(u.url, u.key, "recheck", u.published, None, u))
         for u in self.state.failed.get(src.id, []):  # pages that failed in an earlier run, whatever the mode
             cands.setdefault(u.key, _Cand(u.url, u.key, "retry", u.published))
 
@@ -580,7 +588,7 @@ class Crawler:
             if not again or self.stop.is_set():
                 break
             order, again = again, []
-            await asyncio.sleep(self.settings.backoff_max / 2)
+            await self.clock.sleep(self.settings.backoff_max / 2)
         return newest[0]
 
     async def _fetch_one(
@@ -678,6 +686,17 @@ class Crawler:
         return False
 
 
+def revalidation_due(u: UrlState, now: datetime, after: timedelta) -> bool:
+    """A page no surface announces edits for is re-checked blindly once: `after` past its first fetch (by then
+    the day's corrections are in), and never again unless a surface signals a change. A quiet re-run the same day
+    asks for no article; daily runs re-check each recent page once instead of on every run of its window.
+    Both times are the machine's clock (fetch times), never the crawl's simulated one."""
+    first = u.first_seen or u.last_fetched
+    if first is None or u.last_fetched is None:
+        return True
+    return now - first >= after and u.last_fetched - first < after
+
+
 def _transient(res: Fetched) -> bool:
     err = res.error or ""
     if err == "challenge":  # a browser check does not go away by asking again now: a later run retries it
@@ -713,4 +732,4 @@ def _date_finder() -> Callable[[str], datetime | None]:
     return find
 
 
-__all__ = ["Backfill", "CrawlReport", "Crawler", "Incremental", "Mode"]
+__all__ = ["Backfill", "CrawlReport", "Crawler", "Incremental", "Mode", "revalidation_due"]
