@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import re
 import socket
 import time
 import urllib.request
@@ -27,11 +26,10 @@ from protego import Protego
 from khabar.crawl.clock import SYSTEM_CLOCK, Clock
 from khabar.crawl.settings import CrawlSettings
 from khabar.extractors.challenge import challenge_reason
+from khabar.extractors.charset import detect_charset
 from khabar.records import FetchLogEntry
 from khabar.urls import host_key
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
-_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 _TEXT_TYPES = ("html", "xml", "rss", "atom", "text/plain", "octet-stream", "gzip")
 _CHALLENGE_STATUS = frozenset({401, 403, 429, 503})
 _CHALLENGE_HEAD = 65536  # bytes of an error page read to recognise a challenge wall
@@ -70,25 +68,6 @@ class Fetched:
         return self.status == 304
 
 
-def detect_charset(headers: dict[str, str], body: bytes) -> str | None:
-    """Header, then `<meta charset>`, then sniffing (windows-1256 included); None when nothing is known."""
-    m = _HEADER_CHARSET.search(headers.get("content-type", ""))
-    if m:
-        return _norm_charset(m.group(1))
-    m2 = _META_CHARSET.search(body[:4096])
-    if m2:
-        return _norm_charset(m2.group(1).decode("ascii", "ignore"))
-    try:
-        body[:65536].decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(body[:65536], cp_isolation=["cp1256", "utf_8", "iso8859_6", "cp1252"]).best()
-    return _norm_charset(best.encoding) if best else None
-
-
 def error_class(exc: BaseException) -> str:
     """The fetch_log name of a network failure: the httpx exception's class (`ConnectError`, `ReadTimeout`),
     except a name-resolution failure, `dns`: httpx reports it as a ConnectError, like a refused connection,
@@ -101,11 +80,6 @@ def error_class(exc: BaseException) -> str:
         seen.add(id(cur))
         cur = cur.__cause__ or cur.__context__
     return type(exc).__name__
-
-
-def _norm_charset(name: str) -> str:
-    n = name.strip().lower().replace("_", "-")
-    return {"cp1256": "windows-1256", "utf8": "utf-8", "arabic": "windows-1256"}.get(n, n)
 
 
 def _retry_after(value: str | None, cap: float, now: datetime) -> float | None:

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from khabar.crawl.clock import FakeClock
-from khabar.crawl.http import Fetcher, PerOriginPools, detect_charset, error_class
+from khabar.crawl.http import Fetcher, PerOriginPools, error_class
 from khabar.crawl.settings import CrawlSettings
 from khabar.simweb.hostile import HostileServer
 from khabar.simweb.transport import SimWebTransport
@@ -200,25 +200,6 @@ def test_binary_content_type_is_refused():
         )
     )
     assert res.error == "content-type image/png" and not res.ok
-
-
-@pytest.mark.parametrize(
-    ("headers", "body", "expected"),
-    [
-        ({"content-type": "text/html; charset=windows-1256"}, b"", "windows-1256"),
-        ({}, b'<meta charset="windows-1256">', "windows-1256"),
-        ({}, "<p>خبر</p>".encode(), "utf-8"),
-        (
-            {},
-            ("<html><body><p>" + "به گزارش روابط عمومی بهزیستی استان کرمان " * 20 + "</p>")
-            .replace("ی", "ي")
-            .encode("cp1256"),
-            "windows-1256",
-        ),
-    ],
-)
-def test_charset(headers, body, expected):
-    assert detect_charset(headers, body) == expected
 
 
 def test_hostile_drip_reset_truncation_do_not_hang():
