@@ -1,7 +1,9 @@
 """B3 daily run with nothing new: requests made (per kind, from the server's log), wall time, Prefect vs plain Python.
 
 After a backfill and a first daily run, the simulated web's clock stays put, so the next daily run finds nothing
-new: article requests must be conditional re-checks answered 304, and ≤ 1 request per discovery surface. The same
+new: no article is asked for unless a surface announces a change or its one blind re-check is due (a day after
+its first fetch: not within this run), any article request is a conditional re-check answered 304, and ≤ 1 request
+per discovery surface. The same
 nothing-new run is then repeated as plain Python and inside a Prefect flow (same fast settings, the batch loader
 as a Prefect task) for Prefect's overhead; the temporary Prefect server's start-up is reported on its own."""
 

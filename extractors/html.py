@@ -22,18 +22,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from khabar.extractors.charset import bom_charset, charset_label, meta_charset
 from khabar.extractors.normalize import match_form
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
-_CHARSET_ALIASES = {
-    "windows-1256": "cp1256",
-    "x-cp1256": "cp1256",
-    "cp-1256": "cp1256",
-    "arabic": "cp1256",
-    "utf8": "utf-8",
-    "iso-8859-6": "iso-8859-6",
-}
 _END_MARKERS = re.compile(r"^\s*(?:انتهای پیام|انتهاي پيام|پایان پیام|پايان پيام)\s*[/.]?\s*$")
 _SPACE_RUN = re.compile(r"[ \t\r\f\v]+")
 _WS = re.compile(r"[\s\xa0]+")  # inside one paragraph unit a source line break is a space (ZWNJ is not \s)
@@ -53,19 +45,14 @@ def decode(html: bytes | str, encoding: str | None = None) -> tuple[str, str | N
     if isinstance(html, str):
         return html, None, errors
     data = bytes(html or b"")
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", "replace"), "utf-8", errors
-    cands: list[str] = []
-    if encoding:
-        cands.append(encoding)
-    m = _META_CHARSET.search(data[:4096])
-    if m:
-        cands.append(m.group(1).decode("ascii", "ignore"))
-    for cand in cands:
-        codec = _CHARSET_ALIASES.get(cand.strip().lower(), cand.strip().lower())
+    bom = bom_charset(data)
+    if bom is not None:  # the byte-order mark outranks any label (khabar.extractors.charset)
+        return data.decode(bom + "-sig" if bom == "utf-8" else bom, "replace"), bom, errors
+    # the crawler's charset (header first), then the page's own <meta>, each only if it decodes cleanly
+    for codec in dict.fromkeys(c for c in (charset_label(encoding), meta_charset(data)) if c):
         try:
             return data.decode(codec), codec, errors
-        except (LookupError, UnicodeDecodeError):
+        except UnicodeDecodeError:
             continue
     try:
         return data.decode("utf-8"), "utf-8", errors

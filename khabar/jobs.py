@@ -20,7 +20,7 @@ from typing import Any
 
 import duckdb
 
-from khabar.crawl.http import detect_charset
+from khabar.extractors.charset import detect_charset
 from khabar.pipeline import BatchStats, new_run_id, process_batch
 from khabar.records import RawPage
 from khabar.stop import Stop

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from khabar.crawl import postback
+from khabar.crawl.discovery import HomePage, article_links, choose_surfaces
 from khabar.crawl.http import Fetched, Fetcher
 from khabar.crawl.parse import (
     Entry,
@@ -41,6 +41,7 @@ Verdict = Literal["ok", "partial", "unreachable"]
 MAX_FEEDS = 3
 MAX_SITEMAPS = 3
 MAX_SAMPLES = 3  # candidates tried until one is an article
+_ARCHIVE_NOTES = {"configured": "configured", "pager": "the page pages back by form post (WebForms pager)"}
 _TIMEOUTS = (
     "ConnectTimeout",
     "ReadTimeout",
@@ -194,9 +195,10 @@ async def _discover(
         robots.sitemaps = [u for u in rules.sitemaps if src.allows(u)]
     robots.page_allowed = rules is None or not f.settings.respect_robots or rules.can_fetch(src.url, agent)
     out.robots = robots
-    if (robots.error is not None and robots.status is None) or (robots.status or 0) >= 500:
+    failure = f.robots_failure(src.url)  # the crawler's own verdict on this host's robots.txt
+    if failure is not None and f.settings.respect_robots:
         # the crawler stays away from a host whose robots.txt cannot be read: say why, fetch nothing more
-        why = await _why(robots.error or f"HTTP {robots.status}", robots.url, diagnose)
+        why = await _why(robots.error or failure, robots.url, diagnose)
         out.verdict, out.reason = "unreachable", f"robots.txt: {why} (the crawler stays away this run)"
         return
     if not robots.page_allowed:
@@ -229,16 +231,10 @@ async def _discover(
         out.verdict, out.reason = "unreachable", why
         return
 
-    # surfaces, chosen as the crawler chooses them: configured, else found on the page / in robots.txt, else guessed
-    feeds = list(src.feeds) or [u for u in links.feeds if src.allows(u)]
-    sitemaps = list(src.sitemaps) or robots.sitemaps
-    guessed = not sitemaps
-    if guessed:
-        sitemaps = [f"{parts.scheme}://{parts.netloc}/sitemap.xml"]
-    archive = src.archive_start or links.archive
-    archive_note = "configured" if src.archive_start else ""
-    if archive is None and postback.has_pager(text):
-        archive, archive_note = home.final_url, "the page pages back by form post (WebForms pager)"
+    # surfaces chosen by the crawler's own rule (configured, else found on the page / in robots.txt, else guessed)
+    chosen = choose_surfaces(src, rules, HomePage(home.final_url, text, links))
+    feeds, sitemaps, guessed, archive = chosen.feeds, chosen.sitemaps, chosen.sitemap_guessed, chosen.archive
+    archive_note = _ARCHIVE_NOTES.get(chosen.archive_via or "", "")
 
     found: dict[str, list[Entry]] = {"feed": [], "sitemap": [], "listing": []}
     if given is not None:
@@ -261,7 +257,7 @@ async def _discover(
         )
     for url in dict.fromkeys(sitemaps[:MAX_SITEMAPS]):
         found["sitemap"] += await _sitemap(f, src, url, out, guessed=guessed)
-    shapes = {url_shape(e.url) for e in found["feed"] + found["sitemap"]}
+    shapes = {url_shape(e.url) for e in found["feed"] + found["sitemap"] if src.allows(e.url)}
     if archive is not None:
         res = (
             home
@@ -276,7 +272,7 @@ async def _discover(
                 res.final_url,
                 link_selector=src.link_selector,
             )
-            items = _articles(page.items, src, shapes)
+            items = article_links(page.items, src, shapes)
             nxt = page.next_page
         notes = [n for n in (archive_note, f"next page {nxt}" if nxt else "") if n]
         found["listing"] = items
@@ -290,7 +286,7 @@ async def _discover(
     cands: list[tuple[str, Entry]] = [("feed", e) for e in _newest(found["feed"])]
     cands += [("sitemap", e) for e in _newest(found["sitemap"])]
     cands += [("listing", e) for e in found["listing"]]
-    cands += [("home", e) for e in _articles(links.items, src, shapes)]
+    cands += [("home", e) for e in article_links(links.items, src, shapes)]
     tried: set[str] = set()
     for via, e in cands:
         if e.url in tried or not src.allows(e.url) or e.url == src.url:
@@ -388,14 +384,6 @@ def _extracted(sample: SampleCheck, res: Fetched) -> SampleCheck:
 
 def _sample_why(s: SampleCheck) -> str:
     return s.error or "; ".join(s.errors[:2]) or "classified as not an article"
-
-
-def _articles(items: list[Entry], src: Source, shapes: set[str]) -> list[Entry]:
-    """Listing links that look like articles: with known article URL shapes (from feeds/sitemaps), those only."""
-    keep = [e for e in items if src.allows(e.url)]
-    if shapes and not src.link_selector:
-        keep = [e for e in keep if url_shape(e.url) in shapes]
-    return keep
 
 
 def _newest(entries: list[Entry]) -> list[Entry]:

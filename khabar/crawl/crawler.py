@@ -30,9 +30,13 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from khabar.crawl import postback
+from khabar.crawl.clock import SYSTEM_CLOCK, Clock
+from khabar.crawl.discovery import HomePage, Surfaces, article_links, choose_surfaces, is_article_link
 from khabar.crawl.http import Fetched, Fetcher
 from khabar.crawl.parse import (
     Entry,
+    HtmlLinks,
+    SitemapDoc,
     next_page_by_number,
     parse_feed,
     parse_html_links,
@@ -149,7 +153,9 @@ class Crawler:
         run_id: str | None = None,
         now: datetime | None = None,
         stop: threading.Event | None = None,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
+        self.clock = clock  # wall time of fetches and of the revalidation schedule; politeness waits
         self.stop = (
             stop or threading.Event()
         )  # set: discover and fetch nothing more; what was fetched is flushed
@@ -206,9 +212,11 @@ class Crawler:
     async def run(self, mode: Mode, sink: Callable[[CrawlBatch], None]) -> CrawlReport:
         self._sink = sink
         self._flush_lock = asyncio.Lock()
-        self.now = self.now or datetime.now(UTC)
+        self.now = self.now or self.clock.now()
         t0 = time.perf_counter()
-        async with Fetcher(self.settings, self.transport, self.run_id, self._log) as fetcher:
+        async with Fetcher(
+            self.settings, self.transport, self.run_id, self._log, clock=self.clock
+        ) as fetcher:
             for src in [] if self.settings.override_source_limits else self.sources:
                 if src.rate_limit:
                     fetcher.host_rates[host_key(src.host)] = src.rate_limit
@@ -250,308 +258,50 @@ class Crawler:
             log.warning("source %s failed: %s", src.id, rep.fatal)
 
     async def _crawl_source(self, fetcher: Fetcher, src: Source, mode: Mode, rep: SourceReport) -> None:
-        s = self.settings
-        now = self.now or datetime.now(UTC)
-        prev = self.state.sources.get(src.id)
-        seen = self.state.seen.get(src.id, set())
-        if isinstance(mode, Backfill):
-            lo, hi = mode.lo, mode.hi
-        else:
-            base = (
-                prev.watermark if prev and prev.watermark else now - timedelta(days=s.initial_lookback_days)
-            )
-            lo, hi = base - timedelta(days=s.recheck_days), None
-        surface_updates: list[SurfaceState] = []
-        absent: set[str] = set()  # guessed surfaces that do not exist (404)
-        cands: dict[str, _Cand] = {}
-        known = (prev.surfaces if prev and prev.surfaces else None) or {}
-        shapes: set[str] = set(known.get("shapes", []))
-
-        def add(entry: Entry, via: str, *, require_date: bool = False) -> None:
-            if not src.allows(entry.url):
-                return
-            if via in ("feed", "sitemap"):
-                shapes.add(url_shape(entry.url))
-            elif shapes and not src.link_selector and url_shape(entry.url) not in shapes:
-                return  # a menu or sidebar link, not an article
-            key = url_key(entry.url)
-            when = entry.published or entry.modified
-            in_range = when is None or (when >= lo and (hi is None or when < hi))
-            if isinstance(mode, Backfill) and entry.published is None and entry.modified is not None:
-                # lastmod is a modification time: a page published in range may have been edited since
-                in_range = entry.modified >= lo and entry.modified < hi + timedelta(days=30)
-            if require_date and when is None:
-                in_range = False
-            if key in seen:
-                last = self.state.fetched_at.get(key)
-                if not (entry.modified and last and entry.modified > last + timedelta(seconds=1)):
-                    return
-            elif not in_range:
-                return
-            if key not in cands:
-                cands[key] = _Cand(strip_tracking(entry.url), key, via, entry.published, entry.modified)
-
-        async def surface(
-            url: str,
-            kind: str,
-            conditional: bool = True,
-            *,
-            data: dict[str, str] | None = None,
-            optional: bool = False,
-        ) -> Fetched | None:
-            """Fetch a discovery surface; None when unchanged (304) or failed. With `data` it is a form post (a
-            postback page: no validators). `optional`: a guessed address, whose 404 only says it is absent."""
-            if not src.allows(url):
-                return None
-            st = self.state.surfaces.get(url) if conditional and data is None else None
-            res = await fetcher.get(
-                url,
-                source_id=src.id,
-                allows=src.allows,
-                kind=kind,
-                etag=st.etag if st else None,
-                last_modified=st.last_modified if st else None,
-                method="GET" if data is None else "POST",
-                data=data,
-            )
-            rep.surfaces += 1
-            if res.error == "challenge":
-                rep.challenges += 1
-            elif res.ok or res.not_modified:
-                rep.answered += 1
-            if res.not_modified:
-                return None
-            if not res.ok:
-                if optional and res.status in (404, 410):
-                    absent.add(url)
-                    return None
-                rep.errors[f"{kind}: {res.error}"] += 1
-                rep.surface_failures += 1
-                return None
-            if data is None:
-                surface_updates.append(
-                    SurfaceState(
-                        url,
-                        src.id,
-                        kind,
-                        res.fetched_at,
-                        res.headers.get("etag"),
-                        res.headers.get("last-modified"),
-                    )
-                )
-            return res
-
-        # 1. robots.txt (cached per host) and surfaces: configured, or discovered from the home page
-        robots = await fetcher.robots(src.url, src.id, src.allows)
-        unreachable = fetcher.robots_failure(src.url)
-        if unreachable is not None and s.respect_robots:
-            # kept out this run (RFC 9309: an unreadable robots.txt disallows all), and that is a failure
-            # of the source with its network reason, not a rule of the site: nothing more is asked of it
-            rep.fatal = f"robots.txt unreachable: {unreachable}"
-            rep.errors[f"robots: {unreachable}"] += 1
+        """Discover, fetch, and hand over the source's state: each step is a method of `_SourceRun`."""
+        run = _SourceRun(self, fetcher, src, mode, rep)
+        if not await run.read_robots():
             return
-        feeds = list(src.feeds) or list(known.get("feeds", []))
-        sitemaps = list(src.sitemaps) or list(known.get("sitemaps", []))
-        archive = src.archive_start or known.get("archive")
-        home = await surface(src.url, "home", conditional=bool(known))
-        date_finder = _date_finder()
-        home_links = None
-        if home is not None:
-            home_text = _decode(home)
-            home_links = parse_html_links(
-                home_text, home.final_url, find_date=date_finder, link_selector=src.link_selector
-            )
-            feeds = feeds or [u for u in home_links.feeds if src.allows(u)]
-            archive = archive or home_links.archive
-            if archive is None and postback.has_pager(home_text):
-                archive = home.final_url  # the home page's own list pages back: it is the archive
-        guessed = False
-        if not sitemaps:
-            sitemaps = [
-                u for u in (robots.sitemaps if robots is not None else ()) if src.allows(u)
-            ]  # from protego
-        if not sitemaps and not known:
-            sitemaps, guessed = [_root(src.url) + "/sitemap.xml"], True
-        found: dict[str, Any] = {"feeds": feeds, "sitemaps": sitemaps, "archive": archive}
-
-        # 2. feeds
-        for feed in feeds[:5]:
-            if self.stop.is_set():
-                break
-            res = await surface(feed, "feed")
-            if res is not None:
-                for e in parse_feed(res.body, res.final_url):
-                    add(e, "feed")
-
-        # 3. sitemaps (index → children, loop-safe); children chosen by lastmod against the window
-        dated = lastmods = 0
-        todo: list[tuple[str, int]] = [(u, 0) for u in sitemaps]
-        visited: set[str] = set()
-        while todo and len(visited) < s.max_sitemaps and not self.stop.is_set():
-            url, depth = todo.pop(0)
-            if url in visited or depth > 3:
-                continue
-            visited.add(url)
-            res = await surface(url, "sitemap", optional=guessed and depth == 0)
-            st = self.state.surfaces.get(url)
-            if res is None:
-                children = (
-                    [Entry(c[0], None, _dt(c[1])) for c in (st.children or [])] if st and st.children else []
-                )
-            else:
-                try:
-                    doc = parse_sitemap(res.body, res.final_url)
-                except ValueError as exc:
-                    rep.errors[f"sitemap: {exc}"] += 1
-                    continue
-                children = doc.children
-                surface_updates[-1].children = [
-                    [c.url, c.modified.isoformat() if c.modified else None] for c in children
-                ]
-                for e in doc.urls:
-                    dated += e.published is not None or e.modified is not None
-                    lastmods += e.modified is not None
-                    add(e, "sitemap")
-            undated = 0
-            for c in children:
-                if c.modified is not None and c.modified < lo:
-                    continue
-                if c.modified is None:
-                    undated += 1
-                    if undated > 3 and not isinstance(mode, Backfill):
-                        continue
-                todo.append((c.url, depth + 1))
-
-        # 4. listings newest → oldest (always in daily runs; in backfills only when sitemaps gave no dates)
-        if archive is not None and home is None and url_key(archive) == url_key(src.url):
-            archive = (
-                None  # the home page is the archive, and it did not change (304): nothing to page through
-            )
-        if not isinstance(mode, Backfill) or dated == 0:
-            await self._walk(
-                src,
-                mode,
-                home_links,
-                archive,
-                surface,
-                add,
-                seen,
-                lo,
-                date_finder,
-                shapes,
-                rep,
-                home if home is not None and archive == home.final_url else None,
-            )
-        found["sitemaps"] = [u for u in sitemaps if u not in absent]
-        found["shapes"] = sorted(shapes)[:20]
-        # a source whose sitemaps carry <lastmod> announces its edits there (an edit changes the sitemap, so it is no
-        # longer 304 and the page's newer lastmod queues it in `add`): no blind re-check of its recent pages needed
-        found["lastmod"] = bool(lastmods) or (
-            bool(known.get("lastmod")) and sitemaps == known.get("sitemaps")
-        )
-
-        # 5. re-checks of recent pages and retries of failed ones (daily runs)
-        blind = s.recheck_policy == "always" or (s.recheck_policy == "auto" and not found["lastmod"])
-        if isinstance(mode, Incremental) and blind:
-            for u in self.state.recent.get(src.id, []):
-                cands.setdefault(u.key, _Cand(u.url, u.key, "recheck", u.published, None, u))
-        for u in self.state.failed.get(src.id, []):  # pages that failed in an earlier run, whatever the mode
-            cands.setdefault(u.key, _Cand(u.url, u.key, "retry", u.published))
-
-        # 6. fetch
-        rep.candidates += len(cands)
-        newest = await self._fetch_all(fetcher, src, list(cands.values()), rep)
+        surfaces = await run.discover()
+        await run.read_feeds(surfaces.feeds)
+        dated, lastmods = await run.read_sitemaps(surfaces)
+        if not isinstance(mode, Backfill) or dated == 0:  # listings: always daily; in backfills without dates
+            await run.walk(surfaces.archive)
+        announces_edits = run.announces_edits(surfaces, lastmods)
+        run.queue_rechecks(announces_edits)
+        rep.candidates += len(run.cands)
+        newest = await self._fetch_all(fetcher, src, list(run.cands.values()), rep)
         if (
             self.stop.is_set()
         ):  # cut short: no validators, watermark or checkpoint, so the next run does the rest
             await self._maybe_flush()
             return
-        if rep.failed == 0 and rep.surface_failures == 0:
-            # validators only when everything the surfaces led to is in: else the next run must read them again
-            self._pending.surfaces.extend(surface_updates)
-        watermark = None
-        if isinstance(mode, Incremental):
-            watermark = max(
-                [d for d in (newest, prev.watermark if prev else None) if d is not None], default=None
-            )
-        self._pending.sources.append(SourceState(src.id, watermark, found))
-        if isinstance(mode, Backfill) and rep.failed == 0 and rep.surface_failures == 0 and rep.fatal is None:
-            self._pending.backfills.append((src.id, mode.start, mode.end))
+        self._hand_over(run, surfaces, announces_edits, newest)
         await self._maybe_flush()
 
-    async def _walk(
-        self,
-        src: Source,
-        mode: Mode,
-        home_links: Any,
-        archive: str | None,
-        surface: Any,
-        add: Any,
-        seen: set[str],
-        lo: datetime,
-        date_finder: Any,
-        shapes: set[str],
-        rep: SourceReport,
-        first: Fetched | None = None,
+    def _hand_over(
+        self, run: _SourceRun, surfaces: Surfaces, announces_edits: bool, newest: datetime | None
     ) -> None:
-        """Listing pages newest → oldest until the date floor (backfill) or a page with nothing unseen (daily).
-
-        The next page is the pager's «بعدی» link, the configured `{page}` pattern, a postback pager's next page
-        (a form post built from the page just read: its own __VIEWSTATE, never an earlier page's), or `?page=n+1`.
-        `first` is the home page when it is the archive itself (already fetched: not requested twice)."""
-        s = self.settings
-        backfill = isinstance(mode, Backfill)
-        if home_links is not None and not backfill:
-            for e in home_links.items:
-                add(e, "listing")
-        url: str | None = archive
-        post: dict[str, str] | None = None
-        prefer_postback = src.archive_spec is not None and src.archive_spec.kind == "postback"
-        visited: set[str] = set()
-        pages_seen: set[frozenset[str]] = set()
-        n = 0
-        while (
-            url
-            and (post is not None or url not in visited)
-            and n < s.max_listing_pages
-            and not self.stop.is_set()
-        ):
-            visited.add(url)
-            n += 1
-            if n == 1 and first is not None:
-                res: Fetched | None = first
-            elif post is not None:
-                res = await surface(url, "postback", data=post)
-                rep.postbacks += res is not None
-            else:
-                res = await surface(url, "listing", conditional=(n == 1))
-            if res is None:
-                break
-            text = _decode(res)
-            links = parse_html_links(
-                text, res.final_url, find_date=date_finder, link_selector=src.link_selector
-            )
-            items = [
-                e
-                for e in links.items
-                if src.allows(e.url) and (not shapes or src.link_selector or url_shape(e.url) in shapes)
-            ]
-            unseen = [e for e in items if url_key(e.url) not in seen]
-            dates = [e.published for e in items if e.published is not None]
-            for e in items:
-                add(e, "listing")
-            page_key = frozenset(url_key(e.url) for e in items)
-            if not items or (not backfill and not unseen) or page_key in pages_seen:
-                break  # the end, nothing new, or a page served again (a pager that ignores its parameter)
-            pages_seen.add(page_key)
-            if dates and min(dates) < lo:
-                break
-            nxt = None if prefer_postback else (links.next_page or src.archive_page(n + 1))
-            pb = postback.next_request(text, res.final_url, n, src.postback_target) if nxt is None else None
-            if pb is not None and src.allows(pb[0]):
-                url, post = pb[0], pb[1]
-                continue
-            url, post = nxt or (None if prefer_postback else next_page_by_number(url)), None
+        """Queue the source's validators, surfaces found, watermark and backfill checkpoint for the sink."""
+        rep, mode, src = run.rep, run.mode, run.src
+        complete = rep.failed == 0 and rep.surface_failures == 0
+        if complete:
+            # validators only when everything the surfaces led to is in: else the next run must read them again
+            self._pending.surfaces.extend(run.surface_updates)
+        found: dict[str, Any] = {
+            "feeds": surfaces.feeds,
+            "sitemaps": [u for u in surfaces.sitemaps if u not in run.absent],
+            "archive": surfaces.archive,
+            "shapes": sorted(run.shapes)[:20],
+            "lastmod": announces_edits,
+        }
+        watermark = None
+        if isinstance(mode, Incremental):
+            prev = run.prev.watermark if run.prev else None
+            watermark = max([d for d in (newest, prev) if d is not None], default=None)
+        self._pending.sources.append(SourceState(src.id, watermark, found))
+        if isinstance(mode, Backfill) and complete and rep.fatal is None:
+            self._pending.backfills.append((src.id, mode.start, mode.end))
 
     async def _fetch_all(
         self, fetcher: Fetcher, src: Source, cands: list[_Cand], rep: SourceReport
@@ -580,7 +330,7 @@ class Crawler:
             if not again or self.stop.is_set():
                 break
             order, again = again, []
-            await asyncio.sleep(self.settings.backoff_max / 2)
+            await self.clock.sleep(self.settings.backoff_max / 2)
         return newest[0]
 
     async def _fetch_one(
@@ -678,6 +428,314 @@ class Crawler:
         return False
 
 
+class _SourceRun:
+    """One source in one run: its window, what it has seen, the candidates its surfaces yield and the validators
+    to hand over. The crawl's steps are its methods; they share state through its attributes."""
+
+    def __init__(
+        self, crawler: Crawler, fetcher: Fetcher, src: Source, mode: Mode, rep: SourceReport
+    ) -> None:
+        self.crawler, self.fetcher, self.src, self.mode, self.rep = crawler, fetcher, src, mode, rep
+        self.settings = crawler.settings
+        self.state = crawler.state
+        self.prev = crawler.state.sources.get(src.id)
+        self.seen = crawler.state.seen.get(src.id, set())
+        self.lo, self.hi = self._window(crawler.now or crawler.clock.now())
+        self.known: dict[str, Any] = (self.prev.surfaces if self.prev and self.prev.surfaces else None) or {}
+        self.shapes: set[str] = set(self.known.get("shapes", []))
+        self.cands: dict[str, _Cand] = {}
+        self.surface_updates: list[SurfaceState] = []
+        self.absent: set[str] = set()  # guessed surfaces that do not exist (404)
+        self.find_date = _date_finder()
+        self.home: Fetched | None = None
+        self.home_links: HtmlLinks | None = None
+
+    def _window(self, now: datetime) -> tuple[datetime, datetime | None]:
+        """[lo, hi) of publication times wanted: the backfill's range, or since the watermark less the re-check
+        window (the first daily run: the initial look-back)."""
+        if isinstance(self.mode, Backfill):
+            return self.mode.lo, self.mode.hi
+        s = self.settings
+        base = (
+            self.prev.watermark
+            if self.prev and self.prev.watermark
+            else now - timedelta(days=s.initial_lookback_days)
+        )
+        return base - timedelta(days=s.recheck_days), None
+
+    @property
+    def stopped(self) -> bool:
+        return self.crawler.stop.is_set()
+
+    # ------------------------------------------------------------------------------------------ candidates ---
+    def add(self, entry: Entry, via: str) -> None:
+        """A link a surface offers: a candidate when it is an article, unseen and in the window, or seen and
+        announced (lastmod) as changed since the copy held."""
+        src = self.src
+        if not src.allows(entry.url):
+            return
+        if via in ("feed", "sitemap"):
+            self.shapes.add(url_shape(entry.url))
+        elif not is_article_link(entry.url, src, self.shapes):
+            return  # a menu or sidebar link, not an article
+        key = url_key(entry.url)
+        if key in self.seen:
+            if not self._changed(key, entry):
+                return
+        elif not self._in_window(entry):
+            return
+        if key not in self.cands:
+            self.cands[key] = _Cand(strip_tracking(entry.url), key, via, entry.published, entry.modified)
+
+    def _changed(self, key: str, entry: Entry) -> bool:
+        last = self.state.fetched_at.get(key)
+        return bool(entry.modified and last and entry.modified > last + timedelta(seconds=1))
+
+    def _in_window(self, entry: Entry) -> bool:
+        lo, hi = self.lo, self.hi
+        if isinstance(self.mode, Backfill) and entry.published is None and entry.modified is not None:
+            # lastmod is a modification time: a page published in range may have been edited since
+            return entry.modified >= lo and hi is not None and entry.modified < hi + timedelta(days=30)
+        when = entry.published or entry.modified
+        return when is None or (when >= lo and (hi is None or when < hi))
+
+    # ------------------------------------------------------------------------------------------ surfaces ---
+    async def surface(
+        self,
+        url: str,
+        kind: str,
+        conditional: bool = True,
+        *,
+        data: dict[str, str] | None = None,
+        optional: bool = False,
+    ) -> Fetched | None:
+        """Fetch a discovery surface; None when unchanged (304) or failed. With `data` it is a form post (a
+        postback page: no validators). `optional`: a guessed address, whose 404 only says it is absent."""
+        src, rep = self.src, self.rep
+        if not src.allows(url):
+            return None
+        st = self.state.surfaces.get(url) if conditional and data is None else None
+        res = await self.fetcher.get(
+            url,
+            source_id=src.id,
+            allows=src.allows,
+            kind=kind,
+            etag=st.etag if st else None,
+            last_modified=st.last_modified if st else None,
+            method="GET" if data is None else "POST",
+            data=data,
+        )
+        rep.surfaces += 1
+        if res.error == "challenge":
+            rep.challenges += 1
+        elif res.ok or res.not_modified:
+            rep.answered += 1
+        if res.not_modified:
+            return None
+        if not res.ok:
+            if optional and res.status in (404, 410):
+                self.absent.add(url)
+                return None
+            rep.errors[f"{kind}: {res.error}"] += 1
+            rep.surface_failures += 1
+            return None
+        if data is None:
+            etag, lm = res.headers.get("etag"), res.headers.get("last-modified")
+            self.surface_updates.append(SurfaceState(url, src.id, kind, res.fetched_at, etag, lm))
+        return res
+
+    async def read_robots(self) -> bool:
+        """robots.txt (cached per host, Protego). False when it cannot be read: kept out this run (RFC 9309: an
+        unreadable robots.txt disallows all), and that is a failure of the source with its network reason."""
+        self.robots = await self.fetcher.robots(self.src.url, self.src.id, self.src.allows)
+        unreachable = self.fetcher.robots_failure(self.src.url)
+        if unreachable is not None and self.settings.respect_robots:
+            self.rep.fatal = f"robots.txt unreachable: {unreachable}"
+            self.rep.errors[f"robots: {unreachable}"] += 1
+            return False
+        return True
+
+    async def discover(self) -> Surfaces:
+        """The home page (conditional once the source is known), then the surfaces chosen by the shared rule."""
+        src = self.src
+        self.home = await self.surface(src.url, "home", conditional=bool(self.known))
+        page = None
+        if self.home is not None:
+            text = _decode(self.home)
+            self.home_links = parse_html_links(
+                text, self.home.final_url, find_date=self.find_date, link_selector=src.link_selector
+            )
+            page = HomePage(self.home.final_url, text, self.home_links)
+        return choose_surfaces(src, self.robots, page, self.known)
+
+    async def read_feeds(self, feeds: list[str]) -> None:
+        for feed in feeds[:5]:
+            if self.stopped:
+                break
+            res = await self.surface(feed, "feed")
+            if res is not None:
+                for e in parse_feed(res.body, res.final_url):
+                    self.add(e, "feed")
+
+    async def read_sitemaps(self, surfaces: Surfaces) -> tuple[int, int]:
+        """Sitemaps, index → children (loop-safe), children chosen by lastmod against the window. Returns how many
+        page entries were dated and how many carried a lastmod."""
+        dated = lastmods = 0
+        todo: list[tuple[str, int]] = [(u, 0) for u in surfaces.sitemaps]
+        visited: set[str] = set()
+        while todo and len(visited) < self.settings.max_sitemaps and not self.stopped:
+            url, depth = todo.pop(0)
+            if url in visited or depth > 3:
+                continue
+            visited.add(url)
+            doc = await self._sitemap(url, optional=surfaces.sitemap_guessed and depth == 0)
+            if doc is None:
+                continue
+            for e in doc.urls:
+                dated += e.published is not None or e.modified is not None
+                lastmods += e.modified is not None
+                self.add(e, "sitemap")
+            todo += [(c, depth + 1) for c in self._children_wanted(doc.children)]
+        return dated, lastmods
+
+    async def _sitemap(self, url: str, *, optional: bool) -> SitemapDoc | None:
+        """One sitemap: parsed when it changed; when unchanged (304) its children as remembered, no page URLs."""
+        res = await self.surface(url, "sitemap", optional=optional)
+        if res is None:
+            st = self.state.surfaces.get(url)
+            children = [Entry(c[0], None, _dt(c[1])) for c in (st.children or [])] if st else []
+            return SitemapDoc([c for c in children if c.url], [])
+        try:
+            doc = parse_sitemap(res.body, res.final_url)
+        except ValueError as exc:
+            self.rep.errors[f"sitemap: {exc}"] += 1
+            return None
+        self.surface_updates[-1].children = [
+            [c.url, c.modified.isoformat() if c.modified else None] for c in doc.children
+        ]
+        return doc
+
+    def _children_wanted(self, children: list[Entry]) -> list[str]:
+        """Child sitemaps modified within the window; undated ones too (only the first three on daily runs)."""
+        out: list[str] = []
+        undated = 0
+        for c in children:
+            if c.modified is not None and c.modified < self.lo:
+                continue
+            if c.modified is None:
+                undated += 1
+                if undated > 3 and not isinstance(self.mode, Backfill):
+                    continue
+            out.append(c.url)
+        return out
+
+    # ------------------------------------------------------------------------------------------ listings ---
+    async def walk(self, archive: str | None) -> None:
+        """Listing pages newest → oldest until the date floor (backfill) or a page with nothing unseen (daily).
+
+        The next page is the pager's «بعدی» link, the configured `{page}` pattern, a postback pager's next page
+        (a form post built from the page just read: its own __VIEWSTATE, never an earlier page's), or `?page=n+1`.
+        When the home page is the archive it is not requested twice; unchanged (304), nothing is paged through."""
+        src, home = self.src, self.home
+        backfill = isinstance(self.mode, Backfill)
+        if self.home_links is not None and not backfill:
+            for e in self.home_links.items:
+                self.add(e, "listing")
+        if archive is not None and home is None and url_key(archive) == url_key(src.url):
+            return  # the home page is the archive, and it did not change (304)
+        first = home if home is not None and archive == home.final_url else None
+        url: str | None = archive
+        post: dict[str, str] | None = None
+        visited: set[str] = set()
+        pages_seen: set[frozenset[str]] = set()
+        n = 0
+        while (
+            url
+            and (post is not None or url not in visited)
+            and n < self.settings.max_listing_pages
+            and not self.stopped
+        ):
+            visited.add(url)
+            n += 1
+            res = first if n == 1 and first is not None else await self._listing_page(url, post, n)
+            if res is None:
+                break
+            text = _decode(res)
+            links = parse_html_links(
+                text, res.final_url, find_date=self.find_date, link_selector=src.link_selector
+            )
+            if not self._read_listing(links, pages_seen):
+                break
+            url, post = self._next_listing(text, res.final_url, links, url, n)
+
+    async def _listing_page(self, url: str, post: dict[str, str] | None, n: int) -> Fetched | None:
+        if post is None:
+            return await self.surface(url, "listing", conditional=(n == 1))
+        res = await self.surface(url, "postback", data=post)
+        self.rep.postbacks += res is not None
+        return res
+
+    def _read_listing(self, links: HtmlLinks, pages_seen: set[frozenset[str]]) -> bool:
+        """Queue a listing page's articles; False when the walk ends here: no items, nothing unseen (daily), a
+        page served again (a pager that ignores its parameter), or items older than the window."""
+        items = article_links(links.items, self.src, self.shapes)
+        unseen = [e for e in items if url_key(e.url) not in self.seen]
+        dates = [e.published for e in items if e.published is not None]
+        for e in items:
+            self.add(e, "listing")
+        page_key = frozenset(url_key(e.url) for e in items)
+        if not items or (not isinstance(self.mode, Backfill) and not unseen) or page_key in pages_seen:
+            return False
+        pages_seen.add(page_key)
+        return not (dates and min(dates) < self.lo)
+
+    def _next_listing(
+        self, text: str, final_url: str, links: HtmlLinks, url: str, n: int
+    ) -> tuple[str | None, dict[str, str] | None]:
+        """The next listing page: (url, None) for a GET, (action, form fields) for a postback, (None, None) at
+        the end."""
+        src = self.src
+        prefer_postback = src.archive_spec is not None and src.archive_spec.kind == "postback"
+        nxt = None if prefer_postback else (links.next_page or src.archive_page(n + 1))
+        pb = postback.next_request(text, final_url, n, src.postback_target) if nxt is None else None
+        if pb is not None and src.allows(pb[0]):
+            return pb[0], pb[1]
+        return nxt or (None if prefer_postback else next_page_by_number(url)), None
+
+    # ------------------------------------------------------------------------------------------ re-checks ---
+    def announces_edits(self, surfaces: Surfaces, lastmods: int) -> bool:
+        """A source whose sitemaps carry <lastmod> announces its edits there (an edit changes the sitemap, so it is
+        no longer 304 and the page's newer lastmod queues it in `add`): no blind re-check of its pages needed."""
+        return bool(lastmods) or (
+            bool(self.known.get("lastmod")) and surfaces.sitemaps == self.known.get("sitemaps")
+        )
+
+    def queue_rechecks(self, announces_edits: bool) -> None:
+        """Daily runs: blind re-checks of recent pages as the policy says (see `revalidation_due`); every run:
+        retries of pages that failed in an earlier one."""
+        s = self.settings
+        blind = s.recheck_policy == "always" or (s.recheck_policy == "auto" and not announces_edits)
+        if isinstance(self.mode, Incremental) and blind:
+            wall = self.crawler.clock.now()
+            after = timedelta(hours=s.recheck_after_hours)
+            for u in self.state.recent.get(self.src.id, []):
+                if s.recheck_policy == "always" or revalidation_due(u, wall, after):
+                    self.cands.setdefault(u.key, _Cand(u.url, u.key, "recheck", u.published, None, u))
+        for u in self.state.failed.get(self.src.id, []):
+            self.cands.setdefault(u.key, _Cand(u.url, u.key, "retry", u.published))
+
+
+def revalidation_due(u: UrlState, now: datetime, after: timedelta) -> bool:
+    """A page no surface announces edits for is re-checked blindly once: `after` past its first fetch (by then
+    the day's corrections are in), and never again unless a surface signals a change. A quiet re-run the same day
+    asks for no article; daily runs re-check each recent page once instead of on every run of its window.
+    Both times are the machine's clock (fetch times), never the crawl's simulated one."""
+    first = u.first_seen or u.last_fetched
+    if first is None or u.last_fetched is None:
+        return True
+    return now - first >= after and u.last_fetched - first < after
+
+
 def _transient(res: Fetched) -> bool:
     err = res.error or ""
     if err == "challenge":  # a browser check does not go away by asking again now: a later run retries it
@@ -689,13 +747,6 @@ def _transient(res: Fetched) -> bool:
 
 def _decode(res: Fetched) -> str:
     return res.body.decode(res.encoding or "utf-8", "replace")
-
-
-def _root(url: str) -> str:
-    from urllib.parse import urlsplit
-
-    p = urlsplit(url)
-    return f"{p.scheme}://{p.netloc}"
 
 
 def _dt(value: str | None) -> datetime | None:
@@ -713,4 +764,4 @@ def _date_finder() -> Callable[[str], datetime | None]:
     return find
 
 
-__all__ = ["Backfill", "CrawlReport", "Crawler", "Incremental", "Mode"]
+__all__ = ["Backfill", "CrawlReport", "Crawler", "Incremental", "Mode", "revalidation_due"]

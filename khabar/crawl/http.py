@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import re
 import socket
 import time
 import urllib.request
@@ -24,13 +23,13 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 from protego import Protego
 
+from khabar.crawl.clock import SYSTEM_CLOCK, Clock
 from khabar.crawl.settings import CrawlSettings
 from khabar.extractors.challenge import challenge_reason
+from khabar.extractors.charset import detect_charset
 from khabar.records import FetchLogEntry
 from khabar.urls import host_key
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
-_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 _TEXT_TYPES = ("html", "xml", "rss", "atom", "text/plain", "octet-stream", "gzip")
 _CHALLENGE_STATUS = frozenset({401, 403, 429, 503})
 _CHALLENGE_HEAD = 65536  # bytes of an error page read to recognise a challenge wall
@@ -69,25 +68,6 @@ class Fetched:
         return self.status == 304
 
 
-def detect_charset(headers: dict[str, str], body: bytes) -> str | None:
-    """Header, then `<meta charset>`, then sniffing (windows-1256 included); None when nothing is known."""
-    m = _HEADER_CHARSET.search(headers.get("content-type", ""))
-    if m:
-        return _norm_charset(m.group(1))
-    m2 = _META_CHARSET.search(body[:4096])
-    if m2:
-        return _norm_charset(m2.group(1).decode("ascii", "ignore"))
-    try:
-        body[:65536].decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(body[:65536], cp_isolation=["cp1256", "utf_8", "iso8859_6", "cp1252"]).best()
-    return _norm_charset(best.encoding) if best else None
-
-
 def error_class(exc: BaseException) -> str:
     """The fetch_log name of a network failure: the httpx exception's class (`ConnectError`, `ReadTimeout`),
     except a name-resolution failure, `dns`: httpx reports it as a ConnectError, like a refused connection,
@@ -102,19 +82,14 @@ def error_class(exc: BaseException) -> str:
     return type(exc).__name__
 
 
-def _norm_charset(name: str) -> str:
-    n = name.strip().lower().replace("_", "-")
-    return {"cp1256": "windows-1256", "utf8": "utf-8", "arabic": "windows-1256"}.get(n, n)
-
-
-def _retry_after(value: str | None, cap: float) -> float | None:
+def _retry_after(value: str | None, cap: float, now: datetime) -> float | None:
     if not value:
         return None
     try:
         secs = float(value)
     except ValueError:
         try:
-            secs = (parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds()
+            secs = (parsedate_to_datetime(value) - now).total_seconds()
         except (TypeError, ValueError, IndexError):
             return None
     return max(0.0, min(secs, cap))
@@ -127,7 +102,8 @@ class HostGate:
     the previous request, so the server itself sees the delay between any two requests (spacing starts alone
     lets a request that was slow to leave the client arrive closer than the delay to the next one)."""
 
-    def __init__(self, rate: float, concurrency: int) -> None:
+    def __init__(self, rate: float, concurrency: int, clock: Clock = SYSTEM_CLOCK) -> None:
+        self.clock = clock
         self.interval = 1.0 / rate
         self.sem = asyncio.Semaphore(concurrency)
         self._lock = asyncio.Lock()
@@ -145,9 +121,9 @@ class HostGate:
             # The wait is taken under the lock and measured from the previous *actual* start, so a late wake-up on a
             # busy loop cannot bunch two starts closer than `interval` (reserving slots in advance could).
             async with self._lock:
-                while (wait := self._next - time.monotonic()) > 0:
-                    await asyncio.sleep(wait)
-                self._last = time.monotonic()
+                while (wait := self._next - self.clock.monotonic()) > 0:
+                    await self.clock.sleep(wait)
+                self._last = self.clock.monotonic()
                 self._next = self._last + self.interval
         except BaseException:
             if serial is not None and serial.locked():
@@ -162,7 +138,7 @@ class HostGate:
         if task in self._holders and self._serial is not None:
             self._holders.discard(task)
             self._next = max(
-                self._next, time.monotonic() + self.interval
+                self._next, self.clock.monotonic() + self.interval
             )  # the delay runs from this request's end
             self._serial.release()
         self.sem.release()
@@ -173,11 +149,11 @@ class HostGate:
         if seconds > self.interval:
             self.interval = seconds
             self._serial = self._serial or asyncio.Lock()
-            self._next = max(self._next, self._last + seconds, time.monotonic() + seconds)
+            self._next = max(self._next, self._last + seconds, self.clock.monotonic() + seconds)
 
     def slow_down(self, seconds: float) -> None:
         """A 429/503 with Retry-After pushes the next start for the whole host, not just for one URL."""
-        self._next = max(self._next, time.monotonic() + seconds)
+        self._next = max(self._next, self.clock.monotonic() + seconds)
 
 
 class PerOriginPools(httpx.AsyncBaseTransport):
@@ -281,8 +257,11 @@ class Fetcher:
         transport: httpx.AsyncBaseTransport | None = None,
         run_id: str | None = None,
         log: Callable[[FetchLogEntry], None] | None = None,
+        *,
+        clock: Clock = SYSTEM_CLOCK,
     ) -> None:
         self.settings = settings
+        self.clock = clock
         self.transport = transport
         self.run_id = run_id
         self._log = log or (lambda entry: None)
@@ -325,7 +304,7 @@ class Fetcher:
                 self.host_concurrency.get(host, self.settings.per_host_concurrency),
                 self.settings.per_host_concurrency,
             )
-            g = self._gates[host] = HostGate(rate, conc)
+            g = self._gates[host] = HostGate(rate, conc, self.clock)
         return g
 
     # ------------------------------------------------------------------------------------------ robots ---
@@ -393,7 +372,7 @@ class Fetcher:
             why = self.robots_failure(url)  # robots.txt unreachable: say why, it is not the site's rule
             error = "robots-disallowed" if why is None else f"robots.txt {why}"
             self._entry(url, None, 0, 0.0, error, 0, source_id, kind)
-            return Fetched(url, url, error=error)
+            return Fetched(url, url, error=error, fetched_at=self.clock.now())
         target, hops, visited = url, 0, {url}
         attempt = 0
         while True:
@@ -432,7 +411,7 @@ class Fetcher:
             if retry_in is None or attempt >= s.max_attempts:
                 res.url = url
                 return res
-            await asyncio.sleep(retry_in)
+            await self.clock.sleep(retry_in)
 
     def _final(
         self, url: str, target: str, res: Fetched, error: str, source_id: str | None, kind: str
@@ -472,7 +451,7 @@ class Fetcher:
         retry_in: float | None = None
         error_head = b""
         async with self._global, gate:
-            started = datetime.now(UTC)  # latency excludes the politeness wait
+            started = self.clock.now()  # latency excludes the politeness wait
             t0 = time.perf_counter()
             try:
                 async with asyncio.timeout(s.total_timeout):
@@ -528,7 +507,7 @@ class Fetcher:
         if res.error is None and res.status is not None:
             if res.status in _RETRY_STATUS:
                 res.error = f"HTTP {res.status}"
-                wait = _retry_after(res.headers.get("retry-after"), s.retry_after_cap)
+                wait = _retry_after(res.headers.get("retry-after"), s.retry_after_cap, self.clock.now())
                 if wait is not None:
                     gate.slow_down(wait)
                 retry_in = max(wait or 0.0, self._backoff(attempt))
@@ -571,7 +550,7 @@ class Fetcher:
                 milliseconds=round(ms, 2),
                 error_class=error,
                 attempt=attempt,
-                started_at=started or datetime.now(UTC),
+                started_at=started or self.clock.now(),
                 source_id=source_id,
                 extra=extra,
             )

@@ -1,4 +1,5 @@
-"""Pure parsers for discovery surfaces: RSS/Atom feeds, sitemaps (index, gzip, news), HTML listings and robots.
+"""Pure parsers for discovery surfaces: RSS/Atom feeds, sitemaps (index, gzip, news), HTML listings. robots.txt
+is read by Protego, in the fetcher.
 
 XML is parsed with defusedxml (no entity expansion, no external entities, no network); a feed or sitemap that
 declares entities or is malformed falls back to a tolerant scan of its `<link>`/`<loc>` elements, so one broken
@@ -166,14 +167,6 @@ def parse_sitemap(body: bytes, base: str) -> SitemapDoc:
     return SitemapDoc(children, urls)
 
 
-def robots_sitemaps(text: str) -> list[str]:
-    return [
-        line.split(":", 1)[1].strip()
-        for line in text.splitlines()
-        if line.lower().startswith("sitemap:") and line.split(":", 1)[1].strip()
-    ]
-
-
 # ---------------------------------------------------------------------------------------------- HTML pages ---
 
 _FEED_TYPES = (
@@ -296,5 +289,4 @@ __all__ = [
     "parse_feed",
     "parse_html_links",
     "parse_sitemap",
-    "robots_sitemaps",
 ]

@@ -26,9 +26,10 @@ class CrawlSettings(BaseModel):
     backoff_max: float = 30.0
     retry_after_cap: float = 60.0  # never sleep longer than this for one Retry-After
     recheck_days: float = 3.0  # re-check (conditional GET) pages published this recently …
-    recheck_policy: Literal["auto", "always", "never"] = (
-        "auto"  # … auto: unless the sitemaps' lastmod shows edits
-    )
+    # … auto: where the sitemaps' lastmod shows edits, only pages it announces as changed; elsewhere each recent page
+    # once, `recheck_after_hours` after it was first fetched; always: every recent page on every daily run
+    recheck_policy: Literal["auto", "always", "never"] = "auto"
+    recheck_after_hours: float = Field(20.0, ge=0)
     initial_lookback_days: float = 3.0  # first incremental run of a source: how far back to look
     max_listing_pages: int = 500  # per source and run: a runaway pagination stops here
     max_sitemaps: int = 200  # per source and run

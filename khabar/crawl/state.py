@@ -21,6 +21,7 @@ class UrlState:
     last_modified: str | None = None
     published: datetime | None = None
     last_error: str | None = None
+    first_seen: datetime | None = None  # wall time of its first fetch (the revalidation schedule)
 
 
 @dataclass

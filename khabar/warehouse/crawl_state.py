@@ -59,17 +59,17 @@ def load_state(
     since = (now or datetime.now(UTC)) - timedelta(days=recheck_days)
     cur = con.execute(
         "SELECT key, source_id, url, ok, last_fetched, last_status, etag, last_modified, published, last_error,"
-        " fail_count FROM crawl_urls WHERE source_id IN (SELECT unnest(?))",
+        " fail_count, first_seen FROM crawl_urls WHERE source_id IN (SELECT unnest(?))",
         [ids],
     )
     while rows := cur.fetchmany(50_000):
-        for key, sid, url, ok, fetched, status, etag, lm, published, err, fails in rows:
+        for key, sid, url, ok, fetched, status, etag, lm, published, err, fails, first in rows:
             if ok:
                 state.seen.setdefault(sid, set()).add(key)
                 state.fetched_at[key] = parse_date(lm) or fetched  # Last-Modified, server clock
                 if published is not None and published >= since:
                     state.recent.setdefault(sid, []).append(
-                        UrlState(key, sid, url, True, fetched, status, etag, lm, published)
+                        UrlState(key, sid, url, True, fetched, status, etag, lm, published, first_seen=first)
                     )
             elif fails < max_failures and (fetched is None or wall - fetched >= retry_backoff(fails)):
                 state.failed.setdefault(sid, []).append(

@@ -1,5 +1,6 @@
-"""Daily re-checks of recent pages: skipped when a source's sitemaps carry <lastmod> (edits show there), kept for
-sources that announce nothing, and edits announced in a sitemap are fetched again in either case."""
+"""Daily re-checks of recent pages: skipped when a source's sitemaps carry <lastmod> (edits show there); for sources
+that announce nothing, each recent page once, a day after it was first fetched (never on every run); edits announced
+in a sitemap are fetched again in any case. The machine's clock is a FakeClock: no test waits a day."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import httpx
 import pytest
 
 from khabar.crawl import Crawler, CrawlSettings, Incremental, load_sources
+from khabar.crawl.clock import FakeClock
 from khabar.warehouse.crawl_state import load_state, save_batch_state
 from khabar.warehouse.db import open_db, transaction
 from khabar.warehouse.raw import write_fetch_log, write_pages
@@ -83,14 +85,15 @@ def sources(tmp_path: Path):
     return load_sources(path)
 
 
-def daily(con, sources, site: Site, now: datetime, policy: str) -> None:
+def daily(con, sources, site: Site, now: datetime, policy: str, clock: FakeClock | None = None) -> None:
     def sink(batch):
         with transaction(con):
             write_pages(con, batch.pages)
             write_fetch_log(con, batch.fetch_log)
             save_batch_state(con, batch)
 
-    state = load_state(con, ["site"], now=now)
+    clock = clock or FakeClock(now)
+    state = load_state(con, ["site"], now=now, wall_now=clock.now())
     crawler = Crawler(
         sources,
         CrawlSettings.fast(recheck_policy=policy),
@@ -98,6 +101,7 @@ def daily(con, sources, site: Site, now: datetime, policy: str) -> None:
         state=state,
         run_id="t",
         now=now,
+        clock=clock,
     )
     asyncio.run(crawler.run(Incremental(), sink))
 
@@ -109,20 +113,30 @@ def article_requests(site: Site) -> list[tuple[str, int]]:
 @pytest.mark.parametrize(
     ("with_sitemap", "policy", "rechecks"),
     [
-        (True, "auto", 0),  # lastmod in the sitemap: nothing to re-check blindly
-        (False, "auto", 2),  # a feed only: both recent pages re-checked (conditional GET, 304)
-        (True, "always", 2),
-        (False, "never", 0),
+        # lastmod in the sitemap: nothing to re-check blindly, ever
+        (True, "auto", [0, 0, 0]),
+        # a feed only: nothing the same day, each recent page once a day after its first fetch, then never again
+        (False, "auto", [0, 2, 0]),
+        (True, "always", [2, 2, 2]),
+        (False, "always", [2, 2, 2]),
+        (False, "never", [0, 0, 0]),
     ],
 )
 def test_nothing_new_rechecks_follow_the_policy(tmp_path, sources, with_sitemap, policy, rechecks):
     site = Site(with_sitemap)
     con = open_db(tmp_path / "r.duckdb")
-    daily(con, sources, site, NOW, policy)
+    clock = FakeClock(NOW)
+    daily(con, sources, site, NOW, policy, clock)
     assert sorted(article_requests(site)) == [("/news/1", 200), ("/news/2", 200)]
-    site.log.clear()
-    daily(con, sources, site, NOW + timedelta(hours=6), policy)
-    assert sorted(article_requests(site)) == [(p, 304) for p in ("/news/1", "/news/2")][:rechecks]
+    got = []
+    for hours in (6, 15, 24):  # runs at +6 h, +21 h, +45 h (the window: published a day before the first run)
+        site.log.clear()
+        clock.advance(hours * 3600)
+        daily(con, sources, site, NOW + timedelta(seconds=clock.monotonic()), policy, clock)
+        requests = sorted(article_requests(site))
+        assert set(requests) <= {("/news/1", 304), ("/news/2", 304)}, requests
+        got.append(len(requests))
+    assert got == rechecks
 
 
 @pytest.mark.parametrize("policy", ["auto", "never"])
