@@ -14,8 +14,9 @@ Usage (from the repository root)::
     .venv/bin/python -m bench.sameness dump /tmp/same/base      # builds both, writes base/demo/*.tsv, base/corpus/*.tsv
     .venv/bin/python -m bench.sameness dump /tmp/same/after
     .venv/bin/python -m bench.sameness compare /tmp/same/base /tmp/same/after   # exit 0 when identical
+    .venv/bin/python -m bench.sameness redump /tmp/same/base    # after changing how this script dumps
 
-``dump --only corpus`` (or ``demo``) builds one of the two. Each dump directory records the commit it was built
+``dump --only corpus`` (or ``demo``) builds one of the two; ``KHABAR_SAMENESS_CORPUS`` names another corpus folder. Each dump directory records the commit it was built
 from (``COMMIT``). The commands run as subprocesses of the ``khabar`` executable beside this interpreter, so what
 is compared is what a user gets.
 """
@@ -28,6 +29,7 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -37,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT / ".." / "shared" / "corpus"
+CORPUS = Path(os.environ.get("KHABAR_SAMENESS_CORPUS") or ROOT / ".." / "shared" / "corpus")
 KHABAR = Path(sys.executable).with_name("khabar")
 
 # Columns that differ on every run by design: run ids, wall-clock instants, timings. Everything else is compared.
@@ -55,8 +57,20 @@ IGNORED_COLUMNS = frozenset(
         "last_fetched",
         "milliseconds",
         "seconds",
+        "applied_at",
     }
 )
+# The demo crawls concurrently, so which copy of a release arrives first varies from run to run (measured: two runs
+# of commit 881414c differ in 7 of 382 dedup rows): the cluster's founder, the copy each one matched and the score.
+# The clusters themselves (which releases go together) do not vary: cluster ids are relabelled by their smallest
+# member's release id in every build, and these arrival-order columns are left out of the demo's dumps only (the
+# corpus import is sequential and keeps them).
+ARRIVAL_ORDER = {
+    "dedup_evidence": frozenset(
+        {"signal", "matched_to", "jaccard", "containment", "containment_rev", "guard"}
+    ),
+    "dedup_signatures": frozenset({"matched_to", "similarity", "contain"}),
+}
 # Keys dropped inside JSON values (runs.params, runs.stats) for the same reason.
 IGNORED_KEYS = IGNORED_COLUMNS | {"elapsed", "elapsed_s", "wall_s", "duration_s"}
 BUILDS = ("demo", "corpus")
@@ -158,15 +172,20 @@ def build_corpus(db: Path, work: Path) -> bool:
 # --------------------------------------------------------------------------------------------------- dump ---
 
 
-def _canon(value: Any) -> Any:
+WORK = "<work>"  # the build directory, named so in the dumps (a temporary directory differs on every run)
+
+
+def _canon(value: Any, work: str = "") -> Any:
     """JSON-able and order-free where order carries no meaning (dict keys); ignored keys dropped."""
+    if isinstance(value, str) and work and work in value:
+        value = value.replace(work, WORK)
     if isinstance(value, dict):
-        return {k: _canon(v) for k, v in sorted(value.items()) if k not in IGNORED_KEYS}
+        return {k: _canon(v, work) for k, v in sorted(value.items()) if k not in IGNORED_KEYS}
     if isinstance(value, list | tuple):
-        return [_canon(v) for v in value]
+        return [_canon(v, work) for v in value]
     if isinstance(value, str) and value[:1] in "{[":
         try:
-            return _canon(json.loads(value))
+            return _canon(json.loads(value), work)
         except ValueError:
             return value
     if isinstance(value, datetime):
@@ -190,7 +209,23 @@ def _tables(con: Any) -> list[str]:
     ]
 
 
-def dump_rows(con: Any, table: str) -> tuple[list[str], list[str]]:
+def cluster_labels(con: Any) -> dict[str, str]:
+    """Each cluster id → «c:» and its smallest member's release id: the same label whichever copy founded it."""
+    if "releases" not in _tables(con):
+        return {}
+    rows = con.execute(
+        "SELECT cluster_id, min(release_id) FROM releases WHERE cluster_id IS NOT NULL GROUP BY 1"
+    ).fetchall()
+    return {cid: f"c:{first}" for cid, first in rows}
+
+
+def dump_rows(
+    con: Any,
+    table: str,
+    work: str = "",
+    labels: dict[str, str] | None = None,
+    skip: frozenset[str] = frozenset(),
+) -> tuple[list[str], list[str]]:
     cols = [
         r[0]
         for r in con.execute(
@@ -198,26 +233,32 @@ def dump_rows(con: Any, table: str) -> tuple[list[str], list[str]]:
             " AND table_name = ? ORDER BY ordinal_position",
             [table],
         ).fetchall()
-        if r[0] not in IGNORED_COLUMNS
+        if r[0] not in IGNORED_COLUMNS and r[0] not in skip
     ]
     if not cols:
         return [], []
     select = ", ".join(f'"{c}"' for c in cols)
     rows = con.execute(f'SELECT {select} FROM "{table}"').fetchall()
-    lines = sorted(json.dumps(_canon(list(r)), ensure_ascii=False, sort_keys=True) for r in rows)
+    if labels and "cluster_id" in cols:
+        at = cols.index("cluster_id")
+        rows = [(*r[:at], labels.get(r[at], r[at]), *r[at + 1 :]) for r in rows]
+    lines = sorted(json.dumps(_canon(list(r), work), ensure_ascii=False, sort_keys=True) for r in rows)
     return cols, lines
 
 
-def dump_db(db: Path, out: Path) -> None:
+def dump_db(db: Path, out: Path, work: str = "", arrival_order: bool = True) -> None:
+    """Every table of `db` under `out`; `arrival_order=False` leaves out ARRIVAL_ORDER's columns."""
     import duckdb
 
     out.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(db), read_only=True)
     try:
+        labels = cluster_labels(con)
         for table in _tables(con):
             if table.startswith("fts_"):
                 continue  # the full-text index's internals: rebuilt from releases
-            cols, lines = dump_rows(con, table)
+            skip = frozenset() if arrival_order else ARRIVAL_ORDER.get(table, frozenset())
+            cols, lines = dump_rows(con, table, work, labels, skip)
             (out / f"{table}.tsv").write_text(
                 "\t".join(cols) + "\n" + "".join(line + "\n" for line in lines), encoding="utf-8"
             )
@@ -226,22 +267,37 @@ def dump_db(db: Path, out: Path) -> None:
 
 
 def _commit() -> str:
+    if os.environ.get("KHABAR_SAMENESS_COMMIT"):  # a source tree without .git (a pristine `git archive` copy)
+        return os.environ["KHABAR_SAMENESS_COMMIT"]
     head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
     dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True).stdout
     return head.strip() + (" (with uncommitted changes)" if dirty.strip() else "")
 
 
 def dump(out: Path, only: Iterable[str]) -> None:
+    """Build each of `only` in a temporary directory, keep its database as OUT/<name>.duckdb (so `redump` can
+    dump it again after a change to this script) and dump it to OUT/<name>/."""
     out.mkdir(parents=True, exist_ok=True)
     (out / "COMMIT").write_text(_commit() + "\n")
     with tempfile.TemporaryDirectory(prefix="khabar-same-") as tmp:
-        work = Path(tmp)
+        work = Path(tmp).resolve()
+        (out / "WORK").write_text(str(work) + "\n")
         for name in only:
             db = work / f"{name}.duckdb"
             built = build_demo(db, work) if name == "demo" else build_corpus(db, work)
             if built is not False:
-                dump_db(db, out / name)
-                print(f"{name}: dumped to {out / name}", file=sys.stderr)
+                shutil.move(db, out / f"{name}.duckdb")
+                redump(out, [name])
+
+
+def redump(out: Path, only: Iterable[str] = BUILDS) -> None:
+    """Dump the databases kept in `out` again (the build's directory name read from OUT/WORK)."""
+    work = (out / "WORK").read_text().strip()
+    for name in only:
+        db = out / f"{name}.duckdb"
+        if db.exists():
+            dump_db(db, out / name, work, arrival_order=name != "demo")
+            print(f"{name}: dumped to {out / name}", file=sys.stderr)
 
 
 # ------------------------------------------------------------------------------------------------ compare ---
@@ -289,12 +345,17 @@ def main(argv: list[str] | None = None) -> int:
     d = sub.add_parser("dump", help="build the demo and corpus warehouses and dump them")
     d.add_argument("out", type=Path)
     d.add_argument("--only", choices=BUILDS, action="append")
+    r = sub.add_parser("redump", help="dump the databases a `dump` kept again (after changing this script)")
+    r.add_argument("out", type=Path)
     c = sub.add_parser("compare", help="compare two dumps (exit 0 when identical)")
     c.add_argument("before", type=Path)
     c.add_argument("after", type=Path)
     args = parser.parse_args(argv)
     if args.cmd == "dump":
         dump(args.out, args.only or BUILDS)
+        return 0
+    if args.cmd == "redump":
+        redump(args.out)
         return 0
     return compare(args.before, args.after)
 
