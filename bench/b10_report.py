@@ -148,8 +148,8 @@ def synthetic_warehouse(
 def run(releases: int = 100_000, repeats: int = 3) -> dict[str, Any]:
     from rich.console import Console
 
-    from khabar.demo import _print_reports
     from khabar.report import write_report
+    from khabar.simweb.demo import _print_reports
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "report.duckdb"

@@ -98,7 +98,8 @@ def _prefect_env(tmp: Path) -> None:
 def backfill_once(port: int, start: str, end: str, mode: str = "plain", profile: int = 0) -> dict[str, Any]:
     """One backfill into a fresh DuckDB file (run in a child process). mode: plain | prefect."""
     from khabar import workers
-    from khabar.ingest import SimWeb, run_backfill
+    from khabar.ingest import run_backfill
+    from khabar.simweb.plugin import SimWeb
     from khabar.simweb.sites import all_hosts
     from khabar.simweb.transport import SimWebTransport
     from khabar.warehouse.db import open_db
@@ -203,7 +204,8 @@ def _top(prof: cProfile.Profile, n: int) -> list[dict[str, Any]]:
 def politeness_once(days: int = 1) -> dict[str, Any]:
     """Default politeness (CrawlSettings(), the registry's rate_limit per source) on a short window."""
     from khabar.crawl import CrawlSettings
-    from khabar.ingest import SimWeb, run_backfill
+    from khabar.ingest import run_backfill
+    from khabar.simweb.plugin import SimWeb
     from khabar.simweb.server import SimWebServer
     from khabar.simweb.transport import SimWebTransport
     from khabar.urls import host_key

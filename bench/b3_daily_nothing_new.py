@@ -32,8 +32,9 @@ def measure(days: int = 2, repeats: int = 3) -> dict[str, Any]:
     from prefect import flow
 
     from khabar.crawl import CrawlSettings
-    from khabar.ingest import SimWeb, run_backfill, run_ingest
+    from khabar.ingest import run_backfill, run_ingest
     from khabar.simweb.config import SimWebConfig
+    from khabar.simweb.plugin import SimWeb
     from khabar.simweb.server import SimWebServer
     from khabar.simweb.sources import sources_yaml
     from khabar.simweb.transport import SimWebTransport

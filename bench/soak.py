@@ -41,7 +41,8 @@ RUN_TIMEOUT = 300.0  # one run to completion; longer is reported as a hang
 DRIVER = """
 import sys
 from khabar.crawl import CrawlSettings
-from khabar.ingest import SimWeb, run_backfill
+from khabar.ingest import run_backfill
+from khabar.simweb.plugin import SimWeb
 from khabar.simweb.config import SimWebConfig
 from khabar.simweb.server import SimWebServer
 from khabar.simweb.transport import SimWebTransport

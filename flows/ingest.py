@@ -4,7 +4,6 @@
 # (cloudpickle), which keeps no module globals for names used only in annotations (`date`), and Prefect's
 # parameter model then fails with «`BackfillModel` is not fully defined».
 
-from datetime import date
 from typing import Any
 
 from khabar.flows.artifacts import publish_summary
@@ -13,13 +12,9 @@ from khabar.flows.stops import graceful_stop, outcome, stopped_at_once
 from khabar.flows.tasks import load_crawl_batch_task
 from prefect import flow, get_run_logger
 
-from khabar.ingest import DEFAULT_SOURCES, SimWeb, run_backfill, run_ingest
+from khabar.ingest import DEFAULT_SOURCES, run_backfill, run_ingest
 from khabar.stop import Stop
 from khabar.warehouse.db import open_db
-
-
-def _simweb(simweb: bool, simweb_today: date | None, simweb_port: int | None) -> SimWeb | None:
-    return SimWeb(today=simweb_today, port=simweb_port) if simweb or simweb_port else None
 
 
 @flow(name="daily-ingest", retries=1, retry_delay_seconds=120, log_prints=True)
@@ -27,12 +22,12 @@ def daily_ingest(
     sources_path: str = DEFAULT_SOURCES,
     sources: list[str] | None = None,
     db: str | None = None,
-    simweb: bool = False,
-    simweb_today: date | None = None,
-    simweb_port: int | None = None,
+    web: str | None = None,
+    web_options: dict[str, str] | None = None,
 ) -> Any:
     """Incremental ingest of all (or some) sources: new and changed pages only. Cancelled (SIGTERM from the
-    runner) it stops at a batch boundary: `interrupted` in `runs`, Cancelled in Prefect."""
+    runner) it stops at a batch boundary: `interrupted` in `runs`, Cancelled in Prefect. `web` names a stand-in
+    web plug-in to crawl instead of the internet (`khabar.plugins`: "simweb", `web_options` {"port": "8765"})."""
     logger = get_run_logger()
     con = open_db(db)
     stop = Stop()
@@ -42,7 +37,8 @@ def daily_ingest(
                 con,
                 sources_path=sources_path,
                 only=sources,
-                simweb=_simweb(simweb, simweb_today, simweb_port),
+                web=web,
+                web_options=web_options,
                 loader=load_crawl_batch_task,
                 stop=stop,
             )
@@ -71,9 +67,8 @@ def backfill(
     sources_path: str = DEFAULT_SOURCES,
     sources: list[str] | None = None,
     db: str | None = None,
-    simweb: bool = False,
-    simweb_today: date | None = None,
-    simweb_port: int | None = None,
+    web: str | None = None,
+    web_options: dict[str, str] | None = None,
 ) -> Any:
     """Every release published in [start, end): Jalali (1402-01-01) or Gregorian (2023-03-21) days; resumable.
     Cancelled, it stops at a batch boundary (`interrupted` in `runs`, Cancelled in Prefect): run it again."""
@@ -88,7 +83,8 @@ def backfill(
                 end,
                 sources_path=sources_path,
                 only=sources,
-                simweb=_simweb(simweb, simweb_today, simweb_port),
+                web=web,
+                web_options=web_options,
                 loader=load_crawl_batch_task,
                 stop=stop,
             )

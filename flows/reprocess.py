@@ -18,15 +18,28 @@ from khabar.warehouse.db import open_db
 
 
 @flow(name="reprocess", log_prints=True)
-def reprocess(since: datetime | None = None, db: str | None = None, batch_size: int = 200) -> Any:
+def reprocess(
+    since: datetime | None = None,
+    db: str | None = None,
+    batch_size: int = 200,
+    sources_path: str | None = None,
+) -> Any:
     """Re-extract every archived page fetched since `since` (all when None), one task per batch; cancelled, it
-    stops at a batch boundary (`interrupted` in `runs`, Cancelled in Prefect)."""
+    stops at a batch boundary (`interrupted` in `runs`, Cancelled in Prefect). The sources file (default
+    config/sources.yaml when present) is loaded first, so canonical copies follow the same registry as ingest."""
     logger = get_run_logger()
     con = open_db(db)
     stop = Stop()
     try:
         with graceful_stop(stop):
-            run = reprocess_job(con, since, batch_size=batch_size, loader=process_batch_task, stop=stop)
+            run = reprocess_job(
+                con,
+                since,
+                batch_size=batch_size,
+                loader=process_batch_task,
+                stop=stop,
+                sources_path=sources_path,
+            )
     except BaseException as exc:  # a second signal: the run was recorded interrupted on the way out
         if (cancelled := stopped_at_once(stop, exc)) is None:
             raise

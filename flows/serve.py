@@ -61,7 +61,11 @@ def deployments(sources_path: str) -> list:
             parameters={"sources_path": sources_path},
             description="Backfill [start, end): Jalali or Gregorian dates.",
         ),
-        reprocess.to_deployment(name="reprocess", description="Re-extract the raw archive (no network)."),
+        reprocess.to_deployment(
+            name="reprocess",
+            parameters={"sources_path": sources_path},
+            description="Re-extract the raw archive (no network).",
+        ),
     ]
 
 

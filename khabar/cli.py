@@ -9,14 +9,15 @@ from contextlib import contextmanager
 from functools import partial
 from typing import TYPE_CHECKING, NoReturn
 
+import click
 import typer
+from typer.core import TyperGroup
 
 if TYPE_CHECKING:
     import duckdb
 
 from khabar.extract_cli import extract_command
-from khabar.settings import default_demo_db, default_sources
-from khabar.simweb.cli import app as simweb_app
+from khabar.settings import default_sources
 from khabar.sources_cli import app as sources_app
 from khabar.stop import SIGNALS, Stop, stop_on_signals
 
@@ -24,28 +25,45 @@ from khabar.stop import SIGNALS, Stop, stop_on_signals
 # boundary and the second stops at once; anywhere else a signal ends the command quietly with 130/143.
 STOP = Stop()
 
+
+class PluginGroup(TyperGroup):
+    """The top-level command group, with the commands plug-ins contribute (entry point group `khabar.commands`,
+    see khabar.plugins) added the first time a command is looked up: importing this module loads none of them,
+    so `import khabar.cli` never imports the simulated web."""
+
+    _plugins_loaded = False
+
+    def _load_plugins(self) -> None:
+        if self._plugins_loaded:
+            return
+        self._plugins_loaded = True
+        from khabar.plugins import COMMANDS, plugins
+
+        for ep in plugins(COMMANDS):
+            if ep.name not in self.commands:  # a plug-in never replaces a built-in command
+                self.add_command(typer.main.get_command(ep.load()), ep.name)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        self._load_plugins()
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._load_plugins()
+        return super().list_commands(ctx)
+
+
 app = typer.Typer(
+    cls=PluginGroup,
     help="khabar: collect, extract, deduplicate and warehouse Iranian agency press releases.",
     no_args_is_help=True,
     add_completion=False,
 )
-app.add_typer(simweb_app, name="simweb", help="The simulated agency web (loopback HTTP, ground truth).")
 app.add_typer(
     sources_app, name="sources", help="The source registry: list it, or check what each source yields."
 )
 app.command("extract", help="Extract structured records from HTML files (JSON Lines on stdout).")(
     extract_command
 )
-
-
-@app.command("demo", help="Start the simulated web and run the main job end to end into a DuckDB file.")
-def demo_command(
-    db: str = typer.Option(default_demo_db, "--db", help="DuckDB file to write."),
-    days: int = typer.Option(3, help="Simulated days to ingest."),
-) -> None:
-    from khabar.demo import run_demo
-
-    raise typer.Exit(run_demo(db_path=db, days=days))
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
@@ -122,6 +140,10 @@ def sql_command(
 
 DB_HELP = "DuckDB file (default: $KHABAR_DB or data/khabar.duckdb)."
 SOURCES_HELP = "Sources registry (YAML)."
+REGISTRY_HELP = (
+    "Sources registry (YAML) whose kinds choose canonical copies (default: config/sources.yaml when present;"
+    " without one, a copy whose attribution starts «خبرگزاری» counts as a news agency's)."
+)
 RATE_HELP = "Requests per second per host for this run, replacing the registry's and the default (1/s)."
 
 
@@ -216,7 +238,7 @@ def _crawl(
                 con,
                 sources_path=sources,
                 only=only or None,
-                simweb=simweb,
+                web="simweb" if simweb else None,  # the khabar.webs plug-in (khabar.plugins)
                 progress=progress,
                 settings=_settings(rate_limit),
                 stop=stop,
@@ -226,6 +248,17 @@ def _crawl(
     ) as exc:  # the run could not start: a bad registry, unknown source ids, a bad date range
         raise _fail(str(exc), 2) from None
     _finish(summary)
+
+
+@contextmanager
+def _registry_errors() -> Iterator[None]:
+    """A sources file given that cannot be read or is invalid: the run does not start (exit 2)."""
+    from khabar.pipeline import RegistryError
+
+    try:
+        yield
+    except RegistryError as exc:
+        raise _fail(str(exc), 2) from None
 
 
 @contextmanager
@@ -309,6 +342,7 @@ def backfill_command(
 def reprocess_command(
     since: str | None = typer.Option(None, "--since", help="Only pages fetched since this ISO date/time."),
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    sources: str | None = typer.Option(None, "--sources", help=REGISTRY_HELP),
 ) -> None:
     from datetime import UTC, datetime
 
@@ -322,8 +356,8 @@ def reprocess_command(
             raise _fail(f"--since {since!r} is not an ISO date or date-time", 2) from None
         when = when if when.tzinfo else when.replace(tzinfo=UTC)
     con = _open_writer(db)
-    with _clear_errors(), _stoppable() as stop, _progress("reprocess: pages") as progress:
-        summary = reprocess(con, when, progress=progress, stop=stop)
+    with _registry_errors(), _clear_errors(), _stoppable() as stop, _progress("reprocess: pages") as progress:
+        summary = reprocess(con, when, progress=progress, stop=stop, sources_path=sources)
     _finish(summary)
 
 
@@ -338,14 +372,15 @@ def import_command(
     ),
     url: str | None = typer.Option(None, "--url", help="URL of a single HTML file (else file:// is used)."),
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    sources: str | None = typer.Option(None, "--sources", help=REGISTRY_HELP),
 ) -> None:
     from khabar.jobs import import_files
 
     if url and len(paths) > 1:
         raise _fail("--url applies to a single HTML file", 2)
     con = _open_writer(db)
-    with _clear_errors(), _stoppable() as stop, _progress("import: pages") as progress:
-        summary = import_files(con, paths, url=url, progress=progress, stop=stop)
+    with _registry_errors(), _clear_errors(), _stoppable() as stop, _progress("import: pages") as progress:
+        summary = import_files(con, paths, url=url, progress=progress, stop=stop, sources_path=sources)
     _finish(summary)
 
 
@@ -523,8 +558,6 @@ def _leave_at_once_on_signals() -> None:
 def main() -> None:
     """Run the CLI with stop signals handled for the whole process, so that every command exits 130 (SIGINT) or
     143 (SIGTERM) without a traceback, not click's «Aborted!» and 1."""
-    import click
-
     code: object = 0
     try:
         with stop_on_signals(STOP):

@@ -11,52 +11,34 @@ from __future__ import annotations
 import asyncio
 import logging
 import warnings
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import httpx
 
 from khabar.jobs import Progress, RunSummary, recorded_run
 from khabar.pipeline import (
+    DEFAULT_SOURCES,
     BatchStats,
     process_batch,
-    register_source_kinds,
-    register_source_urls,
-    register_source_variants,
+    use_registry,
 )
+from khabar.plugins import PluginError, Web, open_web
 from khabar.stop import Interrupted, Stop
 from khabar.warehouse.raw import prune_pages, write_fetch_log
 
-log = logging.getLogger("khabar.ingest")
+if TYPE_CHECKING:
+    from khabar.crawl.sources import Source
 
-DEFAULT_SOURCES = "config/sources.yaml"
+log = logging.getLogger("khabar.ingest")
 
 
 class IngestError(Exception):
     """A run could not start (bad registry, unknown source ids, bad date range): one clear message."""
-
-
-@dataclass(frozen=True)
-class SimWeb:
-    """Crawl the built-in simulated web: start it in-process (optionally at a given day), or use a running one."""
-
-    today: date | None = None
-    port: int | None = None  # a `khabar simweb serve` already listening on this port
-
-    def now(self) -> datetime:
-        """The simulated web's clock: the end of its current day in Tehran (what is visible there)."""
-        from khabar.simweb.config import SimWebConfig
-
-        day = self.today or SimWebConfig().today
-        return datetime.combine(day + timedelta(days=1), time(0), ZoneInfo("Asia/Tehran")) - timedelta(
-            minutes=1
-        )
 
 
 BatchLoader = Callable[[duckdb.DuckDBPyConnection, Any], BatchStats]
@@ -73,29 +55,27 @@ def load_crawl_batch(con: duckdb.DuckDBPyConnection, batch: Any) -> BatchStats:
     return process_batch(con, batch.pages, also=also)
 
 
-@contextmanager
-def _simweb_transport(sim: SimWeb | None) -> Iterator[httpx.AsyncBaseTransport | None]:
-    if sim is None:
-        yield None
-        return
-    from khabar.simweb.config import SimWebConfig
-    from khabar.simweb.server import SimWebServer
-    from khabar.simweb.sites import all_hosts
-    from khabar.simweb.transport import SimWebTransport
-
-    if sim.port is not None:
-        yield SimWebTransport(sim.port, all_hosts(SimWebConfig()))
-        return
-    config = SimWebConfig() if sim.today is None else SimWebConfig(today=sim.today)
-    with SimWebServer(config) as srv:
-        yield SimWebTransport(srv.port, srv.hosts)
+def _web(
+    transport: httpx.AsyncBaseTransport | None, web: str | None, options: Mapping[str, str] | None
+) -> AbstractContextManager[Web | None]:
+    """Where the crawl's requests go: the transport given, a stand-in web plug-in by name (khabar.plugins), or the
+    internet (None). An unknown plug-in is a run that cannot start."""
+    if transport is not None:
+        return nullcontext(Web(transport))
+    if web is None:
+        return nullcontext(None)
+    try:
+        return open_web(web, options)
+    except PluginError as exc:
+        raise IngestError(str(exc)) from exc
 
 
-def _load_sources(path: str | Path, only: list[str] | None) -> list[Any]:
+def _load_sources(path: str | Path, only: list[str] | None) -> tuple[list[Source], list[Source]]:
+    """The whole registry (for the warehouse's `sources` table) and the sources this run crawls."""
     from khabar.crawl.sources import SourcesError, load_sources
 
     try:
-        sources = load_sources(Path(path))
+        registry = sources = load_sources(Path(path))
     except (SourcesError, OSError) as exc:
         raise IngestError(str(exc)) from exc
     if only:
@@ -104,7 +84,7 @@ def _load_sources(path: str | Path, only: list[str] | None) -> list[Any]:
         if missing:
             raise IngestError(f"unknown source id(s) {', '.join(missing)} in {path}")
         sources = [s for s in sources if s.id in set(only)]
-    return sources
+    return registry, sources
 
 
 def _run(
@@ -115,7 +95,8 @@ def _run(
     *,
     sources_path: str | Path,
     only: list[str] | None,
-    simweb: SimWeb | bool | None,
+    web: str | None,
+    web_options: Mapping[str, str] | None,
     transport: httpx.AsyncBaseTransport | None,
     progress: Progress | None,
     loader: BatchLoader | None,
@@ -127,18 +108,14 @@ def _run(
     from khabar.crawl.settings import load_settings
     from khabar.warehouse.crawl_state import load_state
 
-    sources = _load_sources(sources_path, only)
+    registry, sources = _load_sources(sources_path, only)
     if settings is None:
         try:
             settings = load_settings()
         except ValueError as exc:
             raise IngestError(str(exc)) from exc
-    register_source_kinds({s.id: s.kind for s in sources})
-    register_source_variants({s.id: s.parsed_variants for s in sources})
-    register_source_urls({s.id: s.url for s in sources})
-    sim = SimWeb() if simweb is True else (simweb or None)
-    if now is None and sim is not None:
-        now = sim.now()
+    use_registry(con, registry)
+    route = _web(transport, web, web_options)
     load = loader or load_crawl_batch
     with recorded_run(con, flow, {**params, "sources": [s.id for s in sources]}, stop) as summary:
 
@@ -148,12 +125,14 @@ def _run(
                 progress(len(batch.pages))
 
         cs = settings or load_settings()
-        state = load_state(con, [s.id for s in sources], recheck_days=cs.recheck_days, now=now)
-        with nullcontext(transport) if transport is not None else _simweb_transport(sim) as tx:
+        with route as opened:
+            if now is None and opened is not None:
+                now = opened.now  # a stand-in web's own clock
+            state = load_state(con, [s.id for s in sources], recheck_days=cs.recheck_days, now=now)
             crawler = Crawler(
                 sources,
                 cs,
-                transport=tx,
+                transport=opened.transport if opened is not None else None,
                 state=state,
                 run_id=summary.run_id,
                 now=now,
@@ -221,7 +200,8 @@ def run_ingest(
     *,
     sources_path: str | Path = DEFAULT_SOURCES,
     only: list[str] | None = None,
-    simweb: SimWeb | bool | None = None,
+    web: str | None = None,
+    web_options: Mapping[str, str] | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
     progress: Progress | None = None,
     loader: BatchLoader | None = None,
@@ -240,7 +220,8 @@ def run_ingest(
         {},
         sources_path=sources_path,
         only=only,
-        simweb=simweb,
+        web=web,
+        web_options=web_options,
         transport=transport,
         progress=progress,
         loader=loader,
@@ -257,7 +238,8 @@ def run_backfill(
     *,
     sources_path: str | Path = DEFAULT_SOURCES,
     only: list[str] | None = None,
-    simweb: SimWeb | bool | None = None,
+    web: str | None = None,
+    web_options: Mapping[str, str] | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
     progress: Progress | None = None,
     loader: BatchLoader | None = None,
@@ -280,7 +262,8 @@ def run_backfill(
         {"start": lo.isoformat(), "end": hi.isoformat()},
         sources_path=sources_path,
         only=only,
-        simweb=simweb,
+        web=web,
+        web_options=web_options,
         transport=transport,
         progress=progress,
         loader=loader,
@@ -290,4 +273,4 @@ def run_backfill(
     )
 
 
-__all__ = ["IngestError", "SimWeb", "load_crawl_batch", "run_backfill", "run_ingest"]
+__all__ = ["DEFAULT_SOURCES", "IngestError", "load_crawl_batch", "run_backfill", "run_ingest"]

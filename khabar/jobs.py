@@ -12,7 +12,7 @@ import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 
 from khabar.extractors.charset import detect_charset
-from khabar.pipeline import BatchStats, new_run_id, process_batch
+from khabar.pipeline import BatchStats, load_registry, new_run_id, process_batch, source_for, use_registry
 from khabar.records import RawPage
 from khabar.stop import Stop
 from khabar.warehouse.raw import iter_pages
@@ -166,8 +166,11 @@ def reprocess(
     progress: Progress | None = None,
     loader: PageLoader | None = None,
     stop: Stop | None = None,
+    sources_path: str | Path | None = None,
 ) -> RunSummary:
-    """Re-extract every archived page (newest copy per URL) fetched since `since`: no network at all."""
+    """Re-extract every archived page (newest copy per URL) fetched since `since`: no network at all. The
+    sources file (`sources_path`; None: config/sources.yaml when present) is loaded first, as by every run."""
+    use_registry(con, load_registry(sources_path))
     # Materialise the URL list first: iterating a cursor while the same database is written is fragile.
     pages = list(iter_pages(con, since=since))
     return run_batches(
@@ -447,10 +450,16 @@ def import_files(
     progress: Progress | None = None,
     loader: PageLoader | None = None,
     stop: Stop | None = None,
+    sources_path: str | Path | None = None,
 ) -> RunSummary:
     """Import WARC and HTML files as one run. One bad file never stops the others: the run is `completed` when
     every file was read whole, `completed_with_errors` (exit 1) when some were damaged or unreadable, `failed`
-    (exit 2) when nothing could be read; `import_errors` lists each problem with its file and offset."""
+    (exit 2) when nothing could be read; `import_errors` lists each problem with its file and offset. The sources
+    file (`sources_path`; None: config/sources.yaml when present, else none, see pipeline.load_registry) is
+    loaded first, as by every run."""
+    registry = load_registry(sources_path)
+    use_registry(con, registry)
+    owner = source_for(registry)
     problems: list[ImportProblem] = []
 
     def finish(summary: RunSummary) -> None:
@@ -468,7 +477,10 @@ def import_files(
     return run_batches(
         con,
         "import",
-        iter_import(paths, url=url, problems=problems),
+        (
+            replace(p, source_id=owner(p.url) or p.source_id)
+            for p in iter_import(paths, url=url, problems=problems)
+        ),
         {"paths": paths, "url": url},
         batch_size=batch_size,
         progress=progress,

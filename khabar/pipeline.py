@@ -13,6 +13,8 @@ import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 import duckdb
@@ -23,7 +25,11 @@ from khabar.urls import Variant, canonical_url, same_site, url_key, variant_arti
 from khabar.warehouse.db import transaction
 from khabar.warehouse.raw import page_digest, write_pages
 from khabar.warehouse.releases import ReleaseRow, release_id_for, write_releases
+from khabar.warehouse.sources import SourceRow, source_kinds, upsert_sources
 from khabar.workers import map_items
+
+if TYPE_CHECKING:
+    from khabar.crawl.sources import Source
 
 ExtractFn = Callable[..., dict]
 
@@ -167,7 +173,6 @@ def build_rows(pages: Sequence[RawPage], stats: BatchStats) -> list[ReleaseRow]:
 
 
 _CLUSTERERS: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, Clusterer] = weakref.WeakKeyDictionary()
-_SOURCE_KINDS: dict[str, str] = {}
 _SOURCE_VARIANTS: dict[str, tuple[Variant, ...]] = {}
 _SOURCE_URLS: dict[str, str] = {}
 
@@ -181,10 +186,50 @@ def clusterer_for(con: duckdb.DuckDBPyConnection) -> Clusterer:
     return c
 
 
-def register_source_kinds(kinds: Mapping[str, str]) -> None:
-    """`agency` or `news_agency` per source id (from the registry): the canonical copy of a release is the
-    agency's own page."""
-    _SOURCE_KINDS.update(kinds)
+DEFAULT_SOURCES = "config/sources.yaml"
+
+
+class RegistryError(Exception):
+    """The sources file given cannot be read or is invalid: the run does not start (one clear message)."""
+
+
+def load_registry(path: str | Path | None) -> list[Source]:
+    """The sources file's entries. `path` None: the default file when there is one, else none at all — an
+    import or reprocess without a registry still runs, and its canonical copies follow the documented fallback
+    (a source with no row in `sources` is a news agency when its attribution starts with «خبرگزاری»)."""
+    from khabar.crawl.sources import SourcesError, load_sources
+
+    if path is None:
+        if not Path(DEFAULT_SOURCES).is_file():
+            return []
+        path = DEFAULT_SOURCES
+    try:
+        return load_sources(Path(path))
+    except (SourcesError, OSError) as exc:
+        raise RegistryError(str(exc)) from exc
+
+
+def source_for(sources: Sequence[Source]) -> Callable[[str], str | None]:
+    """The registry source an imported page belongs to (the one whose domains allow its URL; of several, the one
+    whose entry URL is the longest prefix of it), or None: an imported page of a registered site is chosen
+    between like a crawled one."""
+    ranked = sorted(sources, key=lambda s: len(s.url), reverse=True)
+
+    def owner(url: str) -> str | None:
+        allowed = [s for s in ranked if s.allows(url)]
+        best = next((s for s in allowed if url.startswith(s.url)), allowed[0] if allowed else None)
+        return best.id if best is not None else None
+
+    return owner
+
+
+def use_registry(con: duckdb.DuckDBPyConnection, sources: Sequence[Source]) -> None:
+    """The start of every run (ingest, backfill, import, reprocess): the sources file's entries into the
+    warehouse's `sources` table, which the canonical-copy rule reads (the agency's own page before a news
+    agency's copy), and each source's URL scheme and print/amp shapes for the pages this process loads."""
+    upsert_sources(con, [SourceRow(s.id, s.kind, s.agency, s.province, s.url) for s in sources])
+    register_source_variants({s.id: s.parsed_variants for s in sources})
+    register_source_urls({s.id: s.url for s in sources})
 
 
 def register_source_urls(urls: Mapping[str, str]) -> None:
@@ -231,7 +276,7 @@ def process_batch(
             )
             clusterer.assign(con, rows)
             stats.releases_written = write_releases(con, rows)
-            refresh_canonical(con, [r.cluster_id for r in rows if r.cluster_id], _SOURCE_KINDS)
+            refresh_canonical(con, [r.cluster_id for r in rows if r.cluster_id], source_kinds(con))
         stats.batches = 1
     except BaseException:
         clusterer.rollback()  # the index must not keep releases the database does not have
@@ -245,12 +290,16 @@ def new_run_id(flow: str) -> str:
 
 
 __all__ = [
+    "DEFAULT_SOURCES",
     "BatchStats",
+    "RegistryError",
     "build_rows",
     "clusterer_for",
+    "load_registry",
     "process_batch",
-    "register_source_kinds",
     "register_source_urls",
     "register_source_variants",
     "release_id_for",
+    "source_for",
+    "use_registry",
 ]

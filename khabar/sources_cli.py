@@ -79,17 +79,16 @@ def check_command(
         _usage(str(exc))
     # a check, not a crawl: one retry is enough to tell a flaky answer from a dead host
     settings = settings.model_copy(update={"max_attempts": min(settings.max_attempts, 2)})
-    if simweb:
-        from khabar.simweb.server import SimWebServer
-        from khabar.simweb.transport import SimWebTransport
+    if simweb:  # the khabar.webs plug-in of that name (khabar.plugins)
+        from khabar.plugins import PluginError, open_web
 
-        with SimWebServer() as srv:
+        try:
+            web = open_web("simweb")
+        except PluginError as exc:
+            _usage(str(exc))
+        with web as opened:
             checks = asyncio.run(
-                check_urls(
-                    srcs,
-                    settings.model_copy(update={"rate_limit": 20.0}),
-                    SimWebTransport(srv.port, srv.hosts),
-                )
+                check_urls(srcs, settings.model_copy(update={"rate_limit": 20.0}), opened.transport)
             )
     else:
         checks = asyncio.run(check_urls(srcs, settings))

@@ -16,7 +16,11 @@ def _commands(
     group: click.Group, prefix: tuple[str, ...] = ()
 ) -> list[tuple[tuple[str, ...], click.Command]]:
     out = []
-    for name, cmd in group.commands.items():
+    ctx = click.Context(group)
+    # list_commands, not .commands: plug-in commands (khabar.commands entry points) are added when first listed
+    for name in group.list_commands(ctx):
+        cmd = group.get_command(ctx, name)
+        assert cmd is not None
         out.append(((*prefix, name), cmd))
         if isinstance(cmd, click.Group):
             out += _commands(cmd, (*prefix, name))

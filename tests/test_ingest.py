@@ -19,8 +19,9 @@ from typer.testing import CliRunner
 from khabar.cli import app
 from khabar.crawl import CrawlSettings
 from khabar.crawl.crawler import Crawler
-from khabar.ingest import SimWeb, run_ingest
+from khabar.ingest import run_ingest
 from khabar.simweb.config import SimWebConfig
+from khabar.simweb.plugin import SimWeb
 from khabar.simweb.server import SimWebServer
 from khabar.simweb.transport import SimWebTransport
 from khabar.warehouse.db import open_db

@@ -13,7 +13,6 @@ import random
 import socket
 import time
 import urllib.request
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -27,6 +26,7 @@ from khabar.crawl.clock import SYSTEM_CLOCK, Clock
 from khabar.crawl.settings import CrawlSettings
 from khabar.extractors.challenge import challenge_reason
 from khabar.extractors.charset import detect_charset
+from khabar.pools import PerOriginPools
 from khabar.records import FetchLogEntry
 from khabar.urls import host_key
 
@@ -156,62 +156,6 @@ class HostGate:
         self._next = max(self._next, self.clock.monotonic() + seconds)
 
 
-class PerOriginPools(httpx.AsyncBaseTransport):
-    """One small keep-alive pool per origin (scheme, host, port) instead of one big pool shared by all hosts.
-
-    Why: httpcore scans every connection of a pool, with a poll() syscall per idle one, each time it places a
-    request. One pool of 32 connections over ~80 hosts spent most of B2's fetch CPU there (cProfile: 11.7 of 30 s
-    in `_assign_requests_to_connections`) and evicted keep-alive connections between visits to the same host. Here
-    placement scans at most `per_host_concurrency` connections and every host keeps its own. Idle pools beyond
-    `max_pools` are closed, least recently used first, so a crawl over thousands of sites keeps few sockets open."""
-
-    def __init__(self, make: Callable[[httpx.URL], httpx.AsyncBaseTransport], max_pools: int = 128) -> None:
-        self._make = make
-        self.max_pools = max_pools
-        self._pools: OrderedDict[tuple[str, str, int | None], httpx.AsyncBaseTransport] = OrderedDict()
-        self._busy: dict[tuple[str, str, int | None], int] = {}
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        key = (request.url.scheme, request.url.host, request.url.port)
-        pool = self._pools.get(key)
-        if pool is None:
-            pool = self._pools[key] = self._make(request.url)
-            await self._evict()
-        self._pools.move_to_end(key)
-        self._busy[key] = self._busy.get(key, 0) + 1
-        try:
-            response = await self._forward(pool, request)
-        except BaseException:
-            self._busy[key] -= 1
-            raise
-        # the connection stays in use until the body is read: release the pool only when the response is closed
-        return httpx.Response(
-            response.status_code,
-            headers=response.headers,
-            extensions=response.extensions,
-            stream=_Released(response.stream, lambda: self._release(key)),
-        )
-
-    async def _forward(self, pool: httpx.AsyncBaseTransport, request: httpx.Request) -> httpx.Response:
-        return await pool.handle_async_request(request)
-
-    def _release(self, key: tuple[str, str, int | None]) -> None:
-        self._busy[key] -= 1
-
-    async def _evict(self) -> None:
-        for key in list(self._pools):
-            if len(self._pools) <= self.max_pools:
-                break
-            if not self._busy.get(key):
-                self._busy.pop(key, None)
-                await self._pools.pop(key).aclose()
-
-    async def aclose(self) -> None:
-        for pool in self._pools.values():
-            await pool.aclose()
-        self._pools.clear()
-
-
 def _host_transport(per_host: int) -> Callable[[httpx.URL], httpx.AsyncBaseTransport]:
     """Transports for `PerOriginPools`: one TLS context for all of them (loading the CA bundle costs ~25 ms each) and
     the environment's proxy settings (HTTP(S)_PROXY, NO_PROXY), which httpx ignores once a transport is given."""
@@ -226,26 +170,6 @@ def _host_transport(per_host: int) -> Callable[[httpx.URL], httpx.AsyncBaseTrans
         return httpx.AsyncHTTPTransport(verify=ssl_context, limits=limits, proxy=proxy)
 
     return make
-
-
-class _Released(httpx.AsyncByteStream):
-    """A response stream that tells its pool when it is closed (read to the end, or abandoned)."""
-
-    def __init__(self, inner: httpx.AsyncByteStream | httpx.SyncByteStream, done: Callable[[], None]) -> None:
-        self._inner = inner
-        self._done: Callable[[], None] | None = done
-
-    async def __aiter__(self):  # type: ignore[override]
-        async for chunk in self._inner:  # type: ignore[union-attr]
-            yield chunk
-
-    async def aclose(self) -> None:
-        try:
-            await self._inner.aclose()  # type: ignore[union-attr]
-        finally:
-            if self._done is not None:
-                self._done, done = None, self._done
-                done()
 
 
 class Fetcher:

@@ -7,7 +7,10 @@ import sys
 
 import typer
 
-app = typer.Typer(no_args_is_help=True)
+# `khabar simweb …`: contributed to the CLI through the `khabar.commands` entry point (khabar.plugins).
+app = typer.Typer(
+    no_args_is_help=True, add_completion=False, help="The simulated agency web (loopback HTTP, ground truth)."
+)
 
 
 PORTALS_HELP = (

@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 
-from khabar.crawl.http import PerOriginPools
+from khabar.pools import PerOriginPools
 
 
 def _known(hosts: frozenset[str], host: str) -> bool:

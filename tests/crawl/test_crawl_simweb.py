@@ -12,8 +12,8 @@ from datetime import date, timedelta
 import pytest
 
 from khabar.crawl import Backfill, Crawler, CrawlSettings, Incremental, load_sources
-from khabar.ingest import SimWeb
 from khabar.simweb.config import SimWebConfig
+from khabar.simweb.plugin import SimWeb
 from khabar.simweb.server import SimWebServer
 from khabar.simweb.transport import SimWebTransport
 from khabar.simweb.truth import iter_truth

@@ -17,9 +17,9 @@ from protego import Protego
 from khabar.crawl import Backfill, Crawler, CrawlSettings, Incremental
 from khabar.crawl.clock import SYSTEM_CLOCK, Clock, FakeClock
 from khabar.crawl.sources import Source
-from khabar.ingest import SimWeb
 from khabar.simweb.challenge import blocked_sites, challenge_sites
 from khabar.simweb.config import PortalConfig, SimWebConfig
+from khabar.simweb.plugin import SimWeb
 from khabar.simweb.server import SimWebServer
 from khabar.simweb.sites import build_sites
 from khabar.simweb.sources import source_entries

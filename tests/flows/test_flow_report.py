@@ -29,8 +29,14 @@ def test_crawl_flows_publish_the_report(prefect_api, tmp_path):
 
     db = tmp_path / "flows.duckdb"
     with SimWebServer(SimWebConfig()) as srv:
-        b = backfill(start="1402-12-28", end="1402-12-29", db=str(db), simweb_port=srv.port)
-        d = daily_ingest(db=str(db), simweb_port=srv.port)
+        b = backfill(
+            start="1402-12-28",
+            end="1402-12-29",
+            db=str(db),
+            web="simweb",
+            web_options={"port": str(srv.port)},
+        )
+        d = daily_ingest(db=str(db), web="simweb", web_options={"port": str(srv.port)})
     assert b["articles"] > 0 and d["status"] == "completed"
     ranged = tmp_path / "reports" / "backfill-1402-12-28-1402-12-29.html"
     daily = tmp_path / "reports" / "daily-ingest.html"

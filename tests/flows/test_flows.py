@@ -31,8 +31,14 @@ def test_backfill_and_daily_flows(prefect_api, tmp_path):
     db = tmp_path / "flows.duckdb"
     config = SimWebConfig()
     with SimWebServer(config) as srv:
-        b = backfill(start="1402-12-28", end="1402-12-29", db=str(db), simweb_port=srv.port)
-        d = daily_ingest(db=str(db), simweb_port=srv.port)
+        b = backfill(
+            start="1402-12-28",
+            end="1402-12-29",
+            db=str(db),
+            web="simweb",
+            web_options={"port": str(srv.port)},
+        )
+        d = daily_ingest(db=str(db), web="simweb", web_options={"port": str(srv.port)})
     assert b["status"] == d["status"] == "completed"
     assert b["articles"] > 20 and d["pages"] > 0
     for key in ("backfill-summary", "daily-ingest-summary"):
@@ -109,7 +115,8 @@ def test_cancelled_from_the_api_ends_cancelled_and_interrupted(prefect_api, tmp_
                     "start": "1402-12-26",
                     "end": "1402-12-29",
                     "db": str(db),
-                    "simweb_port": srv.port,
+                    "web": "simweb",
+                    "web_options": {"port": str(srv.port)},
                 },
             )
             wait_for(

@@ -13,9 +13,10 @@ import httpx
 import pytest
 
 from khabar.crawl import CrawlSettings
-from khabar.ingest import SimWeb, run_ingest
+from khabar.ingest import run_ingest
 from khabar.simweb.config import SimWebConfig
 from khabar.simweb.hostile import ARTICLES, EXTERNAL_LINKS, HOST, TRAPS, HostileServer
+from khabar.simweb.plugin import SimWeb
 from khabar.simweb.server import SimWebServer
 from khabar.simweb.transport import SimWebTransport
 from khabar.warehouse.db import open_db

@@ -31,7 +31,7 @@ REVIEWED = {
     ): "path of the installed extension file, not user input",
     ("khabar/warehouse/search.py", "_IGNORE"): "module constant",
     ("khabar/cli.py", "int(runs)"): "an int",
-    ("khabar/demo.py", "db_path"): "a message printed to the user, not executed",
+    ("khabar/simweb/demo.py", "db_path"): "a message printed to the user, not executed",
     (
         "khabar/warehouse/report_queries.py",
         "cond",

@@ -20,8 +20,11 @@ from pathlib import Path
 from typing import Any
 
 import jdatetime
+import typer
 from rich.console import Console
 from rich.table import Table
+
+from khabar.settings import default_demo_db
 
 REPORTS: list[tuple[str, str]] = [
     (
@@ -169,14 +172,13 @@ def run_demo(db_path: str, days: int) -> int:
             f"today is {j_today} ({today.isoformat()})"
         )
         console.print(f"[bold]Backfill[/] {j_start}..{j_today} (half-open) under Prefect …")
-        b = _finished(
-            backfill(start=j_start, end=j_today, db=db_path, simweb_port=srv.port, return_state=True), db_path
-        )
+        web = {"web": "simweb", "web_options": {"port": str(srv.port)}}  # the khabar.webs plug-in (plugin.py)
+        b = _finished(backfill(start=j_start, end=j_today, db=db_path, **web, return_state=True), db_path)
         if isinstance(b, int):
             return b
         console.print(f"  {b['pages']} pages, {b['articles']} articles, {b['releases_written']} release rows")
         console.print(f"[bold]Daily ingest[/] for {j_today} under Prefect …")
-        d = _finished(daily_ingest(db=db_path, simweb_port=srv.port, return_state=True), db_path)
+        d = _finished(daily_ingest(db=db_path, **web, return_state=True), db_path)
         if isinstance(d, int):
             return d
         console.print(f"  {d['pages']} pages, {d['articles']} articles, {d['releases_written']} release rows")
@@ -190,4 +192,16 @@ def run_demo(db_path: str, days: int) -> int:
     return 0
 
 
-__all__ = ["run_demo"]
+# `khabar demo`: contributed to the CLI through the `khabar.commands` entry point (khabar.plugins).
+app = typer.Typer(add_completion=False)
+
+
+@app.command("demo", help="Start the simulated web and run the main job end to end into a DuckDB file.")
+def demo_command(
+    db: str = typer.Option(default_demo_db, "--db", help="DuckDB file to write."),
+    days: int = typer.Option(3, help="Simulated days to ingest."),
+) -> None:
+    raise typer.Exit(run_demo(db_path=db, days=days))
+
+
+__all__ = ["app", "run_demo"]

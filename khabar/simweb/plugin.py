@@ -1,0 +1,63 @@
+"""The simulated web as a `khabar.webs` plug-in (entry point ``simweb``): an httpx transport and a clock.
+
+Production code reaches it only through `khabar.plugins.open_web("simweb", options)`; options (all strings, so
+they pass through Prefect parameters and the command line): ``port`` — a `khabar simweb serve` already listening
+there (else a server is started in-process for the run); ``today`` — the simulated web's current day (Gregorian
+or Jalali).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from khabar.plugins import Web
+from khabar.simweb.clock import parse_day
+from khabar.simweb.config import SimWebConfig
+
+
+@dataclass(frozen=True)
+class SimWeb:
+    """Crawl the built-in simulated web: start it in-process (optionally at a given day), or use a running one."""
+
+    today: date | None = None
+    port: int | None = None  # a `khabar simweb serve` already listening on this port
+
+    @classmethod
+    def from_options(cls, options: Mapping[str, str]) -> SimWeb:
+        port, today = options.get("port"), options.get("today")
+        return cls(today=parse_day(today) if today else None, port=int(port) if port else None)
+
+    def config(self) -> SimWebConfig:
+        return SimWebConfig() if self.today is None else SimWebConfig(today=self.today)
+
+    def now(self) -> datetime:
+        """The simulated web's clock: the end of its current day in Tehran (what is visible there)."""
+        day = self.today or SimWebConfig().today
+        return datetime.combine(day + timedelta(days=1), time(0), ZoneInfo("Asia/Tehran")) - timedelta(
+            minutes=1
+        )
+
+    @contextmanager
+    def open(self) -> Iterator[Web]:
+        """The transport to the running server at `port`, or to one started for as long as this is open."""
+        from khabar.simweb.server import SimWebServer
+        from khabar.simweb.sites import all_hosts
+        from khabar.simweb.transport import SimWebTransport
+
+        if self.port is not None:
+            yield Web(SimWebTransport(self.port, all_hosts(SimWebConfig())), self.now())
+            return
+        with SimWebServer(self.config()) as srv:
+            yield Web(SimWebTransport(srv.port, srv.hosts), self.now())
+
+
+def open_web(options: Mapping[str, str]) -> AbstractContextManager[Web]:
+    """The entry point: `SimWeb.open` for the given options (see the module docstring)."""
+    return SimWeb.from_options(options).open()
+
+
+__all__ = ["SimWeb", "open_web"]
