@@ -41,7 +41,9 @@ class PluginGroup(TyperGroup):
 
         for ep in plugins(COMMANDS):
             if ep.name not in self.commands:  # a plug-in never replaces a built-in command
-                self.add_command(typer.main.get_command(ep.load()), ep.name)
+                command = typer.main.get_command(ep.load())
+                command.name = ep.name  # a Typer group has no name of its own: help would list it blank
+                self.add_command(command, ep.name)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         self._load_plugins()
