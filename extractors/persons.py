@@ -1674,6 +1674,27 @@ def _credit_before(toks: list[Tok], s: int) -> bool:
     return s > 0 and not toks[s - 1].closes and toks[s - 1].key in _CREDITS
 
 
+def _claim(
+    toks: list[Tok],
+    text: str,
+    covered: list[bool],
+    found: dict[str, dict[str, Any]],
+    evs: list[tuple[int, str, str]],
+    a: int,
+    b: int,
+    min_key: int = 0,
+) -> None:
+    """Tokens [a, b) are a person's name: record it (first mention wins), mark the tokens, note the evidence;
+    nothing when its search form is shorter than `min_key` letters."""
+    name = unify_letters(text[toks[a].start : toks[b - 1].end])
+    key = search_form(name)
+    if len(key) < min_key:
+        return
+    found.setdefault(key, _person(name, None, None))
+    covered[a:b] = [True] * (b - a)
+    evs.append((a, "name", key))
+
+
 def _list_pass(
     toks: list[Tok],
     text: str,
@@ -1716,11 +1737,7 @@ def _list_pass(
             and not _is_place(sur.key)
             and end_ok
         ):
-            name = unify_letters(text[toks[k].start : sur.end])
-            key = search_form(name)
-            found.setdefault(key, _person(name, None, None))
-            covered[k : j + 1] = [True] * (j + 1 - k)
-            evs.append((k, "name", key))
+            _claim(toks, text, covered, found, evs, k, j + 1)
             k = j + 1
             continue
         k += 1
@@ -1764,11 +1781,7 @@ def _list_back(
                 continue
             if not (a == 0 or toks[a - 1].closes or toks[a - 1].key in _OPENERS or covered[a - 1]):
                 continue
-            name = unify_letters(text[toks[a].start : sur.end])
-            key = search_form(name)
-            found.setdefault(key, _person(name, None, None))
-            covered[a : j + 1] = [True] * (j + 1 - a)
-            evs.append((a, "name", key))
+            _claim(toks, text, covered, found, evs, a, j + 1)
             break
 
 
@@ -1914,13 +1927,7 @@ def _epithet_pass(
                 a = j  # «امام خمینی», «امام علی»: the title is part of how the person is named
         else:
             continue
-        name = unify_letters(text[toks[a].start : toks[b - 1].end])
-        key = search_form(name)
-        if len(key) < 3:
-            continue
-        found.setdefault(key, _person(name, None, None))
-        covered[a:b] = [True] * (b - a)
-        evs.append((a, "name", key))
+        _claim(toks, text, covered, found, evs, a, b, min_key=3)
 
 
 @functools.cache

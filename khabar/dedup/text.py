@@ -59,39 +59,26 @@ CUE_WORDS = frozenset(
         "رئیس",
     ]
 )
-# Jalali months and weekdays (normalised, glued): part of a date run when next to a number.
+# The twelve Jalali months (normalised). With weekdays, part of a date run when next to a number.
+_JALALI_MONTHS = (
+    "فروردین",
+    "اردیبهشت",
+    "خرداد",
+    "تیر",
+    "مرداد",
+    "شهریور",
+    "مهر",
+    "آبان",
+    "آذر",
+    "دی",
+    "بهمن",
+    "اسفند",
+)
 DATE_WORDS = frozenset(
     (
-        "فروردین",
-        "اردیبهشت",
-        "خرداد",
-        "تیر",
-        "مرداد",
+        *_JALALI_MONTHS,
         "امرداد",
-        "شهریور",
-        "مهر",
-        "آبان",
-        "آذر",
-        "دی",
-        "بهمن",
-        "اسفند",
-        *(  # «شهریورماه»: a month and «ماه» written as one word
-            m + "ماه"
-            for m in (
-                "فروردین",
-                "اردیبهشت",
-                "خرداد",
-                "تیر",
-                "مرداد",
-                "شهریور",
-                "مهر",
-                "آبان",
-                "آذر",
-                "دی",
-                "بهمن",
-                "اسفند",
-            )
-        ),
+        *(m + "ماه" for m in _JALALI_MONTHS),  # «شهریورماه»: a month and «ماه» written as one word
         "شنبه",
         "یکشنبه",
         "دوشنبه",
