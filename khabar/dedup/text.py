@@ -478,8 +478,8 @@ def guard_check(
     ``ca``/``cb`` are the shares of a's and b's containment samples found in the other record: the record more
     contained is the copy (a brief, a trimmed or partial copy), and a copy names no place, date or person of its
     own, however the rest of the text was edited; when both are (nearly) equally contained, each must name
-    what the other does. A copy holding most of the other (≥ `COVER_MAIN`) names its main place. Without
-    shares (records too short to sample), only the symmetric rule: places differ when neither names the other's
+    what the other does. Persons keep the symmetric rule below (person extraction differs on copies whose
+    words were joined). Without shares (records too short to sample), only the symmetric rule: places differ when neither names the other's
     main place, persons when neither names every person of the other."""
     sa = set(a.tolist() if isinstance(a, np.ndarray) else a)
     sb = set(b.tolist() if isinstance(b, np.ndarray) else b)
