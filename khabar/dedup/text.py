@@ -495,10 +495,12 @@ def guard_check(
     sb -= {PLACE_CTX << 32 | v for v in pb} | mb | nb | db
     main_a, main_b = {x & _LOW32 for x in ma}, {x & _LOW32 for x in mb}
     (ppa, fa, aa), (ppb, fb, ab) = _people(na), _people(nb)
+    people = int(
+        bool(na and nb) and not (_named_in(ppa, fb, ab) or _named_in(ppb, fa, aa))
+    )  # symmetric always
     if ca is None or cb is None:
         # copies drop paragraphs (and the places in them), each its own: only the main place must be named by both
         place = int(bool(pa and pb and not main_a & pb and not main_b & pa))
-        people = int(bool(na and nb) and not (_named_in(ppa, fb, ab) or _named_in(ppb, fa, aa)))
         dates = int(bool(da - db and db - da))
     else:
         if abs(ca - cb) <= SUBSET_SLACK:  # as long as each other: the same text, or a template filled anew
@@ -508,7 +510,6 @@ def guard_check(
             own_p, other_p, own_d, other_d = (pa, pb, da, db) if ca > cb else (pb, pa, db, da)
             place = int(bool(own_p - other_p))
             dates = int(bool(own_d - other_d))
-        people = int(bool(na and nb) and not (_named_in(ppa, fb, ab) or _named_in(ppb, fa, aa)))
     common = sa & sb
     agreeing = {x >> 32 for x in common}
     ctx_a = {x >> 32 for x in sa}
