@@ -9,8 +9,11 @@ from contextlib import contextmanager
 from functools import partial
 from typing import TYPE_CHECKING, NoReturn
 
-import click
 import typer
+
+# typer >= 0.22 vendors click as typer._click: its groups take these contexts, and its usage errors are these
+# exceptions, not the standalone click package's (which `except click.ClickException` would never catch).
+from typer import _click
 from typer.core import TyperGroup
 
 if TYPE_CHECKING:
@@ -45,11 +48,11 @@ class PluginGroup(TyperGroup):
                 command.name = ep.name  # a Typer group has no name of its own: help would list it blank
                 self.add_command(command, ep.name)
 
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+    def get_command(self, ctx: _click.Context, cmd_name: str) -> _click.Command | None:
         self._load_plugins()
         return super().get_command(ctx, cmd_name)
 
-    def list_commands(self, ctx: click.Context) -> list[str]:
+    def list_commands(self, ctx: _click.Context) -> list[str]:
         self._load_plugins()
         return super().list_commands(ctx)
 
@@ -565,9 +568,9 @@ def main() -> None:
         with stop_on_signals(STOP):
             try:
                 code = app(standalone_mode=False)
-            except click.exceptions.Abort:  # click's wrapping of KeyboardInterrupt (and of EOF at a prompt)
+            except typer.Abort:  # typer's wrapping of EOF at a prompt
                 code = STOP.exit_code if STOP.requested else 1
-            except click.ClickException as exc:
+            except _click.ClickException as exc:  # bad usage (2) and the like: the message, not a traceback
                 exc.show()
                 code = exc.exit_code
             except (

@@ -72,17 +72,23 @@ class _Released(httpx.AsyncByteStream):
         self._inner = inner
         self._done: Callable[[], None] | None = done
 
-    async def __aiter__(self) -> AsyncIterator[bytes]:  # type: ignore[override]
-        async for chunk in self._inner:  # type: ignore[union-attr]
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self._async_inner():
             yield chunk
 
     async def aclose(self) -> None:
         try:
-            await self._inner.aclose()  # type: ignore[union-attr]
+            await self._async_inner().aclose()
         finally:
             if self._done is not None:
-                self._done, done = None, self._done
+                done, self._done = self._done, None
                 done()
+
+    def _async_inner(self) -> httpx.AsyncByteStream:
+        """Transports under an async client answer with async streams (httpx's own check, in `aiter_raw`)."""
+        if not isinstance(self._inner, httpx.AsyncByteStream):
+            raise TypeError("a synchronous response stream under an async transport")
+        return self._inner
 
 
 __all__ = ["PerOriginPools"]

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
 from khabar.settings import default_sources
+
+if TYPE_CHECKING:
+    from khabar.crawl.sources import Source
 
 app = typer.Typer(
     help="The source registry: list it, or check each source's feeds, sitemaps and listings.",
@@ -58,7 +61,7 @@ def check_command(
     if urls and only:
         _usage("give URLs or --source ids, not both")
     if urls:
-        srcs = []
+        srcs: list[Source] = []
         for i, url in enumerate(urls):
             try:
                 srcs.append(

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import click
 import pytest
 import typer
+from typer import _click  # typer vendors click: its commands and contexts are not the click package's
+from typer.core import TyperGroup
 from typer.testing import CliRunner
 
 from khabar.cli import app
@@ -13,21 +14,23 @@ runner = CliRunner()
 
 
 def _commands(
-    group: click.Group, prefix: tuple[str, ...] = ()
-) -> list[tuple[tuple[str, ...], click.Command]]:
+    group: TyperGroup, prefix: tuple[str, ...] = ()
+) -> list[tuple[tuple[str, ...], _click.Command]]:
     out = []
-    ctx = click.Context(group)
+    ctx = _click.Context(group)
     # list_commands, not .commands: plug-in commands (khabar.commands entry points) are added when first listed
     for name in group.list_commands(ctx):
         cmd = group.get_command(ctx, name)
         assert cmd is not None
         out.append(((*prefix, name), cmd))
-        if isinstance(cmd, click.Group):
+        if isinstance(cmd, TyperGroup):
             out += _commands(cmd, (*prefix, name))
     return out
 
 
-COMMANDS = _commands(typer.main.get_command(app))  # type: ignore[arg-type]
+_ROOT = typer.main.get_command(app)
+assert isinstance(_ROOT, TyperGroup)
+COMMANDS = _commands(_ROOT)
 
 
 def test_the_documented_commands_exist():

@@ -16,6 +16,7 @@ import asyncio
 import socket
 import zlib
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -264,7 +265,7 @@ async def _discover(
             if archive == home.final_url
             else await f.get(archive, source_id=src.id, allows=src.allows, kind="listing")
         )
-        items: list[Entry] = []
+        listed: list[Entry] = []
         nxt = None
         if res.ok:
             page = parse_html_links(
@@ -272,12 +273,12 @@ async def _discover(
                 res.final_url,
                 link_selector=src.link_selector,
             )
-            items = article_links(page.items, src, shapes)
+            listed = article_links(page.items, src, shapes)
             nxt = page.next_page
         notes = [n for n in (archive_note, f"next page {nxt}" if nxt else "") if n]
-        found["listing"] = items
+        found["listing"] = listed
         out.surfaces.append(
-            SurfaceCheck("listing", archive, res.status, len(items), _fetch_error(res), "; ".join(notes))
+            SurfaceCheck("listing", archive, res.status, len(listed), _fetch_error(res), "; ".join(notes))
         )
     else:
         out.surfaces.append(SurfaceCheck("listing", "", None, 0, None, "no archive or listing link found"))
@@ -389,11 +390,18 @@ def _sample_why(s: SampleCheck) -> str:
 def _newest(entries: list[Entry]) -> list[Entry]:
     """Newest first (by published, else modified); undated entries keep their order, after the dated ones —
     or, when none is dated, the last ones first (sitemaps usually append)."""
-    dated = [e for e in entries if e.published or e.modified]
+    dated: list[tuple[datetime, Entry]] = []
+    undated: list[Entry] = []
+    for e in entries:
+        when = e.published or e.modified
+        if when is None:
+            undated.append(e)
+        else:
+            dated.append((when, e))
     if not dated:
         return list(reversed(entries))
-    dated.sort(key=lambda e: e.published or e.modified, reverse=True)  # type: ignore[arg-type, return-value]
-    return dated + [e for e in entries if not (e.published or e.modified)]
+    dated.sort(key=lambda pair: pair[0], reverse=True)
+    return [e for _, e in dated] + undated
 
 
 def _fetch_error(res: Fetched) -> str | None:

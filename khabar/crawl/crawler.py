@@ -603,8 +603,8 @@ class _SourceRun:
         res = await self.surface(url, "sitemap", optional=optional)
         if res is None:
             st = self.state.surfaces.get(url)
-            children = [Entry(c[0], None, _dt(c[1])) for c in (st.children or [])] if st else []
-            return SitemapDoc([c for c in children if c.url], [])
+            remembered = (st.children or []) if st else []
+            return SitemapDoc([Entry(url, None, _dt(lastmod)) for url, lastmod in remembered if url], [])
         try:
             doc = parse_sitemap(res.body, res.final_url)
         except ValueError as exc:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -18,7 +19,7 @@ from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 MAX_XML = 50 * 1024 * 1024  # a decompressed sitemap is at most 50 MB (sitemaps.org)
 
@@ -86,8 +87,8 @@ def _safe_xml(body: bytes) -> Element | None:
 
 def _text(el: Element, *names: str) -> str | None:
     for child in el.iter():
-        if _local(child.tag) in names and (child.text or "").strip():
-            return child.text.strip()  # type: ignore[union-attr]
+        if _local(child.tag) in names and (text := (child.text or "").strip()):
+            return text
     return None
 
 
@@ -117,13 +118,13 @@ def parse_feed(body: bytes, base: str) -> list[Entry]:
                     if href and child.get("rel", "alternate") == "alternate":
                         link = href
                         break
-                    if (child.text or "").strip():
-                        link = child.text.strip()  # type: ignore[union-attr]
+                    if text := (child.text or "").strip():
+                        link = text
                         break
             if link is None:
                 guid = next((c for c in el if _local(c.tag) in ("guid", "id")), None)
-                if guid is not None and (guid.text or "").startswith("http"):
-                    link = guid.text.strip()  # type: ignore[union-attr]
+                if guid is not None and guid.text and guid.text.startswith("http"):
+                    link = guid.text.strip()
             if not link:
                 continue
             published = parse_date(_text(el, "pubdate", "published", "date", "issued"))
@@ -190,21 +191,21 @@ class HtmlLinks:
     canonical: str | None
 
 
-def _row_text(node: object, depth: int = 3) -> str:
+def _row_text(node: LexborNode, depth: int = 3) -> str:
     cur = node
     for _ in range(depth):
-        parent = getattr(cur, "parent", None)
+        parent = cur.parent
         if parent is None or parent.tag in ("body", "ul", "table", "tbody"):
             break
         cur = parent
-    return cur.text(deep=True, separator=" ") if cur is not None else ""  # type: ignore[union-attr]
+    return cur.text(deep=True, separator=" ")
 
 
 def parse_html_links(
     body: str,
     base: str,
     *,
-    find_date: object = None,
+    find_date: Callable[[str], datetime | None] | None = None,
     link_selector: str | None = None,
     min_title_chars: int = 20,
 ) -> HtmlLinks:
@@ -246,7 +247,7 @@ def parse_html_links(
             next_page = url
         if (link_selector or len(text) >= min_title_chars) and url not in seen:
             seen.add(url)
-            when = find_date(_row_text(a)) if callable(find_date) else None
+            when = find_date(_row_text(a)) if find_date is not None else None
             items.append(Entry(url, when, None, text))
     return HtmlLinks(feeds, archive, next_page, items, canonical)
 

@@ -160,13 +160,16 @@ def find_pager(html: str) -> list[PagerControl]:
             seen.add((c.target, c.argument))
             out.append(c)
     for b in tree.css("input[name], button[name]"):
-        a = b.attributes
-        kind = (a.get("type") or ("submit" if b.tag == "button" else "text")).lower()
-        if kind not in ("submit", "image") or "disabled" in a:
+        attrs = b.attributes
+        kind = (attrs.get("type") or ("submit" if b.tag == "button" else "text")).lower()
+        if kind not in ("submit", "image") or "disabled" in attrs:
             continue
-        name = a.get("name") or ""
+        name = attrs.get("name") or ""
         value = (
-            a.get("value") or (b.text(deep=True).strip() if b.tag == "button" else "") or a.get("alt") or ""
+            attrs.get("value")
+            or (b.text(deep=True).strip() if b.tag == "button" else "")
+            or attrs.get("alt")
+            or ""
         )
         if _NOT_PAGER.search(name):
             continue

@@ -13,9 +13,9 @@ class CrawlSettings(BaseModel):
 
     user_agent: str = "khabar/0.1 (+{contact}; press-release archiver)"
     contact_url: str = "https://github.com/khabar/khabar"
-    rate_limit: float = Field(1.0, gt=0, description="default requests per second per host")
-    per_host_concurrency: int = Field(2, ge=1)
-    global_concurrency: int = Field(32, ge=1)
+    rate_limit: float = Field(default=1.0, gt=0, description="default requests per second per host")
+    per_host_concurrency: int = Field(default=2, ge=1)
+    global_concurrency: int = Field(default=32, ge=1)
     connect_timeout: float = 10.0
     read_timeout: float = 20.0
     total_timeout: float = 60.0  # whole request incl. body: defeats slow-drip responses
@@ -29,14 +29,16 @@ class CrawlSettings(BaseModel):
     # … auto: where the sitemaps' lastmod shows edits, only pages it announces as changed; elsewhere each recent page
     # once, `recheck_after_hours` after it was first fetched; always: every recent page on every daily run
     recheck_policy: Literal["auto", "always", "never"] = "auto"
-    recheck_after_hours: float = Field(20.0, ge=0)
+    recheck_after_hours: float = Field(default=20.0, ge=0)
     initial_lookback_days: float = 3.0  # first incremental run of a source: how far back to look
     max_listing_pages: int = 500  # per source and run: a runaway pagination stops here
     max_sitemaps: int = 200  # per source and run
-    batch_size: int = Field(100, ge=1)  # pages per batch handed to the sink
+    batch_size: int = Field(default=100, ge=1)  # pages per batch handed to the sink
     batch_seconds: float = 10.0  # … or whatever arrived within this time
     respect_robots: bool = True
-    raw_keep_versions: int = Field(3, ge=1)  # raw archive retention: bodies kept per URL (see warehouse.raw)
+    raw_keep_versions: int = Field(
+        default=3, ge=1
+    )  # raw archive retention: bodies kept per URL (see warehouse.raw)
     raw_max_age_days: int | None = None  # … and older bodies dropped past this age (never a release's own)
     override_source_limits: bool = False  # tests/benchmarks: ignore each source's own rate_limit/concurrency
 
@@ -60,7 +62,7 @@ class CrawlSettings(BaseModel):
             "override_source_limits": True,
         }
         base.update(overrides)
-        return cls(**base)  # type: ignore[arg-type]
+        return cls.model_validate(base)
 
 
 DEFAULT_SETTINGS = "config/settings.yaml"

@@ -52,8 +52,8 @@ class Source(BaseModel):
     archive: str | ArchiveSpec | None = None  # listing URL pattern with {page}, or an ArchiveSpec mapping
     link_selector: str | None = None  # CSS for article links on listings (detected when absent)
     date_selector: str | None = None  # CSS for item dates on listings (detected when absent)
-    rate_limit: float | None = Field(None, gt=0)
-    concurrency: int | None = Field(None, ge=1, le=8)
+    rate_limit: float | None = Field(default=None, gt=0)
+    concurrency: int | None = Field(default=None, ge=1, le=8)
     extractor_hints: dict[str, str] = Field(default_factory=dict)
     variants: tuple[str, ...] = ()  # the site's print/amp URL shapes (khabar.urls.parse_variant)
     enabled: bool = True

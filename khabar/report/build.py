@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -219,7 +220,7 @@ def _stacked_by_period(
 def _hbar(
     chart_id: str,
     labels: list[str],
-    values: list[float],
+    values: Sequence[float],
     hover: list[str],
     unit: str,
     color: str = PALETTE[0],
@@ -263,7 +264,7 @@ def _hbar(
 def _vbar(
     chart_id: str,
     labels: list[str],
-    values: list[float],
+    values: Sequence[float],
     hover: list[str],
     unit: str,
     title: str,
@@ -486,7 +487,11 @@ def _republication_section(
         "وبگاه‌های ناشر هر خبر",
         color=PALETTE[0],
     )
-    counts, _ = np.histogram(delays, bins=np.array([*DELAY_EDGES[:-1], 1e12])) if delays.size else ([], None)
+    counts = (
+        [int(c) for c in np.histogram(delays, bins=np.array([*DELAY_EDGES[:-1], 1e12]))[0]]
+        if delays.size
+        else []
+    )
     d_labels = _delay_bins()
     med = float(np.median(delays)) if delays.size else None
     p90 = float(np.quantile(delays, 0.9)) if delays.size else None
@@ -515,7 +520,7 @@ def _republication_section(
     c2 = _vbar(
         "chart-delays",
         d_labels if delays.size else [],
-        [int(c) for c in counts],
+        counts,
         d_hover,
         "رونوشت",
         "",

@@ -1049,9 +1049,9 @@ def _new_title(original: Release, paras: list[str], rng: random.Random) -> tuple
         role = p.role
         break
     if x < 0.45:
-        for p in paras[:3]:
+        for para in paras[:3]:
             m = re.search(
-                r"(?:گفت|افزود|اظهار کرد|اظهار داشت|تصریح کرد|عنوان کرد|خاطرنشان کرد): ([^.]+)\.", p
+                r"(?:گفت|افزود|اظهار کرد|اظهار داشت|تصریح کرد|عنوان کرد|خاطرنشان کرد): ([^.]+)\.", para
             )
             if m:
                 quote = m.group(1)

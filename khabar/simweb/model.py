@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Literal
+from typing import Literal, get_args
 
 TemplateFamily = Literal["newsagency", "portal", "aspnet", "nastooh", "wordpress", "provportal", "webforms"]
-TEMPLATE_FAMILIES: tuple[str, ...] = TemplateFamily.__args__  # type: ignore[attr-defined]
+TEMPLATE_FAMILIES: tuple[TemplateFamily, ...] = get_args(TemplateFamily)
 SiteKind = Literal["agency", "news"]
 EventType = Literal[
     "meeting",  # نشست، جلسه، دیدار
@@ -23,7 +23,7 @@ EventType = Literal[
     "appointment",  # انتصاب، معارفه، تودیع
     "ceremony",  # مراسم، بزرگداشت، تجلیل
 ]
-EVENT_TYPES: tuple[str, ...] = EventType.__args__  # type: ignore[attr-defined]
+EVENT_TYPES: tuple[EventType, ...] = get_args(EventType)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from khabar.simweb.config import SimWebConfig
 from khabar.simweb.content import site_text_style
 from khabar.simweb.directory import AGENCY_TYPES, NEWS_AGENCIES, PROVINCES
-from khabar.simweb.model import SiteSpec
+from khabar.simweb.model import SiteSpec, TemplateFamily
 
 CONTROL_HOST = "control.simweb.test"
 
@@ -60,7 +60,7 @@ class SiteProfile:
         return platform_of(self.spec.template)
 
     @property
-    def family(self) -> str:
+    def family(self) -> TemplateFamily:
         """The page template family the site's HTML is drawn with (``spec.template``, the truth's ``template``)."""
         return self.spec.template
 
@@ -74,22 +74,22 @@ class SiteProfile:
 
 
 # Page families drawn on each platform's URLs, feeds and sitemaps; the first of each is the platform's own.
-FAMILIES: dict[str, tuple[str, ...]] = {
+FAMILIES: dict[str, tuple[TemplateFamily, ...]] = {  # platform -> its families, its own first
     "newsagency": ("newsagency", "nastooh"),
     "portal": ("portal", "provportal", "wordpress"),
     "aspnet": ("aspnet", "webforms"),
 }
-_PLATFORM = {f: p for p, fams in FAMILIES.items() for f in fams}
+_PLATFORM: dict[str, str] = {f: p for p, fams in FAMILIES.items() for f in fams}
 
 
 def platform_of(family: str) -> str:
     return _PLATFORM.get(family, family)
 
 
-def _family(config: SimWebConfig, platform: str, counters: dict[str, int]) -> str:
+def _family(config: SimWebConfig, platform: str, counters: dict[str, int]) -> TemplateFamily:
     """Round-robin over the platform's families the config enables, so every family has sites in any world
     with a few sites per platform (deterministic: by site order, not by hash)."""
-    fams = [f for f in FAMILIES[platform] if f in config.families] or [platform]
+    fams = [f for f in FAMILIES[platform] if f in config.families] or [FAMILIES[platform][0]]
     k = counters.get(platform, 0)
     counters[platform] = k + 1
     return fams[k % len(fams)]
@@ -132,7 +132,7 @@ def build_sites(config: SimWebConfig) -> tuple[SiteProfile, ...]:
             host=host,
             kind="agency",
             template=family,
-            name=name,  # type: ignore[arg-type]
+            name=name,
             agency=at.agency,
             agency_unit=unit_name,
             province=prov.name,
@@ -150,7 +150,7 @@ def build_sites(config: SimWebConfig) -> tuple[SiteProfile, ...]:
             site_id=na.key,
             host=na.host,
             kind="news",
-            template=_family(config, "newsagency", counters),  # type: ignore[arg-type]
+            template=_family(config, "newsagency", counters),
             name=na.name,
             agency=na.name,
             agency_unit=None,
@@ -169,7 +169,7 @@ def build_sites(config: SimWebConfig) -> tuple[SiteProfile, ...]:
             site_id=key,
             host=host,
             kind="news",
-            template=_family(config, "newsagency", counters),  # type: ignore[arg-type]
+            template=_family(config, "newsagency", counters),
             name=name,
             agency=name,
             agency_unit=None,

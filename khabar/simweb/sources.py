@@ -9,9 +9,9 @@ from khabar.simweb.sites import build_sites
 from khabar.simweb.webforms_site import ARCHIVE_PATH, webforms_styles
 
 
-def source_entries(config: SimWebConfig, rate_limit: float = 2.0) -> list[dict]:
+def source_entries(config: SimWebConfig, rate_limit: float = 2.0) -> list[dict[str, object]]:
     """One entry per site: the home page only (feeds, sitemaps and archives are for the crawler to discover)."""
-    out = [
+    out: list[dict[str, object]] = [
         {
             "id": s.site_id,
             "url": f"{s.origin}/",

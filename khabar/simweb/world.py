@@ -11,6 +11,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from typing import Literal
 from urllib.parse import quote, unquote, urlsplit
 
 from khabar.simweb import (
@@ -160,25 +161,23 @@ class World:
 
     # ------------------------------------------------------------------------------------ truth
     def truth(self, item: Item) -> PageTruth:
-        kind = {"video": "video", "app": "app"}.get(item.kind, "article")
+        kind: Literal["article", "video", "app"] = (
+            "video" if item.kind == "video" else "app" if item.kind == "app" else "article"
+        )
         r = self.release(item)
         pub = item.published_at.astimezone(TEHRAN)
-        common = dict(
-            url=self.url(item),
-            site_id=item.site.site_id,
-            page_kind=kind,
-            published_at=clock.iso(pub),
-            published_jalali=clock.jalali_iso(pub.date()),
-            published_day=pub.date(),
-            news_code=self.code(item),
-            encoding=self.charset(item),
-            template=item.site.family,
-        )
-        if kind != "article":
+        if kind != "article":  # what the truth knows of a video or app page: its site's, and the title
             return PageTruth(
+                url=self.url(item),
+                site_id=item.site.site_id,
+                page_kind=kind,
                 title=self.title(item),
                 lead=None,
                 body=None,
+                published_at=clock.iso(pub),
+                published_jalali=clock.jalali_iso(pub.date()),
+                published_day=pub.date(),
+                news_code=self.code(item),
                 agency=item.site.spec.agency,
                 province=item.site.spec.province,
                 attribution=None,
@@ -187,12 +186,20 @@ class World:
                 event_type=None,
                 cluster_id=None,
                 version=1,
-                **common,
-            )  # type: ignore[arg-type]
+                encoding=self.charset(item),
+                template=item.site.family,
+            )
         return PageTruth(
+            url=self.url(item),
+            site_id=item.site.site_id,
+            page_kind=kind,
             title=r.title,
             lead=r.lead,
             body="\n\n".join(r.paragraphs),
+            published_at=clock.iso(pub),
+            published_jalali=clock.jalali_iso(pub.date()),
+            published_day=pub.date(),
+            news_code=self.code(item),
             agency=r.agency,
             province=r.province,
             attribution=r.attribution,
@@ -201,8 +208,9 @@ class World:
             event_type=r.event_type,
             cluster_id=r.cluster_id,
             version=r.version,
-            **common,
-        )  # type: ignore[arg-type]
+            encoding=self.charset(item),
+            template=item.site.family,
+        )
 
     # ------------------------------------------------------------------------------------ views
     def _date_label(self, site: SiteProfile, dt: datetime) -> str:
@@ -391,9 +399,11 @@ class World:
                 webforms_site.home(self, site), html_ct, "home", site, f"{site.site_id}:home"
             )
         if r.kind == "archive":
-            page = webforms_site.archive(self, site, 1, style)  # any ?Page= is ignored: only postbacks page
-            assert page is not None
-            return self._surface(page, html_ct, "listing", site, f"{site.site_id}:archive")
+            listing = webforms_site.archive(
+                self, site, 1, style
+            )  # any ?Page= is ignored: only postbacks page
+            assert listing is not None
+            return self._surface(listing, html_ct, "listing", site, f"{site.site_id}:archive")
         if r.kind in ("feed", "sitemap_index", "sitemap_month", "sitemap_news"):
             return self._not_found(site)
         if r.kind == "article" and webforms_site.wants_print(target):
@@ -475,14 +485,16 @@ class World:
                 return self._not_found(site)
             return self._surface(self.sitemap_news(site), xml_ct, "sitemap", site, f"{site.site_id}:smn")
         if r.kind == "sitemap_month":
-            body = self.sitemap_month(site, r.year, r.month)
+            month = self.sitemap_month(site, r.year, r.month)
             want_gz = site.template == "newsagency"
-            if body is None or r.gz != want_gz:
+            if month is None or r.gz != want_gz:
                 return self._not_found(site)
             key = f"{site.site_id}:sm:{r.year}-{r.month}"
             if r.gz:
-                return self._surface(gzip.compress(body, mtime=0), "application/x-gzip", "sitemap", site, key)
-            return self._surface(body, xml_ct, "sitemap", site, key)
+                return self._surface(
+                    gzip.compress(month, mtime=0), "application/x-gzip", "sitemap", site, key
+                )
+            return self._surface(month, xml_ct, "sitemap", site, key)
         return self._not_found(site)
 
     def _surface(self, body: bytes, ct: str, kind: str, site: SiteProfile, key: str) -> Response:
