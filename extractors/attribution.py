@@ -9,7 +9,7 @@ mentions in the title and text (officials' titles name their agency and province
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import defaultdict
 
 from khabar.extractors.gazetteer import org_index, place_index, places, text_words
 from khabar.extractors.normalize import search_form, unify_letters
@@ -137,8 +137,8 @@ def agency_of(
     """The issuing agency (gazetteer name): attribution or quoted source first, else the most mentioned agency;
     a news outlet only when no government agency is named."""
     idx = org_index()
-    scores: Counter[str] = Counter()
-    outlets: Counter[str] = Counter()
+    scores: defaultdict[str, float] = defaultdict(float)  # weighted mentions
+    outlets: defaultdict[str, float] = defaultdict(float)
     for src, w in _sources([(attribution, 10.0), (quoted, 10.0), (title, 2.0), (first, 2.0)], text):
         for _a, _b, _p, org in idx.find(text_words(src)):
             if org.is_outlet:

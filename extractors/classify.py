@@ -129,12 +129,7 @@ def page_kind(
         return "error", "error message in the title and no prose"
     og_type = page.meta.get("og:type", "").lower()
     ld = article_ld(page) or {}
-    ld_types = {
-        t
-        for o in page.jsonld
-        for t in (o.get("@type") if isinstance(o.get("@type"), list) else [o.get("@type")])
-        if isinstance(t, str)
-    }
+    ld_types = {t for o in page.jsonld for t in _as_list(o.get("@type")) if isinstance(t, str)}
     path = unquote(urlsplit(url).path) if url else ""
     short = body_chars < MIN_ARTICLE_CHARS
     is_video_meta = og_type.startswith("video") or ld.get("@type") == "VideoObject"
@@ -168,6 +163,11 @@ def page_kind(
     if _URL_TAG.search(path) or _TAG_TITLE.search(title or "") or "CollectionPage" in ld_types:
         return "tag", "a tag or archive listing"
     return "listing", "no prose block"
+
+
+def _as_list(value: object) -> list[object]:
+    """JSON-LD's «one or many»: ``"@type": "NewsArticle"`` or ``"@type": ["NewsArticle", "WebPage"]``."""
+    return value if isinstance(value, list) else [value]
 
 
 def _link_figures(roots: list[LexborNode]) -> tuple[int, int, int]:

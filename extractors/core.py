@@ -133,7 +133,7 @@ def _visible_date(
     anywhere in the body, and only then the region's text before the story. Prose comes last: a release that
     mentions «از ۲۷ دی سال گذشته» must not take that for its own date when its byline sits in another table row
     (seen on the Joomla-style portal family, where the title's row is the region and the byline the next row)."""
-    roots = [region] if region is not None else []
+    roots: list[LexborNode | None] = [region] if region is not None else []
     roots.append(page.tree.body or page.tree.root)
     for root in roots:
         if root is None:
@@ -335,7 +335,7 @@ def _extract(
         lead = found[0] if found else None
         if found and inside(found[1], content.roots):
             # the lead sits inside the chosen blocks: it is the lead, not the body's first paragraph
-            paragraphs = _drop_first(paragraphs, lead)
+            paragraphs = _drop_first(paragraphs, found[0])
         if lead is None and paragraphs:
             lead = _guard(rec, "lead", lambda: _description_lead(page, ld, paragraphs))
             if lead and len(paragraphs) > 1 and search_form(paragraphs[0]) == search_form(lead):

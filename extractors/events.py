@@ -103,11 +103,11 @@ def keywords(tags: list[str], title: str | None, paragraphs: list[str], limit: i
     form: dict[str, str] = {}
     for i, text in enumerate([title or "", *paragraphs]):
         for w in _WORD.findall(unify_letters(text)):
-            k = _content_key(w)
-            if k is None:
+            key = _content_key(w)
+            if key is None:
                 continue
-            form.setdefault(k, w)
-            counts[k] += 3 if i == 0 else 1
+            form.setdefault(key, w)
+            counts[key] += 3 if i == 0 else 1
     return [form[k] for k, n in counts.most_common(limit) if n > 1]
 
 

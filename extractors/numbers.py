@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from khabar.extractors.tokens import Tok
@@ -171,7 +172,7 @@ def _slot(v: float) -> float:
     return 0
 
 
-def _integer(keys: list[str]) -> float | None:
+def _integer(keys: Sequence[str]) -> float | None:
     """The value of ``keys`` read as one cardinal (digits, words, scales, «و», «نیم», «ممیز»), or None."""
     if not keys:
         return None
@@ -190,12 +191,12 @@ def _integer(keys: list[str]) -> float | None:
         k = keys[i]
         dv = digit_value(k) if k[:1].isdigit() else None
         wv = _word_value(k) if dv is None else None
+        v = dv if dv is not None else float(wv) if wv is not None else None
         if k == "و":
             if prev not in ("num", "scale") or i == n - 1:
                 return None
             before_and, prev = prev, "and"
-        elif dv is not None or wv is not None:
-            v = dv if dv is not None else float(wv)  # type: ignore[arg-type]
+        elif v is not None:
             if prev == "" or prev == "scale" or (prev == "and" and before_and == "scale"):
                 if prev and v >= (1000 if kilo is not None else last_scale):
                     return None
@@ -231,7 +232,8 @@ def _integer(keys: list[str]) -> float | None:
             if base is None:
                 if s >= last_scale:
                     return None
-                total += kilo * s  # type: ignore[operator]
+                assert kilo is not None  # base is None only below thousands waiting for this scale
+                total += kilo * s
                 kilo, last_scale = None, s
             elif s == 1000:
                 if kilo is not None or last_scale <= 1000:
@@ -294,7 +296,7 @@ def _integer(keys: list[str]) -> float | None:
     return total + (kilo or 0.0) + (group or 0.0)
 
 
-def _denominator(keys: list[str]) -> tuple[int, int] | None:
+def _denominator(keys: Sequence[str]) -> tuple[int, int] | None:
     """(denominator, number of keys) of a fraction's last word(s): «دهم», «صدم», «هزارم», «ده هزارم», «صد میلیونم»,
     or a small ordinal («چهارم» in «سه چهارم»)."""
     if not keys:
@@ -315,7 +317,7 @@ def _denominator(keys: list[str]) -> tuple[int, int] | None:
     return None
 
 
-def parse_keys(keys: list[str] | tuple[str, ...]) -> float | None:
+def parse_keys(keys: Sequence[str]) -> float | None:
     """The value of a whole phrase of search-form keys as a cardinal or a fraction; None if it is not one."""
     return _parse_keys(tuple(keys)) if keys else None
 
@@ -330,7 +332,7 @@ def _parse_keys(keys: tuple[str, ...]) -> float | None:
         if not keys:
             return None
     if keys[0][:1] in "-−+" and keys[0][1:2].isdigit():
-        sign, keys = (sign if keys[0][0] == "+" else -sign), [keys[0][1:], *keys[1:]]  # «-999», «+۹»
+        sign, keys = (sign if keys[0][0] == "+" else -sign), (keys[0][1:], *keys[1:])  # «-999», «+۹»
     den = _denominator(keys)
     if den is not None and len(keys) > den[1] and not any(k in _POINT for k in keys):
         d, width = den
@@ -351,7 +353,7 @@ def _parse_keys(keys: tuple[str, ...]) -> float | None:
     return None if v is None else sign * v
 
 
-def parse_ordinal_keys(keys: list[str] | tuple[str, ...]) -> int | None:
+def parse_ordinal_keys(keys: Sequence[str]) -> int | None:
     """An ordinal phrase («بیست و سوم», «سی ام», «یک میلیونم», «منفی سه هزارمین»), or None."""
     return _parse_ordinal_keys(tuple(keys)) if keys else None
 
@@ -366,7 +368,7 @@ def _parse_ordinal_keys(keys: tuple[str, ...]) -> int | None:
     if not keys:
         return None
     if len(keys) >= 2 and keys[-1] in ("ام", "امین") and keys[-2] in WORDS:
-        keys = [*keys[:-2], keys[-2] + " ام"]  # «سی اُم» written as two words
+        keys = (*keys[:-2], keys[-2] + " ام")  # «سی اُم» written as two words
     base = ordinal_base(keys[-1])
     if base is None:
         return None
@@ -406,7 +408,7 @@ class Number:
 _MAX_RUN = 32
 
 
-def read_number(toks: list[Tok], i: int) -> Number | None:
+def read_number(toks: Sequence[Tok], i: int) -> Number | None:
     """The number phrase starting at token ``i``, or None: the longest run of number tokens (up to a clause
     boundary) that reads as one number, so «۵ طرح و ۳ مدرسه» and «۲۰۰ و ۳۰۰» stay two numbers. A token whose key
     holds a space (ZWNJ in «یک‌هزار», «بیست‌وپنج») is read word by word."""
