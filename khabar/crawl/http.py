@@ -95,6 +95,50 @@ def _retry_after(value: str | None, cap: float, now: datetime) -> float | None:
     return max(0.0, min(secs, cap))
 
 
+@dataclass
+class _Wire:
+    """One attempt in progress: its outcome, the decoded bytes read, an error page's head, the retry delay."""
+
+    res: Fetched
+    size: int = 0
+    error_head: bytes = b""
+    retry_in: float | None = None
+
+
+def _conditional(etag: str | None, last_modified: str | None) -> dict[str, str]:
+    """The validators of a conditional GET (a 304 then means the page is unchanged)."""
+    headers: dict[str, str] = {}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    return headers
+
+
+async def _read_error_head(r: httpx.Response, wire: _Wire) -> None:
+    async for chunk in r.aiter_bytes():
+        wire.error_head += chunk
+        if len(wire.error_head) >= _CHALLENGE_HEAD:
+            break
+
+
+def _unmask_challenge(wire: _Wire) -> None:
+    """A challenge wall (CDN/WAF browser check, captcha) answering with HTML is not content, and not transient
+    within this run: the outcome becomes error "challenge" with the reason; the crawler records it and a later
+    run retries."""
+    res = wire.res
+    if res.error is not None or res.status is None or not _is_html(res.headers):
+        return
+    head = res.body[: _CHALLENGE_HEAD * 4] if res.status == 200 else wire.error_head[:_CHALLENGE_HEAD]
+    if not head:
+        return
+    reason = challenge_reason(
+        head.decode(detect_charset(res.headers, head) or "utf-8", "replace"), res.status
+    )
+    if reason is not None:
+        res.error, res.body, res.challenge = "challenge", b"", reason
+
+
 class HostGate:
     """At most `concurrency` requests in flight and one start per `interval` seconds for one host.
 
@@ -361,89 +405,105 @@ class Fetcher:
         data: dict[str, str] | None = None,
     ) -> tuple[Fetched, float | None]:
         """One request. Returns the outcome and, when it may be retried, the delay before the next attempt."""
-        assert self._client is not None
-        s = self.settings
-        host = urlsplit(url).hostname or ""
-        headers: dict[str, str] = {}
-        if etag:
-            headers["If-None-Match"] = etag
-        if last_modified:
-            headers["If-Modified-Since"] = last_modified
-        gate = self.gate(host)
-        res = Fetched(url, url)
-        size = 0
-        retry_in: float | None = None
-        error_head = b""
+        gate = self.gate(urlsplit(url).hostname or "")
+        wire = _Wire(Fetched(url, url))
         async with self._global, gate:
             started = self.clock.now()  # latency excludes the politeness wait
             t0 = time.perf_counter()
-            try:
-                async with asyncio.timeout(s.total_timeout):
-                    async with self._client.stream(method, url, headers=headers, data=data) as r:
-                        res.status = r.status_code
-                        res.headers = {k.lower(): v for k, v in r.headers.items()}
-                        res.final_url = str(r.url)
-                        declared = r.headers.get("content-length")
-                        if r.status_code == 200:
-                            if declared and declared.isdigit() and int(declared) > s.max_bytes:
-                                raise TooLarge(declared)
-                            ctype = res.headers.get("content-type", "").lower()
-                            if ctype and not any(t in ctype for t in _TEXT_TYPES):
-                                res.error = f"content-type {ctype.split(';')[0]}"
-                            else:
-                                chunks = []
-                                async for chunk in r.aiter_bytes():
-                                    size += len(chunk)
-                                    if size > s.max_bytes:
-                                        raise TooLarge(str(size))
-                                    chunks.append(chunk)
-                                res.body = b"".join(chunks)
-                        elif r.status_code in _CHALLENGE_STATUS and _is_html(res.headers):
-                            # error bodies are not kept (they can be hostile and large); a challenge wall answers
-                            # 403/429/503 with a small page: read its head only, to tell it from a plain error
-                            async for chunk in r.aiter_bytes():
-                                error_head += chunk
-                                if len(error_head) >= _CHALLENGE_HEAD:
-                                    break
-            except TooLarge:
-                res.error, res.body = "too-large", b""
-            except TimeoutError:
-                res.error = "TotalTimeout"  # a slow drip: one more try, then the next run tries again
-                retry_in = self._backoff(attempt) if attempt == 1 else None
-            except (httpx.TimeoutException, httpx.TransportError, httpx.DecodingError) as exc:
-                res.error = error_class(exc)
-                retry_in = self._backoff(attempt)
-            except (httpx.HTTPError, ValueError, OSError) as exc:  # anything else the wire can throw
-                res.error = type(exc).__name__
+            await self._exchange(wire, method, url, _conditional(etag, last_modified), data, attempt)
         ms = (time.perf_counter() - t0) * 1000
-        if res.error is None and res.status is not None and _is_html(res.headers):
-            head = res.body[: _CHALLENGE_HEAD * 4] if res.status == 200 else error_head[:_CHALLENGE_HEAD]
-            reason = (
-                challenge_reason(
-                    head.decode(detect_charset(res.headers, head) or "utf-8", "replace"), res.status
-                )
-                if head
-                else None
-            )
-            if reason is not None:
-                # not content, and not transient within this run: the crawler records it and a later run retries
-                res.error, res.body, res.challenge = "challenge", b"", reason
+        res = wire.res
+        _unmask_challenge(wire)
         if res.error is None and res.status is not None:
-            if res.status in _RETRY_STATUS:
-                res.error = f"HTTP {res.status}"
-                wait = _retry_after(res.headers.get("retry-after"), s.retry_after_cap, self.clock.now())
-                if wait is not None:
-                    gate.slow_down(wait)
-                retry_in = max(wait or 0.0, self._backoff(attempt))
-            elif res.status >= 400:
-                res.error = f"HTTP {res.status}"
+            wire.retry_in = self._status_error(res, res.status, gate, attempt)
         if res.ok:
             res.encoding = detect_charset(res.headers, res.body)
         res.fetched_at = started
         self._entry(
-            url, res.status, size, ms, res.error, attempt, source_id, kind, started, method, res.challenge
+            url,
+            res.status,
+            wire.size,
+            ms,
+            res.error,
+            attempt,
+            source_id,
+            kind,
+            started,
+            method,
+            res.challenge,
         )
-        return res, retry_in
+        return res, wire.retry_in
+
+    async def _exchange(
+        self,
+        wire: _Wire,
+        method: str,
+        url: str,
+        headers: dict[str, str],
+        data: dict[str, str] | None,
+        attempt: int,
+    ) -> None:
+        """The request and what is kept of its answer, under the whole-request deadline. Network trouble becomes
+        the outcome's error and, when it is transient, a retry delay."""
+        assert self._client is not None
+        res = wire.res
+        try:
+            async with (
+                asyncio.timeout(self.settings.total_timeout),
+                self._client.stream(method, url, headers=headers, data=data) as r,
+            ):
+                res.status = r.status_code
+                res.headers = {k.lower(): v for k, v in r.headers.items()}
+                res.final_url = str(r.url)
+                if r.status_code == 200:
+                    await self._read_body(r, wire)
+                elif r.status_code in _CHALLENGE_STATUS and _is_html(res.headers):
+                    # error bodies are not kept (they can be hostile and large); a challenge wall answers
+                    # 403/429/503 with a small page: read its head only, to tell it from a plain error
+                    await _read_error_head(r, wire)
+        except TooLarge:
+            res.error, res.body = "too-large", b""
+        except TimeoutError:
+            res.error = "TotalTimeout"  # a slow drip: one more try, then the next run tries again
+            wire.retry_in = self._backoff(attempt) if attempt == 1 else None
+        except (httpx.TimeoutException, httpx.TransportError, httpx.DecodingError) as exc:
+            res.error = error_class(exc)
+            wire.retry_in = self._backoff(attempt)
+        except (httpx.HTTPError, ValueError, OSError) as exc:  # anything else the wire can throw
+            res.error = type(exc).__name__
+
+    async def _read_body(self, r: httpx.Response, wire: _Wire) -> None:
+        """A 200's body, decoded and capped while it streams (gzip bombs included); none for a type not text."""
+        cap = self.settings.max_bytes
+        declared = r.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > cap:
+            raise TooLarge(declared)
+        ctype = wire.res.headers.get("content-type", "").lower()
+        if ctype and not any(t in ctype for t in _TEXT_TYPES):
+            wire.res.error = f"content-type {ctype.split(';')[0]}"
+            return
+        chunks = []
+        async for chunk in r.aiter_bytes():
+            wire.size += len(chunk)
+            if wire.size > cap:
+                raise TooLarge(str(wire.size))
+            chunks.append(chunk)
+        wire.res.body = b"".join(chunks)
+
+    def _status_error(self, res: Fetched, status: int, gate: HostGate, attempt: int) -> float | None:
+        """An HTTP error status becomes the outcome's error; a transient one also gives the delay before the next
+        attempt (at least its Retry-After, which slows the whole host down too)."""
+        if status in _RETRY_STATUS:
+            res.error = f"HTTP {status}"
+            wait = _retry_after(
+                res.headers.get("retry-after"), self.settings.retry_after_cap, self.clock.now()
+            )
+            if wait is not None:
+                gate.slow_down(wait)
+            return max(wait or 0.0, self._backoff(attempt))
+        if status >= 400:
+            res.error = f"HTTP {status}"
+        return None
 
     def _entry(
         self,
