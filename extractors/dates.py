@@ -15,44 +15,18 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import jdatetime
+from khabar.extractors.jalali import SOLAR_MONTH_NUMBERS
 from khabar.extractors.normalize import match_form
 from khabar.extractors.numbers import parse_number
 
 TEHRAN = ZoneInfo("Asia/Tehran")
 
-_MONTHS = {
-    "فروردین": 1,
-    "اردیبهشت": 2,
-    "خرداد": 3,
-    "تیر": 4,
-    "مرداد": 5,
-    "امرداد": 5,
-    "شهریور": 6,
-    "مهر": 7,
-    "آبان": 8,
-    "آذر": 9,
-    "دی": 10,
-    "بهمن": 11,
-    "اسفند": 12,
-    # Dari (Afghan) solar months
-    "حمل": 1,
-    "ثور": 2,
-    "جوزا": 3,
-    "سرطان": 4,
-    "اسد": 5,
-    "سنبله": 6,
-    "میزان": 7,
-    "عقرب": 8,
-    "قوس": 9,
-    "جدی": 10,
-    "دلو": 11,
-    "حوت": 12,
-}
+_MONTHS = SOLAR_MONTH_NUMBERS  # Iranian (and «امرداد») and Dari solar months
 # Gregorian months as Persian and Dari write them (dateparser's fa data and common spellings)
 _GREG_MONTHS = {
     "ژانویه": 1,
@@ -113,8 +87,8 @@ _LATIN_MONTHS = {
 _FA_ABBR = {"فرو": 1, "ارد": 2, "خرد": 3, "مرد": 5, "شهر": 6, "آبا": 8, "بهم": 11, "اسف": 12}
 
 
-def _alt(words: object) -> str:
-    return "|".join(sorted(map(re.escape, words), key=len, reverse=True))  # type: ignore[call-overload]
+def _alt(words: Iterable[str]) -> str:
+    return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
 
 
 _ONES = ["یک", "دو", "سه", "چهار", "پنج", "شش", "هفت", "هشت", "نه"]

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from khabar.extractors.gazetteer import unit_lex
+from khabar.extractors.jalali import SOLAR_MONTH_NUMBERS
 from khabar.extractors.normalize import match_form
 from khabar.extractors.numbers import SCALES, WORDS, Number, is_number_key, read_number, split_key
 from khabar.extractors.tokens import Tok, next_start, start_positions, tokenize
@@ -44,35 +45,7 @@ _NOT_AFTER = {
 }
 _WORD_STARTS = frozenset({*WORDS, "هزار", "صفر", "نیم"})
 _MONEY_UNITS = frozenset({"ریال", "تومان", "تومن"})
-_MONTHS = frozenset(
-    {
-        "فروردین",
-        "اردیبهشت",
-        "خرداد",
-        "تیر",
-        "مرداد",
-        "امرداد",
-        "شهریور",
-        "مهر",
-        "آبان",
-        "آذر",
-        "دی",
-        "بهمن",
-        "اسفند",
-        "حمل",
-        "ثور",
-        "جوزا",
-        "سرطان",
-        "اسد",
-        "سنبله",
-        "میزان",
-        "عقرب",
-        "قوس",
-        "جدی",
-        "دلو",
-        "حوت",
-    }
-)
+_MONTHS = frozenset(SOLAR_MONTH_NUMBERS)  # «۱۰ آبان ۱۴۰۲»: a year after a month is a date, not an amount
 
 
 def _unit_at(toks: Sequence[Tok], j: int) -> tuple[str, float | None, int] | None:

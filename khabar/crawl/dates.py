@@ -2,27 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
-import jdatetime
-
-_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
-_DAY = re.compile(r"^\s*(\d{4})[-/](\d{1,2})[-/](\d{1,2})\s*$")
-
-
-def parse_day(text: str) -> date:
-    """A Gregorian date; years before 1700 are read as Jalali (Solar Hijri)."""
-    m = _DAY.match(text.translate(_DIGITS))
-    if not m:
-        raise ValueError(f"not a date: {text!r} (use YYYY-MM-DD, Jalali like 1402-01-01 or Gregorian)")
-    y, mo, d = (int(g) for g in m.groups())
-    try:
-        if y < 1700:
-            return jdatetime.date(y, mo, d).togregorian()
-        return date(y, mo, d)
-    except ValueError as exc:
-        raise ValueError(f"not a valid day: {text!r} ({exc})") from None
+# one day parser for the crawler, the report and the simulated web
+from khabar.extractors.jalali import parse_day
 
 
 def parse_range(text: str) -> tuple[date, date]:
@@ -34,3 +17,6 @@ def parse_range(text: str) -> tuple[date, date]:
     if end <= start:
         raise ValueError(f"empty range {text!r}: the end is not after the start (ranges are half-open)")
     return start, end
+
+
+__all__ = ["parse_day", "parse_range"]

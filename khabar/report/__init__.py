@@ -78,7 +78,7 @@ def make_filter(
     provinces: list[str] | tuple[str, ...] = (),
 ) -> ReportFilter:
     """--from/--to as backfill reads them (Jalali or Gregorian, any digits; half-open) into Jalali bounds."""
-    from khabar.crawl.dates import parse_day
+    from khabar.extractors.jalali import parse_day
 
     def jal(text: str | None) -> str | None:
         if not text:

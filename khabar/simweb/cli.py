@@ -29,7 +29,7 @@ def _config(
 ):
     from dataclasses import replace
 
-    from khabar.simweb.clock import parse_day
+    from khabar.extractors.jalali import parse_day
     from khabar.simweb.config import SimWebConfig
 
     cfg = SimWebConfig(seed=seed)
@@ -92,7 +92,7 @@ def export_truth(
     ),
 ) -> None:
     """Print the ground truth of every page as JSON Lines (one PageTruth per line)."""
-    from khabar.simweb.clock import parse_day
+    from khabar.extractors.jalali import parse_day
     from khabar.simweb.truth import iter_truth, truth_to_json
 
     cfg = _config(seed, today, sites, news, faults)

@@ -7,30 +7,15 @@ here is built with it and written as ISO 8601 with its real offset.
 from __future__ import annotations
 
 import functools
-import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import jdatetime
 
+from khabar.extractors.jalali import JALALI_MONTHS
 from khabar.simweb.numwords import digits as _digits
-from khabar.simweb.numwords import to_latin_digits
 
 TEHRAN = ZoneInfo("Asia/Tehran")
-JALALI_MONTHS = (
-    "فروردین",
-    "اردیبهشت",
-    "خرداد",
-    "تیر",
-    "مرداد",
-    "شهریور",
-    "مهر",
-    "آبان",
-    "آذر",
-    "دی",
-    "بهمن",
-    "اسفند",
-)
 WEEKDAYS = ("دوشنبه", "سه‌شنبه", "چهارشنبه", "پنجشنبه", "جمعه", "شنبه", "یکشنبه")  # by date.weekday()
 _RFC_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _RFC_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -54,18 +39,6 @@ def jalali(d: date) -> tuple[int, int, int]:
 def jalali_iso(d: date) -> str:
     y, m, dd = jalali(d)
     return f"{y:04d}-{m:02d}-{dd:02d}"
-
-
-def parse_day(text: str) -> date:
-    """A day given as Gregorian ``2024-03-19`` or Jalali ``1402-12-29`` (years below 1700 are Jalali)."""
-    t = to_latin_digits(text.strip()).replace("/", "-")
-    m = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", t)
-    if not m:
-        raise ValueError(f"not a date: {text!r}")
-    y, mo, d = (int(x) for x in m.groups())
-    if y < 1700:
-        return jdatetime.date(y, mo, d).togregorian()
-    return date(y, mo, d)
 
 
 def iso(dt: datetime) -> str:

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from khabar.extractors.jalali import parse_day
 from khabar.plugins import Web
-from khabar.simweb.clock import parse_day
 from khabar.simweb.config import SimWebConfig
 
 

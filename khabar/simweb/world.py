@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Literal
 from urllib.parse import quote, unquote, urlsplit
 
+from khabar.extractors.jalali import parse_day
 from khabar.simweb import (
     clock,
     surfaces,
@@ -526,7 +527,7 @@ class World:
         if parts.path == "/clock":
             if method == "POST" and "today" in q:
                 try:
-                    self.set_today(clock.parse_day(unquote(q["today"])))
+                    self.set_today(parse_day(unquote(q["today"])))
                 except ValueError as exc:
                     return Response(
                         400, str(exc).encode(), [("Content-Type", "text/plain")], "control", False

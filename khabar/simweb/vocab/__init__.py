@@ -1,11 +1,14 @@
 """Word lists for the simulated web's text generator: names, places, facilities and agency topics.
 
 Kept as plain Python tuples (not files in ``config/``) because they belong to the simulated web, which must not
-share data with the extractor's gazetteers. All names are ordinary Iranian first names and surnames; combinations
+share data with the extractor's gazetteers. The calendar's month names are the exception: a fact, not a lexicon,
+named once in ``khabar.extractors.jalali`` (and checked there against jdatetime's own list). All names are ordinary Iranian first names and surnames; combinations
 are generated, so no real official is described.
 """
 
 from __future__ import annotations
+
+from khabar.extractors.jalali import JALALI_MONTHS as JALALI_MONTHS  # re-exported for the generator
 
 ZWNJ = "\u200c"
 
@@ -733,17 +736,3 @@ FACILITY_NAMES: tuple[str, ...] = (
 )
 
 WEEKDAYS: tuple[str, ...] = ("شنبه", "یکشنبه", "دوشنبه", "سه‌شنبه", "چهارشنبه", "پنجشنبه")
-JALALI_MONTHS: tuple[str, ...] = (
-    "فروردین",
-    "اردیبهشت",
-    "خرداد",
-    "تیر",
-    "مرداد",
-    "شهریور",
-    "مهر",
-    "آبان",
-    "آذر",
-    "دی",
-    "بهمن",
-    "اسفند",
-)
