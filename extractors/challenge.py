@@ -100,12 +100,12 @@ def challenge_reason(html: str, status: int | None = None) -> str | None:
     markup = _MARKUP.search(head)
     text = visible_text(head)
     phrase = _PHRASE.search(text)
-    if not markup and not phrase:
+    hit = phrase or markup
+    if hit is None:
         return None
     letters = len(_LETTERS.findall(text))
-    if letters <= MAX_CHALLENGE_LETTERS or (status in (403, 429, 503) and (markup or phrase)):
-        found = (phrase or markup).group(0)  # type: ignore[union-attr]
-        return f"challenge page ({found.strip()[:60]})"
+    if letters <= MAX_CHALLENGE_LETTERS or status in (403, 429, 503):
+        return f"challenge page ({hit.group(0).strip()[:60]})"
     return None
 
 

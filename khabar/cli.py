@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
 import typer
 
@@ -175,8 +175,23 @@ def _open_writer(db: str | None) -> duckdb.DuckDBPyConnection:
         raise _fail(str(exc)) from None
 
 
-def _summary_line(summary: object) -> str:
-    d = summary.as_dict()  # type: ignore[attr-defined]
+class _Summary(Protocol):
+    """What a run (ingest, backfill, import, reprocess) returns to the CLI: the pipeline's RunSummary, described
+    here so that typing the CLI does not tie it to the module the pipeline keeps it in."""
+
+    status: str
+    extra: dict[str, Any]
+
+    @property
+    def exit_code(self) -> int: ...
+
+    def as_dict(self) -> dict[str, Any]: ...
+
+    def interrupted_line(self) -> str: ...
+
+
+def _summary_line(summary: _Summary) -> str:
+    d = summary.as_dict()
     line = (
         f"{d['flow']} {d['run_id']}: {d['status']}; {d['pages']} pages, {d['articles']} articles,"
         f" {d['releases_written']} releases written, {d['extraction_errors']} with extraction errors"
@@ -189,13 +204,13 @@ def _summary_line(summary: object) -> str:
     return line
 
 
-def _finish(summary: object) -> NoReturn:
+def _finish(summary: _Summary) -> NoReturn:
     """The end of every run command: its summary (or the «interrupted» line), its problems, its exit code."""
-    if summary.status == "interrupted":  # type: ignore[attr-defined]
-        typer.echo(summary.interrupted_line(), err=True)  # type: ignore[attr-defined]
+    if summary.status == "interrupted":
+        typer.echo(summary.interrupted_line(), err=True)
     else:
         typer.echo(_summary_line(summary))
-        extra = summary.extra  # type: ignore[attr-defined]
+        extra = summary.extra
         for problem in extra.get("import_errors", []):
             typer.echo(f"khabar: import: {problem}", err=True)
         failed_sources = (extra.get("crawl") or {}).get("failed_sources") or {}
@@ -203,8 +218,8 @@ def _finish(summary: object) -> NoReturn:
             typer.echo(f"khabar: source {source_id} failed: {why}", err=True)
         cause = extra.get("cause")
         if cause and not extra.get("import_errors"):
-            typer.echo(f"khabar: {summary.status}: {cause}", err=True)  # type: ignore[attr-defined]
-    raise typer.Exit(summary.exit_code)  # type: ignore[attr-defined]
+            typer.echo(f"khabar: {summary.status}: {cause}", err=True)
+    raise typer.Exit(summary.exit_code)
 
 
 @contextmanager
@@ -225,7 +240,7 @@ def _stoppable() -> Iterator[Stop]:
 
 def _crawl(
     label: str,
-    run: Callable[..., object],
+    run: Callable[..., _Summary],
     db: str | None,
     *,
     sources: str,
@@ -576,7 +591,7 @@ def main() -> None:
             except (
                 BrokenPipeError
             ):  # `khabar sql … | head`: the reader left; as click does in standalone mode
-                sys.stdout = None  # type: ignore[assignment]  # nothing more to flush at exit
+                sys.stdout = None  # nothing more to flush at exit
                 code = 1
         _leave_at_once_on_signals()
     except KeyboardInterrupt:  # a signal between the command's end and the handlers' removal

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import jdatetime
 import typer
@@ -116,12 +117,9 @@ def _prefect_api() -> Iterator[None]:
         _instances: dict[int | None, Any] = {}  # noqa: RUF012  (Prefect's per-port registry, not shared with it)
 
         def _run_uvicorn_command(self) -> subprocess.Popen[Any]:
-            popen = subprocess.Popen  # Prefect's own command line, only in a new session
-            subprocess.Popen = partial(popen, start_new_session=True)  # type: ignore[misc, assignment]
-            try:
+            # Prefect's own command line, only in a new session
+            with mock.patch.object(subprocess, "Popen", partial(subprocess.Popen, start_new_session=True)):
                 return super()._run_uvicorn_command()
-            finally:
-                subprocess.Popen = popen  # type: ignore[misc]
 
     server = DetachedServer()
     server.start()  # stopped at exit, as Prefect's own: after Prefect's services sent their last events to it
@@ -133,7 +131,7 @@ def _finished(state: Any, db_path: str) -> dict[str, Any] | int:
     """A flow's summary; or, when a stop signal cancelled it (its run recorded `interrupted`), its one line on
     stderr and the exit code, 130 or 143 (README «Exit codes»), as `khabar backfill` would say it."""
     if not state.is_cancelled():
-        return state.result()  # type: ignore[no-any-return]
+        return state.result()
     print(state.message, file=sys.stderr, flush=True)
     from khabar.warehouse.query import open_readonly
 
