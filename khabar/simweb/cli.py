@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from typing import TYPE_CHECKING
 
 import typer
+
+if TYPE_CHECKING:
+    from khabar.simweb.config import SimWebConfig
 
 # `khabar simweb …`: contributed to the CLI through the `khabar.commands` entry point (khabar.plugins).
 app = typer.Typer(
@@ -26,7 +30,7 @@ def _config(
     news: int | None = None,
     faults: bool = False,
     portals: bool = False,
-):
+) -> SimWebConfig:
     from dataclasses import replace
 
     from khabar.extractors.jalali import parse_day

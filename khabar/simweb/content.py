@@ -25,6 +25,7 @@ import hashlib
 import math
 import random
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -755,7 +756,14 @@ def _zwnj_variant(text: str, style: str) -> str:
     return text
 
 
-def _apply(fn, title: str, lead: str | None, paras: list[str], persons, quantities):
+def _apply(
+    fn: Callable[[str], str],
+    title: str,
+    lead: str | None,
+    paras: list[str],
+    persons: Sequence[Person],
+    quantities: Sequence[Quantity],
+) -> tuple[str, str | None, list[str], list[Person], list[Quantity]]:
     """Apply a text edit to the text and to the truth spans alike, so spans stay verbatim."""
     title = fn(title)
     lead = fn(lead) if lead else lead

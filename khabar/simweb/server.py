@@ -24,6 +24,7 @@ import socket
 import struct
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date
 from email.utils import parsedate_to_datetime
@@ -312,7 +313,14 @@ class SimWebServer:
         await writer.drain()
         return True
 
-    async def _fault(self, writer: asyncio.StreamWriter, fault: Fault, target: str, keep: bool, log) -> bool:
+    async def _fault(
+        self,
+        writer: asyncio.StreamWriter,
+        fault: Fault,
+        target: str,
+        keep: bool,
+        log: Callable[[int, int, str], None],
+    ) -> bool:
         if fault.kind == "timeout":
             log(0, 0, "fault")
             await asyncio.sleep(self.config.faults.timeout_s)

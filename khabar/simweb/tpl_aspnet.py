@@ -4,6 +4,7 @@ the news id in a hidden form field, ``windows-1256`` on some sites' older pages.
 from __future__ import annotations
 
 import base64
+from typing import TYPE_CHECKING
 
 from khabar.simweb import clock
 from khabar.simweb.boilerplate import MENU, comments, e, link_list, padding
@@ -11,13 +12,18 @@ from khabar.simweb.sites import h64
 from khabar.simweb.urls import archive_path, feed_path
 from khabar.simweb.views import ArticleView, ListingView
 
+if TYPE_CHECKING:
+    from khabar.simweb.boilerplate import Link
+    from khabar.simweb.sites import SiteProfile
+
+
 _DOCTYPE = (
     '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
     '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">'
 )
 
 
-def _head(site, title: str, charset: str) -> str:
+def _head(site: SiteProfile, title: str, charset: str) -> str:
     return (
         f'{_DOCTYPE}<html xmlns="http://www.w3.org/1999/xhtml" dir="rtl"><head>'
         f'<meta http-equiv="Content-Type" content="text/html; charset={charset}" />'
@@ -32,7 +38,7 @@ def _viewstate(key: object) -> str:
     return base64.b64encode(raw).decode()
 
 
-def _frame_top(site, action: str, key: object) -> str:
+def _frame_top(site: SiteProfile, action: str, key: object) -> str:
     menu = "".join(
         f'<td class="menuitem"><a href="/Default.aspx?tabid={site.tabid + i}">{e(t)}</a></td>'
         for i, t in enumerate(MENU[:8])
@@ -47,7 +53,7 @@ def _frame_top(site, action: str, key: object) -> str:
     )
 
 
-def _left(site, popular) -> str:
+def _left(site: SiteProfile, popular: list[Link]) -> str:
     return (
         f'<td class="leftpane" width="190" valign="top"><table class="box"><tr><td class="boxhead">آخرین اخبار'
         f"</td></tr><tr><td>{link_list(popular, 'lastnews')}</td></tr></table>"
@@ -57,7 +63,7 @@ def _left(site, popular) -> str:
     )
 
 
-def _bottom(site) -> str:
+def _bottom(site: SiteProfile) -> str:
     return (
         '</tr><tr><td colspan="3" class="footer">کلیه حقوق مادی و معنوی این پایگاه متعلق به '
         f"{e(site.spec.name)} می‌باشد. | طراحی و اجرا: واحد فناوری اطلاعات</td></tr></table></form></body></html>"

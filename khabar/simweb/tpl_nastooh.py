@@ -15,12 +15,17 @@ headlines with their leads. ISNA-style pages end the body with «انتهای پ
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from khabar.simweb import clock, quirks
 from khabar.simweb.boilerplate import NEWS_MENU, comments, e, footer, menu_ul, padding
 from khabar.simweb.sites import h64
 from khabar.simweb.urls import archive_path, feed_path
 from khabar.simweb.views import ArticleView, ListingView
+
+if TYPE_CHECKING:
+    from khabar.simweb.boilerplate import Link
+    from khabar.simweb.sites import SiteProfile
 
 
 def _grid_open() -> str:
@@ -30,7 +35,7 @@ def _grid_open() -> str:
     )
 
 
-def _head(site, title: str, extra: str = "") -> str:
+def _head(site: SiteProfile, title: str, extra: str = "") -> str:
     return (
         f'<!DOCTYPE html><html lang="fa" dir="rtl"><head><meta charset="utf-8">'
         f'<meta http-equiv="X-UA-Compatible" content="IE=edge">'
@@ -40,7 +45,7 @@ def _head(site, title: str, extra: str = "") -> str:
     )
 
 
-def _header(site) -> str:
+def _header(site: SiteProfile) -> str:
     return (
         f'<body class="rtl {"full" if h64("wide", site.site_id) % 2 else "box"}"><header class="header">'
         f'<div class="container"><a class="logo" href="/"><img src="/resources/theme/default/img/logo.png" '
@@ -50,7 +55,7 @@ def _header(site) -> str:
     )
 
 
-def _list_items(links, cls: str, with_img: bool) -> str:
+def _list_items(links: list[Link], cls: str, with_img: bool) -> str:
     out = []
     for i, link in enumerate(links):
         img = (

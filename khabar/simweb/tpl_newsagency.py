@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+from typing import TYPE_CHECKING
 
 from khabar.simweb import clock
 from khabar.simweb.boilerplate import NEWS_MENU, comments, e, footer, link_list, menu_ul, padding, share_bar
@@ -11,8 +12,11 @@ from khabar.simweb.sites import h64
 from khabar.simweb.urls import archive_path, feed_path
 from khabar.simweb.views import ArticleView, ListingView
 
+if TYPE_CHECKING:
+    from khabar.simweb.sites import SiteProfile
 
-def _head(site, title: str, extra: str = "") -> str:
+
+def _head(site: SiteProfile, title: str, extra: str = "") -> str:
     return (
         f'<!DOCTYPE html><html lang="fa" dir="rtl"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -24,7 +28,7 @@ def _head(site, title: str, extra: str = "") -> str:
 
 
 @functools.lru_cache(maxsize=512)
-def _header(site) -> str:
+def _header(site: SiteProfile) -> str:
     return (
         f'<body class="rtl"><header class="site-header"><a class="logo" href="/">'
         f'<img src="/static/img/logo.png" alt="{e(site.spec.name)}"></a>'
@@ -163,7 +167,7 @@ def listing(v: ListingView) -> str:
     )
 
 
-def _pager(site, page: int, n_pages: int) -> str:
+def _pager(site: SiteProfile, page: int, n_pages: int) -> str:
     parts = []
     if page > 1:
         parts.append(f'<a rel="prev" href="{archive_path(site, page - 1)}">قبلی</a>')

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
 from khabar.simweb import clock
 from khabar.simweb.boilerplate import (
@@ -20,8 +21,12 @@ from khabar.simweb.sites import h64
 from khabar.simweb.urls import archive_path, feed_path
 from khabar.simweb.views import ArticleView, ListingView
 
+if TYPE_CHECKING:
+    from khabar.simweb.boilerplate import Link
+    from khabar.simweb.sites import SiteProfile
 
-def _head(site, title: str, extra: str = "") -> str:
+
+def _head(site: SiteProfile, title: str, extra: str = "") -> str:
     return (
         f'<!DOCTYPE html><html lang="fa-IR" dir="rtl"><head>'
         f'<meta http-equiv="Content-Type" content="text/html; charset=utf-8">'
@@ -32,7 +37,7 @@ def _head(site, title: str, extra: str = "") -> str:
 
 
 @functools.lru_cache(maxsize=512)
-def _top(site) -> str:
+def _top(site: SiteProfile) -> str:
     return (
         f'<body><div id="wrapper"><div id="header"><div class="banner"><img src="/themes/portal/banner.jpg" '
         f'alt="{e(site.spec.name)}"><span class="site-title">{e(site.spec.name)}</span></div>'
@@ -41,7 +46,7 @@ def _top(site) -> str:
 
 
 @functools.lru_cache(maxsize=512)
-def _sidebar_right(site) -> str:
+def _sidebar_right(site: SiteProfile) -> str:
     systems = "".join(f'<li><a href="/fa/system/{i}">{e(s)}</a></li>' for i, s in enumerate(SYSTEMS))
     return (
         f'<div id="sidebar-right" class="sidebar"><div class="block"><h3>سامانه‌ها</h3><ul>{systems}</ul></div>'
@@ -54,7 +59,7 @@ def _sidebar_right(site) -> str:
     )
 
 
-def _sidebar_left(site, popular) -> str:
+def _sidebar_left(site: SiteProfile, popular: list[Link]) -> str:
     return (
         f'<div id="sidebar-left" class="sidebar"><div class="block"><h3>پربازدیدترین اخبار</h3>'
         f'{link_list(popular, "popular")}</div><div class="block"><h3>اوقات شرعی</h3>'

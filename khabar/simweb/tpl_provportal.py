@@ -13,26 +13,32 @@ in older items (the catalog's portal rule), a creation date and a different «آ
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from khabar.simweb import clock, quirks
 from khabar.simweb.boilerplate import MENU, SYSTEMS, e, link_list, padding
 from khabar.simweb.sites import h64
 from khabar.simweb.urls import archive_path, feed_path
 from khabar.simweb.views import ArticleView, ListingView
 
+if TYPE_CHECKING:
+    from khabar.simweb.boilerplate import Link
+    from khabar.simweb.sites import SiteProfile
 
-def _bogus_charset(site) -> bool:
+
+def _bogus_charset(site: SiteProfile) -> bool:
     return h64("bogus-charset", site.site_id) % 2 == 0
 
 
-def _ncr(site) -> bool:
+def _ncr(site: SiteProfile) -> bool:
     return h64("ncr", site.site_id) % 3 != 1
 
 
-def _br_body(site, code: str) -> bool:
+def _br_body(site: SiteProfile, code: str) -> bool:
     return h64("brbody", site.site_id, code) % 2 == 0
 
 
-def _head(site, title: str) -> str:
+def _head(site: SiteProfile, title: str) -> str:
     cs = "windows-utf-8" if _bogus_charset(site) else "utf-8"
     return (
         '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
@@ -51,7 +57,7 @@ def _module(title: str, inner: str) -> str:
     return f'<div class="moduletable"><h3>{e(title)}</h3>{inner}</div>'
 
 
-def _frame(site, popular, content: str) -> str:
+def _frame(site: SiteProfile, popular: list[Link], content: str) -> str:
     menu = "".join(
         f'<li class="item{i + 1}"><a href="/index.php?option=com_content&amp;view=section&amp;id={i + 1}">'
         f"<span>{e(t)}</span></a></li>"

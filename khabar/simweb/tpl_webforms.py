@@ -16,12 +16,18 @@ listing pages on the ASP.NET platform's URLs.
 from __future__ import annotations
 
 import base64
+from typing import TYPE_CHECKING
 
 from khabar.simweb import clock, quirks
 from khabar.simweb.boilerplate import MENU, e, padding
 from khabar.simweb.sites import h64
 from khabar.simweb.urls import archive_path, feed_path
 from khabar.simweb.views import ArticleView, ListingView
+
+if TYPE_CHECKING:
+    from khabar.simweb.boilerplate import Link
+    from khabar.simweb.sites import SiteProfile
+
 
 _DOCTYPE = (
     '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
@@ -59,7 +65,7 @@ def _validation(key: object) -> str:
     )
 
 
-def _head(site, title: str, charset: str) -> str:
+def _head(site: SiteProfile, title: str, charset: str) -> str:
     return (
         f'{_DOCTYPE}<html xmlns="http://www.w3.org/1999/xhtml" dir="rtl"><head id="ctl00_Head1">'
         f'<meta http-equiv="Content-Type" content="text/html; charset={charset}" /><title>\n\t{e(title)}\n</title>'
@@ -68,7 +74,7 @@ def _head(site, title: str, charset: str) -> str:
     )
 
 
-def _top(site, action: str, key: object) -> str:
+def _top(site: SiteProfile, action: str, key: object) -> str:
     menu = "".join(
         f'<td><a id="ctl00_Menu1_lnk{i}" href="javascript:__doPostBack(&#39;ctl00$Menu1$lnk{i}&#39;,&#39;&#39;)">'
         f"{e(t)}</a></td>"
@@ -83,7 +89,7 @@ def _top(site, action: str, key: object) -> str:
     )
 
 
-def _side(site, popular) -> str:
+def _side(site: SiteProfile, popular: list[Link]) -> str:
     rows = "".join(
         f'<tr><td><a id="ctl00_ucLastNews_dlNews_ctl{i:02d}_hlTitle" href="{e(link.href)}">{e(link.title)}'
         f"</a></td></tr>"
@@ -101,7 +107,7 @@ def _side(site, popular) -> str:
     )
 
 
-def _bottom(site, key: object) -> str:
+def _bottom(site: SiteProfile, key: object) -> str:
     return (
         '</tr></table><div id="ctl00_pnlFooter" class="Footer"><span id="ctl00_lblCopyright">'
         f'کلیه حقوق برای {e(site.spec.name)} محفوظ است.</span> <span id="ctl00_lblVisitors">تعداد بازدید: '
@@ -109,7 +115,7 @@ def _bottom(site, key: object) -> str:
     )
 
 
-def _comments(site, key: object) -> str:
+def _comments(site: SiteProfile, key: object) -> str:
     n = h64("wfcomments", site.site_id, key) % 3
     rows = "".join(
         f'<tr><td><span id="{_CP}_gvComments_ctl{i + 2:02d}_lblName">کاربر</span></td>'

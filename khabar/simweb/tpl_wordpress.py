@@ -19,6 +19,7 @@ and Jetpack related posts inside the content container, no «کد خبر» (the 
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from khabar.simweb import clock, quirks
 from khabar.simweb.boilerplate import MENU, e, footer, link_list, menu_ul, padding
@@ -26,17 +27,21 @@ from khabar.simweb.sites import h64
 from khabar.simweb.urls import archive_path, feed_path
 from khabar.simweb.views import ArticleView, ListingView
 
+if TYPE_CHECKING:
+    from khabar.simweb.boilerplate import Link
+    from khabar.simweb.sites import SiteProfile
 
-def _elementor(site) -> bool:
+
+def _elementor(site: SiteProfile) -> bool:
     """Elementor on every other site in site order, a classic theme on the rest (both in any world)."""
     return site.index % 2 == 1
 
 
-def _jalali_meta(site) -> bool:
+def _jalali_meta(site: SiteProfile) -> bool:
     return h64("wp-jalali-meta", site.site_id) % 3 != 2
 
 
-def _head(site, title: str, extra: str = "") -> str:
+def _head(site: SiteProfile, title: str, extra: str = "") -> str:
     return (
         f'<!DOCTYPE html><html dir="ltr" lang="fa-IR"><head><meta charset="UTF-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{e(title)}</title>'
@@ -48,7 +53,7 @@ def _head(site, title: str, extra: str = "") -> str:
     )
 
 
-def _masthead(site) -> str:
+def _masthead(site: SiteProfile) -> str:
     return (
         f'<div id="page" class="site"><a class="skip-link screen-reader-text" href="#content">پرش به محتوا</a>'
         f'<header id="masthead" class="site-header"><div class="site-branding"><p class="site-title">'
@@ -57,7 +62,7 @@ def _masthead(site) -> str:
     )
 
 
-def _widgets(site, popular) -> str:
+def _widgets(site: SiteProfile, popular: list[Link]) -> str:
     return (
         f'<aside id="secondary" class="widget-area"><section id="search-2" class="widget widget_search">'
         f'<form role="search" method="get" class="search-form" action="/"><input type="search" name="s" '
@@ -90,7 +95,7 @@ def _addtoany(url: str, title: str) -> str:
     )
 
 
-def _jp_related(links) -> str:
+def _jp_related(links: list[Link]) -> str:
     items = "".join(
         f'<div class="jp-relatedposts-post"><h4 class="jp-relatedposts-post-title">'
         f'<a href="{e(link.href)}">{e(link.title)}</a></h4></div>'

@@ -21,12 +21,17 @@ from __future__ import annotations
 import base64
 import functools
 from datetime import datetime
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlsplit
 
 from khabar.simweb import clock
 from khabar.simweb.boilerplate import MENU, e
 from khabar.simweb.config import SimWebConfig
 from khabar.simweb.sites import SiteProfile, build_sites, h64
+
+if TYPE_CHECKING:
+    from khabar.simweb.world import World
+
 
 ARCHIVE_PATH = "/NewsArchive.aspx"
 PAGER_STYLES = ("gridview", "datapager", "buttons")
@@ -179,7 +184,7 @@ def pager(style: str, page: int, n_pages: int) -> tuple[str, dict[tuple[str, str
 
 
 # ------------------------------------------------------------------------------------------------ pages ---
-def _page(world, site: SiteProfile, title: str, action: str, hidden: str, content: str) -> str:
+def _page(world: World, site: SiteProfile, title: str, action: str, hidden: str, content: str) -> str:
     menu = "".join(
         f'<td class="menuitem"><a href="/Default.aspx?tabid={site.tabid + i}">{e(t)}</a></td>'
         for i, t in enumerate(MENU[:7])
@@ -211,7 +216,7 @@ def _page(world, site: SiteProfile, title: str, action: str, hidden: str, conten
     )
 
 
-def _rows(world, site: SiteProfile, items: list, key: object) -> str:
+def _rows(world: World, site: SiteProfile, items: list, key: object) -> str:
     out = []
     for i in items:
         link = world._link(i, key)
@@ -226,7 +231,7 @@ def _hidden(fields: dict[str, str]) -> str:
     return "".join(f'<input type="hidden" name="{k}" id="{k}" value="{e(v)}" />' for k, v in fields.items())
 
 
-def home(world, site: SiteProfile) -> bytes:
+def home(world: World, site: SiteProfile) -> bytes:
     config = world.config
     items = world.catalog.latest(site, world.today, config.portals.webforms_home_items)
     total = world.catalog.count_through(site, world.today)
@@ -246,7 +251,7 @@ def home(world, site: SiteProfile) -> bytes:
     return _page(world, site, site.spec.name, "./Default.aspx", hidden, content).encode()
 
 
-def archive(world, site: SiteProfile, page: int, style: str) -> bytes | None:
+def archive(world: World, site: SiteProfile, page: int, style: str) -> bytes | None:
     config = world.config
     size = config.listing_page_size
     total = world.catalog.count_through(site, world.today)
@@ -275,7 +280,7 @@ def archive(world, site: SiteProfile, page: int, style: str) -> bytes | None:
     return _page(world, site, title, "./NewsArchive.aspx", hidden, grid).encode()
 
 
-def postback_page(world, site: SiteProfile, style: str, body: bytes) -> tuple[int, bytes]:
+def postback_page(world: World, site: SiteProfile, style: str, body: bytes) -> tuple[int, bytes]:
     """Answer a post of the archive's form: the page its control leads to, or ASP.NET's 500 for a bad post."""
     config = world.config
     form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items()}
@@ -329,7 +334,7 @@ def wants_print(target: str) -> bool:
     return q.get("print", [""])[0] in ("1", "true")
 
 
-def last_modified(world, site: SiteProfile) -> datetime:
+def last_modified(world: World, site: SiteProfile) -> datetime:
     last = world.catalog.latest(site, world.today, 1)
     return (
         world.catalog.modified_at(last[0], world.today) if last else clock.end_of_day(world.config.start_day)
