@@ -7,6 +7,7 @@ import importlib.util
 import pkgutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,9 @@ import khabar
 
 ROOT = Path(__file__).resolve().parents[1]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
+CONTRACTS = len(
+    tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["importlinter"]["contracts"]
+)
 
 
 def _production_modules() -> list[str]:
@@ -89,7 +93,7 @@ def test_the_tree_holds_the_mapped_folders_under_their_installed_names(clean_tre
 def test_the_contracts_hold(clean_tree: Path) -> None:
     res = _lint(clean_tree)
     assert res.returncode == 0, res.stdout + res.stderr
-    assert "3 kept, 0 broken" in res.stdout
+    assert f"{CONTRACTS} kept, 0 broken" in res.stdout
 
 
 @pytest.mark.parametrize(
@@ -114,8 +118,11 @@ def test_the_contracts_hold(clean_tree: Path) -> None:
             "Production code never imports",
         ),
         # the extractors under their installed name (extractors/ folder, khabar.extractors module)
-        ("khabar/extractors/normalize.py", "\nimport duckdb\n", "The extractors run no SQL"),
-        ("khabar/extractors/html.py", "\nimport httpx\n", "The extractors run no SQL"),
+        ("khabar/extractors/normalize.py", "\nimport duckdb\n", "The extractors and dedup run no SQL"),
+        ("khabar/extractors/html.py", "\nimport httpx\n", "The extractors and dedup run no SQL"),
+        ("khabar/dedup/urls.py", "\nimport duckdb\n", "The extractors and dedup run no SQL"),
+        ("khabar/crawl/discovery.py", "\ndef _f():\n    import duckdb\n", "The crawler runs no SQL"),
+        ("khabar/warehouse/search.py", "\nimport httpx\n", "The warehouse opens no socket"),
     ],
 )
 def test_each_contract_breaks_on_a_real_violation(tmp_path: Path, rel: str, extra: str, broken: str) -> None:
@@ -125,7 +132,6 @@ def test_each_contract_breaks_on_a_real_violation(tmp_path: Path, rel: str, extr
     assert res.returncode == 1, res.stdout + res.stderr
     line = next((ln for ln in res.stdout.splitlines() if ln.startswith(broken)), "")
     assert line.endswith("BROKEN"), res.stdout
-    assert "2 kept, 1 broken" in res.stdout
     assert not (ROOT / "khabar" / "newstage.py").exists()
 
 
