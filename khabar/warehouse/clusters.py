@@ -15,7 +15,6 @@ from typing import Any, NamedTuple, Protocol
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from khabar.warehouse.evidence import release_texts, write_evidence
 
@@ -87,8 +86,14 @@ def load_signatures(con: duckdb.DuckDBPyConnection) -> StoredSignatures:
     contain = tbl.column("contain")
     if not contain.null_count:
         return StoredSignatures(tbl, {})
-    missing = pc.filter(tbl.column("release_id"), pc.is_null(contain)).to_pylist()
-    return StoredSignatures(tbl, release_texts(con, sorted(set(missing))))
+    missing = {
+        rid
+        for rid, valid in zip(
+            tbl.column("release_id").to_pylist(), contain.is_valid().to_pylist(), strict=True
+        )
+        if not valid
+    }
+    return StoredSignatures(tbl, release_texts(con, sorted(missing)))
 
 
 def cluster_state(con: duckdb.DuckDBPyConnection, release_ids: Iterable[str]) -> ClusterState:
