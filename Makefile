@@ -47,6 +47,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) tools/typecheck.py  # mypy over khabar/, extractors/, flows/, config/ as installed (see the script)
+	$(PY) tools/typecheck.py --tree build/import-tree && cd build/import-tree && $(CURDIR)/$(VENV)/bin/lint-imports --no-cache --config $(CURDIR)/pyproject.toml
 
 # A local Prefect server (UI on http://127.0.0.1:4200) serving the daily, backfill and reprocess deployments.
 serve: $(STAMP)

@@ -372,7 +372,7 @@ def build(seed: int = 11, limit: int | None = None) -> tuple[list[dict], dict[st
 
 # ------------------------------------------------------------------------------------------------ matchers
 def khabar_clusters(records: list[dict]) -> dict[str, str]:
-    from khabar.dedup.evaluate import cluster_in_memory
+    from khabar.simweb.dedup_eval import cluster_in_memory
 
     return cluster_in_memory(records, batch=BATCH)
 
@@ -402,7 +402,7 @@ def baseline_clusters(records: list[dict], threshold: float = 0.5, num_perm: int
 
 # ------------------------------------------------------------------------------------------------ scoring
 def report(truth: dict[str, str], kind: dict[str, str], pred: dict[str, str]) -> dict[str, Any]:
-    from khabar.dedup.evaluate import hard_negative_false_merges, score
+    from khabar.simweb.dedup_eval import hard_negative_false_merges, score
 
     s = score(truth, pred)
     out: dict[str, Any] = {

@@ -28,7 +28,7 @@ _PREAMBLES = (
 
 
 def _pool() -> tuple[list[str], list[str]]:
-    from khabar.dedup.evaluate import iter_truth_articles
+    from khabar.simweb.dedup_eval import iter_truth_articles
 
     titles, paras = [], []
     for t in iter_truth_articles(date(2022, 1, 1), date(2022, 3, 1)):

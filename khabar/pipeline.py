@@ -19,13 +19,20 @@ from urllib.parse import urlsplit, urlunsplit
 
 import duckdb
 
-from khabar.dedup import Clusterer, refresh_canonical, write_aliases
+from khabar.dedup import Clusterer, alias_rows
 from khabar.records import RawPage
 from khabar.urls import Variant, canonical_url, same_site, url_key, variant_article
+from khabar.warehouse.clusters import (
+    cluster_state,
+    load_signatures,
+    refresh_canonical,
+    write_aliases,
+    write_assignment,
+)
 from khabar.warehouse.db import transaction
 from khabar.warehouse.raw import page_digest, write_pages
 from khabar.warehouse.releases import ReleaseRow, release_id_for, write_releases
-from khabar.warehouse.sources import SourceRow, source_kinds, upsert_sources
+from khabar.warehouse.sources import SourceRow, upsert_sources
 from khabar.workers import map_items
 
 if TYPE_CHECKING:
@@ -182,7 +189,7 @@ def clusterer_for(con: duckdb.DuckDBPyConnection) -> Clusterer:
     earlier release)."""
     c = _CLUSTERERS.get(con)
     if c is None:
-        c = _CLUSTERERS[con] = Clusterer.from_db(con)
+        c = _CLUSTERERS[con] = Clusterer.from_signatures(*load_signatures(con))
     return c
 
 
@@ -268,15 +275,15 @@ def process_batch(
                 also(con)
             write_aliases(
                 con,
-                [
+                alias_rows(
                     (url_key(r.record["url"]), r.canonical_url, r.source_id, _alias_via(r))
                     for r in rows
                     if r.record.get("url")
-                ],
+                ),
             )
-            clusterer.assign(con, rows)
+            write_assignment(con, clusterer.assign(rows, cluster_state(con, clusterer.ids_to_load(rows))))
             stats.releases_written = write_releases(con, rows)
-            refresh_canonical(con, [r.cluster_id for r in rows if r.cluster_id], source_kinds(con))
+            refresh_canonical(con, [r.cluster_id for r in rows if r.cluster_id])
         stats.batches = 1
     except BaseException:
         clusterer.rollback()  # the index must not keep releases the database does not have

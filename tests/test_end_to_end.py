@@ -101,7 +101,7 @@ def test_backfill_loads_every_truth_release(clean_run):
     missing = {canonical_url(t.url) for t in truth} - loaded
     assert not missing, sorted(missing)[:5]
     # clusters vs truth, with the dedup issue's measure
-    from khabar.dedup.evaluate import score
+    from khabar.simweb.dedup_eval import score
 
     con = duckdb.connect(str(clean_run), read_only=True)
     ours = dict(con.execute("SELECT canonical_url, cluster_id FROM releases WHERE is_article").fetchall())

@@ -1,5 +1,7 @@
 """Run mypy over every production package, including the folders installed under another name.
 
+(Also `--tree DEST`: the same tree for lint-imports in `make lint`.)
+
 `extractors/`, `flows/` and `config/` install as `khabar.extractors`, `khabar.flows` and `khabar.config` through
 `[tool.setuptools.package-dir]`. mypy cannot follow that mapping (python/mypy#10564) and setuptools' default editable
 install resolves it with an import hook mypy does not run, so this script lays the installed shape out as a tree of
@@ -79,6 +81,11 @@ def main(argv: list[str]) -> int:
     """Build the tree, run mypy with the pyproject configuration, print repository paths; mypy's exit status."""
     from mypy import api  # the dev extra; imported late so `--help`-free tools can import this module
 
+    if argv[:1] == ["--tree"]:  # the same tree for lint-imports (grimp walks folders just as mypy does)
+        if len(argv) != 2:
+            raise SystemExit("usage: typecheck.py --tree DEST")
+        build_tree(Path(argv[1]).resolve())
+        return 0
     build_tree()
     os.chdir(ROOT)
     stdout, stderr, status = api.run(argv)

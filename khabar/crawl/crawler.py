@@ -45,7 +45,7 @@ from khabar.crawl.parse import (
 )
 from khabar.crawl.settings import CrawlSettings
 from khabar.crawl.sources import Source
-from khabar.crawl.state import CrawlBatch, CrawlState, SourceState, SurfaceState, UrlState
+from khabar.crawl_records import CrawlBatch, CrawlState, SourceState, SurfaceState, UrlState
 from khabar.records import FetchLogEntry, RawPage
 from khabar.urls import host_key, strip_tracking, url_key
 

@@ -11,8 +11,7 @@ import re
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 from html import unescape
 from urllib.parse import urljoin, urlsplit
 from xml.etree.ElementTree import Element, ParseError
@@ -20,6 +19,8 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from khabar.crawl_records import parse_date
 
 MAX_XML = 50 * 1024 * 1024  # a decompressed sitemap is at most 50 MB (sitemaps.org)
 
@@ -38,23 +39,6 @@ class Entry:
 class SitemapDoc:
     children: list[Entry]  # sitemap index → child sitemaps (modified = lastmod)
     urls: list[Entry]  # urlset → pages
-
-
-def parse_date(text: str | None) -> datetime | None:
-    """ISO 8601 (with Z or offset) or RFC 822; naive values are taken as UTC. None when unreadable."""
-    if not text:
-        return None
-    t = text.strip()
-    try:
-        dt = datetime.fromisoformat(t.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            dt = parsedate_to_datetime(t)
-        except (TypeError, ValueError, IndexError):
-            return None
-    if dt is None:
-        return None
-    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
 def maybe_gunzip(body: bytes, limit: int = MAX_XML) -> bytes:

@@ -1,51 +1,60 @@
-"""Streaming near-duplicate clustering of release rows, persisted in DuckDB, and the canonical-release rule.
+"""Streaming near-duplicate clustering of release rows, in memory: dedup decides, the warehouse stores (issue 17).
 
-Call order inside one batch transaction (see `khabar.pipeline.process_batch`)::
+Call order inside one batch transaction (see `khabar.pipeline.process_batch`; the SQL is in
+`khabar.warehouse.clusters`)::
 
-    clusterer = Clusterer.from_db(con)             # once per process: rebuilds the LSH index from DuckDB
+    clusterer = Clusterer.from_signatures(*load_signatures(con))   # once per process: rebuilds the LSH index
     with transaction(con):
-        clusterer.assign(con, rows)                # sets row.cluster_id / row.version, writes dedup tables
+        state = cluster_state(con, clusterer.ids_to_load(rows))
+        write_assignment(con, clusterer.assign(rows, state))      # sets row.cluster_id / row.version
         write_releases(con, rows)
-        refresh_canonical(con, {r.cluster_id for r in rows}, source_kinds)
+        refresh_canonical(con, {r.cluster_id for r in rows})
     # on an exception inside the transaction: clusterer.rollback()
 
 Staged design: each `assign` stages its documents in memory. If the transaction rolls back and the caller
-forgets `rollback()`, the next `assign` notices that the staged signatures never reached `dedup_signatures`
+forgets `rollback()`, the next `assign` sees in its state that the staged signatures never reached the warehouse
 and drops them itself, so the in-memory index never holds documents the database lacks.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any, Protocol
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 
 from khabar.dedup import minhash
 from khabar.dedup.core import MatchCore
 from khabar.dedup.fingerprint import containment_of, fingerprints
-from khabar.warehouse.evidence import release_texts, write_evidence
-from khabar.warehouse.releases import ReleaseRow
 
-_SIG_SCHEMA = pa.schema(
-    [
-        ("release_id", pa.string()),
-        ("version", pa.int32()),
-        ("cluster_id", pa.string()),
-        ("content_hash", pa.string()),
-        ("exact_key", pa.int64()),
-        ("minhash", pa.binary()),
-        ("guard", pa.binary()),
-        ("n_shingles", pa.int32()),
-        ("matched_to", pa.string()),
-        ("similarity", pa.float64()),
-        ("created_at", pa.timestamp("us", tz="UTC")),
-        ("contain", pa.binary()),
-    ]
-)
+
+class ClusterRow(Protocol):
+    """What the clusterer reads from a release row and sets on it (`khabar.warehouse.releases.ReleaseRow`)."""
+
+    record: dict
+    canonical_url: str
+    content_hash: str | None
+    cluster_id: str | None
+    version: int
+
+    @property
+    def release_id(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """One batch's decisions beyond the rows' own ``cluster_id`` and ``version``: the fingerprints of new
+    (release, version) pairs, why each sits in its cluster, and the stored versions the batch supersedes. The
+    warehouse writes it (`khabar.warehouse.clusters.write_assignment`)."""
+
+    signatures: list[dict[str, Any]] = field(default_factory=list)  # rows of dedup_signatures
+    evidence: list[dict[str, Any]] = field(default_factory=list)  # rows of dedup_evidence
+    superseded: list[tuple[str, int]] = field(default_factory=list)
+    at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
 def new_cluster_id(release_id: str) -> str:
@@ -53,7 +62,7 @@ def new_cluster_id(release_id: str) -> str:
     return "c-" + release_id[:16]
 
 
-def _clusterable(row: ReleaseRow) -> bool:
+def _clusterable(row: ClusterRow) -> bool:
     rec = row.record
     return bool(rec.get("is_article", True)) and bool(rec.get("body") or rec.get("title"))
 
@@ -68,13 +77,13 @@ class Clusterer:
 
     # ------------------------------------------------------------------------------------------ start-up
     @classmethod
-    def from_db(cls, con: duckdb.DuckDBPyConnection) -> Clusterer:
-        """Rebuild the index from `dedup_signatures` (one sorted segment; ~1 s per 100k signatures)."""
+    def from_signatures(
+        cls, tbl: pa.Table, texts: Mapping[tuple[str, int], Mapping[str, Any]] | None = None
+    ) -> Clusterer:
+        """Rebuild the index from stored signatures (`khabar.warehouse.clusters.load_signatures`: columns
+        release_id, version, cluster_id, exact_key, minhash, guard, contain, oldest first); `texts` holds the
+        (release, version) → {title, lead, body} of rows stored without a containment sample."""
         self = cls()
-        tbl = con.execute(
-            "SELECT release_id, version, cluster_id, exact_key, minhash, guard, contain FROM dedup_signatures"
-            " ORDER BY created_at, release_id, version"
-        ).to_arrow_table()
         n = tbl.num_rows
         if not n:
             return self
@@ -83,7 +92,7 @@ class Clusterer:
         exact = np.array(tbl.column("exact_key").to_pylist(), dtype=np.int64).astype(np.uint64)
         keys = np.concatenate([minhash.band_keys(sigs), _exact_band(exact)[:, None]], axis=1)
         guards = [np.frombuffer(g or b"", dtype="<u8") for g in tbl.column("guard").to_pylist()]
-        samples = _samples(con, tbl)
+        samples = _samples(tbl, texts or {})
         self.core.add_many(
             sigs,
             keys,
@@ -101,54 +110,52 @@ class Clusterer:
         self.core.truncate(self._checkpoint)
         self._staged = []
 
-    def _settle(self, con: duckdb.DuckDBPyConnection) -> None:
+    def ids_to_load(self, rows: Sequence[ClusterRow]) -> list[str]:
+        """The releases whose stored state the next `assign` needs: the batch's, and the previous batch's (to
+        confirm it committed)."""
+        return sorted({r.release_id for r in rows} | {r for r, _ in self._staged})
+
+    def _settle(self, fingerprinted: Collection[tuple[str, int]]) -> None:
         """Confirm the previous batch committed; otherwise drop it from memory (auto-rollback)."""
-        if self._staged:
-            found = set(
-                con.execute(
-                    "SELECT release_id, version FROM dedup_signatures WHERE release_id IN (SELECT unnest(?))",
-                    [list({r for r, _ in self._staged})],
-                ).fetchall()
-            )
-            if not set(self._staged) <= found:
-                self.rollback()
+        if self._staged and not all(key in fingerprinted for key in self._staged):
+            self.rollback()
         self._staged = []
         self._checkpoint = self.core.n
         self.core.flush()
 
-    def assign(self, con: duckdb.DuckDBPyConnection, rows: Sequence[ReleaseRow]) -> None:
+    def assign(
+        self,
+        rows: Sequence[ClusterRow],
+        state: tuple[
+            Mapping[str, tuple[str | None, str | None, int]],
+            Collection[tuple[str, int]],
+        ],
+        *,
+        now: datetime | None = None,
+    ) -> Assignment:
         """Set ``cluster_id`` and ``version`` of every row (in order, each matched against all earlier
-        releases and earlier rows of this batch) and record fingerprints and superseded versions."""
-        self._settle(con)
+        releases and earlier rows of this batch) and return the fingerprints and superseded versions to store.
+
+        `state` is (stored, fingerprinted) for `ids_to_load(rows)` (`khabar.warehouse.clusters.cluster_state`):
+        release → (cluster, content hash, version) as the warehouse holds it, and the (release, version)
+        pairs that have a fingerprint there."""
+        stored, fingerprinted_before = state
+        self._settle(fingerprinted_before)
+        now = now or datetime.now(UTC)
         if not rows:
-            return
-        ids = list({r.release_id for r in rows})
-        stored = {
-            rid: (cid, h, v)
-            for rid, cid, h, v in con.execute(
-                "SELECT release_id, cluster_id, content_hash, version FROM releases WHERE release_id IN (SELECT unnest(?))",
-                [ids],
-            ).fetchall()
-        }
-        fingerprinted = {
-            (r, v)
-            for r, v in con.execute(
-                "SELECT release_id, version FROM dedup_signatures WHERE release_id IN (SELECT unnest(?))",
-                [ids],
-            ).fetchall()
-        }
+            return Assignment(at=now)
+        fingerprinted = set(fingerprinted_before)
         todo = [i for i, r in enumerate(rows) if _clusterable(r)]
         fps = dict(zip(todo, fingerprints([rows[i].record for i in todo]), strict=True))
         fresh = [i for i in todo if rows[i].release_id not in stored]
         store_cands = dict(zip(fresh, self.core.candidates_in_store([fps[i] for i in fresh]), strict=True))
-        now = datetime.now(UTC)
-        state: dict[str, tuple[str | None, str | None, int]] = dict(stored)
+        current: dict[str, tuple[str | None, str | None, int]] = dict(stored)
         superseded: list[tuple[str, int]] = []
         sig_rows: dict[tuple[str, int], dict] = {}
         evidence: dict[tuple[str, int], dict] = {}
         for i, row in enumerate(rows):
             rid = row.release_id
-            prev = state.get(rid)
+            prev = current.get(rid)
             matched_to, sim = None, None
             ev: dict = {
                 "signal": "founder",
@@ -184,7 +191,7 @@ class Clusterer:
                     }
                 else:
                     row.cluster_id = new_cluster_id(rid)
-            state[rid] = (row.cluster_id, row.content_hash, row.version)
+            current[rid] = (row.cluster_id, row.content_hash, row.version)
             key = (rid, row.version)
             if i in fps and key not in fingerprinted:
                 fingerprinted.add(key)
@@ -212,18 +219,10 @@ class Clusterer:
                     "created_at": now,
                     **ev,
                 }
-        _archive_versions(con, superseded, now)
-        if sig_rows:
-            tbl = pa.Table.from_pylist(list(sig_rows.values()), schema=_SIG_SCHEMA)
-            con.register("_dedup_new_sigs", tbl)
-            try:
-                con.execute("INSERT OR REPLACE INTO dedup_signatures BY NAME SELECT * FROM _dedup_new_sigs")
-            finally:
-                con.unregister("_dedup_new_sigs")
-        write_evidence(con, list(evidence.values()))
+        return Assignment(list(sig_rows.values()), list(evidence.values()), superseded, now)
 
 
-def _samples(con: duckdb.DuckDBPyConnection, tbl: pa.Table) -> list[np.ndarray]:
+def _samples(tbl: pa.Table, texts: Mapping[tuple[str, int], Mapping[str, Any]]) -> list[np.ndarray]:
     """Containment samples of stored signatures; rows fingerprinted before they existed (null) get theirs from
     the stored release text, so an upgraded warehouse matches briefs of its old releases too."""
     raw = tbl.column("contain").to_pylist()
@@ -231,8 +230,7 @@ def _samples(con: duckdb.DuckDBPyConnection, tbl: pa.Table) -> list[np.ndarray]:
     missing = [i for i, x in enumerate(out) if x is None]
     if missing:
         rids, versions = tbl.column("release_id").to_pylist(), tbl.column("version").to_pylist()
-        stored = release_texts(con, sorted({rids[i] for i in missing}))
-        recs = [stored.get((rids[i], versions[i]), {}) for i in missing]
+        recs = [dict(texts.get((rids[i], versions[i]), {})) for i in missing]
         for i, sample in zip(missing, containment_of(recs), strict=True):
             out[i] = sample
     return [x if x is not None else np.zeros(0, dtype=np.uint32) for x in out]
@@ -243,59 +241,3 @@ def _exact_band(exact: np.ndarray) -> np.ndarray:
 
     with np.errstate(over="ignore"):
         return exact.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15) ^ _EXACT_SALT
-
-
-def _archive_versions(
-    con: duckdb.DuckDBPyConnection, superseded: list[tuple[str, int]], now: datetime
-) -> None:
-    """Copy the stored rows about to be overwritten into `release_versions` (earlier versions are kept)."""
-    if not superseded:
-        return
-    con.execute(
-        """
-        INSERT OR IGNORE INTO release_versions
-        SELECT r.release_id, r.version, url, title, lead, body, published_at, content_hash, cluster_id, fetched_at,
-               extractor_version, ? FROM releases r
-        JOIN (SELECT unnest(?) AS release_id, unnest(?) AS version) s
-          ON s.release_id = r.release_id AND s.version = r.version
-        """,
-        [now, [r for r, _ in superseded], [v for _, v in superseded]],
-    )
-
-
-def _news_agency_ids() -> list[str]:
-    from khabar.simweb.directory import NEWS_AGENCIES
-
-    return [a.key for a in NEWS_AGENCIES]
-
-
-def refresh_canonical(
-    con: duckdb.DuckDBPyConnection,
-    cluster_ids: Iterable[str | None],
-    source_kinds: Mapping[str, str] | None = None,
-) -> None:
-    """Exactly one canonical release per touched cluster: the agency's own site before a news agency, then the
-    earliest published, then the URL. A source counts as a news agency when ``source_kinds`` says so, else
-    when it is a simulated news agency or its attribution starts with «خبرگزاری»."""
-    ids = sorted({c for c in cluster_ids if c})
-    if not ids:
-        return
-    kinds = dict(source_kinds or {})
-    con.execute(
-        """
-        UPDATE releases SET is_canonical = (releases.release_id = ranked.release_id)
-        FROM (
-            SELECT r.cluster_id, arg_min(r.release_id, (
-                CASE WHEN k.kind IS NOT NULL THEN k.kind = 'news_agency'
-                     ELSE r.source_id IN (SELECT unnest(?))
-                          OR replace(coalesce(r.attribution, ''), 'ي', 'ی') LIKE 'خبرگزاری%' END,
-                coalesce(r.published_at, r.fetched_at), r.url)) AS release_id
-            FROM releases r
-            LEFT JOIN (SELECT unnest(?) AS source_id, unnest(?) AS kind) k ON k.source_id = r.source_id
-            WHERE r.cluster_id IN (SELECT unnest(?))
-            GROUP BY r.cluster_id
-        ) AS ranked
-        WHERE releases.cluster_id = ranked.cluster_id
-        """,
-        [_news_agency_ids(), list(kinds), list(kinds.values()), ids],
-    )

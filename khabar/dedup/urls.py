@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
-
-import duckdb
 
 from khabar.urls import canonical_url, same_site, url_key
 
@@ -25,15 +22,11 @@ def resolve_canonical(page_url: str, declared: str | Iterable[str | None] | None
     return canonical_url(page_url)
 
 
-def write_aliases(con: duckdb.DuckDBPyConnection, aliases: Iterable[tuple[str, str, str | None, str]]) -> int:
-    """Record (alias key, canonical URL, source_id, via) rows; an alias keeps its first mapping. The alias is
-    stored as its `url_key` (lookups join http/https spellings), the canonical URL as the address the site serves.
-    Returns rows offered (an alias with the canonical URL's own identity is skipped)."""
-    rows = [
-        (url_key(a), c, s, v, datetime.now(UTC))
-        for a, c, s, v in aliases
-        if a and c and url_key(a) != url_key(c)
-    ]
-    if rows:
-        con.executemany("INSERT OR IGNORE INTO url_aliases VALUES (?, ?, ?, ?, ?)", rows)
-    return len(rows)
+def alias_rows(
+    aliases: Iterable[tuple[str, str, str | None, str]],
+) -> list[tuple[str, str, str | None, str]]:
+    """The (alias key, canonical URL, source_id, via) rows worth recording from (alias URL, canonical URL,
+    source_id, via): the alias as its `url_key` (lookups join http/https spellings), the canonical URL as the
+    address the site serves; an alias with the canonical URL's own identity is left out. The warehouse writes
+    them (`khabar.warehouse.clusters.write_aliases`)."""
+    return [(url_key(a), c, s, v) for a, c, s, v in aliases if a and c and url_key(a) != url_key(c)]

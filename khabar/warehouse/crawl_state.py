@@ -10,8 +10,7 @@ from datetime import UTC, datetime, timedelta
 import duckdb
 import pyarrow as pa
 
-from khabar.crawl.parse import parse_date
-from khabar.crawl.state import CrawlBatch, CrawlState, SourceState, SurfaceState, UrlState
+from khabar.crawl_records import CrawlBatch, CrawlState, SourceState, SurfaceState, UrlState, parse_date
 from khabar.warehouse.db import transaction
 
 _URLS = pa.schema(

@@ -172,7 +172,7 @@ def test_a_home_page_that_pages_itself_by_postback():
 
     from khabar.crawl import Crawler, CrawlSettings, Incremental
     from khabar.crawl.sources import Source
-    from khabar.crawl.state import CrawlState, SurfaceState
+    from khabar.crawl_records import CrawlState, SurfaceState
 
     now = datetime(2024, 3, 1, 12, tzinfo=UTC)
     n_pages, per_page = 3, 4

@@ -8,8 +8,9 @@ from functools import cache
 
 import pytest
 
-from khabar.dedup import Clusterer, refresh_canonical, resolve_canonical, write_aliases
-from khabar.dedup.evaluate import (
+from khabar.dedup import Clusterer, alias_rows, resolve_canonical
+from khabar.dedup.text import conflicts, guard_features, tokens
+from khabar.simweb.dedup_eval import (
     cluster_in_memory,
     hard_negative_false_merges,
     iter_truth_articles,
@@ -17,10 +18,18 @@ from khabar.dedup.evaluate import (
     truth_record,
     truth_rows,
 )
-from khabar.dedup.text import conflicts, guard_features, tokens
+from khabar.simweb.directory import NEWS_AGENCIES
 from khabar.urls import url_key
+from khabar.warehouse.clusters import (
+    cluster_state,
+    load_signatures,
+    refresh_canonical,
+    write_aliases,
+    write_assignment,
+)
 from khabar.warehouse.db import open_db, transaction
 from khabar.warehouse.releases import write_releases
+from khabar.warehouse.sources import SourceRow, upsert_sources
 
 START = date(2022, 1, 1)
 
@@ -63,11 +72,19 @@ def test_quality_on_simulated_truth():
     assert total > 50 and merged <= 0.005 * total
 
 
+def _from_db(con) -> Clusterer:
+    return Clusterer.from_signatures(*load_signatures(con))
+
+
 def _load(con, clusterer, rows, source_kinds=None):
+    """One batch as the pipeline loads it; the sources registry holds `source_kinds`, by default the simulated
+    web's news agencies (config/sources.simweb.yaml registers them so)."""
+    kinds = source_kinds or {a.key: "news_agency" for a in NEWS_AGENCIES}
+    upsert_sources(con, [SourceRow(sid, kind) for sid, kind in kinds.items()])
     with transaction(con):
-        clusterer.assign(con, rows)
+        write_assignment(con, clusterer.assign(rows, cluster_state(con, clusterer.ids_to_load(rows))))
         write_releases(con, rows)
-        refresh_canonical(con, [r.cluster_id for r in rows], source_kinds)
+        refresh_canonical(con, [r.cluster_id for r in rows])
 
 
 def test_rerun_changes_no_cluster_id_and_index_rebuilds(tmp_path):
@@ -75,7 +92,7 @@ def test_rerun_changes_no_cluster_id_and_index_rebuilds(tmp_path):
     con = open_db(path)
     truths = _truth(6)
     rows = truth_rows(truths)
-    clusterer = Clusterer.from_db(con)
+    clusterer = _from_db(con)
     for s in range(0, len(rows), 100):
         _load(con, clusterer, rows[s : s + 100])
     first = dict(con.execute("SELECT release_id, cluster_id FROM releases").fetchall())
@@ -93,7 +110,7 @@ def test_rerun_changes_no_cluster_id_and_index_rebuilds(tmp_path):
     _load(con, clusterer, truth_rows(truths))
     con.close()
     con = open_db(path)
-    rebuilt = Clusterer.from_db(con)
+    rebuilt = _from_db(con)
     assert rebuilt.core.n == clusterer.core.n
     _load(con, rebuilt, truth_rows(truths))
     assert dict(con.execute("SELECT release_id, cluster_id FROM releases").fetchall()) == first
@@ -126,7 +143,8 @@ def test_changed_text_is_a_new_version_and_rollback_forgets(tmp_path):
     assert con.execute("SELECT count(*) FROM release_versions").fetchone()[0] == 1
     n = clusterer.core.n
     with pytest.raises(RuntimeError), transaction(con):
-        clusterer.assign(con, truth_rows(_truth(2)[20:40]))
+        batch = truth_rows(_truth(2)[20:40])
+        write_assignment(con, clusterer.assign(batch, cluster_state(con, clusterer.ids_to_load(batch))))
         raise RuntimeError("crash inside the batch")
     # Without an explicit rollback() the next assign notices the missing signatures and drops them.
     _load(con, clusterer, [])
@@ -147,12 +165,15 @@ def test_resolve_canonical_and_aliases(tmp_path):
     assert (
         write_aliases(
             con,
-            [
-                (page, resolve_canonical(page), "ex", "normalised"),  # same identity: skipped
-                (variant, resolve_canonical(page), "ex", "rel_canonical"),
-            ],
+            alias_rows(
+                [
+                    (page, resolve_canonical(page), "ex", "normalised"),  # same identity: skipped
+                    (variant, resolve_canonical(page), "ex", "rel_canonical"),
+                    (variant, "http://example.ir/fa/news/13", "ex", "og_url"),  # an alias keeps its first
+                ]
+            ),
         )
-        == 1
+        == 2
     )
     assert con.execute("SELECT alias_url, canonical_url FROM url_aliases").fetchall() == [
         ("https://example.ir/News/ShowNews.aspx?Code=12", "http://example.ir/fa/news/12")

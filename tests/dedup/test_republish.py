@@ -9,10 +9,11 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from khabar.dedup import Clusterer, refresh_canonical
+from khabar.dedup import Clusterer
 from khabar.dedup.core import MatchCore
 from khabar.dedup.fingerprint import fingerprints
 from khabar.dedup.text import canonical_numbers, guard_check, normalise, prepare
+from khabar.warehouse.clusters import cluster_state, load_signatures, refresh_canonical, write_assignment
 from khabar.warehouse.db import open_db, transaction
 from khabar.warehouse.releases import ReleaseRow, write_releases
 
@@ -203,9 +204,13 @@ def _row(rec: dict, i: int) -> ReleaseRow:
     )
 
 
+def _from_db(con) -> Clusterer:
+    return Clusterer.from_signatures(*load_signatures(con))
+
+
 def _load(con, clusterer, rows):
     with transaction(con):
-        clusterer.assign(con, rows)
+        write_assignment(con, clusterer.assign(rows, cluster_state(con, clusterer.ids_to_load(rows))))
         write_releases(con, rows)
         refresh_canonical(con, [r.cluster_id for r in rows])
 
@@ -216,7 +221,7 @@ def test_evidence_is_stored_and_explained(tmp_path):
     path = tmp_path / "k.duckdb"
     con = open_db(path)
     rows = [_row(release(), 0), _row(COPIES[0][1], 1), _row(COPIES[5][1], 2), _row(NEGATIVES[0][1], 3)]
-    _load(con, Clusterer.from_db(con), rows)
+    _load(con, _from_db(con), rows)
     ev = {
         r: (s, c)
         for r, s, c in con.execute("SELECT release_id, signal, containment FROM dedup_evidence").fetchall()
@@ -240,10 +245,10 @@ def test_evidence_is_stored_and_explained(tmp_path):
 
 def test_containment_index_survives_a_restart_and_an_upgrade(tmp_path):
     con = open_db(tmp_path / "k.duckdb")
-    _load(con, Clusterer.from_db(con), [_row(release(), 0)])
+    _load(con, _from_db(con), [_row(release(), 0)])
     # a warehouse fingerprinted before containment samples existed: they are rebuilt from the release text
     con.execute("UPDATE dedup_signatures SET contain = NULL")
-    restarted = Clusterer.from_db(con)
+    restarted = _from_db(con)
     assert len(restarted.core._sample(0)) == len(fingerprints([release()])[0].sample) > 0
     brief = _row(COPIES[0][1], 1)
     _load(con, restarted, [brief])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from khabar.crawl.state import CrawlBatch, UrlState
+from khabar.crawl_records import CrawlBatch, UrlState
 from khabar.warehouse.crawl_state import load_state, retry_backoff, save_batch_state
 from khabar.warehouse.db import open_db
 

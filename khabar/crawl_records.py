@@ -1,12 +1,35 @@
-"""Crawl state in memory: what a run reads at start and the updates each batch carries to the warehouse."""
+"""Crawl state in memory: what a run reads at start and the updates each batch carries to the warehouse.
+
+Below both the crawler, which fills it, and the warehouse, which stores it (issue 17): neither stage imports the
+other for these types, nor for `parse_date`, which reads the timestamps of feeds, sitemaps and HTTP validators
+(Last-Modified) for both.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 from khabar.records import FetchLogEntry, RawPage
+
+
+def parse_date(text: str | None) -> datetime | None:
+    """ISO 8601 (with Z or offset) or RFC 822; naive values are taken as UTC. None when unreadable."""
+    if not text:
+        return None
+    t = text.strip()
+    try:
+        dt = datetime.fromisoformat(t.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            dt = parsedate_to_datetime(t)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if dt is None:
+        return None
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
 @dataclass
@@ -73,3 +96,6 @@ class CrawlBatch:
         return bool(
             self.pages or self.fetch_log or self.urls or self.surfaces or self.sources or self.backfills
         )
+
+
+__all__ = ["CrawlBatch", "CrawlState", "SourceState", "SurfaceState", "UrlState", "parse_date"]

@@ -1,6 +1,7 @@
 """Scoring clusterings against the simulated web's truth: pairwise P/R/F1, B-cubed F1, hard-negative merges.
 
-Pure functions over ``{item: cluster}`` mappings so tests, benchmarks and notebooks score the same way.
+Pure functions over ``{item: cluster}`` mappings so tests, benchmarks and notebooks score the same way. It lives
+with the simulated web (test bench, never imported by production) because it reads the web's truth pages.
 """
 
 from __future__ import annotations
