@@ -6,7 +6,6 @@ import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import partial
 from typing import TYPE_CHECKING, NoReturn
 
 import click
@@ -15,6 +14,8 @@ from typer.core import TyperGroup
 
 if TYPE_CHECKING:
     import duckdb
+
+    from khabar.pipeline import CrawlOptions, RunSummary
 
 from khabar.extract_cli import extract_command
 from khabar.settings import default_sources
@@ -222,7 +223,7 @@ def _stoppable() -> Iterator[Stop]:
 
 def _crawl(
     label: str,
-    run: Callable[..., object],
+    run: Callable[[duckdb.DuckDBPyConnection, CrawlOptions], RunSummary],
     db: str | None,
     *,
     sources: str,
@@ -231,13 +232,12 @@ def _crawl(
     rate_limit: float | None,
 ) -> None:
     """`ingest` and `backfill`: the same writer, settings, progress bar and error handling around one crawl run."""
-    from khabar.ingest import IngestError
+    from khabar.pipeline import CrawlOptions, IngestError
 
     con = _open_writer(db)
     try:
         with _clear_errors(), _stoppable() as stop, _progress(f"{label}: pages") as progress:
-            summary = run(
-                con,
+            options = CrawlOptions(
                 sources_path=sources,
                 only=only or None,
                 web="simweb" if simweb else None,  # the khabar.webs plug-in (khabar.plugins)
@@ -245,6 +245,7 @@ def _crawl(
                 settings=_settings(rate_limit),
                 stop=stop,
             )
+            summary = run(con, options)
     except (
         IngestError
     ) as exc:  # the run could not start: a bad registry, unknown source ids, a bad date range
@@ -308,7 +309,7 @@ def ingest_command(
     ),
     rate_limit: float | None = typer.Option(None, "--rate-limit", help=RATE_HELP),
 ) -> None:
-    from khabar.ingest import run_ingest
+    from khabar.pipeline import run_ingest
 
     _crawl("ingest", run_ingest, db, sources=sources, only=only, simweb=simweb, rate_limit=rate_limit)
 
@@ -327,11 +328,14 @@ def backfill_command(
     ),
     rate_limit: float | None = typer.Option(None, "--rate-limit", help=RATE_HELP),
 ) -> None:
-    from khabar.ingest import run_backfill
+    from khabar.pipeline import run_backfill
+
+    def run_range(con: duckdb.DuckDBPyConnection, options: CrawlOptions) -> RunSummary:
+        return run_backfill(con, start, end, options)
 
     _crawl(
         "backfill",
-        partial(run_backfill, start=start, end=end),
+        run_range,
         db,
         sources=sources,
         only=only,
@@ -348,7 +352,7 @@ def reprocess_command(
 ) -> None:
     from datetime import UTC, datetime
 
-    from khabar.jobs import reprocess
+    from khabar.pipeline import reprocess
 
     when = None
     if since:
@@ -376,7 +380,7 @@ def import_command(
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
     sources: str | None = typer.Option(None, "--sources", help=REGISTRY_HELP),
 ) -> None:
-    from khabar.jobs import import_files
+    from khabar.pipeline import import_files
 
     if url and len(paths) > 1:
         raise _fail("--url applies to a single HTML file", 2)
