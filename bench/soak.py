@@ -117,7 +117,7 @@ def converge(mode: str, db: Path, max_runs: int) -> tuple[bool, int]:
 
 def snapshot(db: Path) -> dict[str, Any]:
     """Table contents that must not depend on how the run went (no run ids, fetch times or request logs);
-    the same columns as tests/test_end_to_end.py::snapshot, plus duplicate counts."""
+    the same columns as tests/pipeline/test_end_to_end.py::snapshot, plus duplicate counts."""
     con = duckdb.connect(str(db), read_only=True)
     try:
         q = lambda sql: con.execute(sql).fetchall()  # noqa: E731

@@ -54,27 +54,24 @@ class BatchStats:
         self.error_samples = (self.error_samples + other.error_samples)[:20]
 
 
-class Extract:
-    """The extractor, looked up on `khabar.extractors` at call time: a re-extraction (or a test patching it)
-    picks up a changed extractor."""
+# The extractor is looked up on `khabar.extractors` at call time: a re-extraction (or a test patching it) picks up
+# a changed extractor.
+def _extract(page: RawPage) -> ExtractionRecord:
+    from khabar import extractors
 
-    @staticmethod
-    def record(page: RawPage) -> ExtractionRecord:
-        from khabar import extractors
+    return extractors.extract(page.body, url=None, fetched_at=page.fetched_at, encoding=page.encoding)
 
-        return extractors.extract(page.body, url=None, fetched_at=page.fetched_at, encoding=page.encoding)
 
-    @staticmethod
-    def search_form(text: str) -> str:
-        from khabar import extractors
+def _search_form(text: str) -> str:
+    from khabar import extractors
 
-        return extractors.search_form(text)
+    return extractors.search_form(text)
 
-    @staticmethod
-    def version() -> str:
-        from khabar import extractors
 
-        return extractors.EXTRACTOR_VERSION
+def _extractor_version() -> str:
+    from khabar import extractors
+
+    return extractors.EXTRACTOR_VERSION
 
 
 def content_hash(search_text: str) -> str:
@@ -95,7 +92,7 @@ def page_row(page: RawPage) -> ReleaseRow | None:
         return None
     # url=None: the record's url is then the page's own rel=canonical/og:url, which names the release when it
     # points inside the same site (alternative URL shapes of one article become one release)
-    record = Extract.record(page)
+    record = _extract(page)
     fetched_url = page.final_url or page.url
     declared = record["url"]
     own = bool(declared) and same_site(declared or "", fetched_url)
@@ -111,9 +108,9 @@ def page_row(page: RawPage) -> ReleaseRow | None:
         source_id=page.source_id,
         page_id=page_digest(page.url, page.body)[0],
         fetched_at=page.fetched_at,
-        extractor_version=Extract.version(),
-        content_hash=content_hash(Extract.search_form(body)) if body else None,
-        search_text=Extract.search_form(text) if text else None,
+        extractor_version=_extractor_version(),
+        content_hash=content_hash(_search_form(body)) if body else None,
+        search_text=_search_form(text) if text else None,
         extra={"canonical_from": "page" if own else "fetched"},
     )
 

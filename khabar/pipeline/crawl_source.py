@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
-import httpx
 
 from khabar.pipeline.batch import BatchStats, process_batch
 from khabar.pipeline.registry import Registry, default_sources_path, use_registry
@@ -29,6 +28,8 @@ from khabar.stop import Interrupted, Stop
 from khabar.warehouse.raw import prune_pages, write_fetch_log
 
 if TYPE_CHECKING:
+    import httpx
+
     from khabar.crawl import CrawlBatch, Crawler, CrawlReport, CrawlSettings, Mode, Source
 
 log = logging.getLogger("khabar.ingest")

@@ -60,6 +60,25 @@ class RunSummary:
         fallback = 2 if self.extra.get("unreadable") else 1
         return {"completed": 0, "completed_with_errors": 1}.get(self.status, fallback)
 
+    @property
+    def cause(self) -> str | None:
+        """Why the run did not simply complete (a failed source, a damaged file, a signal), or None."""
+        cause = self.extra.get("cause")
+        return cause if isinstance(cause, str) else None
+
+    @property
+    def import_errors(self) -> list[str]:
+        """An import's problems, one line each (file, offset, cause)."""
+        errors = self.extra.get("import_errors")
+        return [str(e) for e in errors] if isinstance(errors, list) else []
+
+    @property
+    def failed_sources(self) -> dict[str, str]:
+        """A crawl's failed sources and why."""
+        crawl = self.extra.get("crawl")
+        failed = crawl.get("failed_sources") if isinstance(crawl, dict) else None
+        return {str(k): str(v) for k, v in failed.items()} if isinstance(failed, dict) else {}
+
     def interrupted_line(self) -> str:
         s = self.stats
         batches = f"{s.batches} batch{'' if s.batches == 1 else 'es'}"
