@@ -4,8 +4,7 @@
 # (cloudpickle), which keeps no module globals for names used only in annotations (`date`), and Prefect's
 # parameter model then fails with «`BackfillModel` is not fully defined».
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
 
 import duckdb
 from khabar.flows.artifacts import publish_summary
@@ -58,7 +57,7 @@ def daily_ingest(
     db: str | None = None,
     web: str | None = None,
     web_options: dict[str, str] | None = None,
-) -> Any:
+) -> Mapping[str, object] | State:
     """Incremental ingest of all (or some) sources: new and changed pages only. Cancelled (SIGTERM from the
     runner) it stops at a batch boundary: `interrupted` in `runs`, Cancelled in Prefect. `web` names a stand-in
     web plug-in to crawl instead of the internet (`khabar.plugins`: "simweb", `web_options` {"port": "8765"}).
@@ -88,7 +87,7 @@ def backfill(
     db: str | None = None,
     web: str | None = None,
     web_options: dict[str, str] | None = None,
-) -> Any:
+) -> Mapping[str, object] | State:
     """Every release published in [start, end): Jalali (1402-01-01) or Gregorian (2023-03-21) days; resumable.
     Cancelled, it stops at a batch boundary (`interrupted` in `runs`, Cancelled in Prefect): run it again."""
     logger = get_run_logger()
