@@ -1,4 +1,4 @@
-"""khabar.pipeline.run_ingest run status: a source that fails (its crawl raises, or it cannot be reached) never stops the others,
+"""`run_ingest` run status: a source that fails (its crawl raises, or it cannot be reached) never stops the others,
 but the run must not read as clean: `completed_with_errors` with exit code 1 when some sources failed, `failed` with
 exit code 2 when all did, the cause naming each source and its reason (README «Exit codes»).
 
