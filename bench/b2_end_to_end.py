@@ -1,4 +1,4 @@
-"""B2 end to end: backfill of the simulated web (52 sites) through khabar.ingest: pages/s, CPU s/page, peak RSS.
+"""B2 end to end: backfill of the simulated web (52 sites) through khabar.pipeline: pages/s, CPU s/page, peak RSS.
 
 Throughput: politeness lifted (`CrawlSettings.fast()`), each size in a fresh child process (honest peak RSS), the
 simulated web served by another process so its CPU and memory are not counted. The small size is run again inside a
@@ -97,8 +97,7 @@ def _prefect_env(tmp: Path) -> None:
 
 def backfill_once(port: int, start: str, end: str, mode: str = "plain", profile: int = 0) -> dict[str, Any]:
     """One backfill into a fresh DuckDB file (run in a child process). mode: plain | prefect."""
-    from khabar import workers
-    from khabar.ingest import run_backfill
+    from khabar.pipeline import CrawlOptions, run_backfill, workers
     from khabar.simweb.plugin import SimWeb
     from khabar.simweb.sites import all_hosts
     from khabar.simweb.transport import SimWebTransport
@@ -117,11 +116,13 @@ def backfill_once(port: int, start: str, end: str, mode: str = "plain", profile:
                     con,
                     start,
                     end,
-                    sources_path=sources,
-                    settings=fast_settings(),
-                    transport=SimWebTransport(port, all_hosts(world())),
-                    now=now,
-                    loader=loader,
+                    CrawlOptions(
+                        sources_path=sources,
+                        settings=fast_settings(),
+                        transport=SimWebTransport(port, all_hosts(world())),
+                        now=now,
+                        loader=loader,
+                    ),
                 ).as_dict()
             finally:
                 con.close()
@@ -204,7 +205,7 @@ def _top(prof: cProfile.Profile, n: int) -> list[dict[str, Any]]:
 def politeness_once(days: int = 1) -> dict[str, Any]:
     """Default politeness (CrawlSettings(), the registry's rate_limit per source) on a short window."""
     from khabar.crawl import CrawlSettings
-    from khabar.ingest import run_backfill
+    from khabar.pipeline import CrawlOptions, run_backfill
     from khabar.simweb.plugin import SimWeb
     from khabar.simweb.server import SimWebServer
     from khabar.simweb.transport import SimWebTransport
@@ -223,10 +224,12 @@ def politeness_once(days: int = 1) -> dict[str, Any]:
             con,
             start,
             end,
-            sources_path=_sources(tmp),
-            settings=settings,
-            transport=SimWebTransport(srv.port, srv.hosts),
-            now=SimWeb(today=config.today).now(),
+            CrawlOptions(
+                sources_path=_sources(tmp),
+                settings=settings,
+                transport=SimWebTransport(srv.port, srv.hosts),
+                now=SimWeb(today=config.today).now(),
+            ),
         ).as_dict()
         wall = time.perf_counter() - w0
         con.close()

@@ -32,7 +32,7 @@ def measure(days: int = 2, repeats: int = 3) -> dict[str, Any]:
     from prefect import flow
 
     from khabar.crawl import CrawlSettings
-    from khabar.ingest import run_backfill, run_ingest
+    from khabar.pipeline import CrawlOptions, run_backfill, run_ingest
     from khabar.simweb.config import SimWebConfig
     from khabar.simweb.plugin import SimWeb
     from khabar.simweb.server import SimWebServer
@@ -53,7 +53,8 @@ def measure(days: int = 2, repeats: int = 3) -> dict[str, Any]:
 
         def daily(loader: Any = None) -> dict[str, Any]:
             return run_ingest(
-                con, sources_path=sources, transport=tx, settings=settings, now=now, loader=loader
+                con,
+                CrawlOptions(sources_path=sources, transport=tx, settings=settings, now=now, loader=loader),
             ).as_dict()
 
         @flow(name="bench-daily-ingest")
@@ -68,10 +69,7 @@ def measure(days: int = 2, repeats: int = 3) -> dict[str, Any]:
             con,
             end - timedelta(days=days),
             end,
-            sources_path=sources,
-            transport=tx,
-            settings=settings,
-            now=now,
+            CrawlOptions(sources_path=sources, transport=tx, settings=settings, now=now),
         ).as_dict()
         first = daily()
         out["setup"] = [

@@ -6,7 +6,7 @@ fetching and while batches are extracted and loaded), checks the partial databas
 duplicate pages or releases), re-runs the same backfill to completion and compares every table's contents with the
 clean run. Normal trials use the real CLI (`khabar backfill --simweb`); faults trials run a small driver in the
 subprocess that starts the simulated web in faults mode (5xx, 429, timeouts, drips, resets, truncation, redirect
-chains, robots, oversized pages) and calls `khabar.ingest.run_backfill`; there the clean run and the crashed run are
+chains, robots, oversized pages) and calls `khabar.pipeline.run_backfill`; there the clean run and the crashed run are
 both repeated until every source's backfill is checkpointed (at most --max-runs runs), then compared
 (--batch-size sets the driver's batch size; a run that does not finish within --run-timeout counts as a hang).
 
@@ -41,7 +41,7 @@ RUN_TIMEOUT = 300.0  # one run to completion; longer is reported as a hang
 DRIVER = """
 import sys
 from khabar.crawl import CrawlSettings
-from khabar.ingest import run_backfill
+from khabar.pipeline import CrawlOptions, run_backfill
 from khabar.simweb.plugin import SimWeb
 from khabar.simweb.config import SimWebConfig
 from khabar.simweb.server import SimWebServer
@@ -53,8 +53,8 @@ settings = CrawlSettings.fast(rate_limit=20.0, max_attempts=5, read_timeout=1.0,
                               batch_size=int(sys.argv[4]))
 con = open_db(sys.argv[1])
 with SimWebServer(config) as srv:
-    s = run_backfill(con, sys.argv[2], sys.argv[3], transport=SimWebTransport(srv.port, srv.hosts),
-                     settings=settings, now=SimWeb(today=config.today).now())
+    s = run_backfill(con, sys.argv[2], sys.argv[3], CrawlOptions(transport=SimWebTransport(srv.port, srv.hosts),
+                     settings=settings, now=SimWeb(today=config.today).now()))
 print(s.as_dict()["status"], s.as_dict()["pages"], "pages")
 con.close()
 """
@@ -117,7 +117,7 @@ def converge(mode: str, db: Path, max_runs: int) -> tuple[bool, int]:
 
 def snapshot(db: Path) -> dict[str, Any]:
     """Table contents that must not depend on how the run went (no run ids, fetch times or request logs);
-    the same columns as tests/test_end_to_end.py::snapshot, plus duplicate counts."""
+    the same columns as tests/pipeline/test_end_to_end.py::snapshot, plus duplicate counts."""
     con = duckdb.connect(str(db), read_only=True)
     try:
         q = lambda sql: con.execute(sql).fetchall()  # noqa: E731

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from khabar.extractors import attribution as attr
 from khabar.extractors import dates, newscode
@@ -28,6 +28,7 @@ from khabar.extractors.html import (
 from khabar.extractors.normalize import search_form
 from khabar.extractors.persons import extract_persons
 from khabar.extractors.quantities import quantities_of
+from khabar.extractors.record import ExtractionRecord
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 KEYS = (
@@ -271,14 +272,14 @@ def extract(
     url: str | None = None,
     fetched_at: datetime | None = None,
     encoding: str | None = None,
-) -> dict[str, Any]:
+) -> ExtractionRecord:
     """One page → one record with every GUIDE §1.1 key. Never raises; problems are listed in ``errors``."""
     rec = empty_record(url)
     try:
         _extract(rec, html, url, fetched_at, encoding)
     except Exception as exc:  # last line of defence: a record, never an exception
         rec["errors"].append(f"extract: {type(exc).__name__}: {exc}"[:300])
-    return rec
+    return cast("ExtractionRecord", rec)  # built by key below; every KEYS entry is set by empty_record
 
 
 def _extract(

@@ -1,6 +1,6 @@
 """Prefect flows and deployments: thin wrappers over the plain-Python jobs in `khabar` (schedule, retries,
-logging, run-summary artifacts, nothing else). Every flow is also callable as plain Python: `khabar.ingest` and
-`khabar.jobs` hold the work."""
+logging, run-summary artifacts, nothing else). Every flow is also callable as plain Python: `khabar.pipeline` holds
+the work."""
 
 from __future__ import annotations
 

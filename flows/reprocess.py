@@ -4,15 +4,16 @@
 # (cloudpickle), which keeps no module globals for names used only in annotations (`date`), and Prefect's
 # parameter model then fails with «`BackfillModel` is not fully defined».
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
 
 from khabar.flows.artifacts import publish_summary
 from khabar.flows.stops import graceful_stop, outcome, stopped_at_once
 from khabar.flows.tasks import process_batch_task
 from prefect import flow, get_run_logger
+from prefect.states import State
 
-from khabar.jobs import reprocess as reprocess_job
+from khabar.pipeline import reprocess as reprocess_job
 from khabar.stop import Stop
 from khabar.warehouse.db import open_db
 
@@ -23,10 +24,10 @@ def reprocess(
     db: str | None = None,
     batch_size: int = 200,
     sources_path: str | None = None,
-) -> Any:
+) -> Mapping[str, object] | State:
     """Re-extract every archived page fetched since `since` (all when None), one task per batch; cancelled, it
-    stops at a batch boundary (`interrupted` in `runs`, Cancelled in Prefect). The sources file (default
-    config/sources.yaml when present) is loaded first, so canonical copies follow the same registry as ingest."""
+    stops at a batch boundary (`interrupted` in `runs`, Cancelled in Prefect). The sources file (default: the
+    registry of khabar.settings when present) is loaded first, so canonical copies follow the same registry as ingest."""
     logger = get_run_logger()
     con = open_db(db)
     stop = Stop()

@@ -69,7 +69,12 @@ def deployments(sources_path: str) -> list:
     ]
 
 
-def serve(sources_path: str = "config/sources.yaml") -> int:
+def serve(sources_path: str | None = None) -> int:
+    """Serve the three deployments until interrupted. `sources_path` None: the registry of khabar.settings,
+    resolved here once, so every deployment's runs read the same file whatever their working directory."""
+    from khabar.settings import load
+
+    sources_path = sources_path or str(load().sources_path.resolve())
     server = start_server()
     try:
         os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "khabar")

@@ -5,9 +5,8 @@ HTTP client under requests still running; here SIGTERM (and SIGINT) instead ask 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
 
 from prefect import get_run_logger
 from prefect.states import Cancelled, State
@@ -32,7 +31,7 @@ def stopped_at_once(stop: Stop, exc: BaseException) -> State | None:
     return None
 
 
-def outcome(summary: dict[str, Any], line: str) -> dict[str, Any] | State:
+def outcome(summary: Mapping[str, object], line: str) -> Mapping[str, object] | State:
     """The flow's return: the summary, or a Cancelled state when the run was interrupted (Prefect then shows the
     run as cancelled, which is what happened, with the counts in its message)."""
     if summary.get("status") == "interrupted":

@@ -6,8 +6,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import partial
-from typing import TYPE_CHECKING, Any, NoReturn, Protocol
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 
@@ -18,6 +17,9 @@ from typer.core import TyperGroup
 
 if TYPE_CHECKING:
     import duckdb
+
+    from khabar.crawl import CrawlSettings
+    from khabar.pipeline import CrawlOptions, RunSummary
 
 from khabar.extract_cli import extract_command
 from khabar.settings import default_sources
@@ -152,7 +154,7 @@ REGISTRY_HELP = (
 RATE_HELP = "Requests per second per host for this run, replacing the registry's and the default (1/s)."
 
 
-def _settings(rate_limit: float | None) -> object | None:
+def _settings(rate_limit: float | None) -> CrawlSettings | None:
     if rate_limit is None:
         return None
     if rate_limit <= 0:
@@ -175,28 +177,15 @@ def _open_writer(db: str | None) -> duckdb.DuckDBPyConnection:
         raise _fail(str(exc)) from None
 
 
-class _Summary(Protocol):
-    """What a run (ingest, backfill, import, reprocess) returns to the CLI: the pipeline's RunSummary, described
-    here so that typing the CLI does not tie it to the module the pipeline keeps it in."""
-
-    status: str
-    extra: dict[str, Any]
-
-    @property
-    def exit_code(self) -> int: ...
-
-    def as_dict(self) -> dict[str, Any]: ...
-
-    def interrupted_line(self) -> str: ...
-
-
-def _summary_line(summary: _Summary) -> str:
+def _summary_line(summary: RunSummary) -> str:
     d = summary.as_dict()
     line = (
         f"{d['flow']} {d['run_id']}: {d['status']}; {d['pages']} pages, {d['articles']} articles,"
         f" {d['releases_written']} releases written, {d['extraction_errors']} with extraction errors"
     )
-    crawl = d.get("crawl") or {}
+    crawl = d.get("crawl")
+    if not isinstance(crawl, dict):
+        crawl = {}
     if crawl.get("challenges"):
         line += f"; {crawl['challenges']} challenge pages (retried next run)"
     if crawl.get("blocked_sources"):
@@ -204,20 +193,21 @@ def _summary_line(summary: _Summary) -> str:
     return line
 
 
-def _finish(summary: _Summary) -> NoReturn:
+def _finish(summary: RunSummary) -> NoReturn:
     """The end of every run command: its summary (or the «interrupted» line), its problems, its exit code."""
     if summary.status == "interrupted":
         typer.echo(summary.interrupted_line(), err=True)
     else:
         typer.echo(_summary_line(summary))
-        extra = summary.extra
-        for problem in extra.get("import_errors", []):
+        for problem in summary.import_errors:
             typer.echo(f"khabar: import: {problem}", err=True)
-        failed_sources = (extra.get("crawl") or {}).get("failed_sources") or {}
-        for source_id, why in failed_sources.items():  # one line each: the summary's cause shows only three
+        for (
+            source_id,
+            why,
+        ) in summary.failed_sources.items():  # one line each: the summary's cause shows only three
             typer.echo(f"khabar: source {source_id} failed: {why}", err=True)
-        cause = extra.get("cause")
-        if cause and not extra.get("import_errors"):
+        cause = summary.cause
+        if cause and not summary.import_errors:
             typer.echo(f"khabar: {summary.status}: {cause}", err=True)
     raise typer.Exit(summary.exit_code)
 
@@ -240,7 +230,7 @@ def _stoppable() -> Iterator[Stop]:
 
 def _crawl(
     label: str,
-    run: Callable[..., _Summary],
+    run: Callable[[duckdb.DuckDBPyConnection, CrawlOptions], RunSummary],
     db: str | None,
     *,
     sources: str,
@@ -249,13 +239,12 @@ def _crawl(
     rate_limit: float | None,
 ) -> None:
     """`ingest` and `backfill`: the same writer, settings, progress bar and error handling around one crawl run."""
-    from khabar.ingest import IngestError
+    from khabar.pipeline import CrawlOptions, IngestError
 
     con = _open_writer(db)
     try:
         with _clear_errors(), _stoppable() as stop, _progress(f"{label}: pages") as progress:
-            summary = run(
-                con,
+            options = CrawlOptions(
                 sources_path=sources,
                 only=only or None,
                 web="simweb" if simweb else None,  # the khabar.webs plug-in (khabar.plugins)
@@ -263,6 +252,7 @@ def _crawl(
                 settings=_settings(rate_limit),
                 stop=stop,
             )
+            summary = run(con, options)
     except (
         IngestError
     ) as exc:  # the run could not start: a bad registry, unknown source ids, a bad date range
@@ -326,7 +316,7 @@ def ingest_command(
     ),
     rate_limit: float | None = typer.Option(None, "--rate-limit", help=RATE_HELP),
 ) -> None:
-    from khabar.ingest import run_ingest
+    from khabar.pipeline import run_ingest
 
     _crawl("ingest", run_ingest, db, sources=sources, only=only, simweb=simweb, rate_limit=rate_limit)
 
@@ -345,11 +335,14 @@ def backfill_command(
     ),
     rate_limit: float | None = typer.Option(None, "--rate-limit", help=RATE_HELP),
 ) -> None:
-    from khabar.ingest import run_backfill
+    from khabar.pipeline import run_backfill
+
+    def run_range(con: duckdb.DuckDBPyConnection, options: CrawlOptions) -> RunSummary:
+        return run_backfill(con, start, end, options)
 
     _crawl(
         "backfill",
-        partial(run_backfill, start=start, end=end),
+        run_range,
         db,
         sources=sources,
         only=only,
@@ -366,7 +359,7 @@ def reprocess_command(
 ) -> None:
     from datetime import UTC, datetime
 
-    from khabar.jobs import reprocess
+    from khabar.pipeline import reprocess
 
     when = None
     if since:
@@ -394,7 +387,7 @@ def import_command(
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
     sources: str | None = typer.Option(None, "--sources", help=REGISTRY_HELP),
 ) -> None:
-    from khabar.jobs import import_files
+    from khabar.pipeline import import_files
 
     if url and len(paths) > 1:
         raise _fail("--url applies to a single HTML file", 2)

@@ -9,6 +9,7 @@ This module imports nothing else from khabar: every layer (the extractors includ
 
 from __future__ import annotations
 
+import functools
 import os
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -115,10 +116,18 @@ def _first_error(exc: ValidationError, prefix: str = "") -> str:
     return f"{prefix}{field.upper() if prefix else field}: {err['msg']}"
 
 
+@functools.cache
+def gazetteer_override() -> Path | None:
+    """The `gazetteers` override directory, read once per process: `data_file` is called for each of the
+    extractor's data files and a fresh `load()` re-reads the settings file and environment every time (the
+    extractor reads its data once anyway; `gazetteer_override.cache_clear()` forgets it)."""
+    return load().gazetteers
+
+
 def data_file(rel: str) -> Traversable:
     """A packaged data file (``gazetteers/provinces.yaml``, ``extract/units.yaml``…), or the user's copy of it
     under the `gazetteers` override directory when that directory has one."""
-    override = load().gazetteers
+    override = gazetteer_override()
     if override is not None and (override / rel).is_file():
         return override / rel
     return resources.files(PACKAGE_DATA).joinpath(rel)

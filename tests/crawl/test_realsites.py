@@ -219,7 +219,7 @@ def test_crawl_delay_holds_from_the_first_request(tmp_path):
 
 
 def test_challenged_first_visits_are_loaded_on_the_second_run_and_a_blocked_source_is_reported(tmp_path):
-    from khabar.ingest import run_backfill
+    from khabar.pipeline import CrawlOptions, run_backfill
     from khabar.warehouse.query import blocked_sources
 
     config = _config(challenge_sites=1, blocked_sites=1, challenge_share=0.5)
@@ -244,10 +244,9 @@ def test_challenged_first_visits_are_loaded_on_the_second_run_and_a_blocked_sour
             con,
             start,
             end,
-            sources_path=path,
-            transport=tx,
-            settings=CrawlSettings.fast(),
-            now=SimWeb(today=TODAY).now(),
+            CrawlOptions(
+                sources_path=path, transport=tx, settings=CrawlSettings.fast(), now=SimWeb(today=TODAY).now()
+            ),
         )
         n_challenged = con.execute(
             "SELECT count(*) FROM fetch_log WHERE error_class = 'challenge'"
@@ -263,10 +262,12 @@ def test_challenged_first_visits_are_loaded_on_the_second_run_and_a_blocked_sour
             con,
             start,
             end,
-            sources_path=path,
-            transport=SimWebTransport(srv.port, srv.hosts),
-            settings=CrawlSettings.fast(),
-            now=SimWeb(today=TODAY).now(),
+            CrawlOptions(
+                sources_path=path,
+                transport=SimWebTransport(srv.port, srv.hosts),
+                settings=CrawlSettings.fast(),
+                now=SimWeb(today=TODAY).now(),
+            ),
         )
     assert n_challenged >= 5 and statuses == {200, 403, 503}  # a challenge whatever the status
     assert truth - loaded_first  # the first run did miss the challenged articles …

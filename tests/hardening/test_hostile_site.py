@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from khabar.crawl import CrawlSettings
-from khabar.ingest import run_ingest
+from khabar.pipeline import CrawlOptions, run_ingest
 from khabar.simweb.config import SimWebConfig
 from khabar.simweb.hostile import ARTICLES, EXTERNAL_LINKS, HOST, TRAPS, HostileServer
 from khabar.simweb.plugin import SimWeb
@@ -78,7 +78,7 @@ def hostile_run(tmp_path_factory):
         con = open_db(tmp / "h.duckdb")
         t0 = time.monotonic()
         summary = run_ingest(
-            con, sources_path=sources, transport=router, settings=settings, now=SimWeb().now()
+            con, CrawlOptions(sources_path=sources, transport=router, settings=settings, now=SimWeb().now())
         )
         elapsed = time.monotonic() - t0
         yield {

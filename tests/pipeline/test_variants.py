@@ -74,7 +74,7 @@ def test_bad_variant_is_a_registry_error_naming_the_line(spec, message):
 def test_print_page_without_canonical_joins_its_article_on_the_simulated_web(tmp_path):
     """Loopback: the article and its /print/ page fetched from the simulated ASP.NET site are one release (the
     documented variant), two without it; the address keeps the http the site serves."""
-    from khabar.pipeline import process_batch, register_source_variants
+    from khabar.pipeline import Registry, process_batch
     from khabar.records import RawPage
     from khabar.simweb.config import SimWebConfig
     from khabar.simweb.server import SimWebServer
@@ -116,11 +116,7 @@ def test_print_page_without_canonical_joins_its_article_on_the_simulated_web(tmp
 
     def releases(db: str, variants) -> list[tuple]:
         con = open_db(tmp_path / db)
-        register_source_variants({site.site_id: variants})
-        try:
-            process_batch(con, pages)
-        finally:
-            register_source_variants({site.site_id: ()})
+        process_batch(con, pages, Registry(variants={site.site_id: variants}))
         rows = con.execute("SELECT canonical_url FROM releases ORDER BY 1").fetchall()
         aliases = con.execute("SELECT alias_url, canonical_url, via FROM url_aliases").fetchall()
         con.close()

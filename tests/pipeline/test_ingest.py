@@ -1,4 +1,4 @@
-"""khabar.ingest run status: a source that fails (its crawl raises, or it cannot be reached) never stops the others,
+"""`run_ingest` run status: a source that fails (its crawl raises, or it cannot be reached) never stops the others,
 but the run must not read as clean: `completed_with_errors` with exit code 1 when some sources failed, `failed` with
 exit code 2 when all did, the cause naming each source and its reason (README «Exit codes»).
 
@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from khabar.cli import app
 from khabar.crawl import CrawlSettings
 from khabar.crawl.crawler import Crawler
-from khabar.ingest import run_ingest
+from khabar.pipeline import CrawlOptions, run_ingest
 from khabar.simweb.config import SimWebConfig
 from khabar.simweb.plugin import SimWeb
 from khabar.simweb.server import SimWebServer
@@ -51,10 +51,12 @@ def test_a_failing_source_makes_the_run_completed_with_errors(tmp_path, monkeypa
     with SimWebServer(SimWebConfig()) as sim:
         summary = run_ingest(
             con,
-            sources_path=sources,
-            transport=SimWebTransport(sim.port, sim.hosts),
-            settings=CrawlSettings.fast(),
-            now=SimWeb().now(),
+            CrawlOptions(
+                sources_path=sources,
+                transport=SimWebTransport(sim.port, sim.hosts),
+                settings=CrawlSettings.fast(),
+                now=SimWeb().now(),
+            ),
         )
     assert summary.status == "completed_with_errors" and summary.exit_code == 1
     assert (
@@ -102,10 +104,12 @@ def test_an_unreachable_source_is_a_failure_with_its_network_reason(tmp_path):
     with SimWebServer(SimWebConfig()) as sim:
         summary = run_ingest(
             con,
-            sources_path=sources,
-            transport=_LoopbackAndReal(sim),
-            settings=CrawlSettings.fast(),
-            now=SimWeb().now(),
+            CrawlOptions(
+                sources_path=sources,
+                transport=_LoopbackAndReal(sim),
+                settings=CrawlSettings.fast(),
+                now=SimWeb().now(),
+            ),
         )
     assert summary.status == "completed_with_errors" and summary.exit_code == 1
     assert summary.extra["crawl"]["failed_sources"] == {DEAD: "robots.txt unreachable: ConnectError"}
@@ -128,7 +132,7 @@ def test_an_unreachable_source_is_a_failure_with_its_network_reason(tmp_path):
 def test_every_source_unreachable_fails_the_run(tmp_path):
     sources = _registry(tmp_path, (DEAD, DEAD_URL), ("dead-too", "http://127.0.0.1:1/other/"))
     con = open_db(tmp_path / "k.duckdb")
-    summary = run_ingest(con, sources_path=sources, settings=CrawlSettings.fast())
+    summary = run_ingest(con, CrawlOptions(sources_path=sources, settings=CrawlSettings.fast()))
     assert summary.status == "failed" and summary.exit_code == 2
     assert summary.extra["crawl"]["failed_sources"] == {
         DEAD: "robots.txt unreachable: ConnectError",
@@ -152,9 +156,11 @@ def test_a_source_with_no_answer_at_all_failed(tmp_path, monkeypatch):
     con = open_db(tmp_path / "k.duckdb")
     summary = run_ingest(
         con,
-        sources_path=sources,
-        transport=httpx.MockTransport(handler),
-        settings=CrawlSettings.fast(max_attempts=1),
+        CrawlOptions(
+            sources_path=sources,
+            transport=httpx.MockTransport(handler),
+            settings=CrawlSettings.fast(max_attempts=1),
+        ),
     )
     assert summary.status == "failed" and summary.exit_code == 2
     why = summary.extra["crawl"]["failed_sources"]["down"]

@@ -11,7 +11,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from khabar import extractors
-from khabar.jobs import import_files, reprocess
+from khabar.pipeline import import_files, reprocess
 from khabar.simweb.config import SimWebConfig
 from khabar.simweb.truth import iter_truth
 from khabar.simweb.world import World
@@ -117,12 +117,12 @@ def test_import_missing_file_is_a_clear_error(tmp_path):
 
 def test_search_index_is_rebuilt_only_by_runs_that_write_releases(tmp_path, pages, monkeypatch):
     """The index build reads the whole archive: a run with nothing to write must not pay for it."""
-    import khabar.jobs as jobs
-    from khabar.jobs import run_batches
+    import khabar.pipeline.run as run
+    from khabar.pipeline import run_batches
 
     builds: list[int] = []
-    real = jobs.rebuild_search_index
-    monkeypatch.setattr(jobs, "rebuild_search_index", lambda con: (builds.append(1), real(con)))
+    real = run.rebuild_search_index
+    monkeypatch.setattr(run, "rebuild_search_index", lambda con: (builds.append(1), real(con)))
     con = open_db(tmp_path / "w.duckdb")
     run_batches(con, "empty", [], {})  # no index yet: built (empty) so that `khabar search` works
     assert len(builds) == 1

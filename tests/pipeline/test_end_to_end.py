@@ -25,7 +25,7 @@ from khabar.urls import canonical_url
 
 START, END = "1402-12-26", "1402-12-29"  # [2024-03-16, 2024-03-19): three Tehran days
 G_START, G_END = date(2024, 3, 16), date(2024, 3, 19)
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def khabar(*args: str, db: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:

@@ -1,8 +1,7 @@
-"""Run-level jobs as plain Python: reprocess the raw archive, import local files (and, in `khabar.ingest`, crawl).
+"""Local files as a page source: WARC records (gzipped or not) and HTML files (GUIDE §1.3).
 
-Each job opens one run row, streams pages through `pipeline.process_batch` in bounded batches (one transaction
-each, so a crash loses at most the batch in flight and a re-run converges), and closes the run with its stats.
-The Prefect flows and the CLI call these functions; tests and benchmarks call them directly.
+Damage is reported, never silently skipped: a file that cannot be read, or the damaged rest of one, becomes an
+`ImportProblem` (file, offset, cause), every record before it is loaded, and the other files are still read.
 """
 
 from __future__ import annotations
@@ -10,182 +9,20 @@ from __future__ import annotations
 import gzip
 import re
 import zlib
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, replace
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import duckdb
 
 from khabar.extractors.charset import detect_charset
-from khabar.pipeline import BatchStats, load_registry, new_run_id, process_batch, source_for, use_registry
+from khabar.pipeline.registry import load_registry, source_for, use_registry
+from khabar.pipeline.run import BatchLoader, Progress, RunSummary, run_batches
 from khabar.records import RawPage
 from khabar.stop import Stop
-from khabar.warehouse.raw import iter_pages
-from khabar.warehouse.runs import abandon_transaction, finish_run, last_status, mark_crashed, start_run
-from khabar.warehouse.search import has_search_index, rebuild_search_index
-from khabar.workers import abort as abort_workers
-
-Progress = Callable[[int], None]
-
-
-@dataclass
-class RunSummary:
-    run_id: str
-    flow: str
-    status: str = "completed"
-    stats: BatchStats = field(default_factory=BatchStats)
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "run_id": self.run_id,
-            "flow": self.flow,
-            "status": self.status,
-            **asdict(self.stats),
-            **self.extra,
-        }
-
-    @property
-    def exit_code(self) -> int:
-        """The same for every command (README, «Exit codes»): 0 done, 1 partial, 2 nothing readable, 130/143
-        interrupted by SIGINT/SIGTERM."""
-        if self.status == "interrupted":
-            return int(self.extra.get("exit_code", 130))
-        fallback = 2 if self.extra.get("unreadable") else 1
-        return {"completed": 0, "completed_with_errors": 1}.get(self.status, fallback)
-
-    def interrupted_line(self) -> str:
-        s = self.stats
-        batches = f"{s.batches} batch{'' if s.batches == 1 else 'es'}"
-        return f"interrupted: {batches} committed, {s.pages} pages; run the same command again to continue"
-
-
-def batched(items: Iterable[RawPage], size: int) -> Iterator[list[RawPage]]:
-    batch: list[RawPage] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-PageLoader = Callable[[duckdb.DuckDBPyConnection, list[RawPage]], BatchStats]
-
-
-@contextmanager
-def recorded_run(
-    con: duckdb.DuckDBPyConnection, flow: str, params: dict[str, Any], stop: Stop | None = None
-) -> Iterator[RunSummary]:
-    """One row in `runs`: 'running' at the start (runs left running by a killed process become 'crashed'),
-    then 'completed' (the job may set 'completed_with_errors' and a `cause`), 'interrupted' when `stop` was
-    requested (a first signal lets the job end at a batch boundary; a second raises `Interrupted` and interrupts
-    the query in flight, whose transaction rolls back), or 'failed' with the error. The search index is refreshed
-    after a run that wrote releases or followed an unfinished one (the build reads the whole archive: a daily run
-    with nothing new must not pay for it)."""
-    mark_crashed(con)
-    stale_index = last_status(con) not in (None, "completed", "completed_with_errors")
-    summary = RunSummary(new_run_id(flow), flow)
-    start_run(con, summary.run_id, flow, params)
-    unregister = None
-    if stop is not None:
-        stop.run = summary  # a hard stop interrupts the query in flight and kills the extraction workers
-        undo = [stop.on_hard_stop(con.interrupt), stop.on_hard_stop(abort_workers)]
-
-        def unregister() -> None:
-            for u in undo:
-                u()
-
-    try:
-        yield summary
-        if summary.stats.releases_written or stale_index or not has_search_index(con):
-            rebuild_search_index(con)
-    except BaseException as exc:
-        if unregister:
-            unregister()
-        if stop is not None and stop.requested and (stop.hard or isinstance(exc, KeyboardInterrupt)):
-            abandon_transaction(con)  # a hard stop may land between BEGIN and the transaction's own handler
-            _mark_interrupted(summary, stop)
-        else:
-            summary.status = "failed"
-            summary.extra["error"] = summary.extra["cause"] = f"{type(exc).__name__}: {exc}"
-        finish_run(con, summary.run_id, summary.status, summary.as_dict())
-        raise
-    if unregister:
-        unregister()
-    if stop is not None and stop.requested:
-        _mark_interrupted(summary, stop)
-    finish_run(con, summary.run_id, summary.status, summary.as_dict())
-
-
-def _mark_interrupted(summary: RunSummary, stop: Stop) -> None:
-    summary.status = "interrupted"
-    summary.extra["exit_code"] = stop.exit_code
-    done = summary.stats
-    batches = f"{done.batches} batch{'' if done.batches == 1 else 'es'}"
-    summary.extra["cause"] = f"{stop.cause} after {batches}, {done.pages} pages"
-
-
-def run_batches(
-    con: duckdb.DuckDBPyConnection,
-    flow: str,
-    pages: Iterable[RawPage],
-    params: dict[str, Any],
-    *,
-    batch_size: int = 200,
-    progress: Progress | None = None,
-    loader: PageLoader | None = None,
-    stop: Stop | None = None,
-    finish: Callable[[RunSummary], None] | None = None,
-) -> RunSummary:
-    """Stream pages through the pipeline as one recorded run, checking `stop` between batches. `loader`
-    replaces `process_batch` (the flows pass a Prefect task wrapping it); `finish` sets the final status."""
-    load = loader or process_batch
-    with recorded_run(con, flow, params, stop) as summary:
-        for batch in batched(pages, batch_size):
-            summary.stats.add(load(con, batch))
-            if progress:
-                progress(len(batch))
-            if stop is not None and stop.requested:
-                break
-        if finish is not None:
-            finish(summary)
-    return summary
-
-
-def reprocess(
-    con: duckdb.DuckDBPyConnection,
-    since: datetime | None = None,
-    *,
-    batch_size: int = 200,
-    progress: Progress | None = None,
-    loader: PageLoader | None = None,
-    stop: Stop | None = None,
-    sources_path: str | Path | None = None,
-) -> RunSummary:
-    """Re-extract every archived page (newest copy per URL) fetched since `since`: no network at all. The
-    sources file (`sources_path`; None: config/sources.yaml when present) is loaded first, as by every run."""
-    use_registry(con, load_registry(sources_path))
-    # Materialise the URL list first: iterating a cursor while the same database is written is fragile.
-    pages = list(iter_pages(con, since=since))
-    return run_batches(
-        con,
-        "reprocess",
-        pages,
-        {"since": since},
-        batch_size=batch_size,
-        progress=progress,
-        loader=loader,
-        stop=stop,
-    )
-
-
-# ---------------------------------------------------------------------------------------------------- import ---
 
 
 @dataclass(frozen=True)
@@ -201,7 +38,7 @@ class ImportProblem:
         return f"{self.path}{where}: {self.cause}"
 
 
-def _checked_archive_iterator(fh: Any) -> Any:
+def _checked_archive_iterator(fh: IO[bytes]) -> Any:  # warcio is untyped: its objects are Any
     """warcio's ArchiveIterator, except that a record not followed by the blank lines its Content-Length promises
     (a bad length) is remembered in `misaligned` instead of written to stderr as a warning and passed over.
     (Overrides one private method of warcio, pinned in requirements.lock; warcio is imported only when needed.)"""
@@ -371,7 +208,7 @@ def iter_warc(
         problems.append(problem)
 
 
-def _warc_page(record: Any, source_id: str) -> RawPage | None:
+def _warc_page(record: Any, source_id: str) -> RawPage | None:  # record: warcio ArcWarcRecord
     if record.rec_type != "response" or record.http_headers is None:
         return None
     url = record.rec_headers.get_header("WARC-Target-URI")
@@ -448,18 +285,18 @@ def import_files(
     url: str | None = None,
     batch_size: int = 200,
     progress: Progress | None = None,
-    loader: PageLoader | None = None,
+    loader: BatchLoader[list[RawPage]] | None = None,
     stop: Stop | None = None,
     sources_path: str | Path | None = None,
 ) -> RunSummary:
     """Import WARC and HTML files as one run. One bad file never stops the others: the run is `completed` when
     every file was read whole, `completed_with_errors` (exit 1) when some were damaged or unreadable, `failed`
     (exit 2) when nothing could be read; `import_errors` lists each problem with its file and offset. The sources
-    file (`sources_path`; None: config/sources.yaml when present, else none, see pipeline.load_registry) is
+    file (`sources_path`; None: the settings' registry when present, else none, see `registry.load_registry`) is
     loaded first, as by every run."""
-    registry = load_registry(sources_path)
-    use_registry(con, registry)
-    owner = source_for(registry)
+    sources = load_registry(sources_path)
+    registry = use_registry(con, sources)
+    owner = source_for(sources)
     problems: list[ImportProblem] = []
 
     def finish(summary: RunSummary) -> None:
@@ -482,6 +319,7 @@ def import_files(
             for p in iter_import(paths, url=url, problems=problems)
         ),
         {"paths": paths, "url": url},
+        registry=registry,
         batch_size=batch_size,
         progress=progress,
         loader=loader,
@@ -490,14 +328,4 @@ def import_files(
     )
 
 
-__all__ = [
-    "ImportProblem",
-    "RunSummary",
-    "batched",
-    "import_files",
-    "iter_import",
-    "recorded_run",
-    "reprocess",
-    "run_batches",
-    "sniff",
-]
+__all__ = ["ImportProblem", "import_files", "iter_html", "iter_import", "iter_warc", "sniff"]

@@ -9,14 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from khabar import workers
-from khabar.pipeline import BatchStats, build_rows
+from khabar.pipeline import BatchStats, build_rows, workers
 from khabar.records import RawPage
 from khabar.simweb.config import SimWebConfig
 from khabar.simweb.truth import iter_truth
 from khabar.simweb.world import World
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -112,7 +111,7 @@ def test_workers_exit_when_their_parent_is_killed(tmp_path):
     code = (
         "import os, time\n"
         "os.environ['KHABAR_EXTRACT_WORKERS'] = '1'\n"
-        "from khabar import workers\n"
+        "from khabar.pipeline import workers\n"
         "workers.map_items(abs, list(range(64)))\n"
         "print(*[p.pid for p in workers._pool._processes.values()], flush=True)\n"
         "time.sleep(60)\n"
@@ -148,7 +147,7 @@ def test_a_script_without_main_guard_is_not_run_again_by_the_workers(tmp_path):
         "os.environ['KHABAR_EXTRACT_WORKERS'] = '1'\n"
         f"with open({str(marker)!r}, 'a') as fh:\n"
         "    fh.write('run\\n')\n"
-        "from khabar import workers\n"
+        "from khabar.pipeline import workers\n"
         "assert workers.map_items(abs, list(range(-40, 40))) == [abs(x) for x in range(-40, 40)]\n"
         "assert workers._pool is not None\n",
         encoding="utf-8",

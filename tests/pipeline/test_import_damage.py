@@ -21,13 +21,13 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from khabar.jobs import ImportProblem, import_files, iter_import, iter_warc
+from khabar.pipeline import ImportProblem, import_files, iter_import, iter_warc
 from khabar.simweb.config import SimWebConfig
 from khabar.simweb.truth import iter_truth
 from khabar.simweb.world import World
 from khabar.warehouse.db import open_db
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DAY = date(2023, 8, 3)
 
 

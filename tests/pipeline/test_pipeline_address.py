@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from khabar.pipeline import prefer_source_scheme, register_source_urls
+from khabar.pipeline import Registry, prefer_source_scheme
 from khabar.records import RawPage
 from khabar.urls import canonical_url
 from khabar.warehouse.releases import ReleaseRow
@@ -56,15 +56,14 @@ CASES = [
 
 
 @pytest.mark.parametrize(("base", "url", "final", "named_by", "before", "after"), CASES)
-def test_address_scheme(base, url, final, named_by, before, after, monkeypatch):
-    monkeypatch.setattr("khabar.pipeline._SOURCE_URLS", {})  # the registry is process-wide: leave it as found
-    register_source_urls({"s": base})
+def test_address_scheme(base, url, final, named_by, before, after):
+    registry = Registry(urls={"s": base})
     page = RawPage(url=url, final_url=final, source_id="s", status=200, headers={}, body=b"", fetched_at=NOW)
     row = ReleaseRow(
         {"url": url}, canonical_url(before), "s", None, NOW, "t", extra={"canonical_from": named_by}
     )
     rid = row.release_id
-    assert prefer_source_scheme(page, row) is (before != after)
+    assert prefer_source_scheme(page, row, registry) is (before != after)
     assert row.canonical_url == after
     assert row.release_id == rid  # the identity never moves
 

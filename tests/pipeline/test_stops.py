@@ -20,7 +20,7 @@ import duckdb
 import pytest
 
 START, END = "1402-12-26", "1402-12-29"
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 # The request log and the run rows record how the runs went, not what was collected; schema_migrations its clock.
 NOT_COMPARED = {"runs", "fetch_log", "schema_migrations"}
 # Which earlier copy a release was matched to depends on the order pages arrived in (an interrupted run changes it);

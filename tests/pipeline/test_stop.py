@@ -9,8 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from khabar.jobs import run_batches
-from khabar.pipeline import process_batch
+from khabar.pipeline import process_batch, run_batches
 from khabar.records import RawPage
 from khabar.stop import Interrupted, Stop, stop_on_signals
 from khabar.warehouse.db import open_db, transaction
@@ -38,8 +37,8 @@ def test_a_first_signal_ends_the_run_at_a_batch_boundary(tmp_path, sig):
     con = open_db(tmp_path / "k.duckdb")
     stop = Stop()
 
-    def load(c, batch):
-        stats = process_batch(c, batch)
+    def load(c, batch, registry):
+        stats = process_batch(c, batch, registry)
         stop.request(sig)  # as the signal handler does, while the first batch is loading
         return stats
 
@@ -61,10 +60,10 @@ def test_a_second_signal_rolls_the_batch_in_flight_back_and_still_records_the_ru
     stop.on_hard_stop(lambda: interrupted.append(True))
     calls = []
 
-    def load(c, batch):
+    def load(c, batch, registry):
         calls.append(len(batch))
         if len(calls) == 1:
-            return process_batch(c, batch)
+            return process_batch(c, batch, registry)
         with transaction(c):
             write_pages(c, batch)  # half a batch written when the second signal lands
             stop.request(signal.SIGINT)
