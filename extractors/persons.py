@@ -949,6 +949,7 @@ def persons_in(
     _titled_surnames(toks, text, covered, surnames_pending)
     _opening_surnames(toks, text, covered, surnames_pending)
     _list_pass(toks, text, covered, found, evs)
+    _name_lists(toks, text, covered, found, evs, surnames_pending)
     if len(surnames_pending) > n_pending:
         evs.extend((len(toks), "sur", search_form(x[0])) for x in surnames_pending[n_pending:])
     n_pending = len(surnames_pending)
@@ -1742,6 +1743,108 @@ def _list_pass(
             continue
         k += 1
     _list_back(toks, text, covered, found, evs)
+
+
+_ITEM_END = (".", "!", "؟", "?", "؛", ":")
+# what may follow a name inside a list item («رحمان دادمان از تبریز», «فرید مروارید با رکورد …»)
+_ITEM_TAIL = frozenset({"از", "با", "در", "به", "نماینده", "عضو"})
+
+
+def _list_items(toks: list[Tok]) -> list[list[tuple[int, int]]]:
+    """Coordinated lists of the text: runs of items [a, b) separated by commas, «و» or dashes, each run ending
+    at a sentence end or a colon."""
+    lists: list[list[tuple[int, int]]] = []
+    cur: list[tuple[int, int]] = []
+    a = 0
+    for i, t in enumerate(toks):
+        k = t.key
+        if k == "و" or k in _LIST_SEP or k[:1].isdigit():
+            if a < i:
+                cur.append((a, i))
+            a = i + 1
+            if t.trail.strip()[:1] in _ITEM_END or (t.trail and t.trail.strip()[:1] not in ("،", ",")):
+                if len(cur) >= 2:
+                    lists.append(cur)
+                cur = []
+            continue
+        if t.trail:
+            c = t.trail.strip()[:1]
+            cur.append((a, i + 1))
+            a = i + 1
+            if c not in ("،", ","):
+                if len(cur) >= 2:
+                    lists.append(cur)
+                cur = []
+    if a < len(toks):
+        cur.append((a, len(toks)))
+    if len(cur) >= 2:
+        lists.append(cur)
+    return lists
+
+
+def _item_kind(toks: list[Tok], covered: list[bool], a: int, b: int) -> tuple[str, int]:
+    """What a list item is: («person», end) when found already, («name», end) for a first name and one or two
+    name words, («sur», end) for one surname-like word, («other», 0); the end excludes a tail («از تبریز»)."""
+    if all(covered[a:b]):
+        return "person", b
+    if any(covered[a:b]):
+        return "other", 0
+    lex = person_lex()
+    stop = _name_stop()
+    e = a
+    while e < b and e - a < 4:
+        k = toks[e].key
+        if (
+            not "\u0621" <= k[:1] <= "\u06cc"
+            or (k in stop and k not in lex.surname_suffixes)
+            or k in verb_forms()
+            or _role_head_at(toks, e)
+            or _phrase_at_key(k)
+            or (e > a and _is_place(k))
+        ):
+            break
+        e += 1
+    if e == a or (e < b and toks[e].key not in _ITEM_TAIL and not _role_head_at(toks, e)):
+        return "other", 0
+    if b - e > 4 or any(toks[x].key in verb_forms() for x in range(e, b)):
+        return "other", 0  # a clause, not a name with a short tail
+    if e - a == 1:
+        return ("sur", e) if _surname_like(toks[a].key) and not _is_place(toks[a].key) else ("other", 0)
+    fn = _first_name_at(toks, a)
+    if fn and fn < e - a <= fn + 2:
+        if any(toks[x].key in lex.ambiguous_first for x in range(a, a + fn)) and not all(
+            _namey(toks[x].key) for x in range(a + fn, e)
+        ):
+            return "other", 0
+        return "name", e
+    if e - a <= 3 and all(_namey(toks[x].key) for x in range(a, e)) and _foreign_first_word(toks[a].key):
+        return ("name" if toks[a].key in _foreign_firsts() else "weak"), e
+    return "other", 0
+
+
+def _name_lists(
+    toks: list[Tok],
+    text: str,
+    covered: list[bool],
+    found: dict[str, dict[str, Any]],
+    evs: list[tuple[int, str, str]],
+    pending: list[tuple[str, str | None, str | None]],
+) -> None:
+    """Lists of names with no seed («محمدرضا فروتن، ستاره اسکندری، شبنم طلوعی …», results «رحمان دادمان از
+    تبریز، …»): when at least two items of a list are persons or a first name and name words, and they are half
+    the items at least, every such item is a person, and a surname-like word alone in it too."""
+    for items in _list_items(toks):
+        kinds = [_item_kind(toks, covered, a, b) for a, b in items]
+        good = sum(k in ("person", "name") for k, _e in kinds)
+        weak = sum(k == "weak" for k, _e in kinds)
+        if good < 2 or 2 * (good + weak) < len(items):
+            continue
+        for (a, _b), (kind, e) in zip(items, kinds, strict=True):
+            if kind in ("name", "weak"):
+                _claim(toks, text, covered, found, evs, a, e)
+            elif kind == "sur" and good >= 2:
+                pending.append((unify_letters(text[toks[a].start : toks[e - 1].end]), None, None))
+                covered[a:e] = [True] * (e - a)
 
 
 def _list_back(
