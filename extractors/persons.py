@@ -1343,12 +1343,26 @@ def _context_pass(
                     and not toks[a - 1].closes
                 ):
                     left_ok = False  # «با اشاره به واکسیناسیون گفت»: a topic, not a speaker
-                apposed = (  # «طباطبائی، عضو دیگر شورای مرکزی»: a clause-opening surname and a comma
+                # «طباطبائی، عضو دیگر شورای مرکزی», «جان دویچ، رئیس سابق سیا»: a clause-opening surname, or a
+                # first or foreign name and name words, then a comma
+                if (
                     ds
                     and j - a == 1
-                    and toks[a].trail.strip()[:1] in ("،", ",")
-                    and (a == 0 or toks[a - 1].closes)
-                    and _surname_like(toks[a].key)
+                    and a >= 2
+                    and toks[j - 1].trail.strip()[:1] in ("،", ",")
+                    and not covered[a - 1]
+                    and not toks[a - 1].closes
+                    and toks[a - 1].key in _foreign_firsts()
+                ):
+                    a -= 1  # «جان دویچ، رئیس سابق سیا»: a foreign first name that is also a Persian word
+                apposed = (
+                    ds
+                    and toks[j - 1].trail.strip()[:1] in ("،", ",")
+                    and (a == 0 or toks[a - 1].closes or (j - a >= 2 and toks[a - 1].key == "و"))
+                    and (
+                        (j - a == 1 and _surname_like(toks[a].key))
+                        or (j - a >= 2 and _apposed_name(toks, a, j))
+                    )
                 )
                 if (ds or toks[j].key in _WEAK_CTX) and score < 2 and not apposed:
                     left_ok = (
@@ -1397,6 +1411,18 @@ def _context_pass(
                 evs.append((a, "sur", search_form(pending[-1][0])))
             covered[a : j + 1] = [True] * (j + 1 - a)
         j += 1
+
+
+def _apposed_name(toks: list[Tok], a: int, j: int) -> bool:
+    """Tokens [a, j) before an apposition comma look like a full name: a first name (or a foreign or unknown
+    word) first, and name words after it."""
+    lex = person_lex()
+    k0, last = toks[a].key, toks[j - 1].key
+    if _is_place(k0) or not all(_namey(toks[x].key) and not _is_place(toks[x].key) for x in range(a + 1, j)):
+        return False
+    if k0 in lex.first_names or _foreign_first_word(k0):
+        return True
+    return bool(_namey(k0)) and (_surname_like(last) and (last not in lex.lexicon or _morph_surname(last)))
 
 
 # speech verbs proper (not the statement contexts «ضمن», «در دیدار»): their subject opens the clause
