@@ -1172,7 +1172,7 @@ def _opens_name(toks: list[Tok], s: int) -> bool:
     """What stands before token ``s`` lets a name start there: a clause boundary, a connector or preposition
     (not after «در»/«بر», which head places and topics), a time word, a speech verb."""
     prev = toks[s - 1]
-    if prev.key in _CREDITS and not prev.closes:
+    if _credit_before(toks, s):
         return True  # «به کارگردانی بهمن قبادی»
     if prev.closes or prev.key in _OPENERS or prev.key in _TIME_WORDS - {"در"}:
         return prev.key not in ("به",) or s < 2 or toks[s - 2].key not in ("اشاره", "توجه")
@@ -1698,7 +1698,11 @@ _CREDITS = frozenset(
 
 
 def _credit_before(toks: list[Tok], s: int) -> bool:
-    return s > 0 and not toks[s - 1].closes and toks[s - 1].key in _CREDITS
+    """A credit («به کارگردانی …») or «به نام» («راننده‌ای به نام محمدجعفر مهدوی») stands right before ``s``."""
+    if s < 1 or toks[s - 1].closes:
+        return False
+    k = toks[s - 1].key
+    return k in _CREDITS or (k == "نام" and s >= 2 and toks[s - 2].key == "به")
 
 
 def _claim(
