@@ -424,7 +424,8 @@ def _surname_tokens(toks: list[Tok], j: int) -> int:
             continue
         if k in lex.surname_prefixes or nxt in lex.surnames:
             continue
-        if j + n < len(toks) and not toks[j + n].lead and _second_surname(nxt):
+        after = toks[j + n + 1].key if j + n + 1 < len(toks) and not toks[j + n].closes else ""
+        if j + n < len(toks) and not toks[j + n].lead and _second_surname(nxt, after):
             continue
         if (
             j + n + 1 < len(toks)
@@ -846,6 +847,15 @@ def persons_in(
                         and _unknown_word(sur_key)
                         and (s == 0 or first_key not in lex.ambiguous_first or _opens_name(toks, s))
                     )
+                    or (sur_key in lex.famous and first_key not in lex.ambiguous_first)  # «یاسر عرفات»
+                    or (  # «جعفر باباخانی», «محسن آرمین»: a sure first name, a rarer name word after it
+                        first_key in _curated_first()
+                        and first_key not in lex.ambiguous_first
+                        and (sur_key in lex.common_surnames or sur_key in lex.first_names)
+                        and sur_key not in lex.common_words
+                        and sur_key not in _NISBA_STOP
+                        and _namey(sur_key)
+                    )
                 )
                 anchored = (
                     bool(h) or role is not None or strong_sur or time_after or _credit_before(toks, s)
@@ -1185,11 +1195,22 @@ def _morph_surname(key: str) -> bool:
     return len(k) >= 5 and k.endswith(_MORPH) and key not in _name_stop()
 
 
-def _second_surname(key: str) -> bool:
+def _second_surname(key: str, after: str = "") -> bool:
     """A word that can continue a surname («هاشمی رفسنجانی», «یوسفی کنعانی», «مسجد جامعی»)."""
     if not key or key in _name_stop() or key in _NISBA_STOP or not key[:1].isalpha():
         return False
     lex = person_lex()
+    if " " in key and key.rsplit(" ", 1)[1] in ("ها", "های", "هایی"):
+        return False  # «عبدی شخصیت‌های …»: a plural noun
+    if key.endswith("ی") and key[-2:-1] in ("ا", "و") and key[:-1] in lex.lexicon:
+        return False  # «باباخانی اعضای تیم …»: an ezafe after a vowel
+    if (
+        key in lex.common_surnames
+        and key in lex.common_words
+        and key not in lex.surnames
+        and (after in verb_forms() or after in ("پیرامون", "درباره", "کرد", "کرده اند", "شد", "شده"))
+    ):
+        return False  # «شاپور بختیار آغاز کرد», «میثمی پیرامون …»: an ordinary word that starts the predicate
     if key in lex.surnames or key in lex.common_surnames or key in lex.famous or _morph_surname(key):
         return key not in lex.first_names or key in lex.surnames
     return len(key) >= 4 and key.endswith("ی") and key not in lex.common_words and not _is_place(key)
@@ -1815,8 +1836,11 @@ def _list_items(toks: list[Tok]) -> list[list[tuple[int, int]]]:
 def _item_kind(toks: list[Tok], covered: list[bool], a: int, b: int) -> tuple[str, int]:
     """What a list item is: («person», end) when found already, («name», end) for a first name and one or two
     name words, («sur», end) for one surname-like word, («other», 0); the end excludes a tail («از تبریز»)."""
-    if all(covered[a:b]):
-        return "person", b
+    c = a
+    while c < b and covered[c]:
+        c += 1
+    if c > a and (c == b or (toks[c].key in _ITEM_TAIL and b - c <= 4 and not any(covered[c:b]))):
+        return "person", c  # a person found, maybe with a tail («عباس خرسند از اسفراین»)
     if any(covered[a:b]):
         return "other", 0
     lex = person_lex()
