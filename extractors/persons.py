@@ -1636,6 +1636,7 @@ def _opening_surnames(
         stem = k[:-2] if k.endswith(("ئی", "یی")) else k[:-1]
         if (
             k.endswith("ی")
+            and k not in lex.surnames
             and stem in lex.lexicon
             and (stem not in lex.first_names or stem in lex.common_words)
             and not _is_place(stem)
