@@ -1244,7 +1244,20 @@ def _place_words() -> frozenset[str]:
     from khabar.extractors.gazetteer import places
 
     pl = places()
-    return frozenset(w for k in (*pl.province_names, *pl.county_to_province) for w in k.split())
+    lex = person_lex()
+    names = (*pl.province_names, *pl.county_to_province)
+    # a multi-word name gives only its first word, and only when that is no name or ordinary word: «رضوی» of
+    # «خراسان رضوی», «بختیاری», «سلیمان» of «مسجد سلیمان» are surnames and first names too
+    firsts = {
+        k.split()[0]
+        for k in names
+        if " " in k
+        and k.split()[0] not in lex.first_names
+        and k.split()[0] not in lex.surnames
+        and k.split()[0] not in lex.common_words
+    }
+    provs = {w for k in pl.province_names for w in k.split() if not w.endswith("ی") and len(w) > 1}
+    return frozenset({k for k in names if " " not in k} | firsts | provs)
 
 
 def _is_place(key: str) -> bool:
