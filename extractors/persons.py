@@ -1391,10 +1391,13 @@ def _context_pass(
                     a -= 1  # «جان دویچ، رئیس سابق سیا»: a foreign first name that is also a Persian word
                 apposed = (
                     ds
-                    and toks[j - 1].trail.strip()[:1] in ("،", ",")
                     and (a == 0 or toks[a - 1].closes or (j - a >= 2 and toks[a - 1].key == "و"))
                     and (
-                        (j - a == 1 and _surname_like(toks[a].key))
+                        (
+                            j - a == 1
+                            and toks[j - 1].trail.strip()[:1] in ("،", ",")
+                            and _surname_like(toks[a].key)
+                        )
                         or (j - a >= 2 and _apposed_name(toks, a, j))
                     )
                 )
