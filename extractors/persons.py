@@ -1347,6 +1347,16 @@ def _context_pass(
             j += 1
             continue
         key = toks[j].key
+        m = _phrase_at(toks, j, _famous_by_first())
+        if (
+            m >= 2 and not any(covered[j : j + m]) and not any(toks[x].lead for x in range(j + 1, j + m))
+        ):  # «ال گور», «بن لادن» written with a space, not a ZWNJ
+            pending.append((unify_letters(text[toks[j].start : toks[j + m - 1].end]), None, None))
+            if evs is not None:
+                evs.append((j, "sur", search_form(pending[-1][0])))
+            covered[j : j + m] = [True] * m
+            j += m
+            continue
         # a span needs a name-like word right before the context word: test that first (cached), it is cheap
         prev_ok = j > 0 and not covered[j - 1] and bool(_namey(toks[j - 1].key))
         if not prev_ok and j > 2 and key in _SPEECH_VERBS:
@@ -1591,7 +1601,9 @@ def _coord_pass(
             if not ((sep_before(k) and ends(k)) or (sep_after(k) and starts(k))):
                 continue
             key = toks[k].key
-            if not _surname_like(key) or _is_place(key) or _role_head_at(toks, k) or _phrase_at_key(key):
+            if not (_surname_like(key) or (key in person_lex().famous_ambiguous and len(key) >= 4)):
+                continue  # «عرفات و باراک»: a famous surname that is also a word or first name, beside a person
+            if _is_place(key) or _role_head_at(toks, k) or _phrase_at_key(key):
                 continue
             name = unify_letters(text[toks[k].start : toks[k].end])
             pending.append((name, None, None))
@@ -2112,6 +2124,17 @@ def _weak_starts() -> frozenset[str]:
     return frozenset(w for w in lex.first_names if " " not in w and w not in _sure_first() and w not in other)
 
 
+@functools.cache
+def _famous_by_first() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Famous names of several words («بن لادن», «بان کی مون»), by first word."""
+    lex = person_lex()
+    by: dict[str, list[tuple[str, ...]]] = {}
+    for name in lex.famous | lex.famous_ambiguous:
+        if " " in name:
+            by.setdefault(name.split(" ", 1)[0], []).append(tuple(name.split(" ")))
+    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in by.items()}
+
+
 @functools.lru_cache(maxsize=65536)
 def _ctx_may_start(key: str) -> bool:
     """The token can be what the context pass looks for (a speech verb, an apposition head, a famous name)."""
@@ -2119,6 +2142,7 @@ def _ctx_may_start(key: str) -> bool:
     return (
         w in _speech_by_first()
         or w in _desc_by_first()
+        or w in _famous_by_first()
         or key in person_lex().famous
         or _foreign_shape(key)
         or _epi_may_start(key)
