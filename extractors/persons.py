@@ -11,6 +11,7 @@ Later mentions by surname or title are folded into the first full mention, as an
 from __future__ import annotations
 
 import functools
+import re
 from itertools import compress
 from typing import Any
 
@@ -1415,6 +1416,10 @@ def _context_pass(
                     left_ok = (
                         False  # «X رئیس …», «واکسیناسیون، معاون …»: an apposition needs a sure name word
                     )
+                if ds and not left_ok and toks[j].key in _HEAD_TITLES and _foreign_like(toks[j - 1].key):
+                    left_ok = (
+                        True  # «سقوط سوهارتو رئیس‌جمهور …»: a word no lexicon knows before a head of state
+                    )
                 if (
                     left_ok
                     and score >= 1
@@ -1471,6 +1476,49 @@ def _apposed_name(toks: list[Tok], a: int, j: int) -> bool:
         return True
     return bool(_namey(k0)) and (_surname_like(last) and (last not in lex.lexicon or _morph_surname(last)))
 
+
+_PERSIAN_WORD = re.compile("^[\u0621-\u064a\u067e\u0686\u0698\u06a9\u06af\u06cc]{4,}$")
+# endings of Persian inflections and derivations (comparatives, ezafe, plurals, verbs)
+_WORD_ENDS = ("ترین", "تر", "ای", "یی", "ها", "ان", "گان", "ند", "ید", "یم", "ات", "یه", "ین")
+
+
+@functools.lru_cache(maxsize=65536)
+def _foreign_like(key: str) -> bool:
+    """A one-part word hazm's lexicon lacks that has no Persian inflection or derivation («سوهارتو», «اجویت»;
+    not «هواپیمای», «تخصصی», «نمایندگان», «امتیازآورترین»)."""
+    if not _PERSIAN_WORD.match(key) or not _unknown_word(key) or key.endswith(_WORD_ENDS):
+        return False
+    return not (key.endswith("ی") and key[:-1] in person_lex().lexicon)
+
+
+# titles only a person bears right after the name («سوهارتو رئیس‌جمهور», «اجویت نخست‌وزیر»)
+_HEAD_TITLES = frozenset(
+    search_form(w)
+    for w in (
+        "رئیس‌جمهور",
+        "رئیس‌جمهوری",
+        "رییس‌جمهور",
+        "رییس‌جمهوری",
+        "نخست‌وزیر",
+        "صدراعظم",
+        "پادشاه",
+        "ولیعهد",
+        "دبیرکل",
+        "سفیر",
+        "سناتور",
+        "وزیر",
+        "سخنگوی",
+        "کاردار",
+        "سرمربی",
+        "مربی",
+        "بازیکن",
+        "مهاجم",
+        "کارگردان",
+        "بازیگر",
+        "نویسنده",
+        "شاعر",
+    )
+)
 
 # speech verbs proper (not the statement contexts «ضمن», «در دیدار»): their subject opens the clause
 _SPEECH_VERBS = frozenset(
