@@ -1545,7 +1545,27 @@ _SPEECH_VERBS = frozenset(
 )
 # what may follow the subject before the rest of the clause («X در این دیدار گفت», «X به خبرنگار ایرنا گفت»)
 _SUBJECT_NEXT = frozenset(
-    {"در", "به", "با", "طی", "ضمن", "امروز", "دیروز", "روز", "نیز", "همچنین", "پس", "هم"}
+    {
+        "در",
+        "به",
+        "با",
+        "طی",
+        "ضمن",
+        "امروز",
+        "دیروز",
+        "روز",
+        "نیز",
+        "همچنین",
+        "پس",
+        "هم",
+        "آنگاه",
+        "سپس",
+        "بار",
+        "درباره",
+        "بر",
+        "ابتدا",
+        "همچنان",
+    }
 )
 
 
@@ -1767,6 +1787,59 @@ def _titled_surnames(
         name = unify_letters(text[toks[i + 1].start : toks[i + 1].end])
         pending.append((name, None, unify_letters(t.raw)))
         covered[i + 1] = True
+    _ranked_names(toks, text, covered, pending)
+
+
+# titles of rank, office or church that stand right before a full name («ملکه الیزابت دوم», «ژنرال سوکارنو»)
+_NAME_TITLES = frozenset(
+    {"ژنرال", "سناتور", "ملکه", "شاهزاده", "پاپ", "قاضی", "کاردینال", "اسقف", "پرنس", "ملک", "سلطان", "شیخ"}
+)
+_ORDINALS = frozenset({"اول", "دوم", "سوم", "چهارم", "پنجم", "ششم", "دوازدهم", "شانزدهم"})
+
+
+def _ranked_names(
+    toks: list[Tok], text: str, covered: list[bool], pending: list[tuple[str, str | None, str | None]]
+) -> None:
+    """A title of rank before one to three name words and maybe an ordinal («ملکه الیزابت دوم», «قاضی خوان
+    گازمن», «شیخ زائد بن سلطان»): the words are a person; «ملک» stays in the name («ملک عبدالله»)."""
+    lex = person_lex()
+    n = len(toks)
+    for i in [x for x, t in enumerate(toks[:-1]) if t.key in _NAME_TITLES]:
+        if toks[i].closes or covered[i + 1] or (i and covered[i - 1]) or _named_after_before(toks, i):
+            continue
+        a = b = i + 1
+        while b < n and b - a < 3 and not covered[b]:
+            k = toks[b].key
+            ok = k in lex.first_names or k in lex.famous or _foreign_like(k) or _surname_like(k) or k == "بن"
+            stem = k[:-2] if k.endswith(("ئی", "یی")) else k[:-1]
+            if (
+                not ok
+                or _is_place(k)
+                or _phrase_at_key(k)
+                or k in verb_forms()
+                or k in _NISBA_STOP
+                or (k.endswith("ی") and (stem in lex.lexicon or _is_place(stem)) and k not in lex.surnames)
+                or k in _name_stop() - {"بن"}
+            ):
+                break  # «پادشاه», «یهودی», «آمریکائی»: a title or an adjective of origin, not a name
+            b += 1
+            if toks[b - 1].closes:
+                break
+        if b == a or toks[b - 1].key == "بن":
+            continue
+        k0 = toks[a].key
+        if not (k0 in lex.first_names or k0 in lex.famous or _foreign_like(k0) or _surname_like(k0)):
+            continue
+        if toks[i].key in ("ملک", "قاضی", "شیخ", "سلطان") and not (
+            k0 in lex.first_names and k0 not in lex.ambiguous_first
+        ):
+            continue  # «ملک ببیند», «قاضی تراز اسلام»: also ordinary words; a first name must follow
+        if b < n and not toks[b - 1].closes and toks[b].key in _ORDINALS:
+            b += 1
+        if toks[i].key == "ملک" and k0 in lex.first_names:
+            a = i
+        pending.append((unify_letters(text[toks[a].start : toks[b - 1].end]), None, None))
+        covered[a:b] = [True] * (b - a)
 
 
 # credits before a name («به کارگردانی رجبعلی فلاح», «به داوری جلال مرادی», «توسط …»): an anchor like a title
