@@ -921,6 +921,18 @@ def persons_in(
         if h:
             # honorific + surname only («دکتر صادق‌زاده»): a later mention, or a person named without first name
             sn = _surname_tokens(toks, s)
+            f = s
+            while (  # «دکتر جان ادلر», «آقای مرادبیک ایمانعلی‌اف»: a foreign name after the title
+                f < len(toks)
+                and f - s < 3
+                and (_foreign_like(toks[f].key) or toks[f].key in _foreign_firsts())
+                and not _is_place(toks[f].key)
+            ):
+                f += 1
+                if toks[f - 1].closes:
+                    break
+            if f - s >= 2 and f - s > sn:
+                sn = f - s
             if sn:
                 e = s + sn - 1
                 name = unify_letters(text[toks[s].start : toks[e].end])
