@@ -1270,7 +1270,15 @@ def _place_words() -> frozenset[str]:
         and k.split()[0] not in lex.common_words
     }
     provs = {w for k in pl.province_names for w in k.split() if not w.endswith("ی") and len(w) > 1}
-    return frozenset({k for k in names if " " not in k} | firsts | provs)
+    return frozenset({k for k in names if " " not in k} | firsts | provs | _countries())
+
+
+@functools.cache
+def _countries() -> frozenset[str]:
+    """One-word country names and the first word of the others (``config/gazetteers/countries.yaml``)."""
+    from khabar.extractors.gazetteer import _load
+
+    return frozenset(search_form(c).split()[0] for c in _load("gazetteers/countries.yaml")["countries"])
 
 
 def _is_place(key: str) -> bool:
