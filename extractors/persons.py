@@ -973,6 +973,8 @@ def persons_in(
     _opening_surnames(toks, text, covered, surnames_pending)
     _list_pass(toks, text, covered, found, evs)
     _name_lists(toks, text, covered, found, evs, surnames_pending)
+    if "از" in text:
+        _names_from_places(toks, text, covered, found, evs)
     if len(surnames_pending) > n_pending:
         evs.extend((len(toks), "sur", search_form(x[0])) for x in surnames_pending[n_pending:])
     n_pending = len(surnames_pending)
@@ -2069,6 +2071,41 @@ def _name_lists(
             elif kind == "sur" and good >= 2:
                 pending.append((unify_letters(text[toks[a].start : toks[e - 1].end]), None, None))
                 covered[a:e] = [True] * (e - a)
+
+
+# what may follow «از» after a name in results and delegations («از کرواسی», «از تیم سایپا»)
+_FROM_HEADS = frozenset({"تیم", "کشور", "دانشگاه", "استان", "شهرستان", "باشگاه"})
+
+
+def _names_from_places(
+    toks: list[Tok],
+    text: str,
+    covered: list[bool],
+    found: dict[str, dict[str, Any]],
+    evs: list[tuple[int, str, str]],
+) -> None:
+    """«گوران ماریچ از کرواسی», «شاهین آورند از تیم سایپا»: a first (or foreign) name and name words that open an
+    item, right before «از» and a place, a country or a team, are a person."""
+    for p in [x for x, t in enumerate(toks) if t.key == "از" and 2 <= x < len(toks) - 1]:
+        nxt = toks[p + 1].key
+        if not (_is_place(nxt) or nxt in _FROM_HEADS) or covered[p - 1] or toks[p - 1].closes:
+            continue
+        for m in (2, 3):
+            a = p - m
+            if a < 0 or any(covered[a:p]) or any(toks[x].closes for x in range(a, p - 1)):
+                continue
+            if not (a == 0 or toks[a - 1].closes or toks[a - 1].key in _LIST_SEP or toks[a - 1].key == "و"):
+                continue
+            fn = _first_name_at(toks, a)
+            first_ok = bool(fn) or _foreign_like(toks[a].key)
+            first_ok = first_ok or toks[a].key in _foreign_firsts()
+            rest = range(a + max(fn, 1), p)
+            if not first_ok or not rest or not all(_namey(toks[x].key) for x in rest):
+                continue
+            if any(_is_place(toks[x].key) or toks[x].key in verb_forms() for x in range(a, p)):
+                continue
+            _claim(toks, text, covered, found, evs, a, p)
+            break
 
 
 def _list_back(
