@@ -975,6 +975,7 @@ def persons_in(
     _name_lists(toks, text, covered, found, evs, surnames_pending)
     if "از" in text:
         _names_from_places(toks, text, covered, found, evs)
+    _foreign_pairs(toks, text, covered, found, evs)
     if len(surnames_pending) > n_pending:
         evs.extend((len(toks), "sur", search_form(x[0])) for x in surnames_pending[n_pending:])
     n_pending = len(surnames_pending)
@@ -2106,6 +2107,41 @@ def _names_from_places(
                 continue
             _claim(toks, text, covered, found, evs, a, p)
             break
+
+
+_ARABIC_ONLY = frozenset("ةإؤأًٌٍَُِّْ")
+_PAIR_LEFT = frozenset({"و", "از", "با", "به", "توسط", "میان", "بین"})
+_PAIR_RIGHT = frozenset({"و", "از", "در", "به", "با", "که", "را", "نیز", "هم"})
+
+
+def _foreign_pairs(
+    toks: list[Tok],
+    text: str,
+    covered: list[bool],
+    found: dict[str, dict[str, Any]],
+    evs: list[tuple[int, str, str]],
+) -> None:
+    """Two words no lexicon knows, with no Persian inflection, between clause edges («، ماساکی یامادا یکی از»,
+    «و کنی هاو از»): a transliterated foreign name; the first must be a known foreign first name, or both words
+    foreign-like."""
+    n = len(toks)
+    for a in range(n - 1):
+        if covered[a] or covered[a + 1] or toks[a].closes:
+            continue
+        k0, k1 = toks[a].key, toks[a + 1].key
+        if not _foreign_like(k1) or not (_foreign_like(k0) or k0 in _foreign_firsts()):
+            continue
+        if not (a == 0 or toks[a - 1].closes or toks[a - 1].key in _PAIR_LEFT):
+            continue
+        if not (
+            toks[a + 1].closes or a + 2 >= n or toks[a + 2].key in _PAIR_RIGHT or _context_after(toks, a + 2)
+        ):
+            continue
+        if _is_place(k0) or _is_place(k1) or any(c in _ARABIC_ONLY for c in toks[a].raw + toks[a + 1].raw):
+            continue
+        if (k0.startswith("ال") or k1.startswith("ال")) and k0 not in person_lex().first_names:
+            continue  # «مکتبه الداوری», «یهلک الحرث»: an Arabic phrase, not a name
+        _claim(toks, text, covered, found, evs, a, a + 2)
 
 
 def _list_back(
