@@ -1440,9 +1440,10 @@ def _context_pass(
                         False  # «X رئیس …», «واکسیناسیون، معاون …»: an apposition needs a sure name word
                     )
                 if ds and not left_ok and toks[j].key in _HEAD_TITLES and _foreign_like(toks[j - 1].key):
-                    left_ok = (
-                        True  # «سقوط سوهارتو رئیس‌جمهور …»: a word no lexicon knows before a head of state
-                    )
+                    # «سقوط سوهارتو رئیس‌جمهور …»: an unknown word before such a title, and the name words before it
+                    left_ok = True
+                    while a < j - 1 and _word_form(toks[a].key):
+                        a += 1
                 if (
                     left_ok
                     and score >= 1
@@ -1512,6 +1513,14 @@ def _foreign_like(key: str) -> bool:
     if not _PERSIAN_WORD.match(key) or not _unknown_word(key) or key.endswith(_WORD_ENDS):
         return False
     return not (key.endswith("ی") and key[:-1] in person_lex().lexicon)
+
+
+def _word_form(key: str) -> bool:
+    """A lexicon word that is no first name, or an ezafe or inflection of one («استعفای», «سفرهای»)."""
+    lex = person_lex()
+    if key in lex.first_names or key in _foreign_firsts():
+        return False
+    return key in lex.lexicon or _inflected(key) or (key.endswith("ی") and key[:-1] in lex.lexicon)
 
 
 # titles only a person bears right after the name («سوهارتو رئیس‌جمهور», «اجویت نخست‌وزیر»)
@@ -2111,7 +2120,7 @@ def _names_from_places(
 
 _ARABIC_ONLY = frozenset("ةإؤأًٌٍَُِّْ")
 _PAIR_LEFT = frozenset({"و", "از", "با", "به", "توسط", "میان", "بین"})
-_PAIR_RIGHT = frozenset({"و", "از", "در", "به", "با", "که", "را", "نیز", "هم"})
+_PAIR_RIGHT = frozenset({"و", "از", "در", "به", "با", "که", "را", "نیز", "هم", "یکی"})
 
 
 def _foreign_pairs(
