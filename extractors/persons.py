@@ -976,6 +976,8 @@ def persons_in(
     if "از" in text:
         _names_from_places(toks, text, covered, found, evs)
     _foreign_pairs(toks, text, covered, found, evs)
+    if "گفته" in text:
+        _according_to(toks, text, covered, found, evs)
     if len(surnames_pending) > n_pending:
         evs.extend((len(toks), "sur", search_form(x[0])) for x in surnames_pending[n_pending:])
     n_pending = len(surnames_pending)
@@ -2151,6 +2153,33 @@ def _foreign_pairs(
         if (k0.startswith("ال") or k1.startswith("ال")) and k0 not in person_lex().first_names:
             continue  # «مکتبه الداوری», «یهلک الحرث»: an Arabic phrase, not a name
         _claim(toks, text, covered, found, evs, a, a + 2)
+
+
+def _according_to(
+    toks: list[Tok],
+    text: str,
+    covered: list[bool],
+    found: dict[str, dict[str, Any]],
+    evs: list[tuple[int, str, str]],
+) -> None:
+    """«به گفته سوهارتو، …»: one to three name words between «به گفته» and a comma are the speaker."""
+    lex = person_lex()
+    n = len(toks)
+    for g in range(1, n - 1):
+        if toks[g].key != "گفته" or toks[g - 1].key != "به" or toks[g].closes or covered[g + 1]:
+            continue
+        a = b = g + 1
+        while b < n and b - a < 3 and not covered[b]:
+            k = toks[b].key
+            if not (k in lex.first_names or _surname_like(k) or _foreign_like(k)) or _is_place(k):
+                break
+            if k in _name_stop() or _phrase_at_key(k):
+                break
+            b += 1
+            if toks[b - 1].closes:
+                break
+        if a < b and toks[b - 1].trail.strip()[:1] in ("،", ","):
+            _claim(toks, text, covered, found, evs, a, b, min_key=3)
 
 
 def _list_back(
