@@ -849,6 +849,15 @@ def persons_in(
                         and (s == 0 or first_key not in lex.ambiguous_first or _opens_name(toks, s))
                     )
                     or (sur_key in lex.famous and first_key not in lex.ambiguous_first)  # «یاسر عرفات»
+                    or (  # «شمون پرس», «لوران بلان»: a transliterated first name that is no Persian word
+                        first_key in lex.foreign_first
+                        and fn == 1
+                        and not _inflected(sur_key)
+                        and sur_key not in _NISBA_STOP
+                        and not _is_place(sur_key)
+                        and sur_key not in lex.common_words
+                        and (" " not in sur_key or _morph_surname(sur_key))  # not «صدام شبیه‌تر»
+                    )
                     or (  # «جعفر باباخانی», «محسن آرمین»: a sure first name, a rarer name word after it
                         first_key in _curated_first()
                         and first_key not in lex.ambiguous_first
