@@ -1436,7 +1436,7 @@ def _context_pass(
                     a -= 1  # «جان دویچ، رئیس سابق سیا»: a foreign first name that is also a Persian word
                 apposed = (
                     ds
-                    and (a == 0 or toks[a - 1].closes or (j - a >= 2 and toks[a - 1].key == "و"))
+                    and (a == 0 or toks[a - 1].closes or (j - a >= 2 and toks[a - 1].key in _LEFT_OK))
                     and (
                         (
                             j - a == 1
@@ -1507,8 +1507,10 @@ def _apposed_name(toks: list[Tok], a: int, j: int) -> bool:
     k0, last = toks[a].key, toks[j - 1].key
     if _is_place(k0) or not all(_namey(toks[x].key) and not _is_place(toks[x].key) for x in range(a + 1, j)):
         return False
-    if k0 in lex.first_names or _foreign_first_word(k0):
+    if k0 in lex.first_names or k0 in _foreign_firsts() or _foreign_like(k0):
         return True
+    if last.endswith("ی") and last[:-1] in lex.lexicon and last not in lex.surnames:
+        return False  # «شناسایی مخفیگاه احتمالی»: an adjective of a known word
     return bool(_namey(k0)) and (_surname_like(last) and (last not in lex.lexicon or _morph_surname(last)))
 
 
