@@ -1443,7 +1443,18 @@ def _context_pass(
                             and toks[j - 1].trail.strip()[:1] in ("،", ",")
                             and _surname_like(toks[a].key)
                         )
-                        or (j - a >= 2 and _apposed_name(toks, a, j))
+                        or (
+                            j - a >= 2
+                            and _apposed_name(toks, a, j)
+                            and (  # after a preposition only a first or foreign name, not «استعفای X»
+                                a == 0
+                                or toks[a - 1].closes
+                                or toks[a - 1].key == "و"
+                                or toks[a].key in lex.first_names
+                                or toks[a].key in _foreign_firsts()
+                                or _foreign_like(toks[a].key)
+                            )
+                        )
                     )
                 )
                 if (ds or toks[j].key in _WEAK_CTX) and score < 2 and not apposed:
