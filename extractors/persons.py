@@ -2069,7 +2069,10 @@ def _item_kind(toks: list[Tok], covered: list[bool], a: int, b: int) -> tuple[st
     if b - e > 4 or any(toks[x].key in verb_forms() for x in range(e, b)):
         return "other", 0  # a clause, not a name with a short tail
     if e - a == 1:
-        return ("sur", e) if _surname_like(toks[a].key) and not _is_place(toks[a].key) else ("other", 0)
+        k = toks[a].key
+        if not _surname_like(k) or _is_place(k) or (_plural_of_word(k) and k not in lex.surnames):
+            return "other", 0  # «دانشمندانی»: a plural of a known word
+        return "sur", e
     fn = _first_name_at(toks, a)
     if fn and fn < e - a <= fn + 2:
         if any(toks[x].key in lex.ambiguous_first for x in range(a, a + fn)) and not all(
@@ -2080,6 +2083,13 @@ def _item_kind(toks: list[Tok], covered: list[bool], a: int, b: int) -> tuple[st
     if e - a <= 3 and all(_namey(toks[x].key) for x in range(a, e)) and _foreign_first_word(toks[a].key):
         return ("name" if toks[a].key in _foreign_firsts() else "weak"), e
     return "other", 0
+
+
+def _plural_of_word(key: str) -> bool:
+    """«دانشمندانی»: «-ی» on a plural of a word of hazm's lexicon."""
+    if not key.endswith("انی") or " " in key:
+        return False
+    return key[:-3] in person_lex().lexicon
 
 
 def _name_lists(
@@ -2097,7 +2107,7 @@ def _name_lists(
         kinds = [_item_kind(toks, covered, a, b) for a, b in items]
         good = sum(k in ("person", "name") for k, _e in kinds)
         weak = sum(k == "weak" for k, _e in kinds)
-        if good < 2 or 2 * (good + weak) < len(items):
+        if good < 2 or 3 * (good + weak) < len(items):
             continue
         for (a, _b), (kind, e) in zip(items, kinds, strict=True):
             if kind in ("name", "weak"):
