@@ -986,7 +986,7 @@ def persons_in(
         _names_from_places(toks, text, covered, found, evs)
     _foreign_pairs(toks, text, covered, found, evs)
     if "گفته" in text:
-        _according_to(toks, text, covered, found, evs)
+        _according_to(toks, text, covered, surnames_pending, evs)
     if len(surnames_pending) > n_pending:
         evs.extend((len(toks), "sur", search_form(x[0])) for x in surnames_pending[n_pending:])
     n_pending = len(surnames_pending)
@@ -2191,7 +2191,7 @@ def _according_to(
     toks: list[Tok],
     text: str,
     covered: list[bool],
-    found: dict[str, dict[str, Any]],
+    pending: list[tuple[str, str | None, str | None]],
     evs: list[tuple[int, str, str]],
 ) -> None:
     """«به گفته سوهارتو، …»: one to three name words between «به گفته» and a comma are the speaker."""
@@ -2211,7 +2211,11 @@ def _according_to(
             if toks[b - 1].closes:
                 break
         if a < b and toks[b - 1].trail.strip()[:1] in ("،", ","):
-            _claim(toks, text, covered, found, evs, a, b, min_key=3)
+            # a mention, maybe by surname alone («به گفته آذرپور،»): folded into the full name like the others
+            name = unify_letters(text[toks[a].start : toks[b - 1].end])
+            if len(search_form(name)) >= 3:
+                pending.append((name, None, None))  # its event is added with the other pending mentions
+                covered[a:b] = [True] * (b - a)
 
 
 def _list_back(
