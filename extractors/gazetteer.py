@@ -205,7 +205,10 @@ def person_lex() -> PersonLex:
     curated_amb = set(sf(d["ambiguous_first_names"]))
     fn_strong, fn_common = _name_file("gazetteers/first_names.txt")
     pgd_strong, _ = _name_file("gazetteers/first_names_pgd.txt")  # persian-gender-detection (MIT)
-    fn_strong = fn_strong | pgd_strong
+    pn_strong, pn_common = _name_file("gazetteers/first_names_pn.txt")  # persian-names (MIT)
+    sn_strong, sn_common = _name_file("gazetteers/surnames.txt")
+    # a common word that is also a surname («معین», «نیکو») stays a surname: read as a first name it cuts names
+    fn_strong, fn_common = fn_strong | pgd_strong | pn_strong, fn_common | (pn_common - sn_strong - sn_common)
     sure_foreign = set(sf(foreign_names()["sure_first_names"]))
     foreign = set(sf(x["foreign_first_names"])) | sure_foreign
     foreign_common = {
@@ -221,7 +224,6 @@ def person_lex() -> PersonLex:
     ambiguous = (
         curated_amb | ((fn_common | foreign_common) - curated_first - (foreign - foreign_common))
     ) - sure_foreign
-    sn_strong, sn_common = _name_file("gazetteers/surnames.txt")
     curated_sn = set(sf(d["surnames"]))
     famous = set(sf(x["famous_surnames"]))
     famous_amb = {n for n in famous if len(n) <= 2} | set(sf(x["famous_ambiguous"]))

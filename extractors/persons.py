@@ -11,6 +11,7 @@ Later mentions by surname or title are folded into the first full mention, as an
 from __future__ import annotations
 
 import functools
+import re
 from itertools import compress
 from typing import Any
 
@@ -424,7 +425,8 @@ def _surname_tokens(toks: list[Tok], j: int) -> int:
             continue
         if k in lex.surname_prefixes or nxt in lex.surnames:
             continue
-        if j + n < len(toks) and not toks[j + n].lead and _second_surname(nxt):
+        after = toks[j + n + 1].key if j + n + 1 < len(toks) and not toks[j + n].closes else ""
+        if j + n < len(toks) and not toks[j + n].lead and _second_surname(nxt, after):
             continue
         if (
             j + n + 1 < len(toks)
@@ -846,6 +848,24 @@ def persons_in(
                         and _unknown_word(sur_key)
                         and (s == 0 or first_key not in lex.ambiguous_first or _opens_name(toks, s))
                     )
+                    or (sur_key in lex.famous and first_key not in lex.ambiguous_first)  # «یاسر عرفات»
+                    or (  # «شمون پرس», «لوران بلان»: a transliterated first name that is no Persian word
+                        first_key in lex.foreign_first
+                        and fn == 1
+                        and not _inflected(sur_key)
+                        and sur_key not in _NISBA_STOP
+                        and not _is_place(sur_key)
+                        and sur_key not in lex.common_words
+                        and (" " not in sur_key or _morph_surname(sur_key))  # not «صدام شبیه‌تر»
+                    )
+                    or (  # «جعفر باباخانی», «محسن آرمین»: a sure first name, a rarer name word after it
+                        first_key in _curated_first()
+                        and first_key not in lex.ambiguous_first
+                        and (sur_key in lex.common_surnames or sur_key in lex.first_names)
+                        and sur_key not in lex.common_words
+                        and sur_key not in _NISBA_STOP
+                        and _namey(sur_key)
+                    )
                 )
                 anchored = (
                     bool(h) or role is not None or strong_sur or time_after or _credit_before(toks, s)
@@ -910,6 +930,18 @@ def persons_in(
         if h:
             # honorific + surname only («دکتر صادق‌زاده»): a later mention, or a person named without first name
             sn = _surname_tokens(toks, s)
+            f = s
+            while (  # «دکتر جان ادلر», «آقای مرادبیک ایمانعلی‌اف»: a foreign name after the title
+                f < len(toks)
+                and f - s < 3
+                and (_foreign_like(toks[f].key) or toks[f].key in _foreign_firsts())
+                and not _is_place(toks[f].key)
+            ):
+                f += 1
+                if toks[f - 1].closes:
+                    break
+            if f - s >= 2 and f - s > sn:
+                sn = f - s
             if sn:
                 e = s + sn - 1
                 name = unify_letters(text[toks[s].start : toks[e].end])
@@ -949,6 +981,12 @@ def persons_in(
     _titled_surnames(toks, text, covered, surnames_pending)
     _opening_surnames(toks, text, covered, surnames_pending)
     _list_pass(toks, text, covered, found, evs)
+    _name_lists(toks, text, covered, found, evs, surnames_pending)
+    if "از" in text:
+        _names_from_places(toks, text, covered, found, evs)
+    _foreign_pairs(toks, text, covered, found, evs)
+    if "گفته" in text:
+        _according_to(toks, text, covered, surnames_pending, evs)
     if len(surnames_pending) > n_pending:
         evs.extend((len(toks), "sur", search_form(x[0])) for x in surnames_pending[n_pending:])
     n_pending = len(surnames_pending)
@@ -1171,7 +1209,7 @@ def _opens_name(toks: list[Tok], s: int) -> bool:
     """What stands before token ``s`` lets a name start there: a clause boundary, a connector or preposition
     (not after «در»/«بر», which head places and topics), a time word, a speech verb."""
     prev = toks[s - 1]
-    if prev.key in _CREDITS and not prev.closes:
+    if _credit_before(toks, s):
         return True  # «به کارگردانی بهمن قبادی»
     if prev.closes or prev.key in _OPENERS or prev.key in _TIME_WORDS - {"در"}:
         return prev.key not in ("به",) or s < 2 or toks[s - 2].key not in ("اشاره", "توجه")
@@ -1184,11 +1222,22 @@ def _morph_surname(key: str) -> bool:
     return len(k) >= 5 and k.endswith(_MORPH) and key not in _name_stop()
 
 
-def _second_surname(key: str) -> bool:
+def _second_surname(key: str, after: str = "") -> bool:
     """A word that can continue a surname («هاشمی رفسنجانی», «یوسفی کنعانی», «مسجد جامعی»)."""
     if not key or key in _name_stop() or key in _NISBA_STOP or not key[:1].isalpha():
         return False
     lex = person_lex()
+    if " " in key and key.rsplit(" ", 1)[1] in ("ها", "های", "هایی"):
+        return False  # «عبدی شخصیت‌های …»: a plural noun
+    if key.endswith("ی") and key[-2:-1] in ("ا", "و") and key[:-1] in lex.lexicon:
+        return False  # «باباخانی اعضای تیم …»: an ezafe after a vowel
+    if (
+        key in lex.common_surnames
+        and key in lex.common_words
+        and key not in lex.surnames
+        and (after in verb_forms() or after in ("پیرامون", "درباره", "کرد", "کرده اند", "شد", "شده"))
+    ):
+        return False  # «شاپور بختیار آغاز کرد», «میثمی پیرامون …»: an ordinary word that starts the predicate
     if key in lex.surnames or key in lex.common_surnames or key in lex.famous or _morph_surname(key):
         return key not in lex.first_names or key in lex.surnames
     return len(key) >= 4 and key.endswith("ی") and key not in lex.common_words and not _is_place(key)
@@ -1222,7 +1271,28 @@ def _place_words() -> frozenset[str]:
     from khabar.extractors.gazetteer import places
 
     pl = places()
-    return frozenset(w for k in (*pl.province_names, *pl.county_to_province) for w in k.split())
+    lex = person_lex()
+    names = (*pl.province_names, *pl.county_to_province)
+    # a multi-word name gives only its first word, and only when that is no name or ordinary word: «رضوی» of
+    # «خراسان رضوی», «بختیاری», «سلیمان» of «مسجد سلیمان» are surnames and first names too
+    firsts = {
+        k.split()[0]
+        for k in names
+        if " " in k
+        and k.split()[0] not in lex.first_names
+        and k.split()[0] not in lex.surnames
+        and k.split()[0] not in lex.common_words
+    }
+    provs = {w for k in pl.province_names for w in k.split() if not w.endswith("ی") and len(w) > 1}
+    return frozenset({k for k in names if " " not in k} | firsts | provs | _countries())
+
+
+@functools.cache
+def _countries() -> frozenset[str]:
+    """One-word country names and the first word of the others (``config/gazetteers/countries.yaml``)."""
+    from khabar.extractors.gazetteer import _load
+
+    return frozenset(search_form(c).split()[0] for c in _load("gazetteers/countries.yaml")["countries"])
 
 
 def _is_place(key: str) -> bool:
@@ -1312,6 +1382,16 @@ def _context_pass(
             j += 1
             continue
         key = toks[j].key
+        m = _phrase_at(toks, j, _famous_by_first())
+        if (
+            m >= 2 and not any(covered[j : j + m]) and not any(toks[x].lead for x in range(j + 1, j + m))
+        ):  # «ال گور», «بن لادن» written with a space, not a ZWNJ
+            pending.append((unify_letters(text[toks[j].start : toks[j + m - 1].end]), None, None))
+            if evs is not None:
+                evs.append((j, "sur", search_form(pending[-1][0])))
+            covered[j : j + m] = [True] * m
+            j += m
+            continue
         # a span needs a name-like word right before the context word: test that first (cached), it is cheap
         prev_ok = j > 0 and not covered[j - 1] and bool(_namey(toks[j - 1].key))
         if not prev_ok and j > 2 and key in _SPEECH_VERBS:
@@ -1342,17 +1422,50 @@ def _context_pass(
                     and not toks[a - 1].closes
                 ):
                     left_ok = False  # «با اشاره به واکسیناسیون گفت»: a topic, not a speaker
-                apposed = (  # «طباطبائی، عضو دیگر شورای مرکزی»: a clause-opening surname and a comma
+                # «طباطبائی، عضو دیگر شورای مرکزی», «جان دویچ، رئیس سابق سیا»: a clause-opening surname, or a
+                # first or foreign name and name words, then a comma
+                if (
                     ds
                     and j - a == 1
-                    and toks[a].trail.strip()[:1] in ("،", ",")
-                    and (a == 0 or toks[a - 1].closes)
-                    and _surname_like(toks[a].key)
+                    and a >= 2
+                    and toks[j - 1].trail.strip()[:1] in ("،", ",")
+                    and not covered[a - 1]
+                    and not toks[a - 1].closes
+                    and toks[a - 1].key in _foreign_firsts()
+                ):
+                    a -= 1  # «جان دویچ، رئیس سابق سیا»: a foreign first name that is also a Persian word
+                apposed = (
+                    ds
+                    and (a == 0 or toks[a - 1].closes or (j - a >= 2 and toks[a - 1].key in _LEFT_OK))
+                    and (
+                        (
+                            j - a == 1
+                            and toks[j - 1].trail.strip()[:1] in ("،", ",")
+                            and _surname_like(toks[a].key)
+                        )
+                        or (
+                            j - a >= 2
+                            and _apposed_name(toks, a, j)
+                            and (  # after a preposition only a first or foreign name, not «استعفای X»
+                                a == 0
+                                or toks[a - 1].closes
+                                or toks[a - 1].key == "و"
+                                or toks[a].key in lex.first_names
+                                or toks[a].key in _foreign_firsts()
+                                or _foreign_like(toks[a].key)
+                            )
+                        )
+                    )
                 )
                 if (ds or toks[j].key in _WEAK_CTX) and score < 2 and not apposed:
                     left_ok = (
                         False  # «X رئیس …», «واکسیناسیون، معاون …»: an apposition needs a sure name word
                     )
+                if ds and not left_ok and toks[j].key in _HEAD_TITLES and _foreign_like(toks[j - 1].key):
+                    # «سقوط سوهارتو رئیس‌جمهور …»: an unknown word before such a title, and the name words before it
+                    left_ok = True
+                    while a < j - 1 and _word_form(toks[a].key):
+                        a += 1
                 if (
                     left_ok
                     and score >= 1
@@ -1398,6 +1511,71 @@ def _context_pass(
         j += 1
 
 
+def _apposed_name(toks: list[Tok], a: int, j: int) -> bool:
+    """Tokens [a, j) before an apposition comma look like a full name: a first name (or a foreign or unknown
+    word) first, and name words after it."""
+    lex = person_lex()
+    k0, last = toks[a].key, toks[j - 1].key
+    if _is_place(k0) or not all(_namey(toks[x].key) and not _is_place(toks[x].key) for x in range(a + 1, j)):
+        return False
+    if k0 in lex.first_names or k0 in _foreign_firsts() or _foreign_like(k0):
+        return True
+    if last.endswith("ی") and last[:-1] in lex.lexicon and last not in lex.surnames:
+        return False  # «شناسایی مخفیگاه احتمالی»: an adjective of a known word
+    return bool(_namey(k0)) and (_surname_like(last) and (last not in lex.lexicon or _morph_surname(last)))
+
+
+_PERSIAN_WORD = re.compile("^[\u0621-\u064a\u067e\u0686\u0698\u06a9\u06af\u06cc]{4,}$")
+# endings of Persian inflections and derivations (comparatives, ezafe, plurals, verbs)
+_WORD_ENDS = ("ترین", "تر", "ای", "یی", "ها", "ان", "گان", "ند", "ید", "یم", "ات", "یه", "ین")
+
+
+@functools.lru_cache(maxsize=65536)
+def _foreign_like(key: str) -> bool:
+    """A one-part word hazm's lexicon lacks that has no Persian inflection or derivation («سوهارتو», «اجویت»;
+    not «هواپیمای», «تخصصی», «نمایندگان», «امتیازآورترین»)."""
+    if not _PERSIAN_WORD.match(key) or not _unknown_word(key) or key.endswith(_WORD_ENDS):
+        return False
+    return not (key.endswith("ی") and key[:-1] in person_lex().lexicon)
+
+
+def _word_form(key: str) -> bool:
+    """A lexicon word that is no first name, or an ezafe or inflection of one («استعفای», «سفرهای»)."""
+    lex = person_lex()
+    if key in lex.first_names or key in _foreign_firsts():
+        return False
+    return key in lex.lexicon or _inflected(key) or (key.endswith("ی") and key[:-1] in lex.lexicon)
+
+
+# titles only a person bears right after the name («سوهارتو رئیس‌جمهور», «اجویت نخست‌وزیر»)
+_HEAD_TITLES = frozenset(
+    search_form(w)
+    for w in (
+        "رئیس‌جمهور",
+        "رئیس‌جمهوری",
+        "رییس‌جمهور",
+        "رییس‌جمهوری",
+        "نخست‌وزیر",
+        "صدراعظم",
+        "پادشاه",
+        "ولیعهد",
+        "دبیرکل",
+        "سفیر",
+        "سناتور",
+        "وزیر",
+        "سخنگوی",
+        "کاردار",
+        "سرمربی",
+        "مربی",
+        "بازیکن",
+        "مهاجم",
+        "کارگردان",
+        "بازیگر",
+        "نویسنده",
+        "شاعر",
+    )
+)
+
 # speech verbs proper (not the statement contexts «ضمن», «در دیدار»): their subject opens the clause
 _SPEECH_VERBS = frozenset(
     {
@@ -1423,7 +1601,27 @@ _SPEECH_VERBS = frozenset(
 )
 # what may follow the subject before the rest of the clause («X در این دیدار گفت», «X به خبرنگار ایرنا گفت»)
 _SUBJECT_NEXT = frozenset(
-    {"در", "به", "با", "طی", "ضمن", "امروز", "دیروز", "روز", "نیز", "همچنین", "پس", "هم"}
+    {
+        "در",
+        "به",
+        "با",
+        "طی",
+        "ضمن",
+        "امروز",
+        "دیروز",
+        "روز",
+        "نیز",
+        "همچنین",
+        "پس",
+        "هم",
+        "آنگاه",
+        "سپس",
+        "بار",
+        "درباره",
+        "بر",
+        "ابتدا",
+        "همچنان",
+    }
 )
 
 
@@ -1527,7 +1725,9 @@ def _coord_pass(
             if not ((sep_before(k) and ends(k)) or (sep_after(k) and starts(k))):
                 continue
             key = toks[k].key
-            if not _surname_like(key) or _is_place(key) or _role_head_at(toks, k) or _phrase_at_key(key):
+            if not (_surname_like(key) or (key in person_lex().famous_ambiguous and len(key) >= 4)):
+                continue  # «عرفات و باراک»: a famous surname that is also a word or first name, beside a person
+            if _is_place(key) or _role_head_at(toks, k) or _phrase_at_key(key):
                 continue
             name = unify_letters(text[toks[k].start : toks[k].end])
             pending.append((name, None, None))
@@ -1588,6 +1788,7 @@ def _opening_surnames(
         stem = k[:-2] if k.endswith(("ئی", "یی")) else k[:-1]
         if (
             k.endswith("ی")
+            and k not in lex.surnames
             and stem in lex.lexicon
             and (stem not in lex.first_names or stem in lex.common_words)
             and not _is_place(stem)
@@ -1642,6 +1843,59 @@ def _titled_surnames(
         name = unify_letters(text[toks[i + 1].start : toks[i + 1].end])
         pending.append((name, None, unify_letters(t.raw)))
         covered[i + 1] = True
+    _ranked_names(toks, text, covered, pending)
+
+
+# titles of rank, office or church that stand right before a full name («ملکه الیزابت دوم», «ژنرال سوکارنو»)
+_NAME_TITLES = frozenset(
+    {"ژنرال", "سناتور", "ملکه", "شاهزاده", "پاپ", "قاضی", "کاردینال", "اسقف", "پرنس", "ملک", "سلطان", "شیخ"}
+)
+_ORDINALS = frozenset({"اول", "دوم", "سوم", "چهارم", "پنجم", "ششم", "دوازدهم", "شانزدهم"})
+
+
+def _ranked_names(
+    toks: list[Tok], text: str, covered: list[bool], pending: list[tuple[str, str | None, str | None]]
+) -> None:
+    """A title of rank before one to three name words and maybe an ordinal («ملکه الیزابت دوم», «قاضی خوان
+    گازمن», «شیخ زائد بن سلطان»): the words are a person; «ملک» stays in the name («ملک عبدالله»)."""
+    lex = person_lex()
+    n = len(toks)
+    for i in [x for x, t in enumerate(toks[:-1]) if t.key in _NAME_TITLES]:
+        if toks[i].closes or covered[i + 1] or (i and covered[i - 1]) or _named_after_before(toks, i):
+            continue
+        a = b = i + 1
+        while b < n and b - a < 3 and not covered[b]:
+            k = toks[b].key
+            ok = k in lex.first_names or k in lex.famous or _foreign_like(k) or _surname_like(k) or k == "بن"
+            stem = k[:-2] if k.endswith(("ئی", "یی")) else k[:-1]
+            if (
+                not ok
+                or _is_place(k)
+                or _phrase_at_key(k)
+                or k in verb_forms()
+                or k in _NISBA_STOP
+                or (k.endswith("ی") and (stem in lex.lexicon or _is_place(stem)) and k not in lex.surnames)
+                or k in _name_stop() - {"بن"}
+            ):
+                break  # «پادشاه», «یهودی», «آمریکائی»: a title or an adjective of origin, not a name
+            b += 1
+            if toks[b - 1].closes:
+                break
+        if b == a or toks[b - 1].key == "بن":
+            continue
+        k0 = toks[a].key
+        if not (k0 in lex.first_names or k0 in lex.famous or _foreign_like(k0) or _surname_like(k0)):
+            continue
+        if toks[i].key in ("ملک", "قاضی", "شیخ", "سلطان") and not (
+            k0 in lex.first_names and k0 not in lex.ambiguous_first
+        ):
+            continue  # «ملک ببیند», «قاضی تراز اسلام»: also ordinary words; a first name must follow
+        if b < n and not toks[b - 1].closes and toks[b].key in _ORDINALS:
+            b += 1
+        if toks[i].key == "ملک" and k0 in lex.first_names:
+            a = i
+        pending.append((unify_letters(text[toks[a].start : toks[b - 1].end]), None, None))
+        covered[a:b] = [True] * (b - a)
 
 
 # credits before a name («به کارگردانی رجبعلی فلاح», «به داوری جلال مرادی», «توسط …»): an anchor like a title
@@ -1671,7 +1925,11 @@ _CREDITS = frozenset(
 
 
 def _credit_before(toks: list[Tok], s: int) -> bool:
-    return s > 0 and not toks[s - 1].closes and toks[s - 1].key in _CREDITS
+    """A credit («به کارگردانی …») or «به نام» («راننده‌ای به نام محمدجعفر مهدوی») stands right before ``s``."""
+    if s < 1 or toks[s - 1].closes:
+        return False
+    k = toks[s - 1].key
+    return k in _CREDITS or (k == "نام" and s >= 2 and toks[s - 2].key == "به")
 
 
 def _claim(
@@ -1742,6 +2000,222 @@ def _list_pass(
             continue
         k += 1
     _list_back(toks, text, covered, found, evs)
+
+
+_ITEM_END = (".", "!", "؟", "?", "؛", ":")
+# what may follow a name inside a list item («رحمان دادمان از تبریز», «فرید مروارید با رکورد …»)
+_ITEM_TAIL = frozenset({"از", "با", "در", "به", "نماینده", "عضو"})
+
+
+def _list_items(toks: list[Tok]) -> list[list[tuple[int, int]]]:
+    """Coordinated lists of the text: runs of items [a, b) separated by commas, «و» or dashes, each run ending
+    at a sentence end or a colon."""
+    lists: list[list[tuple[int, int]]] = []
+    cur: list[tuple[int, int]] = []
+    a = 0
+    for i, t in enumerate(toks):
+        k = t.key
+        if k == "و" or k in _LIST_SEP or k[:1].isdigit():
+            if a < i:
+                cur.append((a, i))
+            a = i + 1
+            if t.trail.strip()[:1] in _ITEM_END or (t.trail and t.trail.strip()[:1] not in ("،", ",")):
+                if len(cur) >= 2:
+                    lists.append(cur)
+                cur = []
+            continue
+        if t.trail:
+            c = t.trail.strip()[:1]
+            cur.append((a, i + 1))
+            a = i + 1
+            if c not in ("،", ","):
+                if len(cur) >= 2:
+                    lists.append(cur)
+                cur = []
+    if a < len(toks):
+        cur.append((a, len(toks)))
+    if len(cur) >= 2:
+        lists.append(cur)
+    return lists
+
+
+def _item_kind(toks: list[Tok], covered: list[bool], a: int, b: int) -> tuple[str, int]:
+    """What a list item is: («person», end) when found already, («name», end) for a first name and one or two
+    name words, («sur», end) for one surname-like word, («other», 0); the end excludes a tail («از تبریز»)."""
+    c = a
+    while c < b and covered[c]:
+        c += 1
+    if c > a and (c == b or (toks[c].key in _ITEM_TAIL and b - c <= 4 and not any(covered[c:b]))):
+        return "person", c  # a person found, maybe with a tail («عباس خرسند از اسفراین»)
+    if any(covered[a:b]):
+        return "other", 0
+    lex = person_lex()
+    stop = _name_stop()
+    e = a
+    while e < b and e - a < 4:
+        k = toks[e].key
+        if (
+            not "\u0621" <= k[:1] <= "\u06cc"
+            or (k in stop and k not in lex.surname_suffixes)
+            or k in verb_forms()
+            or _role_head_at(toks, e)
+            or _phrase_at_key(k)
+            or (e > a and _is_place(k))
+        ):
+            break
+        e += 1
+    if e == a or (e < b and toks[e].key not in _ITEM_TAIL and not _role_head_at(toks, e)):
+        return "other", 0
+    if b - e > 4 or any(toks[x].key in verb_forms() for x in range(e, b)):
+        return "other", 0  # a clause, not a name with a short tail
+    if e - a == 1:
+        k = toks[a].key
+        if not _surname_like(k) or _is_place(k) or (_plural_of_word(k) and k not in lex.surnames):
+            return "other", 0  # «دانشمندانی»: a plural of a known word
+        return "sur", e
+    fn = _first_name_at(toks, a)
+    if fn and fn < e - a <= fn + 2:
+        if any(toks[x].key in lex.ambiguous_first for x in range(a, a + fn)) and not all(
+            _namey(toks[x].key) for x in range(a + fn, e)
+        ):
+            return "other", 0
+        return "name", e
+    if e - a <= 3 and all(_namey(toks[x].key) for x in range(a, e)) and _foreign_first_word(toks[a].key):
+        return ("name" if toks[a].key in _foreign_firsts() else "weak"), e
+    return "other", 0
+
+
+def _plural_of_word(key: str) -> bool:
+    """«دانشمندانی»: «-ی» on a plural of a word of hazm's lexicon."""
+    if not key.endswith("انی") or " " in key:
+        return False
+    return key[:-3] in person_lex().lexicon
+
+
+def _name_lists(
+    toks: list[Tok],
+    text: str,
+    covered: list[bool],
+    found: dict[str, dict[str, Any]],
+    evs: list[tuple[int, str, str]],
+    pending: list[tuple[str, str | None, str | None]],
+) -> None:
+    """Lists of names with no seed («محمدرضا فروتن، ستاره اسکندری، شبنم طلوعی …», results «رحمان دادمان از
+    تبریز، …»): when at least two items of a list are persons or a first name and name words, and they are half
+    the items at least, every such item is a person, and a surname-like word alone in it too."""
+    for items in _list_items(toks):
+        kinds = [_item_kind(toks, covered, a, b) for a, b in items]
+        good = sum(k in ("person", "name") for k, _e in kinds)
+        weak = sum(k == "weak" for k, _e in kinds)
+        if good < 2 or 3 * (good + weak) < len(items):
+            continue
+        for (a, _b), (kind, e) in zip(items, kinds, strict=True):
+            if kind in ("name", "weak"):
+                _claim(toks, text, covered, found, evs, a, e)
+            elif kind == "sur" and good >= 2:
+                pending.append((unify_letters(text[toks[a].start : toks[e - 1].end]), None, None))
+                covered[a:e] = [True] * (e - a)
+
+
+# what may follow «از» after a name in results and delegations («از کرواسی», «از تیم سایپا»)
+_FROM_HEADS = frozenset({"تیم", "کشور", "دانشگاه", "استان", "شهرستان", "باشگاه"})
+
+
+def _names_from_places(
+    toks: list[Tok],
+    text: str,
+    covered: list[bool],
+    found: dict[str, dict[str, Any]],
+    evs: list[tuple[int, str, str]],
+) -> None:
+    """«گوران ماریچ از کرواسی», «شاهین آورند از تیم سایپا»: a first (or foreign) name and name words that open an
+    item, right before «از» and a place, a country or a team, are a person."""
+    for p in [x for x, t in enumerate(toks) if t.key == "از" and 2 <= x < len(toks) - 1]:
+        nxt = toks[p + 1].key
+        if not (_is_place(nxt) or nxt in _FROM_HEADS) or covered[p - 1] or toks[p - 1].closes:
+            continue
+        for m in (2, 3):
+            a = p - m
+            if a < 0 or any(covered[a:p]) or any(toks[x].closes for x in range(a, p - 1)):
+                continue
+            if not (a == 0 or toks[a - 1].closes or toks[a - 1].key in _LIST_SEP or toks[a - 1].key == "و"):
+                continue
+            fn = _first_name_at(toks, a)
+            first_ok = bool(fn) or _foreign_like(toks[a].key)
+            first_ok = first_ok or toks[a].key in _foreign_firsts()
+            rest = range(a + max(fn, 1), p)
+            if not first_ok or not rest or not all(_namey(toks[x].key) for x in rest):
+                continue
+            if any(_is_place(toks[x].key) or toks[x].key in verb_forms() for x in range(a, p)):
+                continue
+            _claim(toks, text, covered, found, evs, a, p)
+            break
+
+
+_ARABIC_ONLY = frozenset("ةإؤأًٌٍَُِّْ")
+_PAIR_LEFT = frozenset({"و", "از", "با", "به", "توسط", "میان", "بین"})
+_PAIR_RIGHT = frozenset({"و", "از", "در", "به", "با", "که", "را", "نیز", "هم", "یکی"})
+
+
+def _foreign_pairs(
+    toks: list[Tok],
+    text: str,
+    covered: list[bool],
+    found: dict[str, dict[str, Any]],
+    evs: list[tuple[int, str, str]],
+) -> None:
+    """Two words no lexicon knows, with no Persian inflection, between clause edges («، ماساکی یامادا یکی از»,
+    «و کنی هاو از»): a transliterated foreign name; the first must be a known foreign first name, or both words
+    foreign-like."""
+    n = len(toks)
+    for a in range(n - 1):
+        if covered[a] or covered[a + 1] or toks[a].closes:
+            continue
+        k0, k1 = toks[a].key, toks[a + 1].key
+        if not _foreign_like(k1) or not (_foreign_like(k0) or k0 in _foreign_firsts()):
+            continue
+        if not (a == 0 or toks[a - 1].closes or toks[a - 1].key in _PAIR_LEFT):
+            continue
+        if not (
+            toks[a + 1].closes or a + 2 >= n or toks[a + 2].key in _PAIR_RIGHT or _context_after(toks, a + 2)
+        ):
+            continue
+        if _is_place(k0) or _is_place(k1) or any(c in _ARABIC_ONLY for c in toks[a].raw + toks[a + 1].raw):
+            continue
+        if (k0.startswith("ال") or k1.startswith("ال")) and k0 not in person_lex().first_names:
+            continue  # «مکتبه الداوری», «یهلک الحرث»: an Arabic phrase, not a name
+        _claim(toks, text, covered, found, evs, a, a + 2)
+
+
+def _according_to(
+    toks: list[Tok],
+    text: str,
+    covered: list[bool],
+    pending: list[tuple[str, str | None, str | None]],
+    evs: list[tuple[int, str, str]],
+) -> None:
+    """«به گفته سوهارتو، …»: one to three name words between «به گفته» and a comma are the speaker."""
+    lex = person_lex()
+    n = len(toks)
+    for g in range(1, n - 1):
+        if toks[g].key != "گفته" or toks[g - 1].key != "به" or toks[g].closes or covered[g + 1]:
+            continue
+        a = b = g + 1
+        while b < n and b - a < 3 and not covered[b]:
+            k = toks[b].key
+            if not (k in lex.first_names or _surname_like(k) or _foreign_like(k)) or _is_place(k):
+                break
+            if k in _name_stop() or _phrase_at_key(k):
+                break
+            b += 1
+            if toks[b - 1].closes:
+                break
+        if a < b and toks[b - 1].trail.strip()[:1] in ("،", ","):
+            # a mention, maybe by surname alone («به گفته آذرپور،»): folded into the full name like the others
+            name = unify_letters(text[toks[a].start : toks[b - 1].end])
+            if len(search_form(name)) >= 3:
+                pending.append((name, None, None))  # its event is added with the other pending mentions
+                covered[a:b] = [True] * (b - a)
 
 
 def _list_back(
@@ -1938,6 +2412,17 @@ def _weak_starts() -> frozenset[str]:
     return frozenset(w for w in lex.first_names if " " not in w and w not in _sure_first() and w not in other)
 
 
+@functools.cache
+def _famous_by_first() -> dict[str, tuple[tuple[str, ...], ...]]:
+    """Famous names of several words («بن لادن», «بان کی مون»), by first word."""
+    lex = person_lex()
+    by: dict[str, list[tuple[str, ...]]] = {}
+    for name in lex.famous | lex.famous_ambiguous:
+        if " " in name:
+            by.setdefault(name.split(" ", 1)[0], []).append(tuple(name.split(" ")))
+    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in by.items()}
+
+
 @functools.lru_cache(maxsize=65536)
 def _ctx_may_start(key: str) -> bool:
     """The token can be what the context pass looks for (a speech verb, an apposition head, a famous name)."""
@@ -1945,6 +2430,7 @@ def _ctx_may_start(key: str) -> bool:
     return (
         w in _speech_by_first()
         or w in _desc_by_first()
+        or w in _famous_by_first()
         or key in person_lex().famous
         or _foreign_shape(key)
         or _epi_may_start(key)
