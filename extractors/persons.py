@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from itertools import compress
 from typing import Any
 
@@ -272,7 +273,7 @@ def _hons_by_first() -> dict[str, tuple[tuple[str, ...], ...]]:
     return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in by.items()}
 
 
-def _phrase_at(toks: list[Tok], i: int, index: dict[str, tuple[tuple[str, ...], ...]]) -> int:
+def _phrase_at(toks: Sequence[Tok], i: int, index: dict[str, tuple[tuple[str, ...], ...]]) -> int:
     """Tokens covered by the longest lexicon phrase starting at token ``i`` (0 if none); a token whose key has a
     space (a ZWNJ compound) counts as several words, and no clause boundary may fall inside the phrase."""
     key = toks[i].key
@@ -299,12 +300,12 @@ def _phrase_at(toks: list[Tok], i: int, index: dict[str, tuple[tuple[str, ...], 
     return 0
 
 
-def _role_head_at(toks: list[Tok], i: int) -> int:
+def _role_head_at(toks: Sequence[Tok], i: int) -> int:
     """Length in tokens of a role head starting at ``i`` (0 if none)."""
     return _phrase_at(toks, i, _heads_by_first())
 
 
-def _role_from(toks: list[Tok], i: int, text: str) -> tuple[str, int] | None:
+def _role_from(toks: Sequence[Tok], i: int, text: str) -> tuple[str, int] | None:
     """The role phrase from its head at ``i`` to the clause boundary: (raw role, last index)."""
     n = _role_head_at(toks, i)
     if not n:
@@ -332,8 +333,8 @@ def _role_from(toks: list[Tok], i: int, text: str) -> tuple[str, int] | None:
             j += 1
             continue
         if k in _ROLE_IN:
-            after = toks[j + 2].key if j + 2 < len(toks) else ""
-            if after.split(" ")[0] in _ROLE_IN[k] and not nxt.closes:
+            after_key = toks[j + 2].key if j + 2 < len(toks) else ""
+            if after_key.split(" ")[0] in _ROLE_IN[k] and not nxt.closes:
                 j += 1
                 continue
             break
@@ -346,11 +347,11 @@ def _role_from(toks: list[Tok], i: int, text: str) -> tuple[str, int] | None:
     return unify_letters(raw), j
 
 
-def _honorific_at(toks: list[Tok], i: int) -> int:
+def _honorific_at(toks: Sequence[Tok], i: int) -> int:
     return _phrase_at(toks, i, _hons_by_first())
 
 
-def _first_name_at(toks: list[Tok], i: int) -> int:
+def _first_name_at(toks: Sequence[Tok], i: int) -> int:
     """Tokens covered by a first name at ``i`` («علی», «سید علی», «حبیب الله», «محمد رضا»)."""
     lex = person_lex()
     j = i
@@ -391,7 +392,7 @@ _COMPOUND_HEADS = frozenset({"رئیس", "رییس", "نخست", "معاون", "
 _PREPS = frozenset({"در", "از", "به", "با", "و", "که", "را", "بر", "تا", "برای", "این", "آن"})
 
 
-def _surname_tokens(toks: list[Tok], j: int) -> int:
+def _surname_tokens(toks: Sequence[Tok], j: int) -> int:
     """How many tokens after a first name form the surname (0 if none)."""
     lex = person_lex()
     stop = _name_stop()
@@ -450,7 +451,9 @@ def _surname_tokens(toks: list[Tok], j: int) -> int:
     return n
 
 
-def _clause_role_before(toks: list[Tok], s: int, text: str, covered: list[bool] | None = None) -> str | None:
+def _clause_role_before(
+    toks: Sequence[Tok], s: int, text: str, covered: list[bool] | None = None
+) -> str | None:
     """«ROLE، NAME»: the role clause that ends with the comma right before the name."""
     if s == 0 or not toks[s - 1].trail.strip().startswith(("،", ",")):
         return None
@@ -472,7 +475,7 @@ def _clause_role_before(toks: list[Tok], s: int, text: str, covered: list[bool] 
     return None
 
 
-def _as_role(toks: list[Tok], e: int, text: str) -> str | None:
+def _as_role(toks: Sequence[Tok], e: int, text: str) -> str | None:
     """«NAME (را) به عنوان ROLE»: the role the person is appointed to."""
     j = e + 1
     if j < len(toks) and toks[j].key == "را":
@@ -483,7 +486,7 @@ def _as_role(toks: list[Tok], e: int, text: str) -> str | None:
     return None
 
 
-def _role_after(toks: list[Tok], e: int, text: str) -> str | None:
+def _role_after(toks: Sequence[Tok], e: int, text: str) -> str | None:
     """Role stated after the name: «NAME، ROLE», «NAME ROLE», «NAME (را) به عنوان ROLE»."""
     j = e + 1
     if j >= len(toks):
@@ -727,7 +730,7 @@ _TIME_WORDS = frozenset(
 )
 
 
-def _sentence_start(toks: list[Tok], i: int) -> bool:
+def _sentence_start(toks: Sequence[Tok], i: int) -> bool:
     """Token ``i`` opens a sentence or a quoted attribution («… . استاندار X گفت», «به گفته استاندار X»)."""
     if i == 0:
         return True
@@ -737,7 +740,7 @@ def _sentence_start(toks: list[Tok], i: int) -> bool:
     return i >= 2 and toks[i - 2].key == "به" and toks[i - 1].key == "گفته"
 
 
-def _role_subject(toks: list[Tok], i: int, text: str) -> tuple[str, str] | None:
+def _role_subject(toks: Sequence[Tok], i: int, text: str) -> tuple[str, str] | None:
     """A sentence that opens with a title and no name («مدیرکل بیمه … اظهار داشت»): (kind, title). The kind says
     whom it describes: «role» the current speaker, «role_next» the name right after it, «role_new» another
     official (the title is followed by «نیز»)."""
@@ -778,7 +781,8 @@ def persons_in(
     n_pending = len(surnames_pending)
     i = 0
     weak = _weak_starts()
-    while (i := next_start(starts, i)) is not None:
+    while (start_at := next_start(starts, i)) is not None:
+        i = start_at
         if i and toks[i][3] in weak and not _opens_name(toks, i):
             i += 1  # a name-list first name after a noun starts nothing (the same test as below, done first)
             continue
@@ -1205,7 +1209,7 @@ _OPENERS = frozenset(
 )
 
 
-def _opens_name(toks: list[Tok], s: int) -> bool:
+def _opens_name(toks: Sequence[Tok], s: int) -> bool:
     """What stands before token ``s`` lets a name start there: a clause boundary, a connector or preposition
     (not after «در»/«بر», which head places and topics), a time word, a speech verb."""
     prev = toks[s - 1]
@@ -1259,7 +1263,7 @@ def _desc_by_first() -> dict[str, tuple[tuple[str, ...], ...]]:
     return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in by.items()}
 
 
-def _context_after(toks: list[Tok], j: int) -> bool:
+def _context_after(toks: Sequence[Tok], j: int) -> bool:
     """A speech verb or an apposition head follows at ``j`` (after at most a comma)."""
     if j >= len(toks):
         return False
@@ -1362,7 +1366,7 @@ def _phrase_at_key(key: str) -> bool:
 
 
 def _context_pass(
-    toks: list[Tok],
+    toks: Sequence[Tok],
     text: str,
     covered: list[bool],
     pending: list[tuple[str, str | None, str | None]],
@@ -1377,7 +1381,8 @@ def _context_pass(
     if starts is None:
         starts = start_positions(toks, _ctx_may_start)  # only speech verbs, apposition heads, famous names
     j = 0
-    while (j := next_start(starts, j)) is not None:
+    while (start_at := next_start(starts, j)) is not None:
+        j = start_at
         if covered[j]:
             j += 1
             continue
@@ -1511,7 +1516,7 @@ def _context_pass(
         j += 1
 
 
-def _apposed_name(toks: list[Tok], a: int, j: int) -> bool:
+def _apposed_name(toks: Sequence[Tok], a: int, j: int) -> bool:
     """Tokens [a, j) before an apposition comma look like a full name: a first name (or a foreign or unknown
     word) first, and name words after it."""
     lex = person_lex()
@@ -1642,7 +1647,7 @@ def _surname_like(key: str) -> bool:
 
 
 def _subject_of_speech(
-    toks: list[Tok],
+    toks: Sequence[Tok],
     text: str,
     covered: list[bool],
     pending: list[tuple[str, str | None, str | None]],
@@ -1678,7 +1683,7 @@ _LIST_SEP = frozenset({"", "_", "-", "ـ", "–"})
 
 
 def _coord_pass(
-    toks: list[Tok],
+    toks: Sequence[Tok],
     text: str,
     covered: list[bool],
     pending: list[tuple[str, str | None, str | None]],
@@ -1766,7 +1771,7 @@ _OPENING_NEXT = frozenset(
 
 
 def _opening_surnames(
-    toks: list[Tok], text: str, covered: list[bool], pending: list[tuple[str, str | None, str | None]]
+    toks: Sequence[Tok], text: str, covered: list[bool], pending: list[tuple[str, str | None, str | None]]
 ) -> None:
     """A surname-like word that opens the sentence, right before a preposition or a colon («یونسی با بیان …»,
     «ربیعی: …»): its subject, a person named by surname."""
@@ -1822,7 +1827,7 @@ _PLACE_TITLES = frozenset({"شهید", "علامه"})  # also in the names of st
 
 
 def _titled_surnames(
-    toks: list[Tok], text: str, covered: list[bool], pending: list[tuple[str, str | None, str | None]]
+    toks: Sequence[Tok], text: str, covered: list[bool], pending: list[tuple[str, str | None, str | None]]
 ) -> None:
     """A title and one surname-like word the honorific patterns left («دکتر باوند»): a mention by surname, unless
     a facility is named after the person («دانشگاه شهید بهشتی», «بزرگراه شهید محلاتی»)."""
@@ -1854,7 +1859,7 @@ _ORDINALS = frozenset({"اول", "دوم", "سوم", "چهارم", "پنجم", "
 
 
 def _ranked_names(
-    toks: list[Tok], text: str, covered: list[bool], pending: list[tuple[str, str | None, str | None]]
+    toks: Sequence[Tok], text: str, covered: list[bool], pending: list[tuple[str, str | None, str | None]]
 ) -> None:
     """A title of rank before one to three name words and maybe an ordinal («ملکه الیزابت دوم», «قاضی خوان
     گازمن», «شیخ زائد بن سلطان»): the words are a person; «ملک» stays in the name («ملک عبدالله»)."""
@@ -1924,7 +1929,7 @@ _CREDITS = frozenset(
 )
 
 
-def _credit_before(toks: list[Tok], s: int) -> bool:
+def _credit_before(toks: Sequence[Tok], s: int) -> bool:
     """A credit («به کارگردانی …») or «به نام» («راننده‌ای به نام محمدجعفر مهدوی») stands right before ``s``."""
     if s < 1 or toks[s - 1].closes:
         return False
@@ -1933,7 +1938,7 @@ def _credit_before(toks: list[Tok], s: int) -> bool:
 
 
 def _claim(
-    toks: list[Tok],
+    toks: Sequence[Tok],
     text: str,
     covered: list[bool],
     found: dict[str, dict[str, Any]],
@@ -1954,7 +1959,7 @@ def _claim(
 
 
 def _list_pass(
-    toks: list[Tok],
+    toks: Sequence[Tok],
     text: str,
     covered: list[bool],
     found: dict[str, dict[str, Any]],
@@ -2007,7 +2012,7 @@ _ITEM_END = (".", "!", "؟", "?", "؛", ":")
 _ITEM_TAIL = frozenset({"از", "با", "در", "به", "نماینده", "عضو"})
 
 
-def _list_items(toks: list[Tok]) -> list[list[tuple[int, int]]]:
+def _list_items(toks: Sequence[Tok]) -> list[list[tuple[int, int]]]:
     """Coordinated lists of the text: runs of items [a, b) separated by commas, «و» or dashes, each run ending
     at a sentence end or a colon."""
     lists: list[list[tuple[int, int]]] = []
@@ -2039,7 +2044,7 @@ def _list_items(toks: list[Tok]) -> list[list[tuple[int, int]]]:
     return lists
 
 
-def _item_kind(toks: list[Tok], covered: list[bool], a: int, b: int) -> tuple[str, int]:
+def _item_kind(toks: Sequence[Tok], covered: list[bool], a: int, b: int) -> tuple[str, int]:
     """What a list item is: («person», end) when found already, («name», end) for a first name and one or two
     name words, («sur», end) for one surname-like word, («other», 0); the end excludes a tail («از تبریز»)."""
     c = a
@@ -2093,7 +2098,7 @@ def _plural_of_word(key: str) -> bool:
 
 
 def _name_lists(
-    toks: list[Tok],
+    toks: Sequence[Tok],
     text: str,
     covered: list[bool],
     found: dict[str, dict[str, Any]],
@@ -2122,7 +2127,7 @@ _FROM_HEADS = frozenset({"تیم", "کشور", "دانشگاه", "استان", "
 
 
 def _names_from_places(
-    toks: list[Tok],
+    toks: Sequence[Tok],
     text: str,
     covered: list[bool],
     found: dict[str, dict[str, Any]],
@@ -2158,7 +2163,7 @@ _PAIR_RIGHT = frozenset({"و", "از", "در", "به", "با", "که", "را", "
 
 
 def _foreign_pairs(
-    toks: list[Tok],
+    toks: Sequence[Tok],
     text: str,
     covered: list[bool],
     found: dict[str, dict[str, Any]],
@@ -2188,7 +2193,7 @@ def _foreign_pairs(
 
 
 def _according_to(
-    toks: list[Tok],
+    toks: Sequence[Tok],
     text: str,
     covered: list[bool],
     pending: list[tuple[str, str | None, str | None]],
@@ -2219,7 +2224,7 @@ def _according_to(
 
 
 def _list_back(
-    toks: list[Tok],
+    toks: Sequence[Tok],
     text: str,
     covered: list[bool],
     found: dict[str, dict[str, Any]],
@@ -2338,7 +2343,7 @@ _FACILITY = frozenset(
 )
 
 
-def _named_after_before(toks: list[Tok], j: int) -> bool:
+def _named_after_before(toks: Sequence[Tok], j: int) -> bool:
     """A facility noun stands right before ``j`` or heads the list ``j`` is in («بیمارستان شهید بهشتی و امام
     رضا», «میدان‌های امام حسین، انقلاب»): a place named after a person, not the person."""
     named = _NAMED_AFTER | _FACILITY
@@ -2360,7 +2365,7 @@ def _named_after_before(toks: list[Tok], j: int) -> bool:
 
 
 def _epithet_pass(
-    toks: list[Tok],
+    toks: Sequence[Tok],
     text: str,
     covered: list[bool],
     found: dict[str, dict[str, Any]],
@@ -2469,7 +2474,7 @@ def _may_start(key: str) -> bool:
     return key in starts or (" " in key and key.split(" ", 1)[0] in starts) or _compound_first(key)
 
 
-def _surname_before(toks: list[Tok], r: int) -> int | None:
+def _surname_before(toks: Sequence[Tok], r: int) -> int | None:
     """Start index of a surname that ends right before the role head at ``r`` («صادق زاده مدیرکل»)."""
     lex = person_lex()
     k = r - 1
