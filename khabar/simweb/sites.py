@@ -126,7 +126,8 @@ def build_sites(config: SimWebConfig) -> tuple[SiteProfile, ...]:
         unit_name = at.unit.replace("{province}", prov.name).replace("{capital}", prov.capital)
         attribution = at.attribution.replace("{province}", prov.name).replace("{capital}", prov.capital)
         name = ("پایگاه اطلاع‌رسانی " if template == "portal" else "") + unit_name
-        if config.rate_spread > 0:  # log-normal around the configured mean (median below it, a long busy tail)
+        # Live rates: log-normal around the configured mean (median below it, a long busy tail).
+        if config.rate_spread > 0:
             z = _NORMAL.inv_cdf(min(max(unit(seed, "rate", site_id), 1e-9), 1 - 1e-9))
             sigma = config.rate_spread
             rate = config.releases_per_day * math.exp(sigma * z - sigma * sigma / 2)

@@ -336,9 +336,7 @@ def wants_print(target: str) -> bool:
 
 def last_modified(world: World, site: SiteProfile) -> datetime:
     last = world.catalog.latest(site, world.cut, 1)
-    return (
-        world.catalog.modified_at(last[0], world.cut) if last else clock.end_of_day(world.config.start_day)
-    )
+    return world.catalog.modified_at(last[0], world.cut) if last else clock.end_of_day(world.config.start_day)
 
 
 __all__ = [

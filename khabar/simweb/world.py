@@ -577,7 +577,10 @@ class World:
                     return Response(
                         400, str(exc).encode(), [("Content-Type", "text/plain")], "control", False
                     )
-            state: dict[str, object] = {"today": self.today.isoformat(), "jalali": clock.jalali_iso(self.today)}
+            state: dict[str, object] = {
+                "today": self.today.isoformat(),
+                "jalali": clock.jalali_iso(self.today),
+            }
             if self._live is not None and self._now is not None:
                 state |= {"now": clock.iso(self._now), "speed": self._live.speed}
             body = json.dumps(state)
