@@ -90,7 +90,7 @@ class SimWebConfig:
     feed_items: int = 30
     # Live publishing (issue 22; 0 = off, so the fixed-day world is unchanged): the share of an agency's releases
     # that follow its previous one within 1–12 minutes (a meeting's several releases), and the spread of per-site
-    # rates (log-normal sigma: at 1.0 some offices publish twice a week, some agencies dozens a day).
+    # rates (log-normal sigma around ``releases_per_day``: at 1.0 from about weekly to several times the mean).
     burst_share: float = 0.0
     rate_spread: float = 0.0
     faults: FaultConfig = field(default_factory=FaultConfig)
@@ -113,7 +113,7 @@ class SimWebConfig:
         return replace(self, portals=portals or PORTALS_PRESET)
 
     def with_live_rates(self, burst_share: float = 0.3, rate_spread: float = 1.0) -> SimWebConfig:
-        """The rates a freshness benchmark wants: bursty releases and sites from twice a week to dozens a day."""
+        """The rates a freshness benchmark wants: bursty releases, sites from about weekly to several times the mean."""
         return replace(self, burst_share=burst_share, rate_spread=rate_spread)
 
 

@@ -86,9 +86,10 @@ class SimWebServer:
         *,
         bind: str = "127.0.0.1",
         log_path: str | Path | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.config = config or SimWebConfig()
-        self.world = World(self.config)
+        self.world = World(self.config, monotonic)  # the real clock a live clock runs on (tests inject one)
         self.bind = bind
         self.port = port
         self.request_log: list[LogEntry] = []
