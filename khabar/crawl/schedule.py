@@ -11,22 +11,27 @@ The policy, in the order it is applied:
    source from being judged on one day), spread over the 168 Tehran hours of the week by its own hour-of-week
    histogram smoothed towards a working-hours prior (Sat–Wed 07:30–16:00, Thursday to noon, Friday off), so a quiet
    office follows office hours and a busy news agency its own habits.
-2. **Square-root law.** Checking every ``I`` costs ``1/I`` requests and delays a release by ``I/2`` on average; under
-   a request budget the total delay is smallest with ``I ∝ 1/√rate`` (Cho & Garcia-Molina's freshness result), so
-   ``I = reference_interval / √(rate per hour)``, clamped to ``[min_interval, max_interval]``. Outside working hours
-   the interval is stretched by ``off_hours_factor``; a check due after the next busier hour starts is pulled in.
+2. **A power law of the rate.** Checking every ``I`` costs ``1/I`` requests and delays a release by ``I/2`` on
+   average; under a request budget the *mean* delay is smallest with ``I ∝ rate^-½`` (Cho & Garcia-Molina's
+   freshness result), but that starves quiet sources and inflates the tail B9 is judged on (p95, p99). So
+   ``I = reference_interval × (rate per hour)^-rate_exponent``, clamped to ``[min_interval, max_interval]``, with
+   the exponent 0.2 by default: on a replay of a simulated week (simweb live rates, 140 sites, equal request
+   counts) it gave p95 13 min / p99 25 min against 17.5 / 18 for a fixed interval, where 0.5 gave p95 22 / p99
+   50. Outside working hours the interval is stretched by ``off_hours_factor``; below ``quiet_rate`` it goes to
+   ``max_interval``; a check due after a busier hour starts is pulled in to that hour.
 3. **Bursts.** A release just published (or a check that just found new items) shortens the interval by up to
    ``burst_factor``, fading with ``burst_window``: a meeting is often followed by several releases.
 4. **Failures** back off exponentially (``backoff_base ** failures``) up to ``max_interval``, shortened by a jitter
    derived from the source, surface and failure count, so sources that failed together do not retry together and
    the same history always yields the same plan.
 5. **Politeness.** The checks of one host's surfaces must not sum to more than ``host_budget_per_hour``: when they
-   would, every interval on the host is stretched by the same factor (keeping the square-root proportions).
+   would, every interval on the host is stretched by the same factor (keeping the proportions between them).
    The budget wins over ``max_interval`` when both cannot hold.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 from collections import defaultdict
@@ -59,25 +64,29 @@ _WORK: dict[int, tuple[int, int]] = {
 class ScheduleSettings:
     """The knobs of the policy; defaults aim at B9 (p95 ≤ 15 min for daily publishers) at a few requests per hour."""
 
-    min_interval: timedelta = timedelta(minutes=2)
-    max_interval: timedelta = timedelta(minutes=90)
-    reference_interval: timedelta = timedelta(
-        minutes=5
-    )  # interval for a source publishing 1 release per hour
+    min_interval: timedelta = timedelta(minutes=5)
+    max_interval: timedelta = timedelta(minutes=60)
+    # The interval of a source publishing one release per hour; interval ∝ rate ** -rate_exponent (0.5, the
+    # square-root law, minimises mean delay; lower exponents even the tail out across sources).
+    reference_interval: timedelta = timedelta(minutes=10)
+    rate_exponent: float = 0.2
+    # Below this many releases per hour (a night, a Friday for an office) checks go to ``max_interval``.
+    quiet_rate: float = 0.0
     lookback: timedelta = timedelta(days=28)
-    prior_per_week: float = 5.0  # what an unknown source is assumed to publish …
-    prior_weeks: float = 0.5  # … and how many weeks of evidence that assumption is worth
-    shape_prior_weight: float = (
-        40.0  # pseudo-releases pulling the hour-of-week histogram towards office hours
-    )
-    off_hours_factor: float = 1.25  # stretch outside working hours, beyond what the learnt rate already says
-    burst_factor: float = 0.4  # interval multiplier right after a release …
-    burst_window: timedelta = timedelta(minutes=45)  # … fading with this time constant
+    # What an unknown source is assumed to publish, and how many weeks of evidence that assumption is worth.
+    prior_per_week: float = 5.0
+    prior_weeks: float = 0.5
+    # Pseudo-releases pulling the hour-of-week histogram towards office hours; the prior's evening weight.
+    shape_prior_weight: float = 10.0
+    prior_evening: float = 0.25
+    # Stretch outside working hours, beyond what the learnt rate already says.
+    off_hours_factor: float = 1.0
+    # Interval multiplier right after a release, fading with ``burst_window``.
+    burst_factor: float = 0.4
+    burst_window: timedelta = timedelta(minutes=45)
     backoff_base: float = 2.0
     jitter: float = 0.25  # a failing surface retries up to this share earlier than the pure backoff
-    secondary_factor: float = (
-        4.0  # secondary surfaces (sitemap index, archive) are checked this much less often
-    )
+    secondary_factor: float = 4.0  # sitemap index, archive: checked this much less often than the feed
     host_budget_per_hour: float = 30.0  # checks per hour summed over one host's surfaces
 
     def __post_init__(self) -> None:
@@ -163,7 +172,8 @@ def working_period(when: datetime) -> Period:
     return "half" if t.weekday() == 3 else "work"
 
 
-def _prior_shape() -> tuple[float, ...]:
+@functools.lru_cache(maxsize=16)
+def prior_shape(evening: float = 0.25) -> tuple[float, ...]:
     """Share of releases per hour of the week assumed before any evidence: mostly office hours, some evenings."""
     weights = []
     for how in range(HOURS_PER_WEEK):
@@ -174,13 +184,10 @@ def _prior_shape() -> tuple[float, ...]:
         if span is not None:
             lo, hi = max(span[0], hour * 60), min(span[1], hour * 60 + 60)
             inside = max(0, hi - lo) / 60
-        outside = 0.12 if 16 <= hour < 23 and weekday != 4 else 0.02
+        outside = evening if 16 <= hour < 23 and weekday != 4 else 0.02
         weights.append(inside + (1 - inside) * outside)
     total = sum(weights)
     return tuple(w / total for w in weights)
-
-
-PRIOR_SHAPE = _prior_shape()
 
 
 # ---------------------------------------------------------------------------------------------- rate
@@ -199,7 +206,8 @@ def rate_model(history: SourceHistory, now: datetime, settings: ScheduleSettings
     weeks = max((now - start) / timedelta(weeks=1), 0.0)
     per_week = (n + settings.prior_per_week * settings.prior_weeks) / (weeks + settings.prior_weeks)
     alpha = settings.shape_prior_weight
-    share = [(counts[h] + alpha * PRIOR_SHAPE[h]) / (n + alpha) for h in range(HOURS_PER_WEEK)]
+    prior = prior_shape(settings.prior_evening)
+    share = [(counts[h] + alpha * prior[h]) / (n + alpha) for h in range(HOURS_PER_WEEK)]
     smooth = [
         0.25 * share[h - 1] + 0.5 * share[h] + 0.25 * share[(h + 1) % HOURS_PER_WEEK]
         for h in range(HOURS_PER_WEEK)
@@ -209,9 +217,9 @@ def rate_model(history: SourceHistory, now: datetime, settings: ScheduleSettings
 
 def _learnt(rate: float, when: datetime, settings: ScheduleSettings) -> timedelta:
     """Square-root law, clamped; stretched off hours."""
-    if rate <= 0:
+    if rate <= settings.quiet_rate or rate <= 0:
         return settings.max_interval
-    interval = settings.reference_interval / math.sqrt(rate)
+    interval = settings.reference_interval / rate**settings.rate_exponent
     if working_period(when) == "off":
         interval *= settings.off_hours_factor
     return min(settings.max_interval, max(settings.min_interval, interval))
