@@ -177,6 +177,25 @@ def test_feeds_and_news_sitemaps_hold_nothing_from_the_future(live_server) -> No
         srv.set_today(TODAY)
 
 
+def test_a_quiet_check_is_a_304_until_something_is_published(live_server) -> None:
+    srv, c, mono = live_server
+    srv.set_live(START, 60)
+    try:
+        nxt = min(_items_between(srv.world, START, START + timedelta(days=1)), key=lambda i: i.published_at)
+        site = nxt.site
+        feed = site.origin + feed_path(site)
+        first = c.get(feed)
+        etag = first.headers["ETag"]
+        wait = (nxt.published_at - START).total_seconds() / 60  # real seconds at 60×
+        mono.t += wait / 2
+        assert c.get(feed, headers={"If-None-Match": etag}).status_code == 304
+        mono.t += wait / 2 + 1
+        again = c.get(feed, headers={"If-None-Match": etag})
+        assert again.status_code == 200 and srv.world.code(nxt) in again.text
+    finally:
+        srv.set_today(TODAY)
+
+
 @pytest.mark.parametrize(
     ("params", "status"),
     [
