@@ -26,7 +26,11 @@ Design decisions (issue 2):
   www/non-www, ``utm_*``, the family's second URL shape; every variant serves the canonical article.
 - **Clock**: the world has a current day; nothing published after its end (Asia/Tehran) is visible anywhere and
   edits show from their day on. ``SimWebServer.set_today(d)`` or
-  ``POST http://control.simweb.test/clock?today=YYYY-MM-DD`` (Jalali accepted).
+  ``POST http://control.simweb.test/clock?today=YYYY-MM-DD`` (Jalali accepted). It can also run live (issue 22):
+  ``set_live(start, speed)``, ``POST …/clock?now=ISO8601&speed=60`` or ``khabar simweb serve --speed 60``; then
+  an item is visible (in listings, feeds, sitemaps, by URL) once its publication instant ≤ start + speed × real
+  seconds elapsed, edits once their instant comes, and ``truth.iter_published`` lists the instants of a span.
+  ``SimWebConfig.with_live_rates()`` (``--live-rates``) adds bursts and a log-normal spread of per-site rates.
 - **Server** (``server.py``): minimal asyncio HTTP/1.1 (keep-alive, gzip, ETag/Last-Modified → 304), foreground
   or background thread, request log in memory (``srv.request_log``) and optionally JSON Lines.
 - **Faults** (``faults.py``, ``config.FaultConfig``; off by default, ``FAULTS_PRESET`` for ``--faults``): 5xx,

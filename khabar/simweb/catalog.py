@@ -119,6 +119,13 @@ class Catalog:
             lo, hi = (7 * 60 + 30, 15 * 60) if u < 0.8 else (15 * 60, 22 * 60 + 30)
             mins.append((lo + (hv >> 16) % (hi - lo), (hv >> 40) % 60))
         mins.sort()
+        if self.config.burst_share > 0:  # bursts: a release follows the previous one within minutes
+            for i in range(1, n):
+                hb = h64(self.seed, "burst", s.site_id, di, i)
+                if (hb % 10_000) / 10_000 < self.config.burst_share:
+                    m = min(mins[i - 1][0] + 1 + (hb >> 16) % 12, 23 * 60 + 59)
+                    mins[i] = (m, (hb >> 40) % 60)
+            mins.sort()
         return tuple(tehran(d, m) + timedelta(seconds=sec) for m, sec in mins)
 
     def _agency_item(self, s: SiteProfile, di: int, serial: int) -> Item:
@@ -188,9 +195,28 @@ class Catalog:
         return (d - self.config.start_day).days
 
     def count_through(self, site: SiteProfile, today: date) -> int:
-        """How many items the site has published up to the end of ``today``."""
+        """How many items the site has published up to the end of ``today``, or up to the instant ``today`` when
+        it is a datetime (the live clock: an item counts once its publication instant has come)."""
+        if isinstance(today, datetime):
+            return self._count_until(site, today)
         di = min(self.day_index(today), self.n_days - 1)
         return self._starts[site.index][di + 1] if di >= 0 else 0
+
+    def _count_until(self, site: SiteProfile, at: datetime) -> int:
+        di = self.day_index(at.astimezone(TEHRAN).date())
+        if di < 0:
+            return 0
+        starts = self._starts[site.index]
+        if di >= self.n_days:
+            return starts[-1]
+        n = starts[di + 1] - starts[di]
+        if not n:
+            return starts[di]
+        if site.spec.kind == "agency":
+            times: tuple[datetime, ...] | list[datetime] = self._times(site.index, di, n)
+        else:
+            times = [t for t, _ in self._news_days[site.index][di]]
+        return starts[di] + bisect.bisect_right(times, at)
 
     def items_on(self, site: SiteProfile, d: date) -> list[Item]:
         di = self.day_index(d)
@@ -217,7 +243,7 @@ class Catalog:
         )
 
     def latest(self, site: SiteProfile, today: date, n: int, offset: int = 0) -> list[Item]:
-        """Newest first: items ``offset .. offset+n`` counted back from the end of ``today``."""
+        """Newest first: items ``offset .. offset+n`` counted back from the end of ``today`` (or the instant)."""
         total = self.count_through(site, today)
         hi = total - offset
         return [self.item(site, o) for o in range(hi - 1, max(-1, hi - 1 - n), -1)]
@@ -259,11 +285,24 @@ class Catalog:
         )
 
     def release(self, item: Item, today: date) -> Release:
-        """The text of an article item as visible at the end of ``today`` (edited version once its day came)."""
+        """The text of an article item as visible at the end of ``today`` (edited version once its day came),
+        or at the instant ``today`` when it is a datetime (edited once the edit's instant came)."""
         base = self._base_release(item.site.index, item.ordinal)
-        if item.edit_day is not None and today >= item.edit_day:
+        if self._edited_by(item, today):
             return self._edited(item.site.index, item.ordinal)
         return base
+
+    def _edit_at(self, item: Item) -> datetime:
+        assert item.edit_day is not None
+        m = 9 * 60 + h64(self.seed, "edittime", item.site.site_id, item.ordinal) % (8 * 60)
+        return tehran(item.edit_day, m)
+
+    def _edited_by(self, item: Item, today: date) -> bool:
+        if item.edit_day is None:
+            return False
+        if isinstance(today, datetime):
+            return self._edit_at(item) <= today
+        return today >= item.edit_day
 
     @functools.lru_cache(maxsize=8192)  # noqa: B019
     def _base_release(self, site_index: int, ordinal: int) -> Release:
@@ -285,9 +324,8 @@ class Catalog:
 
     def modified_at(self, item: Item, today: date) -> datetime:
         """Last-Modified of an item's page: its publication, or the edit's instant once visible."""
-        if item.edit_day is not None and today >= item.edit_day:
-            m = 9 * 60 + h64(self.seed, "edittime", item.site.site_id, item.ordinal) % (8 * 60)
-            return tehran(item.edit_day, m)
+        if self._edited_by(item, today):
+            return self._edit_at(item)
         return item.published_at
 
 

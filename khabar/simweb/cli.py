@@ -59,19 +59,44 @@ def serve(
     news: int | None = typer.Option(None, help="Number of news-agency sites (default 4)."),
     log: str | None = typer.Option(None, help="Append the request log to this JSON Lines file."),
     portals: bool = typer.Option(False, "--portals", help=PORTALS_HELP),
+    speed: float | None = typer.Option(
+        None,
+        help="Run the clock live at this speed (1 = real time, 60 = a simulated hour per minute); "
+        "pages appear as their publication instant comes. Default: a fixed day.",
+    ),
+    start: str | None = typer.Option(
+        None,
+        help="With --speed: the simulated instant to start from (ISO 8601, Tehran if no offset); "
+        "default: today at the current Tehran time of day.",
+    ),
+    live_rates: bool = typer.Option(
+        False, "--live-rates", help="Bursty releases and per-site rates from twice a week to dozens a day."
+    ),
 ) -> None:
     """Serve the simulated agency web on loopback (virtual hosts by Host header)."""
     import asyncio
+    from datetime import datetime
 
+    from khabar.simweb.clock import TEHRAN
     from khabar.simweb.server import SimWebServer
 
-    srv = SimWebServer(_config(seed, today, sites, news, faults, portals), port, log_path=log)
+    cfg = _config(seed, today, sites, news, faults, portals)
+    srv = SimWebServer(cfg.with_live_rates() if live_rates else cfg, port, log_path=log)
+    if speed is not None:
+        if start:
+            at = datetime.fromisoformat(start)
+            at = at if at.tzinfo is not None else at.replace(tzinfo=TEHRAN)
+        else:
+            wall = datetime.now(TEHRAN)
+            at = datetime.combine(srv.today, wall.time(), tzinfo=TEHRAN)
+        srv.set_live(at, speed)
 
     async def main() -> None:
         await srv.start_async()
         first = srv.world.sites[0].host
+        clock_state = f"live ×{speed:g} from {srv.now}" if speed is not None else f"today {srv.today}"
         typer.echo(
-            f"simweb: {len(srv.world.sites)} sites on 127.0.0.1:{srv.port}, today {srv.today} "
+            f"simweb: {len(srv.world.sites)} sites on 127.0.0.1:{srv.port}, {clock_state} "
             f"(faults {'on' if faults else 'off'})",
             err=True,
         )

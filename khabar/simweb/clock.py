@@ -7,6 +7,7 @@ here is built with it and written as ISO 8601 with its real offset.
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -93,3 +94,25 @@ def byline_aspnet(dt: datetime, script: str = "persian") -> str:
         f"{d(dd, script)} {JALALI_MONTHS[m - 1]} {d(y, script)} - "
         f"{d(h12, script, 2)}:{d(t.minute, script, 2)}:{d(t.second, script, 2)} {ampm}"
     )
+
+
+@dataclass(frozen=True)
+class LiveClock:
+    """A simulated clock that runs: ``start`` at real (monotonic) second ``real_start``, then ``speed`` simulated
+    seconds per real second (1 = real time, 60 = an hour a minute). Why monotonic: the wall clock may jump, and the
+    simulated web must never unpublish a page it has shown."""
+
+    start: datetime  # aware
+    speed: float
+    real_start: float
+
+    def __post_init__(self) -> None:
+        if self.start.tzinfo is None or self.start.utcoffset() is None:
+            raise ValueError("LiveClock.start must be an aware datetime")
+        if not self.speed > 0:
+            raise ValueError("speed must be positive")
+
+    def at(self, monotonic: float) -> datetime:
+        """The simulated instant (Tehran time, whole microseconds) at real monotonic second ``monotonic``."""
+        elapsed = max(0.0, monotonic - self.real_start)
+        return (self.start + timedelta(seconds=elapsed * self.speed)).astimezone(TEHRAN)

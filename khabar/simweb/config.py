@@ -88,6 +88,11 @@ class SimWebConfig:
     www_share: float = 0.4  # agency sites that also answer on (and link to) www.
     listing_page_size: int = 20
     feed_items: int = 30
+    # Live publishing (issue 22; 0 = off, so the fixed-day world is unchanged): the share of an agency's releases
+    # that follow its previous one within 1–12 minutes (a meeting's several releases), and the spread of per-site
+    # rates (log-normal sigma around ``releases_per_day``: at 1.0 from about weekly to several times the mean).
+    burst_share: float = 0.0
+    rate_spread: float = 0.0
     faults: FaultConfig = field(default_factory=FaultConfig)
     portals: PortalConfig = field(default_factory=lambda: PortalConfig())
     # Page template families drawn (the platform's own family always remains); the default world has them all.
@@ -106,6 +111,10 @@ class SimWebConfig:
 
     def with_portals(self, portals: PortalConfig | None = None) -> SimWebConfig:
         return replace(self, portals=portals or PORTALS_PRESET)
+
+    def with_live_rates(self, burst_share: float = 0.3, rate_spread: float = 1.0) -> SimWebConfig:
+        """The rates a freshness benchmark wants: bursty releases, sites from about weekly to several times the mean."""
+        return replace(self, burst_share=burst_share, rate_spread=rate_spread)
 
 
 @dataclass(frozen=True)

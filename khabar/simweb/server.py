@@ -11,7 +11,8 @@ Run in the foreground (``khabar simweb serve``) or in a background thread for te
 
 Humans: ``curl --connect-to ::127.0.0.1:8765 http://kerman.behzisti.test/`` (``https://`` URLs are served on the
 same plain-HTTP socket by the transport; with curl use ``http://``). The clock moves with
-``curl --connect-to ::127.0.0.1:8765 -X POST 'http://control.simweb.test/clock?today=1402-05-01'``.
+``curl --connect-to ::127.0.0.1:8765 -X POST 'http://control.simweb.test/clock?today=1402-05-01'``; it runs live
+(accelerated 60×) with ``-X POST 'http://control.simweb.test/clock?now=2024-03-19T07:00&speed=60'``.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
@@ -85,9 +86,10 @@ class SimWebServer:
         *,
         bind: str = "127.0.0.1",
         log_path: str | Path | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.config = config or SimWebConfig()
-        self.world = World(self.config)
+        self.world = World(self.config, monotonic)  # the real clock a live clock runs on (tests inject one)
         self.bind = bind
         self.port = port
         self.request_log: list[LogEntry] = []
@@ -113,6 +115,17 @@ class SimWebServer:
         """Move the clock: items published up to the end of ``d`` (Tehran) become visible, edits due appear."""
         self.world.set_today(d)
         self.config = self.world.config
+
+    def set_live(self, start: datetime, speed: float = 1.0) -> None:
+        """Run the clock live from ``start`` at ``speed`` (60 = a simulated hour per real minute): from then on an
+        item is visible once its publication instant has come. ``set_today`` returns to the fixed day."""
+        self.world.set_live(start, speed)
+        self.config = self.world.config
+
+    @property
+    def now(self) -> datetime | None:
+        """The live clock's instant now (None on a fixed day)."""
+        return self.world.tick()
 
     def clear_log(self) -> None:
         self.request_log.clear()

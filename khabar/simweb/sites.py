@@ -12,6 +12,7 @@ import functools
 import hashlib
 import math
 from dataclasses import dataclass
+from statistics import NormalDist
 
 from khabar.simweb.config import SimWebConfig
 from khabar.simweb.content import site_text_style
@@ -19,6 +20,7 @@ from khabar.simweb.directory import AGENCY_TYPES, NEWS_AGENCIES, PROVINCES
 from khabar.simweb.model import SiteSpec, TemplateFamily
 
 CONTROL_HOST = "control.simweb.test"
+_NORMAL = NormalDist()
 
 
 def h64(*parts: object) -> int:
@@ -124,7 +126,13 @@ def build_sites(config: SimWebConfig) -> tuple[SiteProfile, ...]:
         unit_name = at.unit.replace("{province}", prov.name).replace("{capital}", prov.capital)
         attribution = at.attribution.replace("{province}", prov.name).replace("{capital}", prov.capital)
         name = ("پایگاه اطلاع‌رسانی " if template == "portal" else "") + unit_name
-        rate = config.releases_per_day * (0.6 + 0.8 * unit(seed, "rate", site_id))
+        # Live rates: log-normal around the configured mean (median below it, a long busy tail).
+        if config.rate_spread > 0:
+            z = _NORMAL.inv_cdf(min(max(unit(seed, "rate", site_id), 1e-9), 1 - 1e-9))
+            sigma = config.rate_spread
+            rate = config.releases_per_day * math.exp(sigma * z - sigma * sigma / 2)
+        else:
+            rate = config.releases_per_day * (0.6 + 0.8 * unit(seed, "rate", site_id))
         digits = {"newsagency": 6, "portal": 5, "aspnet": 4}[template]
         family = _family(config, template, counters)
         spec = SiteSpec(

@@ -233,8 +233,8 @@ def _hidden(fields: dict[str, str]) -> str:
 
 def home(world: World, site: SiteProfile) -> bytes:
     config = world.config
-    items = world.catalog.latest(site, world.today, config.portals.webforms_home_items)
-    total = world.catalog.count_through(site, world.today)
+    items = world.catalog.latest(site, world.cut, config.portals.webforms_home_items)
+    total = world.catalog.count_through(site, world.cut)
     hidden = _hidden(
         {
             "__EVENTTARGET": "",
@@ -254,11 +254,11 @@ def home(world: World, site: SiteProfile) -> bytes:
 def archive(world: World, site: SiteProfile, page: int, style: str) -> bytes | None:
     config = world.config
     size = config.listing_page_size
-    total = world.catalog.count_through(site, world.today)
+    total = world.catalog.count_through(site, world.cut)
     n_pages = max(1, -(-total // size))
     if not 1 <= page <= n_pages:
         return None
-    items = world.catalog.latest(site, world.today, size, (page - 1) * size)
+    items = world.catalog.latest(site, world.cut, size, (page - 1) * size)
     markup, controls = pager(style, page, n_pages)
     ev_controls = [*controls, (_LANG, ""), (_SEARCH_BTN, "جستجو")]
     hidden = _hidden(
@@ -285,7 +285,7 @@ def postback_page(world: World, site: SiteProfile, style: str, body: bytes) -> t
     config = world.config
     form = {k: v[0] for k, v in parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True).items()}
     vs = _read_viewstate(config, site, form.get("__VIEWSTATE", ""))
-    total = world.catalog.count_through(site, world.today)
+    total = world.catalog.count_through(site, world.cut)
     if vs is None or vs[1] != total or "__VIEWSTATEGENERATOR" not in form:
         return 500, _error(
             "Validation of viewstate MAC failed. If this application is hosted by a Web Farm or "
@@ -335,10 +335,8 @@ def wants_print(target: str) -> bool:
 
 
 def last_modified(world: World, site: SiteProfile) -> datetime:
-    last = world.catalog.latest(site, world.today, 1)
-    return (
-        world.catalog.modified_at(last[0], world.today) if last else clock.end_of_day(world.config.start_day)
-    )
+    last = world.catalog.latest(site, world.cut, 1)
+    return world.catalog.modified_at(last[0], world.cut) if last else clock.end_of_day(world.config.start_day)
 
 
 __all__ = [

@@ -9,6 +9,8 @@ import functools
 import gzip
 import hashlib
 import json
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Literal
@@ -29,7 +31,7 @@ from khabar.simweb import (
 )
 from khabar.simweb.boilerplate import Link
 from khabar.simweb.catalog import Catalog, Item, catalog_for
-from khabar.simweb.clock import TEHRAN
+from khabar.simweb.clock import TEHRAN, LiveClock
 from khabar.simweb.config import SimWebConfig
 from khabar.simweb.model import PageTruth, Release
 from khabar.simweb.sites import CONTROL_HOST, SiteProfile, build_sites, h64, sites_by_host
@@ -75,10 +77,18 @@ def _html(text: str, charset: str = "utf-8") -> bytes:
 
 
 class World:
-    """A world at a given day. ``set_today`` moves the clock; everything else is derived on demand."""
+    """A world at a given day, or on a running clock. ``set_today`` fixes the day (everything published by its end
+    is visible), ``set_live`` starts a live clock (an item is visible once its publication instant has come);
+    everything else is derived on demand.
 
-    def __init__(self, config: SimWebConfig) -> None:
+    ``monotonic`` is the real clock a live clock runs on (injectable: tests move it by hand). A request sees one
+    instant throughout: ``handle`` calls ``tick`` first; direct callers of the views call ``tick`` themselves."""
+
+    def __init__(self, config: SimWebConfig, monotonic: Callable[[], float] = time.monotonic) -> None:
         self.config = config
+        self._monotonic = monotonic
+        self._live: LiveClock | None = None
+        self._now: datetime | None = None
         self.catalog: Catalog = catalog_for(config)
         self.sites = build_sites(config)
         self.by_host = sites_by_host(config)
@@ -91,9 +101,43 @@ class World:
     def today(self) -> date:
         return self.config.today
 
+    @property
+    def now(self) -> datetime | None:
+        """The simulated instant of the current request on a live clock; None on a fixed day."""
+        return self._now
+
+    @property
+    def live(self) -> LiveClock | None:
+        return self._live
+
+    @property
+    def cut(self) -> date:
+        """What the catalog is read as of: the instant on a live clock, else the end of ``today``."""
+        return self._now if self._now is not None else self.config.today
+
     def set_today(self, d: date) -> None:
+        """Fix the day (and stop a live clock): the fixed-day world every test and the demo rely on."""
+        self._live = None
+        self._now = None
         self.config = replace(self.config, today=d)
         self.catalog = catalog_for(self.config)
+
+    def set_live(self, start: datetime, speed: float = 1.0) -> None:
+        """Run the clock from ``start`` (aware) at ``speed`` simulated seconds per real second, from now on."""
+        self._live = LiveClock(start, speed, self._monotonic())
+        self.tick()
+
+    def tick(self) -> datetime | None:
+        """Read the live clock once (the instant every view uses until the next tick); the day follows it."""
+        if self._live is None:
+            return None
+        now = self._live.at(self._monotonic())
+        self._now = now
+        d = now.date()
+        if d != self.config.today:
+            self.config = replace(self.config, today=d)
+            self.catalog = catalog_for(self.config)  # cached per world: cheap unless the horizon is passed
+        return now
 
     # ------------------------------------------------------------------------------------ structure
     def _pick_robots_site(self) -> SiteProfile | None:
@@ -122,16 +166,18 @@ class World:
 
     # ------------------------------------------------------------------------------------ items
     def visible(self, item: Item) -> bool:
+        if self._now is not None:
+            return item.published_at <= self._now
         return item.day <= self.today
 
     def release(self, item: Item) -> Release:
-        return self.catalog.release(item, self.today)
+        return self.catalog.release(item, self.cut)
 
     def code(self, item: Item) -> str:
         return self.catalog.news_code(item.site, item.ordinal)
 
     def title(self, item: Item) -> str:
-        r = self.catalog.release(item, self.today)
+        r = self.catalog.release(item, self.cut)
         if item.kind == "video":
             return f"فیلم | {r.title}"
         if item.kind == "app":
@@ -147,7 +193,7 @@ class World:
         return canonical_url(item.site, self.code(item), self.title(item), item.kind)
 
     def modified(self, item: Item) -> datetime | None:
-        m = self.catalog.modified_at(item, self.today)
+        m = self.catalog.modified_at(item, self.cut)
         return m if m != item.published_at else None
 
     def item_by_code(self, site: SiteProfile, code: str) -> Item | None:
@@ -235,13 +281,13 @@ class World:
         )
 
     @functools.lru_cache(maxsize=256)  # noqa: B019
-    def _popular(self, site_index: int, today: date) -> tuple[Link, ...]:
+    def _popular(self, site_index: int, today: date) -> tuple[Link, ...]:  # today: a day or an instant
         site = self.sites[site_index]
         items = [i for i in self.catalog.latest(site, today, 12) if i.is_article][:5]
         return tuple(self._link(i, "popular") for i in items)
 
     def popular(self, site: SiteProfile) -> list[Link]:
-        return list(self._popular(site.index, self.today))
+        return list(self._popular(site.index, self.cut))
 
     def article_view(self, item: Item, printable: bool = False) -> ArticleView:
         site = item.site
@@ -276,11 +322,11 @@ class World:
 
     def listing_view(self, site: SiteProfile, page: int, home: bool = False) -> ListingView | None:
         size = 12 if home else self.config.listing_page_size
-        total = self.catalog.count_through(site, self.today)
+        total = self.catalog.count_through(site, self.cut)
         n_pages = max(1, -(-total // size))
         if page > n_pages:
             return None
-        items = self.catalog.latest(site, self.today, size, (page - 1) * size)
+        items = self.catalog.latest(site, self.cut, size, (page - 1) * size)
         links = [self._link(i, ("list", page)) for i in items]
         leads = [
             (self.release(i).lead or "") if i.is_article and site.template != "aspnet" else "" for i in items
@@ -305,7 +351,7 @@ class World:
         if tracking and item.site.template != "aspnet":
             feed_url += ("&" if "?" in url else "?") + TRACKING[0]
         summary = r.lead or (r.paragraphs[0][:200] if r.paragraphs else "")
-        m = self.catalog.modified_at(item, self.today)
+        m = self.catalog.modified_at(item, self.cut)
         return surfaces.Entry(
             url=url,
             title=self.title(item),
@@ -316,7 +362,7 @@ class World:
         )
 
     def feed(self, site: SiteProfile) -> bytes:
-        items = [i for i in self.catalog.latest(site, self.today, self.config.feed_items) if i.is_article]
+        items = [i for i in self.catalog.latest(site, self.cut, self.config.feed_items) if i.is_article]
         tracking = h64("feedtrack", site.site_id) % 2 == 0
         entries = [self._entry(i, tracking) for i in items]
         text = surfaces.atom(site, entries) if site.template == "portal" else surfaces.rss(site, entries)
@@ -328,7 +374,7 @@ class World:
         while d.month == month and d <= self.today:
             out.extend(self.catalog.items_on(site, d))
             d = date.fromordinal(d.toordinal() + 1)
-        return out
+        return [i for i in out if self.visible(i)] if self._now is not None else out
 
     def sitemap_index(self, site: SiteProfile) -> bytes:
         months = []
@@ -366,6 +412,7 @@ class World:
     ) -> Response:
         """Serve one request without faults; ``target`` is the request-target (path + query), ``body`` a POST's."""
         host = host.split(":", 1)[0].lower()
+        self.tick()
         if host == CONTROL_HOST:
             return self._control(method, target)
         site = self.by_host.get(host)
@@ -413,7 +460,7 @@ class World:
                 return self._not_found(site)
             page, charset = self.render_article(item, printable=True)
             page = webforms_site.print_with_canonical(page, charset, self.url(item))
-            mod = self.catalog.modified_at(item, self.today)
+            mod = self.catalog.modified_at(item, self.cut)
             return Response(
                 200,
                 page,
@@ -444,7 +491,7 @@ class World:
                 return self._not_found(site)
             body, charset = self.render_article(item, printable=r.kind == "print")
             kind = "print" if r.kind == "print" else "article" if item.is_article else item.kind
-            mod = self.catalog.modified_at(item, self.today)
+            mod = self.catalog.modified_at(item, self.cut)
             version = self.release(item).version if item.is_article else 1
             etag = f'"{site.site_id}-{self.code(item)}-v{version}-{kind}"'
             return Response(
@@ -500,10 +547,8 @@ class World:
 
     def _surface(self, body: bytes, ct: str, kind: str, site: SiteProfile, key: str) -> Response:
         etag = '"' + hashlib.blake2b(body, digest_size=10).hexdigest() + '"'
-        last = self.catalog.latest(site, self.today, 1)
-        lm = (
-            self.catalog.modified_at(last[0], self.today) if last else clock.end_of_day(self.config.start_day)
-        )
+        last = self.catalog.latest(site, self.cut, 1)
+        lm = self.catalog.modified_at(last[0], self.cut) if last else clock.end_of_day(self.config.start_day)
         return Response(
             200,
             body,
@@ -525,19 +570,45 @@ class World:
         parts = urlsplit(target)
         q = dict(p.split("=", 1) for p in parts.query.split("&") if "=" in p)
         if parts.path == "/clock":
-            if method == "POST" and "today" in q:
+            if method == "POST":
                 try:
-                    self.set_today(parse_day(unquote(q["today"])))
+                    self._set_clock(q)
                 except ValueError as exc:
                     return Response(
                         400, str(exc).encode(), [("Content-Type", "text/plain")], "control", False
                     )
-            body = json.dumps({"today": self.today.isoformat(), "jalali": clock.jalali_iso(self.today)})
+            state: dict[str, object] = {
+                "today": self.today.isoformat(),
+                "jalali": clock.jalali_iso(self.today),
+            }
+            if self._live is not None and self._now is not None:
+                state |= {"now": clock.iso(self._now), "speed": self._live.speed}
+            body = json.dumps(state)
             return Response(200, body.encode(), [("Content-Type", "application/json")], "control", False)
         if parts.path == "/hosts":
             body = json.dumps(sorted(self.by_host))
             return Response(200, body.encode(), [("Content-Type", "application/json")], "control", False)
         return Response(404, b"not found", [("Content-Type", "text/plain")], "control", False)
+
+    def _set_clock(self, q: dict[str, str]) -> None:
+        """``today=DAY`` fixes the day; ``now=ISO`` (Tehran when no offset) and/or ``speed=N`` run the clock live."""
+        if "today" in q:
+            self.set_today(parse_day(unquote(q["today"])))
+            return
+        if "now" not in q and "speed" not in q:
+            return
+        speed = float(q["speed"]) if "speed" in q else (self._live.speed if self._live else 1.0)
+        if "now" in q:
+            start = datetime.fromisoformat(unquote(q["now"]))
+            if start.tzinfo is None:
+                start = start.replace(tzinfo=TEHRAN)
+        elif self._now is not None:
+            start = self._now
+        else:
+            raise ValueError("a live clock needs now=ISO8601 to start from")
+        if not speed > 0:
+            raise ValueError("speed must be positive")
+        self.set_live(start, speed)
 
     # ------------------------------------------------------------------------------------ lookups
     def item_for_url(self, url: str) -> Item | None:
