@@ -19,12 +19,14 @@ from khabar.dedup.text import (
     F_CUE,
     F_DATE,
     F_DIGIT,
+    F_NAME,
     F_NUMW,
     F_PLACE,
     F_PLACE_HEAD,
     F_SEP,
     F_SLOT,
     K_DATE,
+    K_NAME,
     MAIN_PLACE_CTX,
     PLACE_CTX,
     SEP,
@@ -33,9 +35,12 @@ from khabar.dedup.text import (
     batch_tokens,
     containment_samples,
     cue_value,
+    _NAME_MUL,
     exact_key,
     guard_features,
+    name_value,
     numbers_to_values,
+    person_tokens,
     person_features,
     phrase_places,
     prepare,
@@ -112,7 +117,12 @@ _CTX_MUL = np.array([0, 1, 2, 3, 4], dtype=np.uint64) * np.uint64(0xC2B2AE3D)
 
 
 def _guards(
-    toks: list[str], arr: np.ndarray, flags: np.ndarray, body: np.ndarray, doc: np.ndarray
+    toks: list[str],
+    arr: np.ndarray,
+    flags: np.ndarray,
+    body: np.ndarray,
+    doc: np.ndarray,
+    persons: Sequence[Sequence[dict] | None] = (),
 ) -> tuple[np.ndarray, np.ndarray]:
     """`guard_features` (without persons) of every body in the batch token stream at once, in numpy: the word
     after each cue word, and each maximal run of numbers and date words with a digit (the per-record loop skips
@@ -153,6 +163,37 @@ def _guards(
         ctx = (a * np.uint64(0x9E3779B1) ^ b) * np.uint64(0x85EBCA77) + _CTX_MUL[kind]
     ctx = ctx >> np.uint64(7) & np.uint64(_LOW32 & ~15)
     ctx |= kind.astype(np.uint64) | np.concatenate([np.zeros(len(cue), dtype=np.uint64), date, date, date])
+    # name runs (`guard_features`): maximal runs of name-shaped body words, three contexts each
+    nm = body & ((flags & np.uint64(F_NAME >> 32)) != 0)
+    for d, ps in enumerate(persons):  # a record's own persons' name words (`person_tokens`)
+        own = person_tokens(ps) if ps else None
+        if own:
+            lo, hi = np.searchsorted(doc, [d, d + 1])
+            at = [i for i in range(int(lo), int(hi)) if toks[i] in own]
+            nm[at] = body[at]
+    prev_nm = np.zeros_like(nm)
+    prev_nm[1:] = nm[:-1]
+    next_nm = np.zeros_like(nm)
+    next_nm[:-1] = nm[1:]
+    ns, ne = np.flatnonzero(nm & ~prev_nm), np.flatnonzero(nm & ~next_nm)
+    if len(ns):
+        joined = ["".join(toks[i : j + 1]) for i, j in zip(ns.tolist(), ne.tolist(), strict=True)]
+        head = np.array([name_value(t) for t in joined], dtype=np.uint64)
+        tail = np.array([name_value(t, tail=True) for t in joined], dtype=np.uint64)
+        p1, p2, n1, n2 = ids[ns - 1], ids[ns - 2], ids[ne + 1], ids[ne + 2]
+        na = np.concatenate([p1, p2, n1])
+        nb = np.concatenate([n1, p1, n2])
+        mul = np.repeat(np.array(_NAME_MUL, dtype=np.uint64), len(ns))
+        with np.errstate(over="ignore"):
+            nctx = (na * np.uint64(0x9E3779B1) ^ nb) * np.uint64(0x85EBCA77) + mul
+        nctx = nctx >> np.uint64(7) & np.uint64(_LOW32 & ~15) | np.uint64(K_NAME)
+        brk = np.uint64(_VALS[BREAK] & _LOW32)
+        inner = (na != brk) & (nb != brk)  # a paragraph's edge is no context
+        name_rec = np.tile(doc[ns], 3)[inner]
+        name_feat = (nctx << np.uint64(32) | np.concatenate([tail, head, tail]))[inner]
+    else:
+        name_rec = np.zeros(0, dtype=np.int64)
+        name_feat = np.zeros(0, dtype=np.uint64)
     place = np.flatnonzero(body & ((flags & np.uint64(F_PLACE >> 32)) != 0))
     place_doc, place_id = doc[place], ids[place]
     heads = np.flatnonzero(body & ((flags & np.uint64(F_PLACE_HEAD >> 32)) != 0))
@@ -182,7 +223,7 @@ def _guards(
         ]
     )
     v = np.concatenate([v, place_id, pk[main] & np.uint64(_LOW32), val[dated]])
-    return rec, ctx << np.uint64(32) | v
+    return np.concatenate([rec, name_rec]), np.concatenate([ctx << np.uint64(32) | v, name_feat])
 
 
 def fingerprints(records: Sequence[dict]) -> list[Fingerprint]:
@@ -259,7 +300,9 @@ def fingerprints(records: Sequence[dict]) -> list[Fingerprint]:
     with np.errstate(over="ignore"):
         ek = ex_arr * np.uint64(0x9E3779B97F4A7C15) ^ _EXACT_SALT
     keys = np.concatenate([minhash.band_keys(sigs), ek[:, None]], axis=1)
-    fdoc, feat = _guards(toks, arr, flags, is_body, seg.astype(np.int64) - n)
+    fdoc, feat = _guards(
+        toks, arr, flags, is_body, seg.astype(np.int64) - n, [r.get("persons") for r in records]
+    )
     pdoc, pfeat = [], []
     for d, rec in enumerate(records):
         persons = rec.get("persons")
