@@ -178,6 +178,7 @@ def _guards(
     ns, ne = np.flatnonzero(nm & ~prev_nm), np.flatnonzero(nm & ~next_nm)
     if len(ns):
         joined = ["".join(toks[i : j + 1]) for i, j in zip(ns.tolist(), ne.tolist(), strict=True)]
+        whole = np.array([zlib.crc32(t.encode()) | 1 for t in joined], dtype=np.uint64)
         head = np.array([name_value(t) for t in joined], dtype=np.uint64)
         tail = np.array([name_value(t, tail=True) for t in joined], dtype=np.uint64)
         p1, p2, n1, n2 = ids[ns - 1], ids[ns - 2], ids[ne + 1], ids[ne + 2]
@@ -190,7 +191,7 @@ def _guards(
         brk = np.uint64(_VALS[BREAK] & _LOW32)
         inner = (na != brk) & (nb != brk)  # a paragraph's edge is no context
         name_rec = np.tile(doc[ns], 3)[inner]
-        name_feat = (nctx << np.uint64(32) | np.concatenate([tail, head, tail]))[inner]
+        name_feat = (nctx << np.uint64(32) | np.concatenate([whole, head, tail]))[inner]
     else:
         name_rec = np.zeros(0, dtype=np.int64)
         name_feat = np.zeros(0, dtype=np.uint64)

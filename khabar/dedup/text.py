@@ -313,10 +313,10 @@ def guard_features(toks: list[str], persons: Iterable[dict] | None = None) -> np
         n1 = toks[j + 1] if j + 1 < n else BREAK
         n2 = toks[j + 2] if j + 2 < n else BREAK
         joined = "".join(toks[i : j + 1])
-        head, tail = name_value(joined), name_value(joined, tail=True)
+        whole, head, tail = _h32(joined) | 1, name_value(joined), name_value(joined, tail=True)
         a1, b1 = tid(p1), tid(n1)
         for mul, (x, y), v in zip(
-            _NAME_MUL, ((a1, b1), (tid(p2), a1), (b1, tid(n2))), (tail, head, tail), strict=True
+            _NAME_MUL, ((a1, b1), (tid(p2), a1), (b1, tid(n2))), (whole, head, tail), strict=True
         ):
             if x != brk and y != brk:  # a paragraph's edge is no context: a brief starts or ends there
                 feats.add(_name_ctx(mul, x, y) << 32 | v)
@@ -337,7 +337,7 @@ def person_tokens(persons: Iterable[dict] | None) -> frozenset[str]:
     for p in persons or ():
         name = p.get("name")
         if name:
-            out.update(t for t in tokens(name) if len(t) > 2 and t not in _MARKED and not t[0] in _DIGIT_CHARS)
+            out.update(t for t in tokens(name) if len(t) > 2 and t[0] not in _DIGIT_CHARS)
     return frozenset(out)
 
 
@@ -347,8 +347,9 @@ def _name_ctx(mul: int, a: int, b: int) -> int:
 
 
 def name_value(joined: str, tail: bool = False) -> int:
-    """The guard value of a name run written together: its first letters beside the context before it, its last
-    beside the context after it (a copy that joins «آیت الله» or «جمال الدین» moves the run's other end)."""
+    """The guard value of a name run written together, beside one neighbour only: its first letters beside the
+    context before it, its last beside the context after it (a copy that joins «آیت الله» or «جمال الدین» moves
+    the run's other end). Between its two neighbours a run's value is all of it (`_h32` of the joined run)."""
     return zlib.crc32((joined[-NAME_PREFIX:] if tail else joined[:NAME_PREFIX]).encode()) | 1
 
 
@@ -634,7 +635,7 @@ def guard_check(
         len(fig),
         place + len(cues),
         max(dates, len(cdates)),
-        people + len(persons) + len(names),
+        people + len(names),  # EXPERIMENT persons
         len(ctx_a & ctx_b),
     )
 
