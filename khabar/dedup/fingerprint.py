@@ -12,6 +12,7 @@ import numpy as np
 from khabar.dedup import minhash
 from khabar.dedup.text import (
     _MULT,
+    _NAME_MUL,
     _VALS,
     BREAK,
     DATE_SET_CTX,
@@ -35,13 +36,12 @@ from khabar.dedup.text import (
     batch_tokens,
     containment_samples,
     cue_value,
-    _NAME_MUL,
     exact_key,
     guard_features,
     name_value,
     numbers_to_values,
-    person_tokens,
     person_features,
+    person_tokens,
     phrase_places,
     prepare,
     shingle_hashes,
@@ -113,6 +113,7 @@ def _fingerprints_slow(records: Sequence[dict]) -> list[Fingerprint]:
 
 
 _LOW32 = 0xFFFFFFFF
+_NAME_VALS: dict[str, tuple[int, int, int]] = {}  # name run → (whole, head, tail) values, per process
 _CTX_MUL = np.array([0, 1, 2, 3, 4], dtype=np.uint64) * np.uint64(0xC2B2AE3D)
 
 
@@ -177,10 +178,17 @@ def _guards(
     next_nm[:-1] = nm[1:]
     ns, ne = np.flatnonzero(nm & ~prev_nm), np.flatnonzero(nm & ~next_nm)
     if len(ns):
-        joined = ["".join(toks[i : j + 1]) for i, j in zip(ns.tolist(), ne.tolist(), strict=True)]
-        whole = np.array([zlib.crc32(t.encode()) | 1 for t in joined], dtype=np.uint64)
-        head = np.array([name_value(t) for t in joined], dtype=np.uint64)
-        tail = np.array([name_value(t, tail=True) for t in joined], dtype=np.uint64)
+        vals3 = _NAME_VALS
+        if len(vals3) > 1_000_000:
+            vals3.clear()
+        trio = []
+        for i, j in zip(ns.tolist(), ne.tolist(), strict=True):
+            t = toks[i] if i == j else "".join(toks[i : j + 1])
+            v3 = vals3.get(t)
+            if v3 is None:
+                v3 = vals3[t] = (zlib.crc32(t.encode()) | 1, name_value(t), name_value(t, tail=True))
+            trio.append(v3)
+        whole, head, tail = np.array(trio, dtype=np.uint64).reshape(-1, 3).T
         p1, p2, n1, n2 = ids[ns - 1], ids[ns - 2], ids[ne + 1], ids[ne + 2]
         na = np.concatenate([p1, p2, n1])
         nb = np.concatenate([n1, p1, n2])

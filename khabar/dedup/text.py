@@ -238,7 +238,11 @@ K_PEOPLE = 7  # the set of surnames a record names
 # whether or not `extractors.persons` finds it. Kind 9 (K_DATE | K_CUE is never made otherwise).
 K_NAME = 9
 NAME_PREFIX = 4  # letters of a name run's value, written together: «حاتمی نسب» and «حاتمینسب» agree
-_NAME_MUL = (0x27D4EB2F, 0x165667B1, 0xD3A2646C)  # one per context of a name run (before+after, before, after)
+_NAME_MUL = (
+    0x27D4EB2F,
+    0x165667B1,
+    0xD3A2646C,
+)  # one per context of a name run (before+after, before, after)
 PLACE_CTX = (0x5A17_0000 & ~15) | K_PLACE
 MAIN_PLACE_CTX = (0x3C4D_0000 & ~15) | K_PLACE  # the places a record names most often
 PEOPLE_CTX = (0x9E07_0000 & ~0x1FF) | K_PEOPLE  # | person number << 4, | 1 << 8 for a name's tails
@@ -389,7 +393,7 @@ def name_shaped(t: str) -> bool:
     two known words written together («ترامپ», «کازانتسوف»: foreign names are rarely in the lexicon)."""
     if t in name_words():
         return True
-    if len(t) < 3 or t[0] in _DIGIT_CHARS or t in _MARKED or t == BREAK or t == SEP:
+    if len(t) < 3 or t[0] in _DIGIT_CHARS or t in _MARKED:
         return False
     known = _known_words()
     if t in known:
@@ -440,27 +444,6 @@ def person_features(persons: Iterable[dict] | None) -> list[int]:
         out.append((PEOPLE_CTX | i << 4) << 32 | _h32(full))
         out.extend((PEOPLE_CTX | 1 << 8 | i << 4) << 32 | _h32(t) for t in tails)
     return out
-
-
-def _people(feats: set[int]) -> tuple[dict[int, tuple[int, set[int]]], set[int], set[int]]:
-    """person number → (full name, tails); all fulls; all fulls and tails."""
-    people: dict[int, tuple[int, set[int]]] = {}
-    for x in feats:
-        c = x >> 32
-        i = (c >> 4) & 15
-        full, tails = people.get(i, (0, set()))
-        if c & (1 << 8):
-            tails.add(x & _LOW32)
-        else:
-            full = x & _LOW32
-        people[i] = (full, tails)
-    fulls = {f for f, _ in people.values()}
-    return people, fulls, fulls.union(*(t for _, t in people.values())) if people else set()
-
-
-def _named_in(a: dict[int, tuple[int, set[int]]], b_fulls: set[int], b_all: set[int]) -> bool:
-    """Every person of ``a`` is named in ``b``: the same name, or one a tail of the other."""
-    return all(f in b_all or t & b_fulls for f, t in a.values())
 
 
 _LOW32 = 0xFFFFFFFF
@@ -579,9 +562,10 @@ def guard_check(
     ``ca``/``cb`` are the shares of a's and b's containment samples found in the other record: the record more
     contained is the copy (a brief, a trimmed or partial copy), and a copy names no place, date or person of its
     own, however the rest of the text was edited; when both are (nearly) equally contained, each must name
-    what the other does. Persons keep the symmetric rule below (person extraction differs on copies whose
-    words were joined). Without shares (records too short to sample), only the symmetric rule: places differ when neither names the other's
-    main place, persons when neither names every person of the other."""
+    what the other does. Without shares (records too short to sample), only the symmetric rule: places differ
+    when neither names the other's main place. Persons are the name runs (`K_NAME`) that differ between the same
+    neighbours: the extracted persons' sets and role names are not compared (extraction differs on copies whose
+    words were joined, and misses the substituted name of another notice)."""
     sa = set(a.tolist() if isinstance(a, np.ndarray) else a)
     sb = set(b.tolist() if isinstance(b, np.ndarray) else b)
     pa = {x & _LOW32 for x in sa if x >> 32 == PLACE_CTX}
@@ -595,11 +579,6 @@ def guard_check(
     sa -= {PLACE_CTX << 32 | v for v in pa} | ma | na | da
     sb -= {PLACE_CTX << 32 | v for v in pb} | mb | nb | db
     main_a, main_b = {x & _LOW32 for x in ma}, {x & _LOW32 for x in mb}
-    (ppa, fa, aa), (ppb, fb, ab) = _people(na), _people(nb)
-    people = 0  # EXPERIMENT
-
-
-
     if ca is None or cb is None:
         # copies drop paragraphs (and the places in them), each its own: only the main place must be named by both
         place = int(bool(pa and pb and not main_a & pb and not main_b & pa))
@@ -618,7 +597,6 @@ def guard_check(
     ctx_b = {x >> 32 for x in sb}
     fig: set[int] = set()
     cdates: set[int] = set()
-    persons: set[int] = set()
     cues: set[int] = set()
     names: set[int] = set()
     for x in sa - common:
@@ -627,15 +605,13 @@ def guard_check(
             k = c & 7
             if c & 15 == K_NAME:
                 names.add(x & _LOW32)
-                continue
-            (cdates if c & K_DATE else persons if k == K_PERSON else cues if k == K_CUE else fig).add(
-                x & _LOW32
-            )
+            elif k != K_PERSON:  # a role's name: extraction differs on copies, the name runs decide
+                (cdates if c & K_DATE else cues if k == K_CUE else fig).add(x & _LOW32)
     return GuardCheck(
         len(fig),
         place + len(cues),
         max(dates, len(cdates)),
-        people + len(names),  # EXPERIMENT persons
+        len(names),
         len(ctx_a & ctx_b),
     )
 
