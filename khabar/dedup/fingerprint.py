@@ -143,6 +143,7 @@ def _guards(
     ends = np.flatnonzero(slot & ~next_slot)
     digits = np.concatenate(([0], np.cumsum(body & ((flags & np.uint64(F_DIGIT >> 32)) != 0))))
     has_digit = digits[ends + 1] > digits[starts]
+    has_digit &= (flags[ends + 1] & np.uint64(F_SEP >> 32)) == 0  # a run that ends the text may be cut short
     starts, ends = starts[has_digit], ends[has_digit]
     dates = np.concatenate(([0], np.cumsum(body & ((flags & np.uint64(F_DATE >> 32)) != 0))))
     date = (dates[ends + 1] > dates[starts]).astype(np.uint64) * np.uint64(K_DATE)

@@ -288,7 +288,8 @@ def guard_features(toks: list[str], persons: Iterable[dict] | None = None) -> np
             j += 1
         done = j
         run = toks[i : j + 1]
-        if any(t[0] in _DIGIT_CHARS for t in run):
+        # (a run that ends the text may be cut short: a trimmed copy stops at «بالغ بر 1» of «1.5 میلیارد»)
+        if j + 1 < n and any(t[0] in _DIGIT_CHARS for t in run):
             p1 = toks[i - 1] if i > 0 else BREAK
             p2 = toks[i - 2] if i > 1 else BREAK
             n1 = toks[j + 1] if j + 1 < n else BREAK
