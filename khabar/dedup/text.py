@@ -386,6 +386,7 @@ def _known_words() -> frozenset[str]:
     return frozenset("".join(w.split()) for w in person_lex().lexicon | verb_forms() | stopwords())
 
 
+_VERB_PREFIXES = ("نمی", "می", "ن", "ب")
 _AFFIXES = ("هایشان", "هایتان", "هایمان", "هایی", "هایم", "هایش", "های", "ها", "ترین", "تر", "ان", "ای", "ی")
 
 
@@ -399,8 +400,9 @@ def name_shaped(t: str) -> bool:
     known = _known_words()
     if t in known:
         return False
-    if t.startswith(("نمی", "می")) and (t[3:] in known or t[2:] in known):
-        return False
+    for prefix in _VERB_PREFIXES:  # «میشود», «نشد», «بگیرد», «نخواهد»: verbs with their prefix
+        if t.startswith(prefix) and t[len(prefix) :] in known:
+            return False
     if any(t.endswith(a) and t[: -len(a)] in known for a in _AFFIXES):
         return False
     # two words written together by a copy that lost its ZWNJ and spaces («برگزارشد», «تعادلبخشی»)
