@@ -198,7 +198,8 @@ def _guards(
             nctx = (na * np.uint64(0x9E3779B1) ^ nb) * np.uint64(0x85EBCA77) + mul
         nctx = nctx >> np.uint64(7) & np.uint64(_LOW32 & ~15) | np.uint64(K_NAME)
         brk = np.uint64(_VALS[BREAK] & _LOW32)
-        inner = (na != brk) & (nb != brk)  # a paragraph's edge is no context
+        first = np.arange(len(na)) < len(ns)  # the context of both neighbours (`guard_features`)
+        inner = ((na != brk) | first) & (nb != brk)
         name_rec = np.tile(doc[ns], 3)[inner]
         name_feat = (nctx << np.uint64(32) | np.concatenate([whole, head, tail]))[inner]
     else:

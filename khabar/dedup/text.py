@@ -323,7 +323,9 @@ def guard_features(toks: list[str], persons: Iterable[dict] | None = None) -> np
         for mul, (x, y), v in zip(
             _NAME_MUL, ((a1, b1), (tid(p2), a1), (b1, tid(n2))), (whole, head, tail), strict=True
         ):
-            if x != brk and y != brk:  # a paragraph's edge is no context: a brief starts or ends there
+            # beyond a paragraph's edge is no context (a brief or a trimmed copy ends there, its first paragraph
+            # has nothing before it); between both neighbours, the edge itself is one («¶ محسن عرب … و»)
+            if (x != brk or mul == _NAME_MUL[0]) and y != brk and (x, y) != (brk, brk):
                 feats.add(_name_ctx(mul, x, y) << 32 | v)
         i = j + 1
     places = place_words()
