@@ -113,7 +113,7 @@ def _fingerprints_slow(records: Sequence[dict]) -> list[Fingerprint]:
 
 
 _LOW32 = 0xFFFFFFFF
-_NAME_VALS: dict[str, tuple[int, int, int]] = {}  # name run → (whole, head, tail) values, per process
+_NAME_VALS: dict[str, tuple[int, int]] = {}  # name run → (whole, tail) values, per process
 _CTX_MUL = np.array([0, 1, 2, 3, 4], dtype=np.uint64) * np.uint64(0xC2B2AE3D)
 
 
@@ -179,29 +179,29 @@ def _guards(
     next_nm[:-1] = nm[1:]
     ns, ne = np.flatnonzero(nm & ~prev_nm), np.flatnonzero(nm & ~next_nm)
     if len(ns):
-        vals3 = _NAME_VALS
-        if len(vals3) > 1_000_000:
-            vals3.clear()
-        trio = []
+        vals2 = _NAME_VALS
+        if len(vals2) > 1_000_000:
+            vals2.clear()
+        pair = []
         for i, j in zip(ns.tolist(), ne.tolist(), strict=True):
             t = toks[i] if i == j else "".join(toks[i : j + 1])
-            v3 = vals3.get(t)
-            if v3 is None:
-                v3 = vals3[t] = (zlib.crc32(t.encode()) | 1, name_value(t), name_value(t, tail=True))
-            trio.append(v3)
-        whole, head, tail = np.array(trio, dtype=np.uint64).reshape(-1, 3).T
-        p1, p2, n1, n2 = ids[ns - 1], ids[ns - 2], ids[ne + 1], ids[ne + 2]
-        na = np.concatenate([p1, p2, n1])
-        nb = np.concatenate([n1, p1, n2])
+            v2 = vals2.get(t)
+            if v2 is None:
+                v2 = vals2[t] = (zlib.crc32(t.encode()) | 1, name_value(t))
+            pair.append(v2)
+        whole, tail = np.array(pair, dtype=np.uint64).reshape(-1, 2).T
+        p1, n1, n2 = ids[ns - 1], ids[ne + 1], ids[ne + 2]
+        na = np.concatenate([p1, n1])
+        nb = np.concatenate([n1, n2])
         mul = np.repeat(np.array(_NAME_MUL, dtype=np.uint64), len(ns))
         with np.errstate(over="ignore"):
             nctx = (na * np.uint64(0x9E3779B1) ^ nb) * np.uint64(0x85EBCA77) + mul
         nctx = nctx >> np.uint64(7) & np.uint64(_LOW32 & ~15) | np.uint64(K_NAME)
         brk = np.uint64(_VALS[BREAK] & _LOW32)
-        first = np.arange(len(na)) < len(ns)  # the context of both neighbours (`guard_features`)
-        inner = ((na != brk) | first) & (nb != brk)
-        name_rec = np.tile(doc[ns], 3)[inner]
-        name_feat = (nctx << np.uint64(32) | np.concatenate([whole, head, tail]))[inner]
+        keep = np.tile(n1 != brk, 2)  # nothing beyond a paragraph's edge (`guard_features`)
+        keep[len(ns) :] &= n2 != brk
+        name_rec = np.tile(doc[ns], 2)[keep]
+        name_feat = (nctx << np.uint64(32) | np.concatenate([whole, tail]))[keep]
     else:
         name_rec = np.zeros(0, dtype=np.int64)
         name_feat = np.zeros(0, dtype=np.uint64)
