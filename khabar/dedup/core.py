@@ -21,7 +21,7 @@ from khabar.dedup.text import GuardCheck, guard_check
 # (templated siblings would chain together otherwise).
 MIN_JACCARD = 0.30
 MAX_CONFLICTS = 1  # one differing figure: a release corrected after its copies were made
-MIN_JACCARD_WITH_CONFLICT = 0.6
+MIN_JACCARD_WITH_CONFLICT = 0.8  # 0.6 let a re-issue for another place with a figure in words join
 # Containment (a brief, a trimmed copy, a copy with paragraphs dropped: a subset of its release, or the release
 # a subset of a longer copy): the share of one record's sampled character shingles found in the other. Candidates
 # come from the shingle → document index on rare shingles only; the guard must then find nothing at all.

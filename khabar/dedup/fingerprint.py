@@ -12,6 +12,7 @@ import numpy as np
 from khabar.dedup import minhash
 from khabar.dedup.text import (
     _MULT,
+    _NAME_MUL,
     _VALS,
     BREAK,
     DATE_SET_CTX,
@@ -19,12 +20,14 @@ from khabar.dedup.text import (
     F_CUE,
     F_DATE,
     F_DIGIT,
+    F_NAME,
     F_NUMW,
     F_PLACE,
     F_PLACE_HEAD,
     F_SEP,
     F_SLOT,
     K_DATE,
+    K_NAME,
     MAIN_PLACE_CTX,
     PLACE_CTX,
     SEP,
@@ -35,8 +38,10 @@ from khabar.dedup.text import (
     cue_value,
     exact_key,
     guard_features,
+    name_value,
     numbers_to_values,
     person_features,
+    person_tokens,
     phrase_places,
     prepare,
     shingle_hashes,
@@ -108,11 +113,17 @@ def _fingerprints_slow(records: Sequence[dict]) -> list[Fingerprint]:
 
 
 _LOW32 = 0xFFFFFFFF
+_NAME_VALS: dict[str, tuple[int, int]] = {}  # name run → (whole, tail) values, per process
 _CTX_MUL = np.array([0, 1, 2, 3, 4], dtype=np.uint64) * np.uint64(0xC2B2AE3D)
 
 
 def _guards(
-    toks: list[str], arr: np.ndarray, flags: np.ndarray, body: np.ndarray, doc: np.ndarray
+    toks: list[str],
+    arr: np.ndarray,
+    flags: np.ndarray,
+    body: np.ndarray,
+    doc: np.ndarray,
+    persons: Sequence[Sequence[dict] | None] = (),
 ) -> tuple[np.ndarray, np.ndarray]:
     """`guard_features` (without persons) of every body in the batch token stream at once, in numpy: the word
     after each cue word, and each maximal run of numbers and date words with a digit (the per-record loop skips
@@ -132,6 +143,7 @@ def _guards(
     ends = np.flatnonzero(slot & ~next_slot)
     digits = np.concatenate(([0], np.cumsum(body & ((flags & np.uint64(F_DIGIT >> 32)) != 0))))
     has_digit = digits[ends + 1] > digits[starts]
+    has_digit &= (flags[ends + 1] & np.uint64(F_SEP >> 32)) == 0  # a run that ends the text may be cut short
     starts, ends = starts[has_digit], ends[has_digit]
     dates = np.concatenate(([0], np.cumsum(body & ((flags & np.uint64(F_DATE >> 32)) != 0))))
     date = (dates[ends + 1] > dates[starts]).astype(np.uint64) * np.uint64(K_DATE)
@@ -153,6 +165,46 @@ def _guards(
         ctx = (a * np.uint64(0x9E3779B1) ^ b) * np.uint64(0x85EBCA77) + _CTX_MUL[kind]
     ctx = ctx >> np.uint64(7) & np.uint64(_LOW32 & ~15)
     ctx |= kind.astype(np.uint64) | np.concatenate([np.zeros(len(cue), dtype=np.uint64), date, date, date])
+    # name runs (`guard_features`): maximal runs of name-shaped body words, three contexts each
+    nm = body & ((flags & np.uint64(F_NAME >> 32)) != 0)
+    for d, ps in enumerate(persons):  # a record's own persons' name words (`person_tokens`)
+        own = person_tokens(ps) if ps else None
+        if own:
+            lo, hi = np.searchsorted(doc, [d, d + 1])
+            at = [i for i in range(int(lo), int(hi)) if toks[i] in own]
+            nm[at] = body[at]
+    prev_nm = np.zeros_like(nm)
+    prev_nm[1:] = nm[:-1]
+    next_nm = np.zeros_like(nm)
+    next_nm[:-1] = nm[1:]
+    ns, ne = np.flatnonzero(nm & ~prev_nm), np.flatnonzero(nm & ~next_nm)
+    if len(ns):
+        vals2 = _NAME_VALS
+        if len(vals2) > 1_000_000:
+            vals2.clear()
+        pair = []
+        for i, j in zip(ns.tolist(), ne.tolist(), strict=True):
+            t = toks[i] if i == j else "".join(toks[i : j + 1])
+            v2 = vals2.get(t)
+            if v2 is None:
+                v2 = vals2[t] = (zlib.crc32(t.encode()) | 1, name_value(t))
+            pair.append(v2)
+        whole, tail = np.array(pair, dtype=np.uint64).reshape(-1, 2).T
+        p1, n1, n2 = ids[ns - 1], ids[ne + 1], ids[ne + 2]
+        na = np.concatenate([p1, n1])
+        nb = np.concatenate([n1, n2])
+        mul = np.repeat(np.array(_NAME_MUL, dtype=np.uint64), len(ns))
+        with np.errstate(over="ignore"):
+            nctx = (na * np.uint64(0x9E3779B1) ^ nb) * np.uint64(0x85EBCA77) + mul
+        nctx = nctx >> np.uint64(7) & np.uint64(_LOW32 & ~15) | np.uint64(K_NAME)
+        brk = np.uint64(_VALS[BREAK] & _LOW32)
+        keep = np.tile(n1 != brk, 2)  # nothing beyond a paragraph's edge (`guard_features`)
+        keep[len(ns) :] &= n2 != brk
+        name_rec = np.tile(doc[ns], 2)[keep]
+        name_feat = (nctx << np.uint64(32) | np.concatenate([whole, tail]))[keep]
+    else:
+        name_rec = np.zeros(0, dtype=np.int64)
+        name_feat = np.zeros(0, dtype=np.uint64)
     place = np.flatnonzero(body & ((flags & np.uint64(F_PLACE >> 32)) != 0))
     place_doc, place_id = doc[place], ids[place]
     heads = np.flatnonzero(body & ((flags & np.uint64(F_PLACE_HEAD >> 32)) != 0))
@@ -182,7 +234,7 @@ def _guards(
         ]
     )
     v = np.concatenate([v, place_id, pk[main] & np.uint64(_LOW32), val[dated]])
-    return rec, ctx << np.uint64(32) | v
+    return np.concatenate([rec, name_rec]), np.concatenate([ctx << np.uint64(32) | v, name_feat])
 
 
 def fingerprints(records: Sequence[dict]) -> list[Fingerprint]:
@@ -259,7 +311,9 @@ def fingerprints(records: Sequence[dict]) -> list[Fingerprint]:
     with np.errstate(over="ignore"):
         ek = ex_arr * np.uint64(0x9E3779B97F4A7C15) ^ _EXACT_SALT
     keys = np.concatenate([minhash.band_keys(sigs), ek[:, None]], axis=1)
-    fdoc, feat = _guards(toks, arr, flags, is_body, seg.astype(np.int64) - n)
+    fdoc, feat = _guards(
+        toks, arr, flags, is_body, seg.astype(np.int64) - n, [r.get("persons") for r in records]
+    )
     pdoc, pfeat = [], []
     for d, rec in enumerate(records):
         persons = rec.get("persons")

@@ -79,6 +79,19 @@ COPIES = [
     ),
     ("lead_merged", release(url="u/lead", lead="", body=LEAD + "\n\n" + "\n\n".join(PARAS))),
     ("arabic", release(url="u/ar", body="\n\n".join(PARAS).replace("ی", "ي").replace("ک", "ك"))),
+    # person extraction differs on copies (joined words, another model): the guard must not depend on it
+    ("persons_missed", release(url="u/nop", title="ساخت ۱۲۰۰ واحد در بم", persons=[])),
+    (
+        "persons_differ",
+        release(
+            url="u/otherp",
+            title="ساخت ۱۲۰۰ واحد در بم",
+            persons=[
+                {"name": "صادق‌زاده", "role": "مدیرکل راه و شهرسازی استان کرمان"},
+                {"name": "بنیاد مسکن", "role": "مدیرکل راه و شهرسازی استان کرمان"},
+            ],
+        ),
+    ),
 ]
 
 
@@ -101,6 +114,16 @@ NEGATIVES = [
             body="\n\n".join(PARAS).replace("علی صادق‌زاده", "حسن کریمی"),
             persons=[{"name": "حسن کریمی", "role": "مدیرکل راه و شهرسازی استان کرمان"}],
         ),
+    ),
+    # the substituted person not extracted at all: the name between the same words decides
+    (
+        "other_person_unextracted",
+        release(url="n/p2", body="\n\n".join(PARAS).replace("علی صادق‌زاده", "حسن کریمی"), persons=[]),
+    ),
+    # a foreign name no gazetteer lists (a word hazm does not know)
+    (
+        "other_person_foreign",
+        release(url="n/p3", body="\n\n".join(PARAS).replace("علی صادق‌زاده", "کازانتسوف"), persons=[]),
     ),
 ]
 
