@@ -14,8 +14,7 @@ import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-from khabar.extractors.tokens import Tok
+from typing import Protocol
 
 _ONES = {
     "یک": 1,
@@ -408,7 +407,17 @@ class Number:
 _MAX_RUN = 32
 
 
-def read_number(toks: Sequence[Tok], i: int) -> Number | None:
+class NumberToken(Protocol):
+    """What `read_number` reads of a token: a `Tok`, or dedup's bare word key (khabar.dedup.text)."""
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def closes(self) -> bool: ...
+
+
+def read_number(toks: Sequence[NumberToken], i: int) -> Number | None:
     """The number phrase starting at token ``i``, or None: the longest run of number tokens (up to a clause
     boundary) that reads as one number, so «۵ طرح و ۳ مدرسه» and «۲۰۰ و ۳۰۰» stay two numbers. A token whose key
     holds a space (ZWNJ in «یک‌هزار», «بیست‌وپنج») is read word by word."""

@@ -35,7 +35,7 @@ class BandIndex:
             cur = get(k)
             if cur is None:
                 pending[k] = doc
-            elif type(cur) is int:
+            elif isinstance(cur, int):
                 pending[k] = [cur, doc]
             else:
                 cur.append(doc)
@@ -61,7 +61,7 @@ class BandIndex:
             cur = get(k)
             if cur is None:
                 continue
-            if type(cur) is int:
+            if isinstance(cur, int):
                 out.add(cur)
             else:
                 out.update(cur)
@@ -123,7 +123,7 @@ class BandIndex:
             cur = get(k)
             if cur is None:
                 continue
-            if type(cur) is int:
+            if isinstance(cur, int):
                 out[cur] = out.get(cur, 0) + 1
             elif len(cur) <= cap:
                 for d in cur:
