@@ -1991,6 +1991,13 @@ def _list_pass(
             or toks[j + 1].key in ("و", "که")
             or _context_after(toks, j + 1)
             or (_namey(sur.key) >= 1 and not _namey(toks[j + 1].key))  # «… و پریوش نظریه خواهد بود»
+            # «احمد سعیدی و محمدرضا اسلامی به دیدار …»: a sure first name, a word that ends the name
+            or (
+                sep_and
+                and _sure_list_first(toks, k, fn)
+                and _word_surname(sur.key)
+                and not _namey(toks[j + 1].key)
+            )
         )
         if (
             sur.key[:1].isalpha()
@@ -2223,6 +2230,26 @@ def _according_to(
                 covered[a:b] = [True] * (b - a)
 
 
+def _sure_list_first(toks: Sequence[Tok], a: int, fn: int) -> bool:
+    """The first name at ``a`` (``fn`` tokens) is curated or foreign and no ordinary word: beside a person in a
+    list it makes the next word a surname even when that word is also a word («آرش مظلوم», «لوران بلان»)."""
+    lex = person_lex()
+    keys = [toks[x].key for x in range(a, a + fn)]
+    return keys[-1] in _sure_first() and not any(k in lex.ambiguous_first for k in keys)
+
+
+def _word_surname(key: str) -> bool:
+    """An ordinary word that can still be a listed person's surname: no verb, function word, title, place,
+    plural or agency word («مظلوم», «صدر», «اسلامی»; not «گفت», «کارکنان», «استان»)."""
+    if len(key) < 2 or not key[:1].isalpha() or key in _name_stop() or key in verb_forms():
+        return False
+    if key.startswith(("می ", "نمی ")) or key in _org_words() or _is_place(key) or _phrase_at_key(key):
+        return False
+    if key.endswith(("ها", "های", "هایی", "ترین")) or _plural_of_word(key):
+        return False
+    return not (key.endswith(("ان", "ات")) and key[:-2] in person_lex().lexicon)
+
+
 def _list_back(
     toks: Sequence[Tok],
     text: str,
@@ -2251,7 +2278,6 @@ def _list_back(
             or sur.key in verb_forms()
             or _is_place(sur.key)
             or _role_head_at(toks, j)
-            or not _namey(sur.key)
         ):
             continue
         for fn in (1, 2):
@@ -2259,6 +2285,9 @@ def _list_back(
             if a < 0 or any(covered[a:j]) or _first_name_at(toks, a) != fn or toks[j - 1].closes:
                 continue
             if not (a == 0 or toks[a - 1].closes or toks[a - 1].key in _OPENERS or covered[a - 1]):
+                continue
+            # «عبدالکریم سروش و محسن کدیور»: after a sure first name a surname may also be a word
+            if not _namey(sur.key) and not (_sure_list_first(toks, a, fn) and _word_surname(sur.key)):
                 continue
             _claim(toks, text, covered, found, evs, a, j + 1)
             break

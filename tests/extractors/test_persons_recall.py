@@ -44,12 +44,27 @@ def _names(text: str) -> set[str]:
         # a sure first name before a famous surname or a rarer name word
         ("یاسر عرفات به غزه بازگشت.", "یاسر عرفات"),
         ("در این همایش جعفر باباخانی حضور داشت.", "جعفر باباخانی"),
+        # in a list beside a person, a sure first name makes an ordinary word after it a surname (either side)
+        ("حسین کعبی و آرش مظلوم به فینال رسیدند.", "آرش مظلوم"),
+        ("بهرام سروش و محسن کدیور به این همایش دعوت شدند.", "بهرام سروش"),
         # a fixed reference to one person
         ("مقام معظم رهبری در این دیدار بر وحدت تأکید کردند.", "مقام معظم رهبری"),
     ],
 )
 def test_recall_patterns(text: str, name: str) -> None:
     assert name in _names(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("مهدی کریمی و امید زیادی به آینده دارند.", "مهدی کریمی"),  # «امید» is also a word: no list item
+        ("مهدی کریمی و حسین کارکنان را تشویق کردند.", "مهدی کریمی"),  # a plural is no surname
+        ("مهدی کریمی و حسین استان را ترک کردند.", "مهدی کریمی"),  # nor a place word
+    ],
+)
+def test_list_word_surnames_near_misses(text: str, name: str) -> None:
+    assert _names(text) == {name}
 
 
 @pytest.mark.parametrize(
@@ -77,6 +92,8 @@ def test_surname_stops_before_the_predicate(text: str, name: str) -> None:
         "کلاس‌های قرآن، حدیث، نقاشی، سفالگری و خوشنویسی برگزار شد.",  # a list of single words
         "این کتاب را مکتبه الداوری در قم منتشر کرد.",  # an Arabic phrase, not a foreign name
         "مدیرکل امور عشایری استان گفت که طرح آماده است.",
+        "آرش مظلوم به فینال رسید.",  # a word after a first name is a surname only beside a person in a list
+        "بهرام سروش به این همایش دعوت شد.",
     ],
 )
 def test_near_misses_name_no_one(text: str) -> None:
