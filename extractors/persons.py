@@ -863,7 +863,7 @@ def persons_in(
                     or (  # «شمون پرس», «لوران بلان»: a transliterated first name that is no Persian word
                         first_key in lex.foreign_first
                         and fn == 1
-                        and not _inflected(sur_key)
+                        and (not _inflected(sur_key) or _an_surname(sur_key))
                         and sur_key not in _NISBA_STOP
                         and not _is_place(sur_key)
                         and sur_key not in lex.common_words
@@ -1242,6 +1242,8 @@ def _second_surname(key: str, after: str = "") -> bool:
         return False  # «عبدی شخصیت‌های …»: a plural noun
     if key.endswith("ی") and key[-2:-1] in ("ا", "و") and key[:-1] in lex.lexicon:
         return False  # «باباخانی اعضای تیم …»: an ezafe after a vowel
+    if key.endswith(("های", "هایی")) and key[: key.rindex("ها")] in lex.lexicon:
+        return False  # «بروان اولویتهای …»: a plural written with no ZWNJ
     if (
         key in lex.common_surnames
         and key in lex.common_words
@@ -1755,6 +1757,23 @@ def _strong_single(key: str) -> bool:
     """One unsure word alone before an apposition head: only an unknown or surname-shaped word."""
     lex = person_lex()
     return key not in lex.lexicon or _morph_surname(key) or key in lex.common_surnames
+
+
+def _an_surname(key: str) -> bool:
+    """«عنان», «بلان», «بوکانان»: a word ending in «-ان» that reads as a plural but is no frequent word, plural of
+    one, verb or agency word; after a transliterated first name, a surname."""
+    return (
+        len(key) >= 4
+        and " " not in key
+        and key.endswith("ان")
+        and key not in person_lex().common_words
+        # a word of its own («عنان»), or the plural of a rare one («بوکانان»), not of a frequent one («کودکان»)
+        and (key in person_lex().lexicon or key[:-2] not in person_lex().common_words)
+        and key not in verb_forms()
+        and key not in _org_words()
+        and key not in _name_stop()
+        and not _is_place(key)
+    )
 
 
 def _unknown_word(key: str) -> bool:
