@@ -453,6 +453,21 @@ def _surname_tokens(toks: Sequence[Tok], j: int) -> int:
     return n
 
 
+_MILITARY = ("فرمانده", "ارتش", "نیروی", "قرارگاه", "سپاه", "پایگاه", "ستاد")
+
+
+def _amir_first(toks: Sequence[Tok], i: int, s: int, fn: int, role: str | None) -> bool:
+    """«امیر» at ``i`` before the first name at ``s`` is part of the first name («امیر فرشاد», «امیر عباس»),
+    not the army rank: not after a title, not before a compound first name («امیر علیرضا», «امیر حبیب‌الله»),
+    and no military role."""
+    if i and toks[i - 1].key in person_lex().honorifics:
+        return False
+    first = toks[s].key
+    if fn > 1 or " " in first or first.endswith(("الله", "اله", "رضا", "علی")) or _compound_first(first):
+        return False
+    return not (role and any(w in role for w in _MILITARY))
+
+
 def _clause_role_before(
     toks: Sequence[Tok], s: int, text: str, covered: list[bool] | None = None
 ) -> str | None:
@@ -927,9 +942,11 @@ def persons_in(
                 if f"{toks[s].key} {toks[s + 1].key}" in _org_bigrams():  # «جهاد کشاورزی» is an agency
                     i += 1
                     continue
+                hon = unify_letters(text[toks[i].start : toks[s - 1].end]) if h else None
+                if h == 1 and toks[i].key == "امیر" and _amir_first(toks, i, s, fn, role):
+                    s, hon = i, None  # «امیر فرشاد ابراهیمی»: before a first name «امیر» opens a first name
                 name = unify_letters(text[toks[s].start : toks[e].end])
                 key = search_form(name)
-                hon = unify_letters(text[toks[i].start : toks[s - 1].end]) if h else None
                 covered[s : e + 1] = [True] * (e + 1 - s)
                 evs.append((s, "name", key))
                 if key not in found:

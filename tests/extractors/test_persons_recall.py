@@ -51,6 +51,8 @@ def _names(text: str) -> set[str]:
         ("مدال برنز را حسین کوه‌آزاد گرفت.", "حسین کوه‌آزاد"),
         # a transliterated first name before a word that only looks like a plural («-ان»)
         ("نمایندگان با کوفی عنان ملاقات می‌کنند.", "کوفی عنان"),
+        # «امیر» before a simple first name is part of the first name
+        ("ملاقات با امیر فرشاد ابراهیمی در حضور قاضی بود.", "امیر فرشاد ابراهیمی"),
         # a fixed reference to one person
         ("مقام معظم رهبری در این دیدار بر وحدت تأکید کردند.", "مقام معظم رهبری"),
     ],
@@ -65,7 +67,10 @@ def test_recall_patterns(text: str, name: str) -> None:
         ("مهدی کریمی و امید زیادی به آینده دارند.", "مهدی کریمی"),  # «امید» is also a word: no list item
         ("مهدی کریمی و حسین کارکنان را تشویق کردند.", "مهدی کریمی"),  # a plural is no surname
         ("مهدی کریمی و حسین استان را ترک کردند.", "مهدی کریمی"),  # nor a place word
-        ("گوردون بروان اولویتهای خود را اعلام کرد.", "گوردون بروان"),  # a plural written with no ZWNJ
+        ("گوردون بروان اولویتهای خود را اعلام کرد.", "گوردون بروان"),
+        # «امیر», the army rank: with a military role or before a compound first name
+        ("امیر حسین دهقان فرمانده نیروی هوایی گفت که طرح آماده است.", "حسین دهقان"),
+        ("امیر علیرضا انگیزه در این مراسم گفت.", "علیرضا انگیزه"),  # a plural written with no ZWNJ
         # a blessing ends the name; a compound plural is no compound surname
         ("سالروز میلاد حضرت زهرا سلام‌الله‌علیها گرامی باد.", "زهرا"),
         ("مدال برنز را مهدی کریمی گرفت و حسین خوش‌رفتاری‌ها را دید.", "مهدی کریمی"),
