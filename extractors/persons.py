@@ -839,6 +839,18 @@ def persons_in(
             fn = 0
         if fn:
             sn = _surname_tokens(toks, s + fn)
+            # «ژان پیر شونمان», «ژان پل سارتر»: a second foreign first name, then a foreign-looking surname
+            two_firsts = (
+                sn == 1
+                and fn == 1
+                and toks[s].key in person_lex().foreign_first
+                and toks[s + 1].key in _foreign_firsts()
+                and not toks[s + 1].closes
+                and s + 2 < len(toks)
+                and _unknown_word(toks[s + 2].key)
+            )
+            if two_firsts:
+                sn = 2
             if sn:
                 e = s + fn + sn - 1
                 role = (
@@ -856,7 +868,8 @@ def persons_in(
                     and (s == 0 or toks[s - 1].closes or toks[s - 1].key in _TIME_WORDS)
                 )
                 strong_sur = (
-                    sur_key in _curated_surnames()
+                    two_firsts
+                    or sur_key in _curated_surnames()
                     or (
                         sur_key in lex.surnames
                         and sur_key not in lex.common_words

@@ -53,6 +53,8 @@ def _names(text: str) -> set[str]:
         ("نمایندگان با کوفی عنان ملاقات می‌کنند.", "کوفی عنان"),
         # «امیر» before a simple first name is part of the first name
         ("ملاقات با امیر فرشاد ابراهیمی در حضور قاضی بود.", "امیر فرشاد ابراهیمی"),
+        # a foreign first name, a second one that is also a word, an unknown surname
+        ("پاریس ـ ایرنا: ژان پیر شونمان، وزیر کشور فرانسه گفت که طرح آماده است.", "ژان پیر شونمان"),
         # a fixed reference to one person
         ("مقام معظم رهبری در این دیدار بر وحدت تأکید کردند.", "مقام معظم رهبری"),
     ],
@@ -107,7 +109,8 @@ def test_surname_stops_before_the_predicate(text: str, name: str) -> None:
         "مدیرکل امور عشایری استان گفت که طرح آماده است.",
         "آرش مظلوم به فینال رسید.",  # a word after a first name is a surname only beside a person in a list
         "بهرام سروش به این همایش دعوت شد.",
-        "پس از آن هنری کودکان را دید.",  # «هنری» is also an adjective; «کودکان» the plural of a frequent word
+        "پس از آن هنری کودکان را دید.",
+        "ماری پیر بزرگی بود.",  # a second first name that is also a word, and no unknown surname  # «هنری» is also an adjective; «کودکان» the plural of a frequent word
     ],
 )
 def test_near_misses_name_no_one(text: str) -> None:
