@@ -415,6 +415,8 @@ def _surname_tokens(toks: Sequence[Tok], j: int) -> int:
             break
         if " " in k and k.split(" ", 1)[0] in _COMPOUND_HEADS:
             break  # «خاتمی رئیس‌جمهوری», «پوتین نخست‌وزیر»: a ZWNJ-compound title after the name
+        if " " in k and any(x.startswith("علیه") for x in k.split(" ")):
+            break  # a blessing («زهرا سلام‌الله‌علیها»)
         n += 1
         if k not in lex.surname_suffixes:
             real += 1
@@ -449,6 +451,21 @@ def _surname_tokens(toks: Sequence[Tok], j: int) -> int:
     if n and toks[j + n - 1].key in ("آباد", "شهر", "دشت"):
         return 0
     return n
+
+
+_MILITARY = ("فرمانده", "ارتش", "نیروی", "قرارگاه", "سپاه", "پایگاه", "ستاد")
+
+
+def _amir_first(toks: Sequence[Tok], i: int, s: int, fn: int, role: str | None) -> bool:
+    """«امیر» at ``i`` before the first name at ``s`` is part of the first name («امیر فرشاد», «امیر عباس»),
+    not the army rank: not after a title, not before a compound first name («امیر علیرضا», «امیر حبیب‌الله»),
+    and no military role."""
+    if i and toks[i - 1].key in person_lex().honorifics:
+        return False
+    first = toks[s].key
+    if fn > 1 or " " in first or first.endswith(("الله", "اله", "رضا", "علی")) or _compound_first(first):
+        return False
+    return not (role and any(w in role for w in _MILITARY))
 
 
 def _clause_role_before(
@@ -822,6 +839,18 @@ def persons_in(
             fn = 0
         if fn:
             sn = _surname_tokens(toks, s + fn)
+            # «ژان پیر شونمان», «ژان پل سارتر»: a second foreign first name, then a foreign-looking surname
+            two_firsts = (
+                sn == 1
+                and fn == 1
+                and toks[s].key in person_lex().foreign_first
+                and toks[s + 1].key in _foreign_firsts()
+                and not toks[s + 1].closes
+                and s + 2 < len(toks)
+                and _unknown_word(toks[s + 2].key)
+            )
+            if two_firsts:
+                sn = 2
             if sn:
                 e = s + fn + sn - 1
                 role = (
@@ -839,7 +868,8 @@ def persons_in(
                     and (s == 0 or toks[s - 1].closes or toks[s - 1].key in _TIME_WORDS)
                 )
                 strong_sur = (
-                    sur_key in _curated_surnames()
+                    two_firsts
+                    or sur_key in _curated_surnames()
                     or (
                         sur_key in lex.surnames
                         and sur_key not in lex.common_words
@@ -853,10 +883,15 @@ def persons_in(
                         and (s == 0 or first_key not in lex.ambiguous_first or _opens_name(toks, s))
                     )
                     or (sur_key in lex.famous and first_key not in lex.ambiguous_first)  # «یاسر عرفات»
+                    or (  # «داوود حسن‌زادگان», «حسین غلام‌آزاد»: a ZWNJ compound no lexicon knows
+                        first_key in _curated_first()
+                        and first_key not in lex.ambiguous_first
+                        and _unknown_compound(sur_key)
+                    )
                     or (  # «شمون پرس», «لوران بلان»: a transliterated first name that is no Persian word
                         first_key in lex.foreign_first
                         and fn == 1
-                        and not _inflected(sur_key)
+                        and (not _inflected(sur_key) or _an_surname(sur_key))
                         and sur_key not in _NISBA_STOP
                         and not _is_place(sur_key)
                         and sur_key not in lex.common_words
@@ -920,9 +955,11 @@ def persons_in(
                 if f"{toks[s].key} {toks[s + 1].key}" in _org_bigrams():  # «جهاد کشاورزی» is an agency
                     i += 1
                     continue
+                hon = unify_letters(text[toks[i].start : toks[s - 1].end]) if h else None
+                if h == 1 and toks[i].key == "امیر" and _amir_first(toks, i, s, fn, role):
+                    s, hon = i, None  # «امیر فرشاد ابراهیمی»: before a first name «امیر» opens a first name
                 name = unify_letters(text[toks[s].start : toks[e].end])
                 key = search_form(name)
-                hon = unify_letters(text[toks[i].start : toks[s - 1].end]) if h else None
                 covered[s : e + 1] = [True] * (e + 1 - s)
                 evs.append((s, "name", key))
                 if key not in found:
@@ -1235,6 +1272,8 @@ def _second_surname(key: str, after: str = "") -> bool:
         return False  # «عبدی شخصیت‌های …»: a plural noun
     if key.endswith("ی") and key[-2:-1] in ("ا", "و") and key[:-1] in lex.lexicon:
         return False  # «باباخانی اعضای تیم …»: an ezafe after a vowel
+    if key.endswith(("های", "هایی")) and key[: key.rindex("ها")] in lex.lexicon:
+        return False  # «بروان اولویتهای …»: a plural written with no ZWNJ
     if (
         key in lex.common_surnames
         and key in lex.common_words
@@ -1750,6 +1789,23 @@ def _strong_single(key: str) -> bool:
     return key not in lex.lexicon or _morph_surname(key) or key in lex.common_surnames
 
 
+def _an_surname(key: str) -> bool:
+    """«عنان», «بلان», «بوکانان»: a word ending in «-ان» that reads as a plural but is no frequent word, plural of
+    one, verb or agency word; after a transliterated first name, a surname."""
+    return (
+        len(key) >= 4
+        and " " not in key
+        and key.endswith("ان")
+        and key not in person_lex().common_words
+        # a word of its own («عنان»), or the plural of a rare one («بوکانان»), not of a frequent one («کودکان»)
+        and (key in person_lex().lexicon or key[:-2] not in person_lex().common_words)
+        and key not in verb_forms()
+        and key not in _org_words()
+        and key not in _name_stop()
+        and not _is_place(key)
+    )
+
+
 def _unknown_word(key: str) -> bool:
     """A word hazm's lexicon lacks that is no verb form («میرزاآقابیک», «آورند» is a verb): a rare or foreign name."""
     return (
@@ -1761,6 +1817,27 @@ def _unknown_word(key: str) -> bool:
         and not _is_place(key)
         and not _inflected(key)
     )
+
+
+_COMPOUND_TAILS = frozenset(
+    {"ها", "های", "هایی", "ای", "ی", "تر", "ترین", "ام", "اش", "ات", "اند", "ایم", "اید"}
+)
+
+
+def _unknown_compound(key: str) -> bool:
+    """A ZWNJ compound («غلام‌آزاد», «شاخ‌وندی») that hazm's lexicon lacks, written either way, and no verb,
+    plural, comparative or agency word: after a curated first name, a compound surname."""
+    parts = key.split(" ")
+    if len(parts) < 2 or not all(x.isalpha() for x in parts):
+        return False  # also «وحیدزاده،با»: a comma with no space after it
+    lex = person_lex()
+    if key in lex.lexicon or key.replace(" ", "") in lex.lexicon or parts[-1] in _COMPOUND_TAILS:
+        return False
+    if parts[0] in _COMPOUND_HEADS or parts[0] in ("می", "نمی", "بی") or key in verb_forms():
+        return False
+    if any(x.startswith("علیه") for x in parts):
+        return False  # a blessing after the name («زهرا سلام‌الله‌علیها»)
+    return not (_inflected(key) or _is_place(key) or key in _name_stop())
 
 
 _SENT_OPENERS = frozenset({".", "!", "؟", "?", "؛"})
@@ -1991,6 +2068,13 @@ def _list_pass(
             or toks[j + 1].key in ("و", "که")
             or _context_after(toks, j + 1)
             or (_namey(sur.key) >= 1 and not _namey(toks[j + 1].key))  # «… و پریوش نظریه خواهد بود»
+            # «احمد سعیدی و محمدرضا اسلامی به دیدار …»: a sure first name, a word that ends the name
+            or (
+                sep_and
+                and _sure_list_first(toks, k, fn)
+                and _word_surname(sur.key)
+                and not _namey(toks[j + 1].key)
+            )
         )
         if (
             sur.key[:1].isalpha()
@@ -2223,6 +2307,26 @@ def _according_to(
                 covered[a:b] = [True] * (b - a)
 
 
+def _sure_list_first(toks: Sequence[Tok], a: int, fn: int) -> bool:
+    """The first name at ``a`` (``fn`` tokens) is curated or foreign and no ordinary word: beside a person in a
+    list it makes the next word a surname even when that word is also a word («آرش مظلوم», «لوران بلان»)."""
+    lex = person_lex()
+    keys = [toks[x].key for x in range(a, a + fn)]
+    return keys[-1] in _sure_first() and not any(k in lex.ambiguous_first for k in keys)
+
+
+def _word_surname(key: str) -> bool:
+    """An ordinary word that can still be a listed person's surname: no verb, function word, title, place,
+    plural or agency word («مظلوم», «صدر», «اسلامی»; not «گفت», «کارکنان», «استان»)."""
+    if len(key) < 2 or not key[:1].isalpha() or key in _name_stop() or key in verb_forms():
+        return False
+    if key.startswith(("می ", "نمی ")) or key in _org_words() or _is_place(key) or _phrase_at_key(key):
+        return False
+    if key.endswith(("ها", "های", "هایی", "ترین")) or _plural_of_word(key):
+        return False
+    return not (key.endswith(("ان", "ات")) and key[:-2] in person_lex().lexicon)
+
+
 def _list_back(
     toks: Sequence[Tok],
     text: str,
@@ -2251,7 +2355,6 @@ def _list_back(
             or sur.key in verb_forms()
             or _is_place(sur.key)
             or _role_head_at(toks, j)
-            or not _namey(sur.key)
         ):
             continue
         for fn in (1, 2):
@@ -2259,6 +2362,9 @@ def _list_back(
             if a < 0 or any(covered[a:j]) or _first_name_at(toks, a) != fn or toks[j - 1].closes:
                 continue
             if not (a == 0 or toks[a - 1].closes or toks[a - 1].key in _OPENERS or covered[a - 1]):
+                continue
+            # «عبدالکریم سروش و محسن کدیور»: after a sure first name a surname may also be a word
+            if not _namey(sur.key) and not (_sure_list_first(toks, a, fn) and _word_surname(sur.key)):
                 continue
             _claim(toks, text, covered, found, evs, a, j + 1)
             break
