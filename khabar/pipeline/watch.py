@@ -83,17 +83,15 @@ class WatchOptions:
 @dataclass
 class CycleResult:
     """What one cycle did: the instant it planned on, the sources it crawled and how each went, the run (None
-    when nothing was due) and the plans it saved."""
+    when nothing was due), the plans it saved (the crawled sources' surfaces) and the earliest next check of the
+    whole schedule (None: no source to watch)."""
 
     now: datetime
     due: list[str]
     outcomes: dict[str, Outcome]
     summary: RunSummary | None
     plans: list[CheckPlan]
-
-    @property
-    def next_check(self) -> datetime | None:
-        return min((p.next_check for p in self.plans), default=None)
+    next_check: datetime | None
 
     @property
     def interrupted(self) -> bool:
@@ -203,36 +201,47 @@ def _outcomes(con: duckdb.DuckDBPyConnection, due: Sequence[str], summary: RunSu
     return out
 
 
+def _due_at(rows: Sequence[SurfaceRow]) -> datetime:
+    """A source is due when its first surface is (the crawler checks them all together)."""
+    return min(r.next_check for r in rows)
+
+
 def run_cycle(
     con: duckdb.DuckDBPyConnection, options: WatchOptions, clock: WatchClock | None = None
 ) -> CycleResult:
-    """One cycle (see the module): crawl what is due at `clock.now()`, save every surface's next check."""
+    """One cycle (see the module): crawl what is due at `clock.now()`, save the crawled sources' next checks.
+
+    Which sources are due is read from the saved schedule (a source never checked is due at once), not re-planned
+    at every wake-up: a plan made at the last check stays put, where re-planning later would keep moving a burst's
+    shortened interval away as the burst fades. All sources are planned together after the crawl (the host budget
+    spans them), and the crawled ones' plans are saved."""
     clock = clock or SystemWatchClock()
     settings = options.schedule
     now = clock.now()
     sources = _sources(options.crawl)
-    histories = _histories(con, sources, now, settings)
-    plans = plan_checks(histories, now, settings)
-    due = sorted({p.source_id for p in plans if p.next_check <= now})
+    saved = load_schedule(con, [sid for sid, _, _ in sources])
+    due = sorted(sid for sid, _, _ in sources if sid not in saved or _due_at(saved[sid]) <= now)
+    waiting = [_due_at(saved[sid]) for sid, _, _ in sources if sid in saved and sid not in due]
     if not due:
-        return CycleResult(now, [], {}, None, plans)
-    summary = run_ingest(con, replace(options.crawl, only=due))
+        return CycleResult(now, [], {}, None, [], min(waiting, default=None))
+    crawl = replace(options.crawl, only=due, now=options.crawl.now or now)
+    summary = run_ingest(con, crawl)
     if summary.status == "interrupted":
         # nothing recorded for the sources in flight: they are still due when the watch resumes
-        return CycleResult(now, due, {}, summary, plans)
+        return CycleResult(now, due, {}, summary, [], now)
     outcomes = _outcomes(con, due, summary)
     checked = {sid: (now, outcome) for sid, outcome in outcomes.items()}
     histories = _histories(con, sources, now, settings, checked)
-    plans = plan_checks(histories, now, settings)
+    plans = [p for p in plan_checks(histories, now, settings) if p.source_id in checked]
     save_schedule(con, _rows(plans, histories))
+    next_check = min([*waiting, *(p.next_check for p in plans)], default=None)
     log.info(
-        "watch cycle at %s: %d due (%s), next check %s",
+        "watch cycle at %s: %s; next check %s",
         now.isoformat(),
-        len(due),
-        ", ".join(f"{k}={v}" for k, v in outcomes.items()),
-        min((p.next_check for p in plans), default=None),
+        ", ".join(f"{k} {v}" for k, v in outcomes.items()),
+        next_check.isoformat() if next_check else None,
     )
-    return CycleResult(now, due, outcomes, summary, plans)
+    return CycleResult(now, due, outcomes, summary, plans, next_check)
 
 
 def watch(
