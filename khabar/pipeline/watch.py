@@ -224,7 +224,10 @@ def run_cycle(
     waiting = [_due_at(saved[sid]) for sid, _, _ in sources if sid in saved and sid not in due]
     if not due:
         return CycleResult(now, [], {}, None, [], min(waiting, default=None))
-    crawl = replace(options.crawl, only=due, now=options.crawl.now or now)
+    crawl = replace(options.crawl, only=due)
+    if crawl.now is None and crawl.web is None:
+        # the crawl's publication windows on the watch's clock; a web plug-in keeps its own (khabar.plugins)
+        crawl = replace(crawl, now=now)
     summary = run_ingest(con, crawl)
     if summary.status == "interrupted":
         # nothing recorded for the sources in flight: they are still due when the watch resumes
