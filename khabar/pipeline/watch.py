@@ -47,6 +47,7 @@ from khabar.warehouse.watch_state import (
 )
 
 log = logging.getLogger("khabar.watch")
+_OUTCOMES: dict[str, Outcome] = {"new": "new", "nothing": "nothing", "failed": "failed"}
 
 
 class WatchClock(Protocol):
@@ -127,8 +128,10 @@ def _surface_urls(home: str, found: dict[str, object] | None) -> list[tuple[str,
         archive = found.get("archive")
         if isinstance(archive, str):
             out.append((archive, "archive"))
-    seen: set[str] = set()
-    return [(u, k) for u, k in out if not (u in seen or seen.add(u))]
+    first: dict[str, str] = {}
+    for u, k in out:
+        first.setdefault(u, k)
+    return list(first.items())
 
 
 def _histories(
@@ -162,7 +165,7 @@ def _histories(
                     url=url,
                     kind=kind,
                     last_check=last,
-                    last_outcome=outcome if outcome in ("new", "nothing", "failed") else None,  # type: ignore[arg-type]
+                    last_outcome=_OUTCOMES.get(outcome or ""),
                     consecutive_failures=failures,
                 )
             )
