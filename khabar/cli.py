@@ -492,13 +492,14 @@ def export_command(
     typer.echo(f"wrote {n} rows of {table} to {out}")
 
 
-@app.command("status", help="Recent runs and source health.")
+@app.command("status", help="Recent runs, source health and the watch schedule.")
 def status_command(
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
     runs: int = typer.Option(10, "--runs", help="How many recent runs to show."),
 ) -> None:
     from khabar.warehouse.db import WarehouseError
     from khabar.warehouse.query import blocked_sources, format_rows, run_query
+    from khabar.warehouse.watch_state import watch_status
 
     con = _open_reader(db)
     try:
@@ -516,6 +517,9 @@ def status_command(
             " median_ms FROM report_source_health ORDER BY source_id",
         )
         typer.echo("\nSource health\n" + format_rows(cols, rows, "table"))
+        cols, rows = watch_status(con)
+        if rows:
+            typer.echo("\nWatch schedule (khabar watch)\n" + format_rows(cols, rows, "table"))
         cols, rows = blocked_sources(con)
         if rows:
             typer.echo(

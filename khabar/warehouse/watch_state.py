@@ -148,6 +148,27 @@ def new_pages_by_source(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str
     )
 
 
+def watch_status(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[tuple]]:
+    """Per watched source, for `khabar status`: its shortest planned interval (minutes), last check and how it
+    went, failures in a row, next check and why, and its newest release's publication time. Empty when the
+    database predates the watch (read-only connections are never migrated) or nothing is watched yet."""
+    exists = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'watch_surfaces'"
+    ).fetchone()
+    if not exists or not exists[0]:
+        return [], []
+    cur = con.execute("""
+        SELECT w.source_id, count(*) AS surfaces, round(min(w.interval_s) / 60, 1) AS interval_min,
+               max(w.last_check) AS last_check, arg_max(w.last_outcome, w.last_check) AS last_outcome,
+               max(w.consecutive_failures) AS failures, min(w.next_check) AS next_check,
+               arg_min(w.reason, w.next_check) AS reason,
+               (SELECT max(r.published_at) FROM releases r WHERE r.source_id = w.source_id AND r.is_article)
+                   AS last_release
+        FROM watch_surfaces w GROUP BY w.source_id ORDER BY next_check, w.source_id
+    """)
+    return [d[0] for d in cur.description], cur.fetchall()
+
+
 __all__ = [
     "SurfaceRow",
     "discovered_surfaces",
@@ -155,4 +176,5 @@ __all__ = [
     "new_pages_by_source",
     "publication_history",
     "save_schedule",
+    "watch_status",
 ]

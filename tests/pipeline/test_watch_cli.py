@@ -27,6 +27,11 @@ def test_one_cycle_crawls_prints_and_saves_the_schedule(tmp_path) -> None:
     assert all(r.last_outcome == "new" and r.consecutive_failures == 0 for r in rows)
     assert min(r.next_check for r in rows).replace(microsecond=0) == nxt
     assert con.execute("SELECT count(*) FROM releases WHERE source_id = ?", [SOURCE]).fetchone()[0] > 0
+    con.close()
+    status = CliRunner().invoke(app, ["status", "--db", str(db)])
+    assert status.exit_code == 0, status.output
+    schedule = status.output.split("Watch schedule")[1]
+    assert "interval_min" in schedule and any(ln.startswith(SOURCE) for ln in schedule.splitlines())
 
 
 def test_unknown_sources_exit_2(tmp_path) -> None:

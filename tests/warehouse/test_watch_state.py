@@ -21,6 +21,7 @@ from khabar.warehouse.watch_state import (
     new_pages_by_source,
     publication_history,
     save_schedule,
+    watch_status,
 )
 
 T0 = datetime(2024, 3, 19, 4, 0, tzinfo=UTC)
@@ -140,3 +141,35 @@ def test_new_pages_by_source_counts_what_a_run_added(con) -> None:
     assert new_pages_by_source(con, "r2") == {"a": 2}
     assert new_pages_by_source(con, "r1") == {"a": 1, "b": 1}
     assert new_pages_by_source(con, "nope") == {}
+
+
+def test_watch_status_summarises_each_source(con) -> None:
+    assert watch_status(con)[1] == []  # nothing watched yet
+    save_schedule(
+        con,
+        [
+            _row(
+                "a", "https://a.test/", kind="home", interval_s=600.0, next_check=T0 + timedelta(minutes=10)
+            ),
+            _row("a", "https://a.test/feed", interval_s=900.0, next_check=T0 + timedelta(minutes=15)),
+            _row("b", "https://b.test/", last_outcome="failed", consecutive_failures=2, reason="backoff"),
+        ],
+    )
+    _release(con, "1", "a", T0 - timedelta(hours=2))
+    cols, rows = watch_status(con)
+    got = [dict(zip(cols, r, strict=True)) for r in rows]
+    assert [g["source_id"] for g in got] == ["a", "b"]  # soonest due first
+    assert got[0]["surfaces"] == 2 and got[0]["interval_min"] == 10.0 and got[0]["reason"] == "learnt"
+    assert got[0]["next_check"] == T0 + timedelta(minutes=10) and got[0]["last_release"] == T0 - timedelta(
+        hours=2
+    )
+    assert got[1]["failures"] == 2 and got[1]["last_outcome"] == "failed" and got[1]["last_release"] is None
+
+
+def test_watch_status_on_a_database_from_before_the_watch(tmp_path) -> None:
+    path = tmp_path / "old.duckdb"
+    old = duckdb.connect(str(path))
+    old.execute("CREATE TABLE releases (source_id VARCHAR)")
+    old.close()
+    ro = duckdb.connect(str(path), read_only=True)
+    assert watch_status(ro) == ([], [])
