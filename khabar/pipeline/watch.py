@@ -169,7 +169,11 @@ def _histories(
                     consecutive_failures=failures,
                 )
             )
-        out.append(SourceHistory(sid, host, tuple(published.get(sid, ())), tuple(surfaces)))
+        times = tuple(published.get(sid, ()))
+        # the rate over what is known: a first crawl looks back a few days only (initial_lookback_days), and four
+        # weeks would dilute those; with a longer archive the lookback bounds it anyway
+        since = min(times, default=None)
+        out.append(SourceHistory(sid, host, times, tuple(surfaces), tracked_since=since))
     return out
 
 
