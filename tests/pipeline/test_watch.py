@@ -233,3 +233,18 @@ def test_unknown_sources_refuse_to_start(tmp_path, live) -> None:
     options = replace(options, crawl=replace(options.crawl, only=["no-such-source"]))
     with pytest.raises(IngestError, match="no-such-source"):
         run_cycle(open_db(tmp_path / "k.duckdb"), options, LiveClock(srv, mono))
+
+
+def test_an_interrupted_cycle_saves_nothing_and_its_sources_stay_due(tmp_path, live) -> None:
+    srv, mono = live
+    sites = _agencies(srv, 2)
+    options = _options(tmp_path, srv, sites, SimWebTransport(srv.port, srv.hosts))
+    con = open_db(tmp_path / "k.duckdb")
+    clock = LiveClock(srv, mono)
+    stop = Stop()
+    stop.request()  # e.g. a SIGTERM that arrived as the cycle started its crawl
+    cut = run_cycle(con, replace(options, crawl=replace(options.crawl, stop=stop)), clock)
+    assert cut.interrupted and cut.outcomes == {} and load_schedule(con) == {}
+    again = run_cycle(con, options, clock)
+    assert again.due == sorted(s.site_id for s in sites) and not again.interrupted
+    assert set(load_schedule(con)) == set(again.due)
