@@ -1,6 +1,6 @@
-"""`khabar serve` / `make serve`: a local Prefect server plus a process serving the three deployments.
+"""`khabar serve` / `make serve`: a local Prefect server plus a process serving the four deployments.
 
-The daily deployment runs at 06:00 Asia/Tehran; backfill and reprocess have no schedule and are triggered with
+The daily deployment runs at 06:00 Asia/Tehran and khabar-watch every 5 minutes (one watch cycle); backfill and reprocess have no schedule and are triggered with
 parameters from the UI (http://127.0.0.1:4200) or the CLI, e.g.
 `prefect deployment run 'backfill/backfill' -p start=1402-01-01 -p end=1403-01-01`.
 """
@@ -46,7 +46,8 @@ def start_server(timeout: float = 90.0) -> subprocess.Popen[bytes] | None:
 
 
 def deployments(sources_path: str) -> list:
-    from khabar.flows import backfill, daily_ingest, reprocess
+    from khabar.flows import backfill, daily_ingest, reprocess, watch_cycle
+    from khabar.flows.watch import WATCH_CRON
     from prefect.schedules import Cron
 
     return [
@@ -66,11 +67,17 @@ def deployments(sources_path: str) -> list:
             parameters={"sources_path": sources_path},
             description="Re-extract the raw archive (no network).",
         ),
+        watch_cycle.to_deployment(
+            name="khabar-watch",
+            schedules=[Cron(WATCH_CRON, timezone=TIMEZONE)],
+            parameters={"sources_path": sources_path},
+            description="One watch cycle every 5 minutes: the sources due on their adaptive schedule.",
+        ),
     ]
 
 
 def serve(sources_path: str | None = None) -> int:
-    """Serve the three deployments until interrupted. `sources_path` None: the registry of khabar.settings,
+    """Serve the deployments until interrupted. `sources_path` None: the registry of khabar.settings,
     resolved here once, so every deployment's runs read the same file whatever their working directory."""
     from khabar.settings import load
 
@@ -80,7 +87,9 @@ def serve(sources_path: str | None = None) -> int:
         os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "khabar")
         from prefect import serve as prefect_serve
 
-        print(f"Prefect UI: {SERVER} — deployments daily (cron {DAILY_CRON} {TIMEZONE}), backfill, reprocess")
+        print(
+            f"Prefect UI: {SERVER} — deployments daily (cron {DAILY_CRON} {TIMEZONE}), backfill, reprocess, khabar-watch"
+        )
         prefect_serve(*deployments(sources_path))
     except KeyboardInterrupt:
         pass

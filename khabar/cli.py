@@ -322,6 +322,57 @@ def ingest_command(
 
 
 @app.command(
+    "watch",
+    help="Watch the sources continuously (foreground): check each one when its adaptive schedule says so.",
+)
+def watch_command(
+    sources: str = typer.Option(default_sources, "--sources", help=SOURCES_HELP),
+    db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    only: list[str] = typer.Option([], "--source", "-s", help="Only these source ids (repeatable)."),
+    simweb: bool = typer.Option(
+        False, "--simweb", help="Crawl the built-in simulated web (started on loopback for each check)."
+    ),
+    rate_limit: float | None = typer.Option(None, "--rate-limit", help=RATE_HELP),
+    cycles: int | None = typer.Option(
+        None, "--cycles", min=1, help="Stop after this many cycles (default: until SIGINT/SIGTERM)."
+    ),
+) -> None:
+    """One line per cycle: what was checked, how it went, when the next check is due (khabar.pipeline.watch)."""
+    from khabar.pipeline import CrawlOptions, IngestError
+    from khabar.pipeline.watch import CycleResult, SystemWatchClock, WatchOptions, watch
+
+    def report(result: CycleResult) -> None:
+        nxt = result.next_check.isoformat(timespec="seconds") if result.next_check else "none"
+        if result.summary is None:
+            typer.echo(f"watch {result.now.isoformat(timespec='seconds')}: nothing due; next check {nxt}")
+            return
+        done = ", ".join(f"{sid} {outcome}" for sid, outcome in result.outcomes.items()) or "interrupted"
+        typer.echo(
+            f"watch {result.now.isoformat(timespec='seconds')}: {done};"
+            f" {result.summary.stats.releases_written} releases written; next check {nxt}"
+        )
+        for source_id, why in result.summary.failed_sources.items():
+            typer.echo(f"khabar: source {source_id} failed: {why} (backing off)", err=True)
+
+    con = _open_writer(db)
+    try:
+        with _clear_errors(), _stoppable() as stop:
+            crawl = CrawlOptions(
+                sources_path=sources,
+                only=only or None,
+                web="simweb" if simweb else None,
+                settings=_settings(rate_limit),
+                stop=stop,
+            )
+            watch(con, WatchOptions(crawl), SystemWatchClock(), stop, cycles=cycles, on_cycle=report)
+    except IngestError as exc:
+        raise _fail(str(exc), 2) from None
+    if STOP.requested:
+        typer.echo("watch stopped; `khabar watch` again resumes from the saved schedule", err=True)
+        raise typer.Exit(STOP.exit_code)
+
+
+@app.command(
     "backfill", help="Fetch every release published in [--from, --to) (Jalali or Gregorian), resumable."
 )
 def backfill_command(
@@ -441,13 +492,14 @@ def export_command(
     typer.echo(f"wrote {n} rows of {table} to {out}")
 
 
-@app.command("status", help="Recent runs and source health.")
+@app.command("status", help="Recent runs, source health and the watch schedule.")
 def status_command(
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
     runs: int = typer.Option(10, "--runs", help="How many recent runs to show."),
 ) -> None:
     from khabar.warehouse.db import WarehouseError
     from khabar.warehouse.query import blocked_sources, format_rows, run_query
+    from khabar.warehouse.watch_state import watch_status
 
     con = _open_reader(db)
     try:
@@ -465,6 +517,9 @@ def status_command(
             " median_ms FROM report_source_health ORDER BY source_id",
         )
         typer.echo("\nSource health\n" + format_rows(cols, rows, "table"))
+        cols, rows = watch_status(con)
+        if rows:
+            typer.echo("\nWatch schedule (khabar watch)\n" + format_rows(cols, rows, "table"))
         cols, rows = blocked_sources(con)
         if rows:
             typer.echo(

@@ -1,0 +1,39 @@
+"""`khabar watch` on the built-in simulated web: one cycle crawls the source, prints what it did and when the
+next check is due, and leaves the schedule in the warehouse; unknown source ids refuse to start (exit 2)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from typer.testing import CliRunner
+
+from khabar.cli import app
+from khabar.warehouse.db import open_db
+from khabar.warehouse.watch_state import load_schedule
+
+SOURCE = "kerman-behzisti"  # in the default registry, served by the simulated web
+
+
+def test_one_cycle_crawls_prints_and_saves_the_schedule(tmp_path) -> None:
+    db = tmp_path / "k.duckdb"
+    out = CliRunner().invoke(app, ["watch", "--simweb", "--db", str(db), "-s", SOURCE, "--cycles", "1"])
+    assert out.exit_code == 0, out.output
+    line = out.stdout.strip().splitlines()[-1]
+    assert f"{SOURCE} new;" in line and "releases written" in line
+    nxt = datetime.fromisoformat(line.rsplit("next check ", 1)[1])
+    con = open_db(db)
+    rows = load_schedule(con)[SOURCE]
+    assert {r.kind for r in rows} >= {"home", "feed"}  # the surfaces the crawl found are scheduled too
+    assert all(r.last_outcome == "new" and r.consecutive_failures == 0 for r in rows)
+    assert min(r.next_check for r in rows).replace(microsecond=0) == nxt
+    assert con.execute("SELECT count(*) FROM releases WHERE source_id = ?", [SOURCE]).fetchone()[0] > 0
+    con.close()
+    status = CliRunner().invoke(app, ["status", "--db", str(db)])
+    assert status.exit_code == 0, status.output
+    schedule = status.output.split("Watch schedule")[1]
+    assert "interval_min" in schedule and any(ln.startswith(SOURCE) for ln in schedule.splitlines())
+
+
+def test_unknown_sources_exit_2(tmp_path) -> None:
+    out = CliRunner().invoke(app, ["watch", "--simweb", "--db", str(tmp_path / "k.duckdb"), "-s", "nope"])
+    assert out.exit_code == 2 and "unknown source id(s) nope" in out.output
