@@ -548,6 +548,33 @@ class GuardCheck:
         }
 
 
+def _split_guard(
+    g: np.ndarray | list[int],
+) -> tuple[set[int], set[int], set[int], set[int], set[int]]:
+    """A record's guard features by kind, in one pass: (slot features, place values, main-place features,
+    date-set features, contexts of the slot features); person features (`PEOPLE_CTX`) are left out. Why: eleven set comprehensions over
+    both records cost ~37 µs per B4 record, one loop per record ~half (CPU time, 30k records)."""
+    rest: set[int] = set()
+    places: set[int] = set()
+    main: set[int] = set()
+    dates: set[int] = set()
+    ctx: set[int] = set()
+    for x in set(g.tolist() if isinstance(g, np.ndarray) else g):
+        c = x >> 32
+        if c == PLACE_CTX:
+            places.add(x & _LOW32)
+        elif c == MAIN_PLACE_CTX:
+            main.add(x)
+        elif c & ~0x1F0 == PEOPLE_CTX:
+            pass
+        elif c == DATE_SET_CTX:
+            dates.add(x)
+        else:
+            rest.add(x)
+            ctx.add(c)
+    return rest, places, main, dates, ctx
+
+
 SUBSET_SLACK = 0.03  # containment shares this close: records as long as each other (either may be the copy)
 
 
@@ -566,18 +593,8 @@ def guard_check(
     when neither names the other's main place. Persons are the name runs (`K_NAME`) that differ between the same
     neighbours: the extracted persons' sets and role names are not compared (extraction differs on copies whose
     words were joined, and misses the substituted name of another notice)."""
-    sa = set(a.tolist() if isinstance(a, np.ndarray) else a)
-    sb = set(b.tolist() if isinstance(b, np.ndarray) else b)
-    pa = {x & _LOW32 for x in sa if x >> 32 == PLACE_CTX}
-    pb = {x & _LOW32 for x in sb if x >> 32 == PLACE_CTX}
-    ma = {x for x in sa if x >> 32 == MAIN_PLACE_CTX}
-    mb = {x for x in sb if x >> 32 == MAIN_PLACE_CTX}
-    na = {x for x in sa if (x >> 32) & ~0x1F0 == PEOPLE_CTX}
-    nb = {x for x in sb if (x >> 32) & ~0x1F0 == PEOPLE_CTX}
-    da = {x for x in sa if x >> 32 == DATE_SET_CTX}
-    db = {x for x in sb if x >> 32 == DATE_SET_CTX}
-    sa -= {PLACE_CTX << 32 | v for v in pa} | ma | na | da
-    sb -= {PLACE_CTX << 32 | v for v in pb} | mb | nb | db
+    sa, pa, ma, da, ctx_a = _split_guard(a)
+    sb, pb, mb, db, ctx_b = _split_guard(b)
     main_a, main_b = {x & _LOW32 for x in ma}, {x & _LOW32 for x in mb}
     if ca is None or cb is None:
         # copies drop paragraphs (and the places in them), each its own: only the main place must be named by both
@@ -593,8 +610,6 @@ def guard_check(
             dates = int(bool(own_d - other_d))
     common = sa & sb
     agreeing = {x >> 32 for x in common}
-    ctx_a = {x >> 32 for x in sa}
-    ctx_b = {x >> 32 for x in sb}
     fig: set[int] = set()
     cdates: set[int] = set()
     cues: set[int] = set()
@@ -926,16 +941,30 @@ def canonical_numbers(norm: str) -> str:
 class _Keys:
     """A read-only view of tokens as `_Key`s from ``start`` (read_number reads only a few of them)."""
 
-    __slots__ = ("_start", "_toks")
+    __slots__ = ("_start", "_toks", "top")
 
     def __init__(self, toks: list[str], start: int) -> None:
         self._toks, self._start = toks, start
+        self.top = (
+            -1
+        )  # the furthest token read: `numbers_to_values` caches what depends on fewer than `_WINDOW`
 
     def __len__(self) -> int:
         return len(self._toks) - self._start
 
     def __getitem__(self, j: int) -> _Key:
+        if j > self.top:
+            self.top = j
         return _Key(self._toks[self._start + j])
+
+
+# `read_number` is a pure function of the tokens it reads and of the comparisons of their positions with the
+# length: a phrase decided within `_WINDOW` tokens gives the same result for the same window (and the length
+# capped at `_WINDOW` + 1). Number phrases recur across a batch («دو», «هزار», «سه شنبه»): cached, B4 numbers in
+# words 34 → ~15 µs per record (CPU time, batches of 1,000).
+_WINDOW = 12
+_MISSING = object()
+_NUMBER_CACHE: dict[tuple[tuple[str, ...], int], tuple[str, int] | None] = {}
 
 
 def numbers_to_values(
@@ -968,17 +997,29 @@ def numbers_to_values(
                 out_v.append(_VALS[value])
             pos = i + 2
             continue
-        n = read_number(_Keys(toks, start), 0)  # type: ignore[arg-type]
-        if n is None or (n.last == 0 and toks[start] == "نه"):  # a lone «نه» is «no»
+        ck = (tuple(toks[start : start + _WINDOW]), min(len(toks) - start, _WINDOW + 1))
+        found = _NUMBER_CACHE.get(ck, _MISSING)
+        if found is _MISSING:
+            view = _Keys(toks, start)
+            n = read_number(view, 0)  # type: ignore[arg-type]
+            if n is None or (n.last == 0 and toks[start] == "نه"):  # a lone «نه» is «no»
+                found = None
+            else:
+                v = n.value
+                found = (str(int(v)) if v == int(v) else f"{v:g}", n.last)
+            if view.top < _WINDOW:
+                if len(_NUMBER_CACHE) > 200_000:
+                    _NUMBER_CACHE.clear()
+                _NUMBER_CACHE[ck] = found
+        if found is None:
             continue
-        v = n.value
-        value = str(int(v)) if v == int(v) else f"{v:g}"
+        value, last = found  # type: ignore[misc]
         out.extend(toks[pos:start])
         out.append(value)
         if vals is not None:
             out_v.extend(vals[pos:start])
             out_v.append(_VALS[value])
-        pos = start + n.last + 1
+        pos = start + last + 1
     if not pos:
         return toks, False, vals
     out.extend(toks[pos:])
