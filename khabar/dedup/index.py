@@ -75,6 +75,7 @@ class BandIndex:
             return result
         flat = keys.reshape(-1)
         row_of = np.repeat(np.arange(m), keys.shape[1])
+        flat, row_of = _by_key(flat, row_of)
         for seg_keys, seg_docs in self._segments:
             lo = np.searchsorted(seg_keys, flat, "left")
             hi = np.searchsorted(seg_keys, flat, "right")
@@ -96,6 +97,7 @@ class BandIndex:
             return result
         flat = np.concatenate(rows).astype(np.uint64)
         row_of = np.repeat(np.arange(m, dtype=np.int64), lens)
+        flat, row_of = _by_key(flat, row_of)
         pairs = []
         for seg_keys, seg_docs in self._segments:
             lo = np.searchsorted(seg_keys, flat, "left")
@@ -158,6 +160,14 @@ class BandIndex:
             return
         self._segments.append(_sorted(keys.astype(np.uint64), docs.astype(np.int32)))
         self._segments.sort(key=lambda s: -len(s[0]))
+
+
+def _by_key(flat: np.ndarray, row_of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Query keys in sorted order (with their rows): `searchsorted` with sorted needles walks the segment in
+    order and stays in cache. Measured: 120k keys against a 3M-key segment, two searches 123 → 15 ms plus a
+    9 ms sort (CPU time); callers collect results per row, so the order of the queries changes nothing."""
+    order = np.argsort(flat, kind="stable")
+    return flat[order], row_of[order]
 
 
 def _sorted(keys: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
