@@ -1096,28 +1096,37 @@ def containment_samples(texts: list[str]) -> list[np.ndarray]:
         _ALNUM = np.zeros(0x110000, dtype=bool)
         _ALNUM[:0x10000] = [chr(c).isalnum() for c in range(0x10000)]
     n = len(texts)
-    a = np.frombuffer(SEP.join(texts).encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    doc = np.repeat(np.arange(n, dtype=np.int64), [len(t) + 1 for t in texts])[: len(a)]
+    # a trailing SEP: every text's first character (even an empty text's) is inside the array
+    a = np.frombuffer((SEP.join(texts) + SEP).encode("utf-32-le", "surrogatepass"), dtype="<u4")
     keep = _ALNUM[a]
     c = a[keep].astype(np.uint64)
-    d = doc[keep]
     k = CHAR_SHINGLE
     empty = np.zeros(0, dtype=np.uint32)
     if len(c) < k:
         return [empty] * n
+    # where each text starts among the kept characters (a text and its SEP are one stretch of ``a``)
+    at = np.zeros(n, dtype=np.int64)
+    if n > 1:
+        at[1:] = np.cumsum(np.fromiter(map(len, texts[:-1]), dtype=np.int64, count=n - 1) + 1)
+    fb = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.add.reduceat(keep, at, dtype=np.int64), out=fb[1:])
     p, q = _powers(len(c))
     with np.errstate(over="ignore"):
         h = np.empty(len(c) + 1, dtype=np.uint64)
         h[0] = 0
         np.cumsum(c * p, out=h[1:])
         w = (h[k:] - h[:-k]) * q[: len(c) - k + 1]
-    ok = (d[: len(w)] == d[k - 1 :]) & ((w >> np.uint64(SAMPLE_SHIFT)) == 0)
-    vals = (w[ok] >> np.uint64(SAMPLE_SHIFT - 32)).astype(np.uint32)
-    docs = d[: len(w)][ok]
-    order = np.lexsort((vals, docs))
-    vals, docs = vals[order], docs[order]
-    first = np.ones(len(vals), dtype=bool)
-    first[1:] = (vals[1:] != vals[:-1]) | (docs[1:] != docs[:-1])
-    vals, docs = vals[first], docs[first]
+    # sampled windows first (1 in 16), then those inside one text: the text of each end by binary search
+    # instead of a text number per character (B4 batches: ~33 → ~25 µs per record, CPU time)
+    idx = np.flatnonzero(w < np.uint64(1 << SAMPLE_SHIFT))
+    di = np.searchsorted(fb, idx, "right") - 1
+    ok = di == np.searchsorted(fb, idx + (k - 1), "right") - 1
+    key = di[ok].astype(np.uint64) << np.uint64(32) | w[idx[ok]] >> np.uint64(SAMPLE_SHIFT - 32)
+    key.sort()  # by text, then value (as a lexsort of the two)
+    first = np.ones(len(key), dtype=bool)
+    first[1:] = key[1:] != key[:-1]
+    key = key[first]
+    vals = (key & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    docs = (key >> np.uint64(32)).astype(np.int64)
     b = np.searchsorted(docs, np.arange(n + 1)).tolist()
     return [vals[b[i] : b[i + 1]] for i in range(n)]
