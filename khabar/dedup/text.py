@@ -1098,6 +1098,20 @@ def containment_samples(texts: list[str]) -> list[np.ndarray]:
     n = len(texts)
     # a trailing SEP: every text's first character (even an empty text's) is inside the array
     a = np.frombuffer((SEP.join(texts) + SEP).encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    at = np.zeros(n, dtype=np.int64)
+    if n > 1:
+        at[1:] = np.cumsum(np.fromiter(map(len, texts[:-1]), dtype=np.int64, count=n - 1) + 1)
+    return samples_of_codes(a, at)
+
+
+def samples_of_codes(a: np.ndarray, at: np.ndarray) -> list[np.ndarray]:
+    """`containment_samples` of texts given as one array of code points ``a`` (each text followed by a
+    non-alphanumeric separator) and the position of each text's first character ``at``."""
+    global _ALNUM
+    if _ALNUM is None:
+        _ALNUM = np.zeros(0x110000, dtype=bool)
+        _ALNUM[:0x10000] = [chr(c).isalnum() for c in range(0x10000)]
+    n = len(at)
     keep = _ALNUM[a]
     c = a[keep].astype(np.uint64)
     k = CHAR_SHINGLE
@@ -1105,9 +1119,6 @@ def containment_samples(texts: list[str]) -> list[np.ndarray]:
     if len(c) < k:
         return [empty] * n
     # where each text starts among the kept characters (a text and its SEP are one stretch of ``a``)
-    at = np.zeros(n, dtype=np.int64)
-    if n > 1:
-        at[1:] = np.cumsum(np.fromiter(map(len, texts[:-1]), dtype=np.int64, count=n - 1) + 1)
     fb = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.add.reduceat(keep, at, dtype=np.int64), out=fb[1:])
     p, q = _powers(len(c))
