@@ -75,10 +75,14 @@ class BandIndex:
             return result
         flat = keys.reshape(-1)
         row_of = np.repeat(np.arange(m), keys.shape[1])
-        flat, row_of = _by_key(flat, row_of)
+        # searched in key order (see `_by_key`), visited in the caller's order: a set's iteration order follows
+        # its insertions, and the matcher's first exact hit per cluster depends on it
+        order = np.argsort(flat, kind="stable")
+        by_key = flat[order]
+        lo, hi = np.empty_like(order), np.empty_like(order)
         for seg_keys, seg_docs in self._segments:
-            lo = np.searchsorted(seg_keys, flat, "left")
-            hi = np.searchsorted(seg_keys, flat, "right")
+            lo[order] = np.searchsorted(seg_keys, by_key, "left")
+            hi[order] = np.searchsorted(seg_keys, by_key, "right")
             hit = np.flatnonzero(hi > lo)
             for i in hit.tolist():
                 result[row_of[i]].update(seg_docs[lo[i] : hi[i]].tolist())
