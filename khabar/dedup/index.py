@@ -92,13 +92,22 @@ class BandIndex:
         """For each row of keys, ``{doc: keys shared}`` over the sorted segments, counting only keys with at
         most ``cap`` documents in a segment (rare keys): boilerplate shared by thousands of documents would
         make every query touch them. One vectorised pass for the batch."""
+        result: list[dict[int, int]] = [{} for _ in range(len(rows))]
+        u, n = self.pair_counts(rows, cap)
+        for key, k in zip(u.tolist(), n.tolist(), strict=True):
+            result[key >> 32][key & 0xFFFFFFFF] = k
+        return result
+
+    def pair_counts(self, rows: list[np.ndarray], cap: int) -> tuple[np.ndarray, np.ndarray]:
+        """`count_segments` as two arrays: sorted ``row << 32 | doc`` and the keys each pair shares (callers
+        that filter the pairs first build dicts of the few left)."""
         m = len(rows)
-        result: list[dict[int, int]] = [{} for _ in range(m)]
+        none = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         if m == 0 or not self._segments:
-            return result
+            return none
         lens = [len(r) for r in rows]
         if not sum(lens):
-            return result
+            return none
         flat = np.concatenate(rows).astype(np.uint64)
         row_of = np.repeat(np.arange(m, dtype=np.int64), lens)
         flat, row_of = _by_key(flat, row_of)
@@ -115,11 +124,9 @@ class BandIndex:
             pos = np.repeat(lo[hit] - np.concatenate(([0], np.cumsum(c)[:-1])), c) + np.arange(int(c.sum()))
             pairs.append(row_of[hit].repeat(c) << 32 | seg_docs[pos].astype(np.int64))
         if not pairs:
-            return result
+            return none
         u, n = np.unique(np.concatenate(pairs), return_counts=True)
-        for key, k in zip(u.tolist(), n.tolist(), strict=True):
-            result[key >> 32][key & 0xFFFFFFFF] = k
-        return result
+        return u, n
 
     def count_pending(self, keys: np.ndarray, cap: int) -> dict[int, int]:
         """`count_segments` for one row of keys over the pending documents."""
