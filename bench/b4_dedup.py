@@ -5,6 +5,10 @@ each, plus a unique numbered sentence), 30 % of them republished copies of a rec
 preamble, a dropped paragraph and digit/letter/ZWNJ variants. Generation is cheap (list and string operations)
 and excluded from the timings; each size runs in a fresh process so peak RSS is its own. Random paragraphs get every 6th word replaced,
 so unrelated records stay unrelated however many are drawn.
+
+``--against GIT_REV`` times ``khabar/dedup`` at that revision and today's on the same records in one process,
+alternating, and says whether every fingerprint and decision is the same (a performance change must keep them):
+on the shared machine only CPU-time ratios of one run compare.
 """
 
 from __future__ import annotations
@@ -126,6 +130,106 @@ def one_size(size: int) -> dict[str, Any]:
     }
 
 
+def _reference_package(rev: str) -> str:
+    """``khabar/dedup`` as of git ``rev``, importable as ``dedup_ref`` from a temporary directory (its own
+    imports of ``khabar.dedup`` rewritten; the rest of khabar is today's). Returns the package name."""
+    import re
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    out = Path(tempfile.mkdtemp(prefix="b4-ref-")) / "dedup_ref"
+    out.mkdir()
+    names = subprocess.run(
+        ["git", "ls-tree", "--name-only", rev, "khabar/dedup/"],
+        cwd=root,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    for name in names:
+        if not name.endswith(".py") or name.endswith("__init__.py"):
+            continue
+        src = subprocess.run(
+            ["git", "show", f"{rev}:{name}"], cwd=root, check=True, capture_output=True, text=True
+        )
+        (out / Path(name).name).write_text(re.sub(r"\bkhabar\.dedup\b", "dedup_ref", src.stdout))
+    (out / "__init__.py").write_text(f'"""khabar.dedup at {rev} (B4 comparison)."""\n')
+    sys.path.insert(0, str(out.parent))
+    return "dedup_ref"
+
+
+def _cluster_cpu(package: str, records: list[dict]) -> tuple[float, str]:
+    """CPU seconds to fingerprint and match ``records`` batch by batch with ``package``'s matcher, and a digest
+    of every fingerprint and decision (equal digests: the same results)."""
+    import hashlib
+    import importlib
+
+    core_mod = importlib.import_module(f"{package}.core")
+    fp_mod = importlib.import_module(f"{package}.fingerprint")
+    core = core_mod.MatchCore()
+    fp_mod.fingerprints(
+        [{"url": "warm-up", "title": "گزارش", "body": "علی رضایی در تهران ۱۲ واحد", "persons": []}]
+    )
+    h = hashlib.sha256()
+    cpu = 0.0
+    for s in range(0, len(records), BATCH):
+        chunk = records[s : s + BATCH]
+        c0 = time.process_time()
+        fps = fp_mod.fingerprints(chunk)
+        store = core.candidates_in_store(fps)
+        found = []
+        for rec, fp, cands in zip(chunk, fps, store, strict=True):
+            m = core.match(fp, cands)
+            core.add(fp, m.cluster_id if m else "c-" + rec["url"], rec["url"])
+            found.append(m)
+        core.flush()
+        cpu += time.process_time() - c0
+        for fp, m in zip(fps, found, strict=True):
+            h.update(fp.signature.tobytes() + fp.keys.tobytes() + fp.guard.tobytes() + fp.sample.tobytes())
+            g = m.guard if m else None
+            h.update(
+                repr(
+                    (fp.exact, fp.n_shingles)
+                    + (
+                        (m.cluster_id, m.doc, m.jaccard, m.exact, m.signal, m.containment, m.containment_rev)
+                        if m
+                        else ()
+                    )
+                    + ((g.figures, g.places, g.dates, g.persons, g.shared) if g else ())
+                ).encode()
+            )
+    return cpu, h.hexdigest()[:16]
+
+
+def compare(rev: str, size: int, rounds: int = 2) -> dict[str, Any]:
+    """Today's matcher against ``khabar/dedup`` at ``rev`` on the same ``size`` records in one process,
+    alternating (the machine is shared: only CPU time, only ratios of one run mean anything)."""
+    ref = _reference_package(rev)
+    records = list(synthetic(size))
+    cpu: dict[str, list[float]] = {ref: [], "khabar.dedup": []}
+    digests: dict[str, str] = {}
+    for r in range(rounds):
+        for pkg in (ref, "khabar.dedup") if r % 2 == 0 else ("khabar.dedup", ref):
+            c, d = _cluster_cpu(pkg, records)
+            cpu[pkg].append(c)
+            if digests.setdefault(pkg, d) != d:
+                raise RuntimeError(f"{pkg} gave two different results on the same records")
+    old, new = sum(cpu[ref]), sum(cpu["khabar.dedup"])
+    return {
+        "size": size,
+        "against": rev,
+        "same_results": digests[ref] == digests["khabar.dedup"],
+        "cpu_s_ref": [round(x, 2) for x in cpu[ref]],
+        "cpu_s_now": [round(x, 2) for x in cpu["khabar.dedup"]],
+        "cpu_docs_per_s_ref": round(size * rounds / old),
+        "cpu_docs_per_s_now": round(size * rounds / new),
+        "cpu_ratio_now_to_ref": round(new / old, 3),
+    }
+
+
 def run(sizes: tuple[int, ...] | list[int] = (100_000, 1_000_000)) -> dict[str, Any]:
     """One fresh process per size; returns ``{"rows": [{size, docs_per_s, peak_rss_mb, …}, …]}``."""
     return {"rows": [isolated("bench.b4_dedup", "one_size", size=int(s)) for s in sizes]}
@@ -134,7 +238,15 @@ def run(sizes: tuple[int, ...] | list[int] = (100_000, 1_000_000)) -> dict[str, 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--sizes", default="100000,1000000")
+    ap.add_argument(
+        "--against", metavar="GIT_REV", help="also time khabar/dedup at this revision, alternating"
+    )
+    ap.add_argument("--rounds", type=int, default=2, help="runs of each matcher with --against")
     args = ap.parse_args()
+    if args.against:
+        for size in args.sizes.split(","):
+            print(isolated("bench.b4_dedup", "compare", rev=args.against, size=int(size), rounds=args.rounds))
+        return
     for size in args.sizes.split(","):
         print(run([int(size)])["rows"][0], flush=True)
 

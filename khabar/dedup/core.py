@@ -52,7 +52,8 @@ class Match:
 
 @dataclass
 class StoreCandidates:
-    """What the stored index segments offer one record: LSH band candidates and shared rare shingles."""
+    """What the stored index segments offer one record: LSH band candidates and, for the stored documents that
+    pass the containment pre-filter, the rare shingles shared with each."""
 
     bands: set[int] = field(default_factory=set)
     shared: dict[int, int] = field(default_factory=dict)
@@ -65,6 +66,7 @@ class MatchCore:
         self.index = BandIndex()
         self.cindex = BandIndex()  # sampled character shingle → documents (containment candidates)
         self._samples: list[bytes] = []  # per doc sorted little-endian uint32 containment sample
+        self._sample_nbytes = np.zeros(0, dtype=np.int64)  # len(self._samples[doc]), for the batch pre-filter
         self.n = 0
         self._sigs: list[np.ndarray] = []  # chunks of (≤ _CHUNK, NUM_PERM) uint16
         self._guards: list[bytes] = []  # per doc sorted little-endian uint64 (bytes: ~80 B less)
@@ -98,6 +100,9 @@ class MatchCore:
         if doc >= len(self._cluster_of):
             self._cluster_of = np.resize(self._cluster_of, max(1024, 2 * len(self._cluster_of)))
         self._cluster_of[doc] = self._cluster_number(cluster_id)
+        if doc >= len(self._sample_nbytes):
+            self._sample_nbytes = np.resize(self._sample_nbytes, max(1024, 2 * len(self._sample_nbytes)))
+        self._sample_nbytes[doc] = len(self._samples[-1])
         self.release_of.append(release_id)
         self.n += 1
         if index:
@@ -141,6 +146,9 @@ class MatchCore:
         if need > len(self._cluster_of):
             self._cluster_of = np.resize(self._cluster_of, max(1024, 2 * need))
         self._cluster_of[first:need] = numbers
+        if need > len(self._sample_nbytes):
+            self._sample_nbytes = np.resize(self._sample_nbytes, max(1024, 2 * need))
+        self._sample_nbytes[first:need] = [len(x) for x in self._samples[first:need]]
         self.release_of.extend(releases)
         self.n = need
         self.index.bulk_load(np.arange(first, need), keys)
@@ -166,7 +174,20 @@ class MatchCore:
         if not fps:
             return []
         bands = self.index.query_segments(np.stack([fp.keys for fp in fps]))
-        shared = self.cindex.count_segments([fp.sample for fp in fps], RARE_CAP)
+        rows = [fp.sample for fp in fps]
+        shared: list[dict[int, int]] = [{} for _ in fps]
+        pair, k = self.cindex.pair_counts(rows, RARE_CAP)
+        if len(pair):
+            # `_match_containment`'s counted-share filter, for the whole batch in numpy (the same float
+            # divisions and comparisons): stored documents are never pending, so filtering them apart changes
+            # no candidate. Why: a dict entry per shared rare shingle pair; store candidates 0.91 → 0.50 s CPU
+            # at B4 20k (with sorted searches, `index._by_key`).
+            row, doc = pair >> 32, pair & 0xFFFFFFFF
+            n_mine = np.array([len(r) for r in rows], dtype=np.int64)[row]
+            share = np.maximum(k / n_mine, 4 * k / np.maximum(4, self._sample_nbytes[doc]))
+            ok = np.flatnonzero((k >= MIN_SHARED) & (share >= MIN_CONTAINMENT - 0.15))
+            for p, c in zip(pair[ok].tolist(), k[ok].tolist(), strict=True):
+                shared[p >> 32][p & 0xFFFFFFFF] = c
         return [StoreCandidates(b, c) for b, c in zip(bands, shared, strict=True)]
 
     def _sample(self, doc: int) -> np.ndarray:

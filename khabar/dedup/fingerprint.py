@@ -44,6 +44,7 @@ from khabar.dedup.text import (
     person_tokens,
     phrase_places,
     prepare,
+    samples_of_codes,
     shingle_hashes,
     token_ids,
     tokens,
@@ -271,7 +272,8 @@ def fingerprints(records: Sequence[dict]) -> list[Fingerprint]:
     is_body = seg >= n
     keep = ~sep & ~(is_body & ((flags & np.uint64(F_BREAK >> 32)) != 0))
     # exact keys: " ".join(title tokens + body tokens without BREAK) per record (one SEP kept after each text)
-    pieces = " ".join(compress(toks, (keep | (sep & ((csum & 1) == 1))).tobytes())).encode().split(_SEP_BYTES)
+    joined = " ".join(compress(toks, (keep | (sep & ((csum & 1) == 1))).tobytes()))
+    pieces = joined.encode().split(_SEP_BYTES)
     exact = []
     for t, b in zip(pieces[:n], pieces[n : 2 * n], strict=True):
         t, b = t.strip(b" "), b.strip(b" ")
@@ -331,10 +333,14 @@ def fingerprints(records: Sequence[dict]) -> list[Fingerprint]:
     first[1:] = (feat[1:] != feat[:-1]) | (fdoc[1:] != fdoc[:-1])
     feat, fdoc = feat[first], fdoc[first]
     gb = np.searchsorted(fdoc, np.arange(n + 1)).tolist()
-    # containment samples from the body tokens (numbers as values; spaces go anyway): text k ends at its first SEP
-    sep_at = np.flatnonzero(sep).tolist()
-    starts = [0] + [p + 1 for p in sep_at[1::2]]
-    samples = containment_samples([" ".join(toks[starts[k] : sep_at[2 * k]]) for k in range(n, 2 * n)])
+    # containment samples from the body tokens (numbers as values; spaces, BREAK and SEP are not alphanumeric
+    # and go anyway): the bodies' half of the exact keys' string, each body followed by its SEP. Why: joining
+    # the body tokens once more per record cost ~8 µs per B4 record.
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype="<u4")
+    sep_at = np.flatnonzero(codes == ord(SEP))  # one per text: titles, then bodies
+    body0 = int(sep_at[n - 1]) + 1
+    at = np.concatenate(([body0], sep_at[n : 2 * n - 1] + 1)) - body0
+    samples = samples_of_codes(codes[body0:], at)
     return [
         Fingerprint(sigs[d], keys[d], exact[d], feat[gb[d] : gb[d + 1]], n_shingles[d], samples[d])
         for d in range(n)

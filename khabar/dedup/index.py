@@ -75,9 +75,14 @@ class BandIndex:
             return result
         flat = keys.reshape(-1)
         row_of = np.repeat(np.arange(m), keys.shape[1])
+        # searched in key order (see `_by_key`), visited in the caller's order: a set's iteration order follows
+        # its insertions, and the matcher's first exact hit per cluster depends on it
+        order = np.argsort(flat, kind="stable")
+        by_key = flat[order]
+        lo, hi = np.empty_like(order), np.empty_like(order)
         for seg_keys, seg_docs in self._segments:
-            lo = np.searchsorted(seg_keys, flat, "left")
-            hi = np.searchsorted(seg_keys, flat, "right")
+            lo[order] = np.searchsorted(seg_keys, by_key, "left")
+            hi[order] = np.searchsorted(seg_keys, by_key, "right")
             hit = np.flatnonzero(hi > lo)
             for i in hit.tolist():
                 result[row_of[i]].update(seg_docs[lo[i] : hi[i]].tolist())
@@ -87,15 +92,25 @@ class BandIndex:
         """For each row of keys, ``{doc: keys shared}`` over the sorted segments, counting only keys with at
         most ``cap`` documents in a segment (rare keys): boilerplate shared by thousands of documents would
         make every query touch them. One vectorised pass for the batch."""
+        result: list[dict[int, int]] = [{} for _ in range(len(rows))]
+        u, n = self.pair_counts(rows, cap)
+        for key, k in zip(u.tolist(), n.tolist(), strict=True):
+            result[key >> 32][key & 0xFFFFFFFF] = k
+        return result
+
+    def pair_counts(self, rows: list[np.ndarray], cap: int) -> tuple[np.ndarray, np.ndarray]:
+        """`count_segments` as two arrays: sorted ``row << 32 | doc`` and the keys each pair shares (callers
+        that filter the pairs first build dicts of the few left)."""
         m = len(rows)
-        result: list[dict[int, int]] = [{} for _ in range(m)]
+        none = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         if m == 0 or not self._segments:
-            return result
+            return none
         lens = [len(r) for r in rows]
         if not sum(lens):
-            return result
+            return none
         flat = np.concatenate(rows).astype(np.uint64)
         row_of = np.repeat(np.arange(m, dtype=np.int64), lens)
+        flat, row_of = _by_key(flat, row_of)
         pairs = []
         for seg_keys, seg_docs in self._segments:
             lo = np.searchsorted(seg_keys, flat, "left")
@@ -109,11 +124,9 @@ class BandIndex:
             pos = np.repeat(lo[hit] - np.concatenate(([0], np.cumsum(c)[:-1])), c) + np.arange(int(c.sum()))
             pairs.append(row_of[hit].repeat(c) << 32 | seg_docs[pos].astype(np.int64))
         if not pairs:
-            return result
+            return none
         u, n = np.unique(np.concatenate(pairs), return_counts=True)
-        for key, k in zip(u.tolist(), n.tolist(), strict=True):
-            result[key >> 32][key & 0xFFFFFFFF] = k
-        return result
+        return u, n
 
     def count_pending(self, keys: np.ndarray, cap: int) -> dict[int, int]:
         """`count_segments` for one row of keys over the pending documents."""
@@ -158,6 +171,14 @@ class BandIndex:
             return
         self._segments.append(_sorted(keys.astype(np.uint64), docs.astype(np.int32)))
         self._segments.sort(key=lambda s: -len(s[0]))
+
+
+def _by_key(flat: np.ndarray, row_of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Query keys in sorted order (with their rows): `searchsorted` with sorted needles walks the segment in
+    order and stays in cache. Measured: 120k keys against a 3M-key segment, two searches 123 → 15 ms plus a
+    9 ms sort (CPU time); callers collect results per row, so the order of the queries changes nothing."""
+    order = np.argsort(flat, kind="stable")
+    return flat[order], row_of[order]
 
 
 def _sorted(keys: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

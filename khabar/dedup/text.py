@@ -548,6 +548,34 @@ class GuardCheck:
         }
 
 
+def _split_guard(
+    g: np.ndarray | list[int],
+) -> tuple[set[int], set[int], set[int], set[int], set[int]]:
+    """A record's guard features by kind, in one pass: (slot features, place values, main-place features,
+    date-set features, contexts of the slot features); person features (`PEOPLE_CTX`) are left out. Why: eleven set comprehensions over
+    both records: `guard_check` 92 → 72 µs per call on the 2,917 calls of B4 at 10k (CPU time, ~90 features
+    a side; numpy set routines were slower, 165 µs)."""
+    rest: set[int] = set()
+    places: set[int] = set()
+    main: set[int] = set()
+    dates: set[int] = set()
+    ctx: set[int] = set()
+    for x in set(g.tolist() if isinstance(g, np.ndarray) else g):
+        c = x >> 32
+        if c == PLACE_CTX:
+            places.add(x & _LOW32)
+        elif c == MAIN_PLACE_CTX:
+            main.add(x)
+        elif c & ~0x1F0 == PEOPLE_CTX:
+            pass
+        elif c == DATE_SET_CTX:
+            dates.add(x)
+        else:
+            rest.add(x)
+            ctx.add(c)
+    return rest, places, main, dates, ctx
+
+
 SUBSET_SLACK = 0.03  # containment shares this close: records as long as each other (either may be the copy)
 
 
@@ -566,18 +594,8 @@ def guard_check(
     when neither names the other's main place. Persons are the name runs (`K_NAME`) that differ between the same
     neighbours: the extracted persons' sets and role names are not compared (extraction differs on copies whose
     words were joined, and misses the substituted name of another notice)."""
-    sa = set(a.tolist() if isinstance(a, np.ndarray) else a)
-    sb = set(b.tolist() if isinstance(b, np.ndarray) else b)
-    pa = {x & _LOW32 for x in sa if x >> 32 == PLACE_CTX}
-    pb = {x & _LOW32 for x in sb if x >> 32 == PLACE_CTX}
-    ma = {x for x in sa if x >> 32 == MAIN_PLACE_CTX}
-    mb = {x for x in sb if x >> 32 == MAIN_PLACE_CTX}
-    na = {x for x in sa if (x >> 32) & ~0x1F0 == PEOPLE_CTX}
-    nb = {x for x in sb if (x >> 32) & ~0x1F0 == PEOPLE_CTX}
-    da = {x for x in sa if x >> 32 == DATE_SET_CTX}
-    db = {x for x in sb if x >> 32 == DATE_SET_CTX}
-    sa -= {PLACE_CTX << 32 | v for v in pa} | ma | na | da
-    sb -= {PLACE_CTX << 32 | v for v in pb} | mb | nb | db
+    sa, pa, ma, da, ctx_a = _split_guard(a)
+    sb, pb, mb, db, ctx_b = _split_guard(b)
     main_a, main_b = {x & _LOW32 for x in ma}, {x & _LOW32 for x in mb}
     if ca is None or cb is None:
         # copies drop paragraphs (and the places in them), each its own: only the main place must be named by both
@@ -593,8 +611,6 @@ def guard_check(
             dates = int(bool(own_d - other_d))
     common = sa & sb
     agreeing = {x >> 32 for x in common}
-    ctx_a = {x >> 32 for x in sa}
-    ctx_b = {x >> 32 for x in sb}
     fig: set[int] = set()
     cdates: set[int] = set()
     cues: set[int] = set()
@@ -926,16 +942,29 @@ def canonical_numbers(norm: str) -> str:
 class _Keys:
     """A read-only view of tokens as `_Key`s from ``start`` (read_number reads only a few of them)."""
 
-    __slots__ = ("_start", "_toks")
+    __slots__ = ("_start", "_toks", "top")
 
     def __init__(self, toks: list[str], start: int) -> None:
         self._toks, self._start = toks, start
+        self.top = (
+            -1
+        )  # the furthest token read: `numbers_to_values` caches what depends on fewer than `_WINDOW`
 
     def __len__(self) -> int:
         return len(self._toks) - self._start
 
     def __getitem__(self, j: int) -> _Key:
+        if j > self.top:
+            self.top = j
         return _Key(self._toks[self._start + j])
+
+
+# `read_number` is a pure function of the tokens it reads and of the comparisons of their positions with the
+# length: a phrase decided within `_WINDOW` tokens gives the same result for the same window (and the length
+# capped at `_WINDOW` + 1). Number phrases recur across a batch («دو», «هزار», «سه شنبه»): cached,
+# `numbers_to_values` 29 → 26 µs per B4 record (CPU time, batches of 1,000; the rest is splicing the lists).
+_WINDOW = 12
+_NUMBER_CACHE: dict[tuple[tuple[str, ...], int], tuple[str, int] | None] = {}
 
 
 def numbers_to_values(
@@ -968,17 +997,31 @@ def numbers_to_values(
                 out_v.append(_VALS[value])
             pos = i + 2
             continue
-        n = read_number(_Keys(toks, start), 0)  # type: ignore[arg-type]
-        if n is None or (n.last == 0 and toks[start] == "نه"):  # a lone «نه» is «no»
+        ck = (tuple(toks[start : start + _WINDOW]), min(len(toks) - start, _WINDOW + 1))
+        found: tuple[str, int] | None
+        if ck in _NUMBER_CACHE:
+            found = _NUMBER_CACHE[ck]
+        else:
+            view = _Keys(toks, start)
+            n = read_number(view, 0)  # type: ignore[arg-type]
+            if n is None or (n.last == 0 and toks[start] == "نه"):  # a lone «نه» is «no»
+                found = None
+            else:
+                v = n.value
+                found = (str(int(v)) if v == int(v) else f"{v:g}", n.last)
+            if view.top < _WINDOW:
+                if len(_NUMBER_CACHE) > 200_000:
+                    _NUMBER_CACHE.clear()
+                _NUMBER_CACHE[ck] = found
+        if found is None:
             continue
-        v = n.value
-        value = str(int(v)) if v == int(v) else f"{v:g}"
+        value, last = found
         out.extend(toks[pos:start])
         out.append(value)
         if vals is not None:
             out_v.extend(vals[pos:start])
             out_v.append(_VALS[value])
-        pos = start + n.last + 1
+        pos = start + last + 1
     if not pos:
         return toks, False, vals
     out.extend(toks[pos:])
@@ -1055,28 +1098,48 @@ def containment_samples(texts: list[str]) -> list[np.ndarray]:
         _ALNUM = np.zeros(0x110000, dtype=bool)
         _ALNUM[:0x10000] = [chr(c).isalnum() for c in range(0x10000)]
     n = len(texts)
-    a = np.frombuffer(SEP.join(texts).encode("utf-32-le", "surrogatepass"), dtype="<u4")
-    doc = np.repeat(np.arange(n, dtype=np.int64), [len(t) + 1 for t in texts])[: len(a)]
+    # a trailing SEP: every text's first character (even an empty text's) is inside the array
+    a = np.frombuffer((SEP.join(texts) + SEP).encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    at = np.zeros(n, dtype=np.int64)
+    if n > 1:
+        at[1:] = np.cumsum(np.fromiter(map(len, texts[:-1]), dtype=np.int64, count=n - 1) + 1)
+    return samples_of_codes(a, at)
+
+
+def samples_of_codes(a: np.ndarray, at: np.ndarray) -> list[np.ndarray]:
+    """`containment_samples` of texts given as one array of code points ``a`` (each text followed by a
+    non-alphanumeric separator) and the position of each text's first character ``at``."""
+    global _ALNUM
+    if _ALNUM is None:
+        _ALNUM = np.zeros(0x110000, dtype=bool)
+        _ALNUM[:0x10000] = [chr(c).isalnum() for c in range(0x10000)]
+    n = len(at)
     keep = _ALNUM[a]
     c = a[keep].astype(np.uint64)
-    d = doc[keep]
     k = CHAR_SHINGLE
     empty = np.zeros(0, dtype=np.uint32)
     if len(c) < k:
         return [empty] * n
+    # where each text starts among the kept characters (a text and its SEP are one stretch of ``a``)
+    fb = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.add.reduceat(keep, at, dtype=np.int64), out=fb[1:])
     p, q = _powers(len(c))
     with np.errstate(over="ignore"):
         h = np.empty(len(c) + 1, dtype=np.uint64)
         h[0] = 0
         np.cumsum(c * p, out=h[1:])
         w = (h[k:] - h[:-k]) * q[: len(c) - k + 1]
-    ok = (d[: len(w)] == d[k - 1 :]) & ((w >> np.uint64(SAMPLE_SHIFT)) == 0)
-    vals = (w[ok] >> np.uint64(SAMPLE_SHIFT - 32)).astype(np.uint32)
-    docs = d[: len(w)][ok]
-    order = np.lexsort((vals, docs))
-    vals, docs = vals[order], docs[order]
-    first = np.ones(len(vals), dtype=bool)
-    first[1:] = (vals[1:] != vals[:-1]) | (docs[1:] != docs[:-1])
-    vals, docs = vals[first], docs[first]
+    # sampled windows first (1 in 16), then those inside one text: the text of each end by binary search
+    # instead of a text number per character (B4 batches: 31 → 19 µs per record, CPU time, same samples)
+    idx = np.flatnonzero(w < np.uint64(1 << SAMPLE_SHIFT))
+    di = np.searchsorted(fb, idx, "right") - 1
+    ok = di == np.searchsorted(fb, idx + (k - 1), "right") - 1
+    key = di[ok].astype(np.uint64) << np.uint64(32) | w[idx[ok]] >> np.uint64(SAMPLE_SHIFT - 32)
+    key.sort()  # by text, then value (as a lexsort of the two)
+    first = np.ones(len(key), dtype=bool)
+    first[1:] = key[1:] != key[:-1]
+    key = key[first]
+    vals = (key & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    docs = (key >> np.uint64(32)).astype(np.int64)
     b = np.searchsorted(docs, np.arange(n + 1)).tolist()
     return [vals[b[i] : b[i + 1]] for i in range(n)]
