@@ -38,6 +38,12 @@ REVIEWED = {
     ): "ReportFilter.where: constant column names and ? placeholders",
     ("khabar/warehouse/report_queries.py", "units"): "one ? placeholder per MONEY_UNITS constant",
     ("khabar/warehouse/report_queries.py", "sub"): "_canonical(): a constant subquery with ? placeholders",
+    (
+        "khabar/warehouse/watch_state.py",
+        "', '.join((f.name for f in _fields()))",
+    ): "column names of the _SCHEMA constant",
+    ("khabar/warehouse/watch_state.py", "_COLUMNS"): "column names of the _SCHEMA constant",
+    ("khabar/warehouse/watch_state.py", "updates"): "built from the _SCHEMA constant's column names",
 }
 
 
