@@ -15,6 +15,8 @@ from itertools import compress
 
 import numpy as np
 
+from khabar.extractors.jalali import JALALI_MONTHS
+
 _MASK64 = (1 << 64) - 1
 # Odd 64-bit multipliers for combining token hashes into shingle hashes (fixed forever: stored data uses them).
 _MULT = np.array(
@@ -59,26 +61,13 @@ CUE_WORDS = frozenset(
         "رئیس",
     ]
 )
-# The twelve Jalali months (normalised). With weekdays, part of a date run when next to a number.
-_JALALI_MONTHS = (
-    "فروردین",
-    "اردیبهشت",
-    "خرداد",
-    "تیر",
-    "مرداد",
-    "شهریور",
-    "مهر",
-    "آبان",
-    "آذر",
-    "دی",
-    "بهمن",
-    "اسفند",
-)
+# Date words: the twelve Jalali months (one list, khabar.extractors.jalali) and weekdays; part of a date run when next
+# to a number.
 DATE_WORDS = frozenset(
     (
-        *_JALALI_MONTHS,
+        *JALALI_MONTHS,
         "امرداد",
-        *(m + "ماه" for m in _JALALI_MONTHS),  # «شهریورماه»: a month and «ماه» written as one word
+        *(m + "ماه" for m in JALALI_MONTHS),  # «شهریورماه»: a month and «ماه» written as one word
         "شنبه",
         "یکشنبه",
         "دوشنبه",
