@@ -160,8 +160,8 @@ def _signalled_run(
     a run may end before its signal: that attempt proves nothing and is made again with a shorter window."""
     window = 0.5
     for _ in range(4):
-        if db.exists():
-            db.unlink()
+        for left in (db, db.with_name(db.name + ".wal")):  # an earlier attempt's files
+            left.unlink(missing_ok=True)
         proc = subprocess.Popen(
             backfill_cmd(db), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV
         )
