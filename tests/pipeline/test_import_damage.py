@@ -13,7 +13,6 @@ import os
 import random
 import subprocess
 import sys
-from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -22,31 +21,9 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from khabar.pipeline import ImportProblem, import_files, iter_import, iter_warc
-from khabar.simweb.config import SimWebConfig
-from khabar.simweb.truth import iter_truth
-from khabar.simweb.world import World
 from khabar.warehouse.db import open_db
 
 ROOT = Path(__file__).resolve().parents[2]
-DAY = date(2023, 8, 3)
-
-
-@pytest.fixture(scope="module")
-def articles() -> list[tuple[str, bytes, str]]:
-    """(url, html bytes, charset) of a day's simulated articles, rendered in-process."""
-    config = SimWebConfig()
-    world = World(config)
-    out = []
-    for truth in iter_truth(config, DAY, DAY.replace(day=4)):
-        if truth.page_kind != "article":
-            continue
-        item = world.item_for_url(truth.url)
-        assert item is not None
-        body, charset = world.render_article(item)
-        out.append((truth.url, body, charset))
-        if len(out) == 12:
-            break
-    return out
 
 
 def warc(pages: list[tuple[str, bytes, str]], *, gz: bool) -> tuple[bytes, list[int]]:

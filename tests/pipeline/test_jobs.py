@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import socket
-from datetime import date
 
 import pytest
 from warcio.statusandheaders import StatusAndHeaders
@@ -12,30 +11,7 @@ from warcio.warcwriter import WARCWriter
 
 from khabar import extractors
 from khabar.pipeline import import_files, reprocess
-from khabar.simweb.config import SimWebConfig
-from khabar.simweb.truth import iter_truth
-from khabar.simweb.world import World
 from khabar.warehouse.db import open_db
-
-DAY = date(2023, 8, 3)
-
-
-@pytest.fixture(scope="module")
-def pages() -> list[tuple[str, bytes, str]]:
-    """(url, html bytes, charset) of a day's simulated articles, rendered in-process (no HTTP)."""
-    config = SimWebConfig()
-    world = World(config)
-    out = []
-    for truth in iter_truth(config, DAY, DAY.replace(day=4)):
-        if truth.page_kind != "article":
-            continue
-        item = world.item_for_url(truth.url)
-        assert item is not None
-        body, charset = world.render_article(item)
-        out.append((truth.url, body, charset))
-        if len(out) == 12:
-            break
-    return out
 
 
 def _warc(pages: list[tuple[str, bytes, str]]) -> bytes:
@@ -66,10 +42,10 @@ def no_network(monkeypatch):
     return calls
 
 
-def test_import_warc_and_html_then_reprocess_without_network(tmp_path, pages, monkeypatch, no_network):
+def test_import_warc_and_html_then_reprocess_without_network(tmp_path, articles, monkeypatch, no_network):
     warc = tmp_path / "crawl.warc.gz"
-    warc.write_bytes(_warc(pages[:8]))
-    html_url, html_body, _ = pages[8]
+    warc.write_bytes(_warc(articles[:8]))
+    html_url, html_body, _ = articles[8]
     html = tmp_path / "page.html"
     html.write_bytes(html_body)
     con = open_db(tmp_path / "k.duckdb")
@@ -115,7 +91,7 @@ def test_import_missing_file_is_a_clear_error(tmp_path):
     assert con.execute("SELECT status FROM runs").fetchall() == [("failed",)]
 
 
-def test_search_index_is_rebuilt_only_by_runs_that_write_releases(tmp_path, pages, monkeypatch):
+def test_search_index_is_rebuilt_only_by_runs_that_write_releases(tmp_path, articles, monkeypatch):
     """The index build reads the whole archive: a run with nothing to write must not pay for it."""
     import khabar.pipeline.run as run
     from khabar.pipeline import run_batches
@@ -129,7 +105,7 @@ def test_search_index_is_rebuilt_only_by_runs_that_write_releases(tmp_path, page
     run_batches(con, "empty", [], {})  # nothing written: left alone
     assert len(builds) == 1
     path = tmp_path / "a.warc.gz"
-    path.write_bytes(_warc(pages[:2]))
+    path.write_bytes(_warc(articles[:2]))
     import_files(con, [str(path)])  # releases written: rebuilt
     assert len(builds) == 2
     assert con.execute("SELECT count(*) FROM fts_main_releases.docs").fetchone()[0] == 2
