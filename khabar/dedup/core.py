@@ -1,6 +1,7 @@
 """The streaming matcher without a database: documents, their clusters and the LSH index, in memory.
 
-`Clusterer` (cluster.py) wraps this with DuckDB persistence; the benchmark drives it directly.
+`Clusterer` (cluster.py) wraps this for the pipeline's batches (state loaded and assignments stored by
+`khabar.warehouse.clusters`); the benchmark drives it directly.
 """
 
 from __future__ import annotations

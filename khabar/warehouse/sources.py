@@ -68,9 +68,4 @@ def upsert_sources(
     return len(latest)
 
 
-def source_kinds(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """`agency` or `news_agency` per registered source id."""
-    return dict(con.execute("SELECT source_id, kind FROM sources").fetchall())
-
-
-__all__ = ["Kind", "SourceRow", "source_kinds", "upsert_sources"]
+__all__ = ["Kind", "SourceRow", "upsert_sources"]
