@@ -65,9 +65,6 @@ class CrawlSettings(BaseModel):
         return cls.model_validate(base)
 
 
-DEFAULT_SETTINGS = "config/settings.yaml"
-
-
 def load_settings(path: str | None = None) -> CrawlSettings:
     """`crawl:` from config/settings.yaml (or $KHABAR_SETTINGS); defaults when the file is absent. Unknown keys
     and bad values are rejected with the file and the field named."""
