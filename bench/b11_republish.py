@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import argparse
 import ast
+import functools
+import itertools
 import json
 import random
 import re
@@ -216,6 +218,62 @@ def _edit(kind: str, rel: dict, rng: random.Random, titles: list[str]) -> dict[s
     raise ValueError(kind)
 
 
+GAZETTEERS = Path(__file__).resolve().parents[1] / "config" / "gazetteers"
+_WORD_END = "،؛:.؟!«»\"'()[]/-"
+
+
+def _name_file(name: str) -> tuple[set[str], set[str]]:
+    """([strong], [common]) entries of a gazetteer name file, as written (one word or several)."""
+    strong: set[str] = set()
+    common: set[str] = set()
+    cur = strong
+    for line in (GAZETTEERS / name).read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line in ("[strong]", "[common]"):
+            cur = strong if line == "[strong]" else common
+        elif line and not line.startswith("#"):
+            cur.add(line)
+    return strong, common
+
+
+@functools.cache
+def _name_lists() -> tuple[frozenset[str], frozenset[str]]:
+    """(first names, surnames) where the «another person» negative looks for a person: the gazetteer files read
+    here directly (`first_names.txt`, `surnames.txt`: farsi-faker 1.9.0, MIT; the curated lists of
+    `persons.yaml`), never khabar's person extractor, so the set does not grade khabar with its own output.
+    First names «common» in hazm's lexicon count (a surname follows them); surnames only when not an ordinary
+    word; titles that the lists hold as first names («امام», «شهید») do not."""
+    import yaml
+
+    lex = yaml.safe_load((GAZETTEERS / "persons.yaml").read_text(encoding="utf-8"))
+    fs, fc = _name_file("first_names.txt")
+    ss, _ = _name_file("surnames.txt")
+    titles = set(lex["not_first_names"]) | set(lex["honorifics"]) | set(lex["name_prefixes"])
+    first = (fs | fc | set(lex["first_names"])) - titles
+    last = (ss | set(lex["surnames"])) - titles - first
+    return frozenset(w for w in first if " " not in w), frozenset(w for w in last if " " not in w)
+
+
+@functools.cache
+def _replacement_names() -> tuple[list[str], list[str]]:
+    """First names and surnames another person is given: [strong] entries (no ordinary word), sorted (the
+    seeded choice is reproducible)."""
+    fs, _ = _name_file("first_names.txt")
+    ss, _ = _name_file("surnames.txt")
+    first, last = _name_lists()
+    return sorted(w for w in fs if w in first), sorted(w for w in ss if w in last)
+
+
+def _person_in(text: str) -> tuple[str, str] | None:
+    """The first «first name + surname» of ``text`` found in the gazetteer lists (`_name_lists`)."""
+    first, last = _name_lists()
+    words = [w.strip(_WORD_END) for w in text.split()]
+    for a, b in itertools.pairwise(words):
+        if a in first and b in last:
+            return a, b
+    return None
+
+
 def _places_in(text: str) -> list[str]:
     from khabar.extractors.gazetteer import places
 
@@ -227,8 +285,6 @@ def _negative(
     rel: dict,
     rng: random.Random,
     pool: list[dict],
-    persons: list[dict],
-    person_pool: list[dict],
     all_places: list[str],
 ) -> dict[str, Any] | None:
     """Another release built from ``rel``, or None when ``rel`` has nothing that kind can change in its opening
@@ -237,7 +293,7 @@ def _negative(
     and a brief of one text is a copy of both: no matcher can tell which it belongs to."""
     from khabar.dedup.text import tokens
 
-    other = _sibling(kind, rel, rng, pool, persons, person_pool, all_places)
+    other = _sibling(kind, rel, rng, pool, all_places)
     if other is None or kind == "follow_up":
         return other
     if tokens(other["body"].split("\n\n")[0]) == tokens(rel["paras"][0]):
@@ -250,8 +306,6 @@ def _sibling(
     rel: dict,
     rng: random.Random,
     pool: list[dict],
-    persons: list[dict],
-    person_pool: list[dict],
     all_places: list[str],
 ) -> dict[str, Any] | None:
     """Another release built from ``rel`` (None when ``rel`` has nothing that kind can change)."""
@@ -286,19 +340,21 @@ def _sibling(
 
         return _rec("", title, f(lead), [f(p) for p in paras])
     if kind == "other_person":
-        mine = [p for p in persons if len(p["name"].split()) >= 2 and p["name"] in text]
-        if not mine:
+        found = _person_in(paras[0])
+        if found is None:
             return None
-        src = mine[0]["name"]
-        others = [p["name"] for p in person_pool if len(p["name"].split()) >= 2 and p["name"] != src]
-        if not others:
-            return None
-        dst = rng.choice(others)
-        src_last, dst_last = src.split()[-1], dst.split()[-1]
+        src_first, src_last = found
+        first_pool, last_pool = _replacement_names()
+        dst_last = rng.choice([s for s in last_pool if s != src_last and s not in text])
+        dst_first = rng.choice([f for f in first_pool if f != src_first])
 
-        def g(s: str) -> str:
-            s = s.replace(src, dst)
-            return re.sub(rf"(?<![\w\u200c]){re.escape(src_last)}(?![\w\u200c])", dst_last, s)
+        def g(x: str) -> str:
+            x = re.sub(
+                rf"(?<![\w\u200c]){re.escape(src_first)} {re.escape(src_last)}(?![\w\u200c])",
+                f"{dst_first} {dst_last}",
+                x,
+            )
+            return re.sub(rf"(?<![\w\u200c]){re.escape(src_last)}(?![\w\u200c])", dst_last, x)
 
         return _rec("", g(title), g(lead), [g(p) for p in paras])
     if kind == "follow_up":  # the same event, days later: one background paragraph kept, new content added
@@ -313,7 +369,6 @@ def build(seed: int = 11, limit: int | None = None) -> tuple[list[dict], dict[st
     """(records in arrival order, url → true release, url → edit or negative type, "release" for originals)."""
     from khabar.extractors.persons import extract_persons
 
-    rng = random.Random(seed)
     items = [
         it for it in _load() if len(it["paras"]) >= 4 and it["lead"] and len(" ".join(it["paras"])) >= 900
     ]
@@ -334,17 +389,20 @@ def build(seed: int = 11, limit: int | None = None) -> tuple[list[dict], dict[st
         truth[rec["url"]] = rel
         kind[rec["url"]] = k
 
-    person_pool = []
-    for it in items:
-        it["persons"] = extract_persons([it["title"], it["lead"], *it["paras"]])
-        person_pool.extend(it["persons"])
     for n, it in enumerate(items):
         rel = f"r{n}"
+        # one generator per release: changing how one kind of copy is made leaves the other releases' as they were
+        rng = random.Random(f"{seed}/{n}")
         put(_rec("", it["title"], it["lead"], it["paras"]), rel, "release")
         for e in rng.sample(EDITS, 4):  # four copies per release, each with one edit type
             put(_edit(e, it, rng, titles), rel, e)
-        neg = NEGATIVES[n % len(NEGATIVES)]
-        other = _negative(neg, it, rng, fillers, it["persons"], person_pool, all_places)
+        # one negative per release: the first kind, in turn from the release's number, that it admits (a
+        # release naming no person, date or place gives another kind rather than none)
+        for k in range(len(NEGATIVES)):
+            neg = NEGATIVES[(n + k) % len(NEGATIVES)]
+            other = _negative(neg, it, rng, fillers, all_places)
+            if other is not None:
+                break
         if other is not None:  # another release, and a copy of it: a cluster of its own
             put(other, f"{rel}-{neg}", neg)
             oth = {"title": other["title"], "lead": other["lead"], "paras": other["body"].split("\n\n")}
@@ -353,7 +411,7 @@ def build(seed: int = 11, limit: int | None = None) -> tuple[list[dict], dict[st
                 f"{rel}-{neg}",
                 neg,
             )
-    rng.shuffle(records)
+    random.Random(seed).shuffle(records)
     for r in records:
         r["persons"] = extract_persons([r["title"], r["lead"], *r["body"].split("\n\n")])
     return records, truth, kind
