@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import ast
 import functools
-import itertools
 import json
 import random
 import re
@@ -237,21 +236,27 @@ def _name_file(name: str) -> tuple[set[str], set[str]]:
 
 
 @functools.cache
-def _name_lists() -> tuple[frozenset[str], frozenset[str]]:
-    """(first names, surnames) where the «another person» negative looks for a person: the gazetteer files read
-    here directly (`first_names.txt`, `surnames.txt`: farsi-faker 1.9.0, MIT; the curated lists of
-    `persons.yaml`), never khabar's person extractor, so the set does not grade khabar with its own output.
-    First names «common» in hazm's lexicon count (a surname follows them); surnames only when not an ordinary
-    word; titles that the lists hold as first names («امام», «شهید») do not."""
+def _name_lists() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(first names, surnames, surname suffixes) where the «another person» negative looks for a person: the
+    gazetteer files read here directly (`first_names.txt`, `surnames.txt`: farsi-faker 1.9.0, MIT; the curated
+    lists of `persons.yaml`), never khabar's person extractor, so the set does not grade khabar with its own
+    output. A first name counts when it is no ordinary word ([strong], or curated and not «ambiguous»: «تقدیر
+    کرد» is a verb, «بهمن» a month); any surname counts after one, unless it is a first name too («محمد حسن»)."""
     import yaml
 
     lex = yaml.safe_load((GAZETTEERS / "persons.yaml").read_text(encoding="utf-8"))
     fs, fc = _name_file("first_names.txt")
-    ss, _ = _name_file("surnames.txt")
-    titles = set(lex["not_first_names"]) | set(lex["honorifics"]) | set(lex["name_prefixes"])
-    first = (fs | fc | set(lex["first_names"])) - titles
-    last = (ss | set(lex["surnames"])) - titles - first
-    return frozenset(w for w in first if " " not in w), frozenset(w for w in last if " " not in w)
+    ss, sc = _name_file("surnames.txt")
+    titles = {*lex["not_first_names"], *lex["honorifics"], *lex["name_prefixes"], *JALALI_MONTHS}
+    suffixes = frozenset(lex["surname_suffixes"])
+    any_first = fs | fc | set(lex["first_names"]) | set(lex["ambiguous_first_names"])
+    first = (fs | set(lex["first_names"])) - set(lex["ambiguous_first_names"]) - titles
+    last = (ss | sc | set(lex["surnames"])) - titles - any_first - suffixes
+    return (
+        frozenset(w for w in first if " " not in w),
+        frozenset(w for w in last if " " not in w),
+        suffixes,
+    )
 
 
 @functools.cache
@@ -260,24 +265,29 @@ def _replacement_names() -> tuple[list[str], list[str]]:
     seeded choice is reproducible)."""
     fs, _ = _name_file("first_names.txt")
     ss, _ = _name_file("surnames.txt")
-    first, last = _name_lists()
+    first, last, _ = _name_lists()
     return sorted(w for w in fs if w in first), sorted(w for w in ss if w in last)
 
 
 def _person_in(text: str) -> tuple[str, str] | None:
-    """The first «first name + surname» of ``text`` found in the gazetteer lists (`_name_lists`)."""
-    first, last = _name_lists()
-    words = [w.strip(_WORD_END) for w in text.split()]
-    for a, b in itertools.pairwise(words):
-        if a in first and b in last:
+    """The first «first name + surname» of ``text`` found in the gazetteer lists (`_name_lists`), but where a
+    suffix follows («حسین علی زاده»: the surname is longer than one word)."""
+    first, last, suffixes = _name_lists()
+    words = [w.strip(_WORD_END) for w in text.split()] + [""]
+    for a, b, c in zip(words, words[1:], words[2:], strict=False):
+        if a in first and b in last and c not in suffixes:
             return a, b
     return None
 
 
 def _places_in(text: str) -> list[str]:
+    """Gazetteer places named in ``text``, longest first; those the gazetteer calls ambiguous are left out
+    («نور» of «پیام نور», «بهار» the season, «اندیشه» the word: swapping them makes no other release)."""
     from khabar.extractors.gazetteer import places
 
-    return sorted({m.group(0) for m in places().pattern.finditer(text)}, key=len, reverse=True)
+    pl = places()
+    found = {m.group(0) for m in pl.pattern.finditer(text)} - pl.ambiguous
+    return sorted(found, key=len, reverse=True)
 
 
 def _negative(
@@ -296,7 +306,9 @@ def _negative(
     other = _sibling(kind, rel, rng, pool, all_places)
     if other is None or kind == "follow_up":
         return other
-    if tokens(other["body"].split("\n\n")[0]) == tokens(rel["paras"][0]):
+    # the opening must say something else, not only write its numbers in words
+    first = tokens(other["body"].split("\n\n")[0])
+    if first in (tokens(rel["paras"][0]), tokens(_in_words(rel["paras"][0]))):
         return None
     return other
 

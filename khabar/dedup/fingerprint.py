@@ -34,18 +34,19 @@ from khabar.dedup.text import (
     _mix,
     _new_vals,
     batch_tokens,
-    containment_samples,
     cue_value,
     exact_key,
     guard_features,
+    head_features,
     name_value,
     numbers_to_values,
     person_features,
     person_tokens,
     phrase_places,
     prepare,
-    samples_of_codes,
+    samples_and_heads,
     shingle_hashes,
+    text_codes,
     token_ids,
     tokens,
     tokens_with_breaks,
@@ -84,14 +85,14 @@ def _parts(title: str, body_text: str) -> tuple[list[str], list[str]]:
 
 def containment_of(records: Sequence[dict]) -> list[np.ndarray]:
     """The containment samples `fingerprints` gives these records (rebuilding rows stored without them)."""
-    return containment_samples([" ".join(_parts(*texts(r))[1]) for r in records])
+    return samples_and_heads(*text_codes([" ".join(_parts(*texts(r))[1]) for r in records]))[0]
 
 
 def _fingerprints_slow(records: Sequence[dict]) -> list[Fingerprint]:
     """The per-record reference path (also the fallback when `batch_tokens` declines a batch)."""
     prepared = [texts(r) for r in records]
     parts = [_parts(*tb) for tb in prepared]
-    samples = containment_samples([" ".join(body) for _, body in parts])
+    samples, heads = samples_and_heads(*text_codes([" ".join(body) for _, body in parts]))
     shingles = [shingle_hashes(token_ids(flat), SHINGLE) for flat, _ in parts]
     sigs = minhash.signatures(shingles)
     keys = minhash.band_keys(sigs)
@@ -105,7 +106,7 @@ def _fingerprints_slow(records: Sequence[dict]) -> list[Fingerprint]:
                 sigs[i],
                 np.append(keys[i], ek),
                 ex,
-                guard_features(body, rec.get("persons")),
+                np.union1d(guard_features(body, rec.get("persons")), head_features(heads[i])),
                 len(shingles[i]),
                 samples[i],
             )
@@ -326,13 +327,6 @@ def fingerprints(records: Sequence[dict]) -> list[Fingerprint]:
     if pdoc:
         fdoc = np.concatenate([fdoc, np.array(pdoc, dtype=np.int64)])
         feat = np.concatenate([feat, np.array(pfeat, dtype=np.uint64)])
-    # per record sorted distinct features: one lexsort for the batch, then slices
-    order = np.lexsort((feat, fdoc))
-    feat, fdoc = feat[order], fdoc[order]
-    first = np.ones(len(feat), dtype=bool)
-    first[1:] = (feat[1:] != feat[:-1]) | (fdoc[1:] != fdoc[:-1])
-    feat, fdoc = feat[first], fdoc[first]
-    gb = np.searchsorted(fdoc, np.arange(n + 1)).tolist()
     # containment samples from the body tokens (numbers as values; spaces, BREAK and SEP are not alphanumeric
     # and go anyway): the bodies' half of the exact keys' string, each body followed by its SEP. Why: joining
     # the body tokens once more per record cost ~8 µs per B4 record.
@@ -340,7 +334,18 @@ def fingerprints(records: Sequence[dict]) -> list[Fingerprint]:
     sep_at = np.flatnonzero(codes == ord(SEP))  # one per text: titles, then bodies
     body0 = int(sep_at[n - 1]) + 1
     at = np.concatenate(([body0], sep_at[n : 2 * n - 1] + 1)) - body0
-    samples = samples_of_codes(codes[body0:], at)
+    samples, heads = samples_and_heads(codes[body0:], at)
+    hl = np.fromiter(map(len, heads), dtype=np.int64, count=n)
+    if hl.sum():
+        fdoc = np.concatenate([fdoc, np.repeat(np.arange(n, dtype=np.int64), hl)])
+        feat = np.concatenate([feat, head_features(np.concatenate(heads))])
+    # per record sorted distinct features: one lexsort for the batch, then slices
+    order = np.lexsort((feat, fdoc))
+    feat, fdoc = feat[order], fdoc[order]
+    first = np.ones(len(feat), dtype=bool)
+    first[1:] = (feat[1:] != feat[:-1]) | (fdoc[1:] != fdoc[:-1])
+    feat, fdoc = feat[first], fdoc[first]
+    gb = np.searchsorted(fdoc, np.arange(n + 1)).tolist()
     return [
         Fingerprint(sigs[d], keys[d], exact[d], feat[gb[d] : gb[d + 1]], n_shingles[d], samples[d])
         for d in range(n)

@@ -235,6 +235,10 @@ PEOPLE_CTX = (0x9E07_0000 & ~0x1FF) | K_PEOPLE  # | person number << 4, | 1 << 8
 DATE_SET_CTX = (
     0x0DA7_0000 | 15
 )  # every date a record names (a run holding a digit and a month or weekday word)
+# The sampled character shingles (`samples_of_codes`) of the first `HEAD_CHARS` letters and digits of a record's
+# lead and body: a copy starts where its release starts (a brief, a trimmed copy, its lead kept or not), a
+# follow-up story that quotes one paragraph of a release starts with its own news (see `guard_check`).
+HEAD_CTX = 0x4EAD_0000 | 15
 CUE_PREFIX = 4  # a cue's value is the next word's first letters: «کرمان» and «کرمانشد» (words joined) agree
 
 
@@ -465,7 +469,7 @@ def place_words() -> frozenset[str]:
     out = set()
     for n in names:
         t = tokens(n)
-        if len(t) == 1 and len(t[0]) > 2 and t[0] not in _MARKED:
+        if len(t) == 1 and len(t[0]) > 1 and t[0] not in _MARKED:  # «قم», «بم» are places too
             out.add(t[0])
         elif len(t) > 1:  # «خرمآباد», written as one word
             out.add("".join(t))
@@ -515,17 +519,18 @@ def main_places(named: list[int]) -> list[int]:
 @dataclass(frozen=True)
 class GuardCheck:
     """What the guard found between two records: figures that differ in a shared context (a corrected figure is
-    one), and differing places, dates, persons (another release, however close the texts)."""
+    one), and differing places, dates, persons, or openings (another release, however close the texts)."""
 
     figures: int
     places: int
     dates: int
     persons: int
     shared: int  # contexts both records have
+    story: int = 0  # 1: neither record holds the other and they start apart (a follow-up story)
 
     @property
     def hard(self) -> int:
-        return self.places + self.dates + self.persons
+        return self.places + self.dates + self.persons + self.story
 
     def as_dict(self) -> dict[str, int]:
         return {
@@ -533,22 +538,24 @@ class GuardCheck:
             "places": self.places,
             "dates": self.dates,
             "persons": self.persons,
+            "story": self.story,
             "shared_contexts": self.shared,
         }
 
 
 def _split_guard(
     g: np.ndarray | list[int],
-) -> tuple[set[int], set[int], set[int], set[int], set[int]]:
+) -> tuple[set[int], set[int], set[int], set[int], set[int], set[int]]:
     """A record's guard features by kind, in one pass: (slot features, place values, main-place features,
-    date-set features, contexts of the slot features); person features (`PEOPLE_CTX`) are left out. Why: eleven set comprehensions over
-    both records: `guard_check` 92 → 72 µs per call on the 2,917 calls of B4 at 10k (CPU time, ~90 features
-    a side; numpy set routines were slower, 165 µs)."""
+    date-set features, contexts of the slot features, head samples); person features (`PEOPLE_CTX`) are left
+    out. Why: eleven set comprehensions over both records: `guard_check` 92 → 72 µs per call on the 2,917
+    calls of B4 at 10k (CPU time, ~90 features a side; numpy set routines were slower, 165 µs)."""
     rest: set[int] = set()
     places: set[int] = set()
     main: set[int] = set()
     dates: set[int] = set()
     ctx: set[int] = set()
+    head: set[int] = set()
     for x in set(g.tolist() if isinstance(g, np.ndarray) else g):
         c = x >> 32
         if c == PLACE_CTX:
@@ -559,13 +566,21 @@ def _split_guard(
             pass
         elif c == DATE_SET_CTX:
             dates.add(x)
+        elif c == HEAD_CTX:
+            head.add(x)
         else:
             rest.add(x)
             ctx.add(c)
-    return rest, places, main, dates, ctx
+    return rest, places, main, dates, ctx, head
 
 
 SUBSET_SLACK = 0.03  # containment shares this close: records as long as each other (either may be the copy)
+# Neither record this contained in the other: two copies that each dropped something, or two stories sharing a
+# paragraph; copies then start alike, stories apart (fewer than MIN_HEAD_SHARED head samples in common). On B11
+# (seeds 11-13) every join of two records below this share had ≥ 2 of ~25 head samples in common, and each
+# follow-up joined to the release it quoted had 0 or 1.
+NEARLY_CONTAINED = 0.9
+MIN_HEAD_SHARED = 2
 
 
 def guard_check(
@@ -582,9 +597,20 @@ def guard_check(
     what the other does. Without shares (records too short to sample), only the symmetric rule: places differ
     when neither names the other's main place. Persons are the name runs (`K_NAME`) that differ between the same
     neighbours: the extracted persons' sets and role names are not compared (extraction differs on copies whose
-    words were joined, and misses the substituted name of another notice)."""
-    sa, pa, ma, da, ctx_a = _split_guard(a)
-    sb, pb, mb, db, ctx_b = _split_guard(b)
+    words were joined, and misses the substituted name of another notice). When neither record is nearly
+    contained in the other (`NEARLY_CONTAINED`), they must also start alike (`HEAD_CTX`): else one is a
+    follow-up story that quotes a paragraph of the other (``story``)."""
+    sa, pa, ma, da, ctx_a, ha = _split_guard(a)
+    sb, pb, mb, db, ctx_b, hb = _split_guard(b)
+    # a story that quotes the other (or is quoted by it) without either holding the other: its opening differs
+    story = int(
+        ca is not None
+        and cb is not None
+        and max(ca, cb) < NEARLY_CONTAINED
+        and bool(ha)
+        and bool(hb)
+        and len(ha & hb) < MIN_HEAD_SHARED
+    )
     main_a, main_b = {x & _LOW32 for x in ma}, {x & _LOW32 for x in mb}
     if ca is None or cb is None:
         # copies drop paragraphs (and the places in them), each its own: only the main place must be named by both
@@ -618,6 +644,7 @@ def guard_check(
         max(dates, len(cdates)),
         len(names),
         len(ctx_a & ctx_b),
+        story,
     )
 
 
@@ -1082,22 +1109,32 @@ def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
 def containment_samples(texts: list[str]) -> list[np.ndarray]:
     """Per text, the sorted distinct sampled character-shingle hashes (uint32), in one numpy pass for the batch:
     a polynomial hash of every window from prefix sums, ``(H[i+k] - H[i]) · B^-i`` (mod 2^64)."""
-    global _ALNUM
-    if _ALNUM is None:
-        _ALNUM = np.zeros(0x110000, dtype=bool)
-        _ALNUM[:0x10000] = [chr(c).isalnum() for c in range(0x10000)]
+    return samples_and_heads(*text_codes(texts))[0]
+
+
+def text_codes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The code points of ``texts`` joined by `SEP` (and one after the last: every text's first character,
+    even an empty text's, is inside the array), and where each text starts: the input of `samples_and_heads`."""
     n = len(texts)
-    # a trailing SEP: every text's first character (even an empty text's) is inside the array
     a = np.frombuffer((SEP.join(texts) + SEP).encode("utf-32-le", "surrogatepass"), dtype="<u4")
     at = np.zeros(n, dtype=np.int64)
     if n > 1:
         at[1:] = np.cumsum(np.fromiter(map(len, texts[:-1]), dtype=np.int64, count=n - 1) + 1)
-    return samples_of_codes(a, at)
+    return a, at
 
 
 def samples_of_codes(a: np.ndarray, at: np.ndarray) -> list[np.ndarray]:
     """`containment_samples` of texts given as one array of code points ``a`` (each text followed by a
     non-alphanumeric separator) and the position of each text's first character ``at``."""
+    return samples_and_heads(a, at)[0]
+
+
+HEAD_CHARS = 400  # letters and digits of a record's opening (~25 sampled shingles; see `HEAD_CTX`)
+
+
+def samples_and_heads(a: np.ndarray, at: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """`samples_of_codes`, and per text the part of its sample whose windows start within its first
+    `HEAD_CHARS` letters and digits (sorted distinct uint32, as the samples)."""
     global _ALNUM
     if _ALNUM is None:
         _ALNUM = np.zeros(0x110000, dtype=bool)
@@ -1108,7 +1145,7 @@ def samples_of_codes(a: np.ndarray, at: np.ndarray) -> list[np.ndarray]:
     k = CHAR_SHINGLE
     empty = np.zeros(0, dtype=np.uint32)
     if len(c) < k:
-        return [empty] * n
+        return [empty] * n, [empty] * n
     # where each text starts among the kept characters (a text and its SEP are one stretch of ``a``)
     fb = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.add.reduceat(keep, at, dtype=np.int64), out=fb[1:])
@@ -1124,7 +1161,13 @@ def samples_of_codes(a: np.ndarray, at: np.ndarray) -> list[np.ndarray]:
     di = np.searchsorted(fb, idx, "right") - 1
     ok = di == np.searchsorted(fb, idx + (k - 1), "right") - 1
     key = di[ok].astype(np.uint64) << np.uint64(32) | w[idx[ok]] >> np.uint64(SAMPLE_SHIFT - 32)
-    key.sort()  # by text, then value (as a lexsort of the two)
+    in_head = (idx[ok] - fb[di[ok]]) < HEAD_CHARS
+    return _per_text(key, n), _per_text(key[in_head], n)
+
+
+def _per_text(key: np.ndarray, n: int) -> list[np.ndarray]:
+    """Text number << 32 | value keys → per text its sorted distinct values."""
+    key = np.sort(key)  # by text, then value (as a lexsort of the two)
     first = np.ones(len(key), dtype=bool)
     first[1:] = key[1:] != key[:-1]
     key = key[first]
@@ -1132,3 +1175,8 @@ def samples_of_codes(a: np.ndarray, at: np.ndarray) -> list[np.ndarray]:
     docs = (key >> np.uint64(32)).astype(np.int64)
     b = np.searchsorted(docs, np.arange(n + 1)).tolist()
     return [vals[b[i] : b[i + 1]] for i in range(n)]
+
+
+def head_features(heads: np.ndarray) -> np.ndarray:
+    """Guard features (`HEAD_CTX`) of a record's head samples (`samples_and_heads`)."""
+    return np.uint64(HEAD_CTX) << np.uint64(32) | heads.astype(np.uint64)
