@@ -63,6 +63,7 @@ _CLOSINGS = (
     "پایان خبر. خبرگزاری پیام ملت، نخستین خبرگزاری مستقل استان‌ها",
     "/ انتهای خبر /",
 )
+_ATTRIBUTION = re.compile(r"^به گزارش [^،]{0,80}،\s*")
 _HEAD_DECOR = ("+ تصاویر", "| فیلم", "/ جزئیات", "؛ گزارش تصویری")
 _JOINABLE = re.compile(
     r"(?<=\S) (?=(?:ها|های|هایی|ای|تر|ترین|اند|ایم|شود|شد|کند|کرد)\b)|(?<=\bمی) |(?<=\bنمی) "
@@ -193,7 +194,7 @@ def _edit(kind: str, rel: dict, rng: random.Random, titles: list[str]) -> dict[s
     if kind == "preamble":
         org = rng.choice(("استانداری تهران", "اداره کل راه و شهرسازی", "شرکت آب منطقه‌ای", "فرمانداری"))
         pre = rng.choice(_PREAMBLES).format(org=org, city=rng.choice(("کرمان", "شیراز", "تبریز")))
-        first = re.sub(r"^به گزارش [^،]{0,80}،\s*", "", paras[0])
+        first = _ATTRIBUTION.sub("", paras[0])
         return _rec("", title, lead, [pre + first, *paras[1:], rng.choice(_CLOSINGS)])
     if kind == "lead_merged":
         return _rec("", title, "", [lead, *paras])
@@ -241,8 +242,10 @@ def _name_lists() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     gazetteer files read here directly (`first_names.txt`, `surnames.txt`: farsi-faker 1.9.0, MIT; the curated
     lists of `persons.yaml`), never khabar's person extractor, so the set does not grade khabar with its own
     output. A first name counts when it is no ordinary word ([strong], or curated and not «ambiguous»: «تقدیر
-    کرد» is a verb, «بهمن» a month); any surname counts after one, unless it is a first name too («محمد حسن»)."""
+    کرد» is a verb, «بهمن» a month); any surname counts after one, unless it is a first name too («محمد حسن»)
+    or a verb form (hazm's `verbs.dat`: «کرد», which the surname alone would replace in «عنوان کرد»)."""
     import yaml
+    from khabar.extractors.gazetteer import verb_forms
 
     lex = yaml.safe_load((GAZETTEERS / "persons.yaml").read_text(encoding="utf-8"))
     fs, fc = _name_file("first_names.txt")
@@ -251,7 +254,7 @@ def _name_lists() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     suffixes = frozenset(lex["surname_suffixes"])
     any_first = fs | fc | set(lex["first_names"]) | set(lex["ambiguous_first_names"])
     first = (fs | set(lex["first_names"])) - set(lex["ambiguous_first_names"]) - titles
-    last = (ss | sc | set(lex["surnames"])) - titles - any_first - suffixes
+    last = (ss | sc | set(lex["surnames"])) - titles - any_first - suffixes - verb_forms()
     return (
         frozenset(w for w in first if " " not in w),
         frozenset(w for w in last if " " not in w),
@@ -271,11 +274,11 @@ def _replacement_names() -> tuple[list[str], list[str]]:
 
 def _person_in(text: str) -> tuple[str, str] | None:
     """The first «first name + surname» of ``text`` found in the gazetteer lists (`_name_lists`), but where a
-    suffix follows («حسین علی زاده»: the surname is longer than one word)."""
+    suffix or another surname follows («حسین علی زاده», «غلامرضا کرد زنگنه»: the surname is longer)."""
     first, last, suffixes = _name_lists()
     words = [w.strip(_WORD_END) for w in text.split()] + [""]
     for a, b, c in zip(words, words[1:], words[2:], strict=False):
-        if a in first and b in last and c not in suffixes:
+        if a in first and b in last and c not in suffixes and c not in last:
             return a, b
     return None
 
@@ -306,9 +309,11 @@ def _negative(
     other = _sibling(kind, rel, rng, pool, all_places)
     if other is None or kind == "follow_up":
         return other
-    # the opening must say something else, not only write its numbers in words
-    first = tokens(other["body"].split("\n\n")[0])
-    if first in (tokens(rel["paras"][0]), tokens(_in_words(rel["paras"][0]))):
+    # the opening must say something else: not only write its numbers in words, nor only name another place in
+    # its attribution clause («به گزارش خبرگزاری فارس از همدان،»), which republishers rewrite anyway
+    first = tokens(_ATTRIBUTION.sub("", other["body"].split("\n\n")[0]))
+    own = _ATTRIBUTION.sub("", rel["paras"][0])
+    if first in (tokens(own), tokens(_in_words(own))):
         return None
     return other
 
