@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from khabar.dedup import Clusterer
 from khabar.dedup.core import MatchCore
 from khabar.dedup.fingerprint import fingerprints
-from khabar.dedup.text import canonical_numbers, guard_check, normalise, prepare
+from khabar.dedup.text import canonical_numbers, guard_check, normalise, place_words, prepare
 from khabar.warehouse.clusters import cluster_state, load_signatures, refresh_canonical, write_assignment
 from khabar.warehouse.db import open_db, transaction
 from khabar.warehouse.releases import ReleaseRow, write_releases
@@ -288,3 +288,64 @@ def test_containment_candidates_come_from_rare_shingles_only():
     shared = core.cindex.count_segments([probe.sample], cap=8)[0]
     assert shared == {}  # every shingle of the probe is in 40 documents: boilerplate, never a candidate
     assert np.all(np.diff(probe.sample.astype(np.int64)) > 0)
+
+
+# New news first, then the release's opening paragraph quoted as background (B11 «follow_up»).
+QUOTING = release(
+    url="n/quoting",
+    title="ادامه ساخت مسکن در بم",
+    lead="نخستین گروه از متقاضیان مسکن ملی در بم قرارداد خود را با بانک عامل امضا کردند.",
+    body="\n\n".join(
+        [
+            "در آیینی که صبح امروز در فرمانداری برگزار شد، نماینده مردم در مجلس از مسئولان خواست روند واگذاری "
+            "زمین و پرداخت تسهیلات را سرعت بخشند و گفت بسیاری از خانواده‌ها هنوز در انتظار نوبت هستند.",
+            "همچنین قرار است هفته آینده نشستی با حضور پیمانکاران و نمایندگان بانک عامل برگزار شود تا درباره "
+            "شرایط بازپرداخت وام‌ها و زمان تحویل نخستین واحدها تصمیم‌گیری شود.",
+            "فرماندار بم نیز گفت مشکل تامین مصالح ساختمانی با پیگیری استانداری برطرف شده و کار بدون وقفه ادامه "
+            "دارد و کارگاه‌ها در دو نوبت کار می‌کنند.",
+            PARAS[0],
+        ]
+    ),
+)
+
+
+# A release whose opening paragraph is most of it (as Fars News often writes them), so a story quoting that
+# paragraph shares much of its text with the release and its copies.
+LONG = [" ".join(PARAS[:3]), PARAS[3], PARAS[4]]
+
+
+@pytest.mark.parametrize("first", ["release", "brief", "dropped"])
+def test_follow_up_quoting_the_opening_is_another_release(first):
+    """Neither record holds the other and they start apart: two stories sharing a paragraph."""
+    copy = {
+        "release": release(url="r/long", body="\n\n".join(LONG)),
+        "brief": release(url="u/long-brief", lead="", body="\n\n".join(LONG[:2])),
+        "dropped": release(url="u/long-drop", body="\n\n".join([LONG[0], LONG[2]])),
+    }[first]
+    quoting = dict(QUOTING, body="\n\n".join([*QUOTING["body"].split("\n\n")[:3], LONG[0]]))
+    _, m = _cluster([copy, quoting])
+    assert m["n/quoting"] is None
+    a, b = fingerprints([copy, quoting])
+    g = guard_check(b.guard, a.guard, 0.35, 0.69)  # the shares of the dropped copy: neither nearly contained
+    assert g.story == 1 and g.hard >= 1 and g.as_dict()["story"] == 1
+
+
+def test_copies_that_each_dropped_something_start_alike():
+    """A brief and a copy with paragraphs dropped share only the opening paragraph: not a story of its own."""
+    a, b = fingerprints([COPIES[0][1], COPIES[2][1]])
+    assert guard_check(a.guard, b.guard, 0.6, 0.5).story == 0
+    assert (
+        guard_check(a.guard, b.guard, 0.95, 0.5).story == 0
+    )  # one nearly contained: the rule does not apply
+    assert guard_check(a.guard, b.guard).story == 0  # no shares (records too short to sample): nor here
+
+
+def test_a_two_letter_province_is_a_place():
+    """«قم» and «بم» are gazetteer places too: a trimmed copy that names «قم» and no cue word before it is no
+    copy of the same notice for «قروه»."""
+    assert {"قم", "بم"} <= place_words()
+    qom = "نشست ورزش قم با حضور مسئولان برگزار شد و برنامه سال آینده ورزش بانوان در قم بررسی شد"
+    a, b = fingerprints(
+        [release(lead="", body=qom), release(url="n/q", lead="", body=qom.replace("قم", "قروه"))]
+    )
+    assert guard_check(a.guard, b.guard, 0.9, 0.4).places == 1
