@@ -6,7 +6,9 @@ skipped when absent). Each article long enough is a release; copies of it are ma
 preamble and closing added, lead merged into the body or removed, Arabic letters, and a few edits combined), and
 hard negatives are made from it that are *other* releases: the same template for another city with other figures,
 another date, another person, other figures written in words (with a copy in digits), and a follow-up story that
-keeps one paragraph of the release and adds new content. Records arrive shuffled, batch by batch as in the
+keeps one paragraph of the release and adds new content; each release gets the first of these kinds, in turn, that
+its opening admits. «Another person» swaps a first name + surname that the gazetteer name lists find in the opening
+(`_person_in`), so where a person is named is decided without khabar's extractor. Records arrive shuffled, batch by batch as in the
 pipeline, with persons extracted as the pipeline does (outside the timings).
 
 Reports pairwise and B-cubed P/R/F1 overall and per edit type (the release plus its copies of that type), copy
