@@ -35,7 +35,7 @@ import functools
 import hashlib
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Literal
@@ -340,6 +340,36 @@ def plan_checks(
         out += [_due(p, last, now) for p, (_, last) in zip(plans, entries, strict=True)]
     out.sort(key=lambda p: (p.next_check, p.host, p.url))
     return out
+
+
+Planner = Callable[[Sequence[SourceHistory], datetime, ScheduleSettings | None], list[CheckPlan]]
+
+
+def fixed_interval(interval: timedelta) -> Planner:
+    """The baseline B9 compares with: every surface checked every ``interval``, whatever the source publishes
+    (no learnt rate, no burst, no office hours), failures backing off and host budgets applied as for the
+    adaptive policy, so the two differ only in what the rate tells them. ``WatchOptions.planner`` swaps it in."""
+    if interval <= timedelta(0):
+        raise ValueError("interval must be positive")
+
+    def plan(
+        histories: Sequence[SourceHistory], now: datetime, settings: ScheduleSettings | None = None
+    ) -> list[CheckPlan]:
+        base = settings or ScheduleSettings()
+        fixed = replace(
+            base,
+            min_interval=interval,
+            max_interval=max(interval, base.max_interval),
+            reference_interval=interval,
+            rate_exponent=0.0,
+            quiet_rate=-1.0,
+            off_hours_factor=1.0,
+            burst_factor=1.0,
+            secondary_factor=1.0,
+        )
+        return plan_checks(histories, now, fixed)
+
+    return plan
 
 
 def plan_source(
