@@ -24,8 +24,9 @@ The policy, in the order it is applied:
 4. **Failures** back off exponentially (``backoff_base ** failures``) up to ``max_interval``, shortened by a jitter
    derived from the source, surface and failure count, so sources that failed together do not retry together and
    the same history always yields the same plan.
-5. **Politeness.** The checks of one host's surfaces must not sum to more than ``host_budget_per_hour``: when they
-   would, every interval on the host is stretched by the same factor (keeping the proportions between them).
+5. **Politeness.** The checks of one host's surfaces must not exceed ``host_budget_per_hour`` in any sliding
+   hour (``rate_budget``: the planned rate stays a check per surface below it): when they would, every interval
+   on the host is stretched by the same factor (keeping the proportions between them).
    The budget wins over ``max_interval`` when both cannot hold.
 """
 
@@ -301,9 +302,19 @@ def _per_hour(plans: Iterable[CheckPlan]) -> float:
     return sum(timedelta(hours=1) / p.interval for p in plans)
 
 
+def rate_budget(surfaces: int, budget: float) -> float:
+    """The checks per hour a host's plans may sum to so that no sliding hour ever holds more than ``budget``.
+
+    Why less than the budget: a surface checked every ``I`` is checked up to ``ceil(1 h / I)`` times in some hour,
+    one more than its rate at worst (every 8 minutes is 7.5 an hour, yet 8 checks from :00 to :56), so planning
+    ``budget - surfaces`` an hour keeps every window within ``budget``. A host with half its budget or more in
+    surfaces gets half its budget (then the guarantee is the average, not every window)."""
+    return budget - surfaces if surfaces < budget / 2 else budget / 2
+
+
 def _apply_budget(plans: list[CheckPlan], settings: ScheduleSettings) -> list[CheckPlan]:
-    """Stretch every interval of one host by one factor until the host's checks per hour fit its budget."""
-    budget = settings.host_budget_per_hour
+    """Stretch every interval of one host by one factor until the host's checks fit its budget in every hour."""
+    budget = rate_budget(len(plans), settings.host_budget_per_hour)
     if _per_hour(plans) <= budget:
         return plans
     if len(plans) / (settings.max_interval / timedelta(hours=1)) > budget:
