@@ -73,6 +73,26 @@ class SystemWatchClock:
             time.sleep(seconds)
 
 
+class WebWatchClock:
+    """A stand-in web's running clock (a live simulated web: `khabar watch --simweb`): `start` when opened, then
+    `speed` simulated seconds per real second; a sleep of N simulated seconds waits N/speed real ones. Why not
+    the machine's clock: the web publishes on its own time, and the schedule must be planned on the same one."""
+
+    def __init__(
+        self, start: datetime, speed: float, monotonic: Callable[[], float] = time.monotonic
+    ) -> None:
+        if start.tzinfo is None or not speed > 0:
+            raise ValueError("need an aware start and a positive speed")
+        self.start, self.speed, self._monotonic = start, speed, monotonic
+        self._t0 = monotonic()
+
+    def now(self) -> datetime:
+        return self.start + timedelta(seconds=(self._monotonic() - self._t0) * self.speed)
+
+    def sleep(self, seconds: float, stop: Stop | None) -> None:
+        SystemWatchClock().sleep(max(seconds, 0.0) / self.speed, stop)
+
+
 @dataclass(frozen=True)
 class WatchOptions:
     """How to watch: the crawl's options (sources, web, settings, stop) and the schedule's knobs."""
@@ -294,6 +314,7 @@ __all__ = [
     "CycleResult",
     "SystemWatchClock",
     "WatchClock",
+    "WebWatchClock",
     "WatchOptions",
     "run_cycle",
     "watch",
