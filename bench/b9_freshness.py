@@ -190,7 +190,9 @@ def summarise(config: Any, raw: dict[str, Any], budget_per_hour: float) -> dict[
     t0, end = raw["t0"], raw["end"]
     counted_until = end - timedelta(hours=1)
     published = [
-        p for p in iter_published(config, t0, counted_until) if p.page_kind in ARTICLES and p.published_at > t0
+        p
+        for p in iter_published(config, t0, counted_until)
+        if p.page_kind in ARTICLES and p.published_at > t0
     ]
     span_days = (end - t0) / timedelta(days=1)
     per_site = Counter(p.site_id for p in published)
@@ -277,6 +279,115 @@ def summarise(config: Any, raw: dict[str, Any], budget_per_hour: float) -> dict[
     }
 
 
+def replay(
+    config: Any,
+    days: float = 7.0,
+    settings: Any = None,
+    planner: Any = None,
+    tick_s: float = 60.0,
+    surfaces: int = 4,
+) -> dict[str, Any]:
+    """The policy alone on the same truth, no HTTP, no warehouse (for tuning `khabar.crawl.schedule` fast, and for
+    sizes the real run cannot afford): each source on its own host with `surfaces` surfaces, checked on the tick
+    grid when its plan says; a check finds every page published by then; the history the policy learns from is
+    what earlier checks found (and four weeks before the start, as the real run's first crawl). Not B9's figure:
+    it leaves out what the crawler adds (a check's duration, surfaces missing a page)."""
+    import heapq
+
+    from khabar.crawl.schedule import ScheduleSettings, SourceHistory, SurfaceHistory, plan_checks
+    from khabar.simweb.clock import TEHRAN
+    from khabar.simweb.truth import iter_published
+
+    settings = settings or ScheduleSettings()
+    plan = planner or plan_checks
+    start = datetime.combine(START, datetime.min.time(), TEHRAN)
+    end = start + timedelta(days=days)
+    pubs: dict[str, list[datetime]] = defaultdict(list)
+    kinds: dict[str, str] = {}
+    for p in iter_published(config, start - timedelta(days=28), end):
+        if p.page_kind in ARTICLES:
+            pubs[p.site_id].append(p.published_at)
+            kinds[p.site_id] = p.site_kind
+    from khabar.simweb.sites import build_sites
+
+    sites = [s.site_id for s in build_sites(config)]
+    found: dict[str, int] = {}  # index into pubs[sid]: everything before it has been found
+    for sid in sites:
+        pubs[sid].sort()
+        found[sid] = sum(1 for t in pubs[sid] if t <= start)
+    heap = [(start, sid) for sid in sites]
+    heapq.heapify(heap)
+    delays: dict[str, list[float]] = defaultdict(list)
+    checks = nothing = 0
+    cpu = time.process_time()
+    while heap:
+        due, sid = heapq.heappop(heap)
+        t = start + timedelta(seconds=math.ceil((due - start).total_seconds() / tick_s) * tick_s)
+        if t >= end:
+            continue
+        ts, k = pubs[sid], found[sid]
+        n = k
+        while n < len(ts) and ts[n] <= t:
+            delays[sid].append((t - ts[n]) / timedelta(minutes=1))
+            n += 1
+        found[sid] = n
+        outcome = "new" if n > k else "nothing"
+        if t > start:
+            checks += 1
+            nothing += outcome == "nothing"
+        known = tuple(x for x in ts[:n] if x >= t - settings.lookback)
+        hist = SourceHistory(
+            sid,
+            f"{sid}.test",
+            known,
+            tuple(
+                SurfaceHistory(f"https://{sid}.test/{j}", last_check=t, last_outcome=outcome)  # type: ignore[arg-type]
+                for j in range(surfaces)
+            ),
+            tracked_since=start - timedelta(days=28),
+        )
+        nxt = min(p.next_check for p in plan([hist], t, settings))
+        heapq.heappush(heap, (nxt, sid))
+    t0 = start
+    counted_until = end - timedelta(hours=1)
+    span_days = days
+    daily = {sid for sid in sites if sum(1 for x in pubs[sid] if t0 < x <= counted_until) >= span_days}
+    all_d: list[float] = []
+    daily_d: list[float] = []
+    for sid in sites:
+        ds = [
+            d
+            for d, x in zip(delays[sid], [x for x in pubs[sid] if x > t0], strict=False)
+            if x <= counted_until
+        ]
+        all_d += ds
+        if sid in daily:
+            daily_d += ds
+    return {
+        "sites": len(sites),
+        "daily_sources": len(daily),
+        "checks": checks,
+        "checks_per_source_day": round(checks / len(sites) / days, 1),
+        "nothing_new_share": round(nothing / checks, 3) if checks else None,
+        "delay_min_daily": _delays(daily_d),
+        "delay_min_all": _delays(all_d),
+        "cpu_s": round(time.process_time() - cpu, 1),
+    }
+
+
+def replay_compare(agencies: int, news: int, days: float = 7.0, **knobs: Any) -> dict[str, Any]:
+    """Adaptive (with `knobs` as ScheduleSettings overrides) against fixed at the same check count, replayed."""
+    from khabar.crawl.schedule import ScheduleSettings, fixed_interval
+
+    config = _config(agencies, news)
+    settings = ScheduleSettings(**knobs)
+    a = replay(config, days, settings)
+    interval = timedelta(seconds=math.floor(days * 86400 / max(1e-9, a["checks"] / a["sites"])))
+    f = replay(config, days, settings, planner=fixed_interval(interval))
+    f["fixed_interval_min"] = round(interval / timedelta(minutes=1), 1)
+    return {"adaptive": a, "fixed": f}
+
+
 def run(agencies: int = 60, news: int = 6, days: float = 7.0, tick_s: float = 60.0) -> dict[str, Any]:
     """Adaptive, then the fixed-interval poller with the adaptive run's check count, same world, same code."""
     from khabar.crawl.schedule import ScheduleSettings, fixed_interval
@@ -313,5 +424,12 @@ if __name__ == "__main__":
     parser.add_argument("--news", type=int, default=6, help="news-agency sites")
     parser.add_argument("--days", type=float, default=7.0, help="simulated days watched")
     parser.add_argument("--tick", type=float, default=60.0, help="shortest simulated seconds between cycles")
+    parser.add_argument(
+        "--replay", action="store_true", help="the policy alone, no HTTP (tuning; not the B9 figure)"
+    )
     args = parser.parse_args()
-    print(json.dumps(run(args.agencies, args.news, args.days, args.tick), indent=2, ensure_ascii=False))
+    if args.replay:
+        out = replay_compare(args.agencies, args.news, args.days)
+    else:
+        out = run(args.agencies, args.news, args.days, args.tick)
+    print(json.dumps(out, indent=2, ensure_ascii=False))

@@ -314,8 +314,8 @@ __all__ = [
     "CycleResult",
     "SystemWatchClock",
     "WatchClock",
-    "WebWatchClock",
     "WatchOptions",
+    "WebWatchClock",
     "run_cycle",
     "watch",
 ]

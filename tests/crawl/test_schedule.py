@@ -342,6 +342,7 @@ def test_no_sliding_hour_holds_more_than_the_budget(budget: float) -> None:
         plans = plan_checks(_host_sources(n_sources, 300), SUNDAY_10, settings)
         assert _busiest_hour(plans) <= budget
 
+
 def test_a_schedule_at_the_whole_budget_exceeds_it_in_some_hour() -> None:
     """Why `rate_budget` keeps a margin: 4 surfaces every 8 minutes are 30 checks an hour, yet 32 in one."""
     plans = plan_checks(_host_sources(2, 300), SUNDAY_10, ScheduleSettings(host_budget_per_hour=1e9))
@@ -433,6 +434,8 @@ def test_the_fixed_interval_poller_ignores_the_rate_but_keeps_backoff_and_budget
         assert {p.interval for p in busy + quiet} == {timedelta(minutes=20)}
     failing = _history(40, SUNDAY_10, source_id="down", host="down.test")
     failing = replace(failing, surfaces=tuple(replace(s, consecutive_failures=2) for s in failing.surfaces))
-    assert all(p.reason == "backoff" and p.interval > timedelta(minutes=20) for p in fixed([failing], SUNDAY_10))
+    assert all(
+        p.reason == "backoff" and p.interval > timedelta(minutes=20) for p in fixed([failing], SUNDAY_10)
+    )
     with pytest.raises(ValueError):
         fixed_interval(timedelta(0))
