@@ -355,7 +355,14 @@ def watch_command(
     from contextlib import nullcontext
 
     from khabar.pipeline import CrawlOptions, IngestError
-    from khabar.pipeline.watch import CycleResult, SystemWatchClock, WatchOptions, WebWatchClock, watch
+    from khabar.pipeline.watch import (
+        CycleResult,
+        SystemWatchClock,
+        WatchClock,
+        WatchOptions,
+        WebWatchClock,
+        watch,
+    )
     from khabar.plugins import PluginError, Web, open_web
 
     def report(result: CycleResult) -> None:
@@ -389,7 +396,7 @@ def watch_command(
                 settings=_settings(rate_limit),
                 stop=stop,
             )
-            clock = SystemWatchClock()
+            clock: WatchClock = SystemWatchClock()
             if live is not None and live.now is not None and live.speed:
                 clock = WebWatchClock(live.now, live.speed)
                 typer.echo(
