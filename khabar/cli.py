@@ -330,7 +330,21 @@ def watch_command(
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
     only: list[str] = typer.Option([], "--source", "-s", help="Only these source ids (repeatable)."),
     simweb: bool = typer.Option(
-        False, "--simweb", help="Crawl the built-in simulated web (started on loopback for each check)."
+        False,
+        "--simweb",
+        help="Watch the built-in simulated web, started on loopback with a live clock (see --speed).",
+    ),
+    speed: float = typer.Option(
+        60.0,
+        "--speed",
+        min=0.001,
+        help="With --simweb: simulated seconds per real second (60 = a simulated hour a minute).",
+    ),
+    start: str | None = typer.Option(
+        None,
+        "--start",
+        help="With --simweb: the simulated instant to start from (ISO 8601, Tehran if no offset; "
+        "default 07:00 on the simulated web's day).",
     ),
     rate_limit: float | None = typer.Option(None, "--rate-limit", help=RATE_HELP),
     cycles: int | None = typer.Option(
@@ -338,8 +352,18 @@ def watch_command(
     ),
 ) -> None:
     """One line per cycle: what was checked, how it went, when the next check is due (khabar.pipeline.watch)."""
+    from contextlib import nullcontext
+
     from khabar.pipeline import CrawlOptions, IngestError
-    from khabar.pipeline.watch import CycleResult, SystemWatchClock, WatchOptions, watch
+    from khabar.pipeline.watch import (
+        CycleResult,
+        SystemWatchClock,
+        WatchClock,
+        WatchOptions,
+        WebWatchClock,
+        watch,
+    )
+    from khabar.plugins import PluginError, Web, open_web
 
     def report(result: CycleResult) -> None:
         nxt = result.next_check.isoformat(timespec="seconds") if result.next_check else "none"
@@ -354,17 +378,31 @@ def watch_command(
         for source_id, why in result.summary.failed_sources.items():
             typer.echo(f"khabar: source {source_id} failed: {why} (backing off)", err=True)
 
+    options = {"speed": str(speed), **({"start": start} if start else {})}
+    try:
+        # the live simulated web is opened once for the whole watch (its clock runs on), and the watch plans on
+        # that clock; without --simweb, the internet and the machine's clock
+        web = open_web("simweb", options) if simweb else nullcontext(None)
+    except (PluginError, ValueError) as exc:
+        raise _fail(f"--simweb: {exc}", 2) from None
     con = _open_writer(db)
     try:
-        with _clear_errors(), _stoppable() as stop:
+        with _clear_errors(), _stoppable() as stop, web as opened:
+            live: Web | None = opened
             crawl = CrawlOptions(
                 sources_path=sources,
                 only=only or None,
-                web="simweb" if simweb else None,
+                transport=live.transport if live is not None else None,
                 settings=_settings(rate_limit),
                 stop=stop,
             )
-            watch(con, WatchOptions(crawl), SystemWatchClock(), stop, cycles=cycles, on_cycle=report)
+            clock: WatchClock = SystemWatchClock()
+            if live is not None and live.now is not None and live.speed:
+                clock = WebWatchClock(live.now, live.speed)
+                typer.echo(
+                    f"watch: simulated web live ×{live.speed:g} from {live.now.isoformat(timespec='seconds')}"
+                )
+            watch(con, WatchOptions(crawl), clock, stop, cycles=cycles, on_cycle=report)
     except IngestError as exc:
         raise _fail(str(exc), 2) from None
     if STOP.requested:

@@ -33,10 +33,13 @@ class PluginError(Exception):
 
 @dataclass(frozen=True)
 class Web:
-    """What a stand-in web gives a crawl: where requests go, and the web's own clock (None: the real one)."""
+    """What a stand-in web gives a crawl: where requests go, and the web's own clock (None: the real one): its
+    instant when opened and, for a clock that runs (a live simulated web), its speed in simulated seconds per
+    real second (None: the web's time stands still)."""
 
     transport: httpx.AsyncBaseTransport
     now: datetime | None = None
+    speed: float | None = None
 
 
 WebOpener = Callable[[Mapping[str, str]], AbstractContextManager[Web]]

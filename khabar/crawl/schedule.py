@@ -24,8 +24,9 @@ The policy, in the order it is applied:
 4. **Failures** back off exponentially (``backoff_base ** failures``) up to ``max_interval``, shortened by a jitter
    derived from the source, surface and failure count, so sources that failed together do not retry together and
    the same history always yields the same plan.
-5. **Politeness.** The checks of one host's surfaces must not sum to more than ``host_budget_per_hour``: when they
-   would, every interval on the host is stretched by the same factor (keeping the proportions between them).
+5. **Politeness.** The checks of one host's surfaces must not exceed ``host_budget_per_hour`` in any sliding
+   hour (``rate_budget``: the planned rate stays a check per surface below it): when they would, every interval
+   on the host is stretched by the same factor (keeping the proportions between them).
    The budget wins over ``max_interval`` when both cannot hold.
 """
 
@@ -35,7 +36,7 @@ import functools
 import hashlib
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Literal
@@ -301,9 +302,19 @@ def _per_hour(plans: Iterable[CheckPlan]) -> float:
     return sum(timedelta(hours=1) / p.interval for p in plans)
 
 
+def rate_budget(surfaces: int, budget: float) -> float:
+    """The checks per hour a host's plans may sum to so that no sliding hour ever holds more than ``budget``.
+
+    Why less than the budget: a surface checked every ``I`` is checked up to ``ceil(1 h / I)`` times in some hour,
+    one more than its rate at worst (every 8 minutes is 7.5 an hour, yet 8 checks from :00 to :56), so planning
+    ``budget - surfaces`` an hour keeps every window within ``budget``. A host with half its budget or more in
+    surfaces gets half its budget (then the guarantee is the average, not every window)."""
+    return budget - surfaces if surfaces < budget / 2 else budget / 2
+
+
 def _apply_budget(plans: list[CheckPlan], settings: ScheduleSettings) -> list[CheckPlan]:
-    """Stretch every interval of one host by one factor until the host's checks per hour fit its budget."""
-    budget = settings.host_budget_per_hour
+    """Stretch every interval of one host by one factor until the host's checks fit its budget in every hour."""
+    budget = rate_budget(len(plans), settings.host_budget_per_hour)
     if _per_hour(plans) <= budget:
         return plans
     if len(plans) / (settings.max_interval / timedelta(hours=1)) > budget:
@@ -340,6 +351,36 @@ def plan_checks(
         out += [_due(p, last, now) for p, (_, last) in zip(plans, entries, strict=True)]
     out.sort(key=lambda p: (p.next_check, p.host, p.url))
     return out
+
+
+Planner = Callable[[Sequence[SourceHistory], datetime, ScheduleSettings | None], list[CheckPlan]]
+
+
+def fixed_interval(interval: timedelta) -> Planner:
+    """The baseline B9 compares with: every surface checked every ``interval``, whatever the source publishes
+    (no learnt rate, no burst, no office hours), failures backing off and host budgets applied as for the
+    adaptive policy, so the two differ only in what the rate tells them. ``WatchOptions.planner`` swaps it in."""
+    if interval <= timedelta(0):
+        raise ValueError("interval must be positive")
+
+    def plan(
+        histories: Sequence[SourceHistory], now: datetime, settings: ScheduleSettings | None = None
+    ) -> list[CheckPlan]:
+        base = settings or ScheduleSettings()
+        fixed = replace(
+            base,
+            min_interval=interval,
+            max_interval=max(interval, base.max_interval),
+            reference_interval=interval,
+            rate_exponent=0.0,
+            quiet_rate=-1.0,
+            off_hours_factor=1.0,
+            burst_factor=1.0,
+            secondary_factor=1.0,
+        )
+        return plan_checks(histories, now, fixed)
+
+    return plan
 
 
 def plan_source(

@@ -27,6 +27,7 @@ import duckdb
 from khabar.crawl.schedule import (
     CheckPlan,
     Outcome,
+    Planner,
     ScheduleSettings,
     SourceHistory,
     SurfaceHistory,
@@ -72,6 +73,26 @@ class SystemWatchClock:
             time.sleep(seconds)
 
 
+class WebWatchClock:
+    """A stand-in web's running clock (a live simulated web: `khabar watch --simweb`): `start` when opened, then
+    `speed` simulated seconds per real second; a sleep of N simulated seconds waits N/speed real ones. Why not
+    the machine's clock: the web publishes on its own time, and the schedule must be planned on the same one."""
+
+    def __init__(
+        self, start: datetime, speed: float, monotonic: Callable[[], float] = time.monotonic
+    ) -> None:
+        if start.tzinfo is None or not speed > 0:
+            raise ValueError("need an aware start and a positive speed")
+        self.start, self.speed, self._monotonic = start, speed, monotonic
+        self._t0 = monotonic()
+
+    def now(self) -> datetime:
+        return self.start + timedelta(seconds=(self._monotonic() - self._t0) * self.speed)
+
+    def sleep(self, seconds: float, stop: Stop | None) -> None:
+        SystemWatchClock().sleep(max(seconds, 0.0) / self.speed, stop)
+
+
 @dataclass(frozen=True)
 class WatchOptions:
     """How to watch: the crawl's options (sources, web, settings, stop) and the schedule's knobs."""
@@ -79,6 +100,8 @@ class WatchOptions:
     crawl: CrawlOptions = field(default_factory=CrawlOptions)
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
     max_sleep: timedelta = timedelta(minutes=15)  # wake at least this often (a sources file may have changed)
+    # the policy: the adaptive one; B9 swaps in `khabar.crawl.schedule.fixed_interval` to compare with
+    planner: Planner = plan_checks
 
 
 @dataclass
@@ -242,7 +265,7 @@ def run_cycle(
     outcomes = _outcomes(con, due, summary)
     checked = {sid: (now, outcome) for sid, outcome in outcomes.items()}
     histories = _histories(con, sources, now, settings, checked)
-    plans = [p for p in plan_checks(histories, now, settings) if p.source_id in checked]
+    plans = [p for p in options.planner(histories, now, settings) if p.source_id in checked]
     save_schedule(con, _rows(plans, histories))
     next_check = min([*waiting, *(p.next_check for p in plans)], default=None)
     log.info(
@@ -292,6 +315,7 @@ __all__ = [
     "SystemWatchClock",
     "WatchClock",
     "WatchOptions",
+    "WebWatchClock",
     "run_cycle",
     "watch",
 ]

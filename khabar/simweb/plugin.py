@@ -3,7 +3,11 @@
 Production code reaches it only through `khabar.plugins.open_web("simweb", options)`; options (all strings, so
 they pass through Prefect parameters and the command line): ``port`` — a `khabar simweb serve` already listening
 there (else a server is started in-process for the run); ``today`` — the simulated web's current day (Gregorian
-or Jalali).
+or Jalali); ``speed`` — run the clock live at this many simulated seconds per real second (issue 22: pages appear
+as their publication instant comes, at the bursty per-site rates of ``SimWebConfig.with_live_rates``), from
+``start`` (ISO 8601, Tehran when no offset; default 07:00 on the web's current day). A live web is for one
+long-lived opening (``khabar watch --simweb`` opens it once for the whole watch): every opening starts its clock
+again.
 """
 
 from __future__ import annotations
@@ -25,14 +29,31 @@ class SimWeb:
 
     today: date | None = None
     port: int | None = None  # a `khabar simweb serve` already listening on this port
+    speed: float | None = None  # a live clock at this speed (None: the fixed day)
+    start: datetime | None = None  # … from this instant
 
     @classmethod
     def from_options(cls, options: Mapping[str, str]) -> SimWeb:
-        port, today = options.get("port"), options.get("today")
-        return cls(today=parse_day(today) if today else None, port=int(port) if port else None)
+        port, today, speed, start = (options.get(k) for k in ("port", "today", "speed", "start"))
+        at = datetime.fromisoformat(start) if start else None
+        if at is not None and at.tzinfo is None:
+            at = at.replace(tzinfo=ZoneInfo("Asia/Tehran"))
+        rate = float(speed) if speed else None
+        if rate is not None and not rate > 0:
+            raise ValueError(f"speed={speed!r}: expected a positive number")
+        if rate is not None and port:
+            raise ValueError("a live clock (speed) runs in a web started here: drop port")
+        return cls(
+            today=parse_day(today) if today else None, port=int(port) if port else None, speed=rate, start=at
+        )
 
     def config(self) -> SimWebConfig:
-        return SimWebConfig() if self.today is None else SimWebConfig(today=self.today)
+        base = SimWebConfig() if self.today is None else SimWebConfig(today=self.today)
+        return base.with_live_rates() if self.speed is not None else base
+
+    def live_start(self) -> datetime:
+        day = self.today or SimWebConfig().today
+        return self.start or datetime.combine(day, time(7, 0), ZoneInfo("Asia/Tehran"))
 
     def now(self) -> datetime:
         """The simulated web's clock: the end of its current day in Tehran (what is visible there)."""
@@ -52,7 +73,11 @@ class SimWeb:
             yield Web(SimWebTransport(self.port, all_hosts(SimWebConfig())), self.now())
             return
         with SimWebServer(self.config()) as srv:
-            yield Web(SimWebTransport(srv.port, srv.hosts), self.now())
+            if self.speed is None:
+                yield Web(SimWebTransport(srv.port, srv.hosts), self.now())
+                return
+            srv.set_live(self.live_start(), self.speed)
+            yield Web(SimWebTransport(srv.port, srv.hosts), srv.now, self.speed)
 
 
 def open_web(options: Mapping[str, str]) -> AbstractContextManager[Web]:

@@ -148,24 +148,41 @@ def new_pages_by_source(con: duckdb.DuckDBPyConnection, run_id: str) -> dict[str
     )
 
 
-def watch_status(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[tuple]]:
+def watch_status(
+    con: duckdb.DuckDBPyConnection, now: datetime | None = None
+) -> tuple[list[str], list[tuple]]:
     """Per watched source, for `khabar status`: its shortest planned interval (minutes), last check and how it
-    went, failures in a row, next check and why, and its newest release's publication time. Empty when the
-    database predates the watch (read-only connections are never migrated) or nothing is watched yet."""
+    went, failures in a row, next check and why, its newest release (publication time) and that release's delay
+    from publication to its row (`last_delay_min`), and the current delay: minutes since the last check at `now`
+    (default: the database's clock), the longest a release published since can have waited so far. Empty when
+    the database predates the watch (read-only connections are never migrated) or nothing is watched yet."""
     exists = con.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'watch_surfaces'"
     ).fetchone()
     if not exists or not exists[0]:
         return [], []
-    cur = con.execute("""
-        SELECT w.source_id, count(*) AS surfaces, round(min(w.interval_s) / 60, 1) AS interval_min,
-               max(w.last_check) AS last_check, arg_max(w.last_outcome, w.last_check) AS last_outcome,
-               max(w.consecutive_failures) AS failures, min(w.next_check) AS next_check,
-               arg_min(w.reason, w.next_check) AS reason,
-               (SELECT max(r.published_at) FROM releases r WHERE r.source_id = w.source_id AND r.is_article)
-                   AS last_release
-        FROM watch_surfaces w GROUP BY w.source_id ORDER BY next_check, w.source_id
-    """)
+    cur = con.execute(
+        """
+        WITH w AS (
+            SELECT source_id, count(*) AS surfaces, round(min(interval_s) / 60, 1) AS interval_min,
+                   max(last_check) AS last_check, arg_max(last_outcome, last_check) AS last_outcome,
+                   max(consecutive_failures) AS failures, min(next_check) AS next_check,
+                   arg_min(reason, next_check) AS reason
+            FROM watch_surfaces GROUP BY source_id
+        ), newest AS (
+            SELECT source_id, max(published_at) AS last_release,
+                   arg_max(fetched_at, published_at) AS last_fetched
+            FROM releases WHERE is_article AND source_id IN (SELECT source_id FROM w) GROUP BY source_id
+        )
+        SELECT w.source_id, w.surfaces, w.interval_min, w.last_check, w.last_outcome, w.failures,
+               w.next_check, w.reason, n.last_release,
+               round(epoch(n.last_fetched - n.last_release) / 60, 1) AS last_delay_min,
+               round(epoch(coalesce(?::TIMESTAMPTZ, current_timestamp) - w.last_check) / 60, 1)
+                   AS current_delay_min
+        FROM w LEFT JOIN newest n USING (source_id) ORDER BY w.next_check, w.source_id
+        """,
+        [now],
+    )
     return [d[0] for d in cur.description], cur.fetchall()
 
 

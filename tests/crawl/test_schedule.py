@@ -5,6 +5,7 @@ the per-host budget; then property checks over seeded random histories (bounds h
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
@@ -15,9 +16,11 @@ from khabar.crawl.schedule import (
     ScheduleSettings,
     SourceHistory,
     SurfaceHistory,
+    fixed_interval,
     hour_of_week,
     plan_checks,
     plan_source,
+    rate_budget,
     rate_model,
     working_period,
 )
@@ -306,12 +309,47 @@ def test_the_host_budget_caps_the_sum_of_its_surfaces(budget: float) -> None:
     settings = ScheduleSettings(host_budget_per_hour=budget)
     plans = plan_checks(_host_sources(5, 100), SUNDAY_10, settings)
     free = plan_checks(_host_sources(5, 100), SUNDAY_10, ScheduleSettings(host_budget_per_hour=1e9))
-    assert _per_hour(plans, "www.irna.test") <= budget * (1 + 1e-9)
-    if _per_hour(free, "www.irna.test") > budget:
+    allowed = rate_budget(10, budget)  # 5 sources × 2 surfaces
+    assert _per_hour(plans, "www.irna.test") <= allowed * (1 + 1e-9)
+    if _per_hour(free, "www.irna.test") > allowed:
         assert all(p.reason == "budget" for p in plans)
-        assert _per_hour(plans, "www.irna.test") > 0.95 * budget  # stretched just enough, not more
+        assert _per_hour(plans, "www.irna.test") > 0.95 * allowed  # stretched just enough, not more
     else:
         assert plans == free
+
+
+def _busiest_hour(plans: list[CheckPlan], hours: int = 3) -> int:
+    """Checks of the steady schedule (each surface every interval from its next check) in the busiest sliding
+    hour: what a host sees, as opposed to the average rate."""
+    times = sorted(
+        p.next_check + k * p.interval
+        for p in plans
+        for k in range(int(timedelta(hours=hours) / p.interval) + 1)
+    )
+    lo, most = 0, 0
+    for i, t in enumerate(times):
+        while t - times[lo] >= timedelta(hours=1):
+            lo += 1
+        most = max(most, i - lo + 1)
+    return most
+
+
+@pytest.mark.parametrize("budget", [12.0, 30.0, 45.0])
+def test_no_sliding_hour_holds_more_than_the_budget(budget: float) -> None:
+    """8-minute checks are 7.5 an hour on average but 8 in some hour: the plans leave room for that rounding."""
+    for n_sources in (1, 2, 3):
+        settings = ScheduleSettings(host_budget_per_hour=budget, min_interval=timedelta(minutes=1))
+        plans = plan_checks(_host_sources(n_sources, 300), SUNDAY_10, settings)
+        assert _busiest_hour(plans) <= budget
+
+
+def test_a_schedule_at_the_whole_budget_exceeds_it_in_some_hour() -> None:
+    """Why `rate_budget` keeps a margin: 4 surfaces every 8 minutes are 30 checks an hour, yet 32 in one."""
+    plans = plan_checks(_host_sources(2, 300), SUNDAY_10, ScheduleSettings(host_budget_per_hour=1e9))
+    naive = [replace(p, interval=timedelta(minutes=8), next_check=SUNDAY_10) for p in plans]
+    assert len(naive) == 4 and _per_hour(naive, "www.irna.test") == 30
+    assert _busiest_hour(naive) == 32
+    assert rate_budget(4, 30) == 26
 
 
 def test_the_budget_is_per_host() -> None:
@@ -369,8 +407,8 @@ def test_properties_over_random_histories(seed: int) -> None:
     for host in hosts:
         on_host = [p for p in plans if p.host == host]
         assert _per_hour(on_host, host) <= settings.host_budget_per_hour * (1 + 1e-9)
-        feasible = (
-            len(on_host) * (settings.max_interval / timedelta(hours=1)) ** -1 <= settings.host_budget_per_hour
+        feasible = len(on_host) * (settings.max_interval / timedelta(hours=1)) ** -1 <= rate_budget(
+            len(on_host), settings.host_budget_per_hour
         )
         for p in on_host:
             assert p.next_check >= now
@@ -385,3 +423,19 @@ def test_quiet_hours_go_to_the_maximum_when_a_quiet_rate_is_set() -> None:
     assert _one(_history(1, night), night, quiet).interval == quiet.max_interval
     assert _one(_history(1, night), night).interval < SETTINGS.max_interval  # off by default
     assert _one(_history(1, SUNDAY_10), SUNDAY_10, quiet) == _one(_history(1, SUNDAY_10), SUNDAY_10)
+
+
+def test_the_fixed_interval_poller_ignores_the_rate_but_keeps_backoff_and_budget() -> None:
+    """B9's baseline: one interval for a busy and a quiet source, at night as in office hours."""
+    fixed = fixed_interval(timedelta(minutes=20))
+    for when in (SUNDAY_10, SUNDAY_10.replace(hour=3)):
+        busy = fixed([_history(40, when, source_id="busy", host="busy.test")], when, SETTINGS)
+        quiet = fixed([_history(0.2, when, source_id="quiet", host="quiet.test")], when, SETTINGS)
+        assert {p.interval for p in busy + quiet} == {timedelta(minutes=20)}
+    failing = _history(40, SUNDAY_10, source_id="down", host="down.test")
+    failing = replace(failing, surfaces=tuple(replace(s, consecutive_failures=2) for s in failing.surfaces))
+    assert all(
+        p.reason == "backoff" and p.interval > timedelta(minutes=20) for p in fixed([failing], SUNDAY_10)
+    )
+    with pytest.raises(ValueError):
+        fixed_interval(timedelta(0))

@@ -248,3 +248,70 @@ def test_an_interrupted_cycle_saves_nothing_and_its_sources_stay_due(tmp_path, l
     again = run_cycle(con, options, clock)
     assert again.due == sorted(s.site_id for s in sites) and not again.interrupted
     assert set(load_schedule(con)) == set(again.due)
+
+
+class Split(httpx.AsyncBaseTransport):
+    """Real sockets for both: the hosts in `apart` go to their own server's port, the rest to the main one."""
+
+    def __init__(self, main: SimWebServer, port: int, apart: set[str]) -> None:
+        self.main = SimWebTransport(main.port, main.hosts)
+        self.apart_port = SimWebTransport(port, main.hosts)
+        self.apart = apart
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        inner = self.apart_port if request.url.host in self.apart else self.main
+        return await inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.main.aclose()
+        await self.apart_port.aclose()
+
+
+APART_PORT = 18431  # this worktree's range (18400–18499)
+
+
+def test_a_source_whose_server_goes_down_backs_off_and_recovers_on_real_sockets(tmp_path, live) -> None:
+    """As above, but the failure is the server's: the sick site's own server is stopped (connections refused by
+    the kernel, not by a transport that pretends) and started again on the same port, on the same live clock."""
+    srv, mono = live
+    sick, well = _agencies(srv, 2)
+    clock = LiveClock(srv, mono)
+
+    def serve_sick() -> SimWebServer:
+        apart = SimWebServer(CONFIG, port=APART_PORT, monotonic=mono)
+        apart.set_live(clock.now(), SPEED)  # the same instant as the main server's, from here on
+        return apart.start()
+
+    apart = serve_sick()
+    options = _options(tmp_path, srv, [sick, well], Split(srv, APART_PORT, set(sick.hosts)))
+    con = open_db(tmp_path / "k.duckdb")
+    try:
+        first = run_cycle(con, options, clock)
+        assert first.outcomes == {sick.site_id: "new", well.site_id: "new"}
+        served = len(apart.request_log)
+        assert served > 0  # the sick site really was read through its own socket
+        apart.stop()
+
+        def sick_row():
+            return next(r for r in load_schedule(con, [sick.site_id])[sick.site_id] if r.kind == "home")
+
+        intervals = []
+        for failures in (1, 2, 3):
+            clock.sleep((sick_row().next_check - clock.now()).total_seconds(), None)
+            result = run_cycle(con, options, clock)
+            assert result.outcomes[sick.site_id] == "failed"
+            assert result.summary is not None
+            assert "ConnectError" in result.summary.failed_sources[sick.site_id]  # the kernel's refusal
+            row = sick_row()
+            assert row.consecutive_failures == failures and row.reason == "backoff"
+            intervals.append(row.interval_s)
+        assert intervals[0] < intervals[-1] <= options.schedule.max_interval.total_seconds()
+        apart = serve_sick()
+        clock.sleep((sick_row().next_check - clock.now()).total_seconds(), None)
+        result = run_cycle(con, options, clock)
+        assert result.outcomes[sick.site_id] in ("new", "nothing")
+        assert len(apart.request_log) > 0  # answered by the restarted server
+        row = sick_row()
+        assert row.consecutive_failures == 0 and row.reason != "backoff" and row.interval_s < intervals[-1]
+    finally:
+        apart.stop()

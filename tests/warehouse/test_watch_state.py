@@ -156,14 +156,20 @@ def test_watch_status_summarises_each_source(con) -> None:
         ],
     )
     _release(con, "1", "a", T0 - timedelta(hours=2))
-    cols, rows = watch_status(con)
+    _release(con, "0", "a", T0 - timedelta(hours=5))
+    con.execute("UPDATE releases SET fetched_at = published_at + INTERVAL 7 MINUTE")
+    cols, rows = watch_status(con, now=T0 + timedelta(minutes=4))
     got = [dict(zip(cols, r, strict=True)) for r in rows]
     assert [g["source_id"] for g in got] == ["a", "b"]  # soonest due first
     assert got[0]["surfaces"] == 2 and got[0]["interval_min"] == 10.0 and got[0]["reason"] == "learnt"
     assert got[0]["next_check"] == T0 + timedelta(minutes=10) and got[0]["last_release"] == T0 - timedelta(
         hours=2
     )
+    assert got[0]["last_delay_min"] == 7.0  # the newest release's publication → row
+    assert got[0]["current_delay_min"] == 4.0 == got[1]["current_delay_min"]  # since the last check
     assert got[1]["failures"] == 2 and got[1]["last_outcome"] == "failed" and got[1]["last_release"] is None
+    assert got[1]["last_delay_min"] is None
+    assert watch_status(con)[1][0][-1] >= 4.0  # by default: minutes since, on the database's clock
 
 
 def test_watch_status_on_a_database_from_before_the_watch(tmp_path) -> None:
