@@ -128,11 +128,15 @@ class Cluster:
                 "password_encryption = 'scram-sha-256'\n"
             )
         self.start()
+        self.create_database(DATABASE, password)
+
+    def create_database(self, name: str, password: str) -> None:
+        """Another catalog database in the same cluster (a fresh lake per test)."""
         env = {**os.environ, "PGPASSWORD": password}
         proc = _run(
-            [self._bin("createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", USER, DATABASE], env=env
+            [self._bin("createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", USER, name], env=env
         )
-        _check(proc, "createdb")
+        _check(proc, f"createdb {name}")
 
     def running(self) -> bool:
         return _run([self._bin("pg_ctl"), "-D", str(self.folder), "status"]).returncode == 0
