@@ -124,12 +124,9 @@ def connect(spec: LakeSpec, *, read_only: bool = False) -> duckdb.DuckDBPyConnec
             con.execute(f"LOAD '{extension_path('postgres_scanner')}'")
         con.execute(f"LOAD '{extension_path('ducklake')}'")
         options = []
-        if spec.on_postgres:
-            if spec.password:
-                quoted = spec.password.replace("'", "''")
-                con.execute(
-                    f"CREATE OR REPLACE TEMPORARY SECRET {_SECRET} (TYPE postgres, PASSWORD '{quoted}')"
-                )
+        if spec.on_postgres and spec.password:
+            quoted = spec.password.replace("'", "''")
+            con.execute(f"CREATE OR REPLACE TEMPORARY SECRET {_SECRET} (TYPE postgres, PASSWORD '{quoted}')")
             options.append(f"META_SECRET '{_SECRET}'")
         if spec.data_path:
             _prepare_data_path(spec.data_path, read_only=read_only)
@@ -198,6 +195,16 @@ def _prepare_data_path(path: str, *, read_only: bool) -> None:
         folder.chmod(mode & ~stat.S_IWOTH)
 
 
+def data_path(con: duckdb.DuckDBPyConnection) -> str:
+    """The data path the lake records in its catalog (set when it was created)."""
+    row = con.execute(
+        f"SELECT value FROM __ducklake_metadata_{CATALOG}.ducklake_metadata WHERE key = 'data_path'"
+    ).fetchone()
+    if not row:
+        raise WarehouseError("the lake's catalog records no data path")
+    return str(row[0])
+
+
 def spec_of(con: duckdb.DuckDBPyConnection) -> LakeSpec | None:
     """The lake a connection opened by `connect` is on (None: the embedded file)."""
     return _OPEN.get(con)
@@ -239,6 +246,7 @@ __all__ = [
     "LakeConflict",
     "LakeSpec",
     "connect",
+    "data_path",
     "explain",
     "extension_directory",
     "extension_path",

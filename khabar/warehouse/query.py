@@ -28,7 +28,13 @@ def open_readonly(path: str | Path | None = None, *, lake: str | None = None) ->
     if lake_url:
         con = open_db(lake=lake_url, read_only=True)
         load_fts(con)
-        con.execute("SET enable_external_access = false")  # the lake's own files stay readable
+        try:
+            data = lakes.data_path(con)
+            con.execute("SET allowed_directories = ?", [[data]])  # the lake's own files stay readable
+            con.execute("SET enable_external_access = false")
+        except duckdb.Error as exc:
+            con.close()
+            raise WarehouseError(f"cannot lock the lake reader down: {exc}") from None
         return con
     db_path = Path(path) if path is not None else default_db_path()
     if not db_path.exists():
