@@ -28,7 +28,7 @@ $(STAMP): requirements.lock pyproject.toml
 demo: $(STAMP)
 	$(VENV)/bin/khabar demo
 
-test: $(STAMP) browser
+test: $(STAMP) browser pg
 	$(PY) -m pytest -q -n 2 --dist loadfile
 
 # The report's browser test (tests/report/test_browser.py) needs Debian's chromium: installed here when missing and

@@ -20,11 +20,14 @@ import os
 import re
 import stat
 import sys
+import time
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 
@@ -35,6 +38,7 @@ ENV_DATA = "KHABAR_LAKE_DATA"
 ENV_PASSWORD = "KHABAR_LAKE_PASSWORD"
 CATALOG = "lake"  # the attached name; `USE lake` makes it the connection's default catalog
 _SECRET = "khabar_lake_catalog"
+T = TypeVar("T")
 _OPEN: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, LakeSpec] = weakref.WeakKeyDictionary()
 _PASSWORD_IN_URL = re.compile(r"(?i)(\bpassword\s*=|postgres(?:ql)?://[^/@\s]*:[^/@\s]*@)")
 
@@ -148,6 +152,19 @@ class LakeConflict(WarehouseError):
     retried as it is (`retrying`)."""
 
 
+def retrying(fn: Callable[[], T], *, attempts: int = 8, pause: float = 0.05) -> T:
+    """Run a whole batch (`fn` opens and commits its own transaction) again when it lost a commit conflict to
+    another writer: the loser was rolled back whole, so running it again is safe and converges."""
+    for attempt in range(attempts):
+        try:
+            return fn()
+        except LakeConflict:
+            if attempt + 1 == attempts:
+                raise
+            time.sleep(pause * 2**attempt)
+    raise AssertionError("unreachable")
+
+
 def explain(exc: BaseException, spec: LakeSpec) -> str:
     """One line naming the cause, without the password (and without DuckDB's wrapping of the attach)."""
     text = scrub(str(exc), spec)
@@ -255,6 +272,7 @@ __all__ = [
     "lake_dialect",
     "lake_from_env",
     "parse_lake",
+    "retrying",
     "scrub",
     "spec_of",
     "translate",

@@ -311,7 +311,7 @@ _WRITER = """
 import sys
 from datetime import UTC, datetime
 from khabar.warehouse.db import open_db
-from khabar.warehouse.lake import LakeConflict
+from khabar.warehouse.lake import LakeConflict, retrying
 from khabar.warehouse.raw import write_pages
 from khabar.records import RawPage
 
@@ -323,12 +323,14 @@ retries = 0
 for i in range(n):
     page = RawPage(url=f"https://x.test/{who}/{i}", final_url=None, source_id=who, status=200, headers={},
                    body=f"{who} {i}".encode(), fetched_at=datetime.now(UTC), run_id=who)
-    while True:
+    def batch():
+        global retries
         try:
             write_pages(con, [page])
-            break
         except LakeConflict:
             retries += 1
+            raise
+    retrying(batch, attempts=50)
 print("retries", retries, flush=True)
 """
 
