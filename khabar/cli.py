@@ -79,17 +79,21 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code)
 
 
-def _open_reader(db: str | None) -> duckdb.DuckDBPyConnection:
+LAKE_HELP = "Read the lake (DuckLake URL; default $KHABAR_LAKE) instead of the file: README «Storage»."
+LAKE_OPTION = typer.Option(None, "--lake", envvar="KHABAR_LAKE", help=LAKE_HELP, show_envvar=False)
+
+
+def _open_reader(db: str | None, lake: str | None = None) -> duckdb.DuckDBPyConnection:
     """The warehouse, read-only, for `sql`, `search`, `export`, `status`. No database file is unreadable input
-    (exit 2, README «Exit codes»); a file that exists but cannot be opened (in use, damaged) is a database
-    error (exit 1)."""
+    (exit 2, README «Exit codes»); a file that exists but cannot be opened (in use, damaged), or a lake that
+    cannot be read, is a database error (exit 1)."""
     from khabar.warehouse.db import WarehouseError
     from khabar.warehouse.query import open_readonly
 
     try:
-        return open_readonly(db)
+        return open_readonly(db, lake=lake or "")
     except WarehouseError as exc:
-        raise _fail(str(exc), 2 if _missing(db) else 1) from None
+        raise _fail(str(exc), 2 if not lake and _missing(db) else 1) from None
 
 
 def _missing(db: str | None) -> bool:
@@ -131,13 +135,14 @@ def sql_command(
         None, "--db", help="DuckDB file (default: $KHABAR_DB or data/khabar.duckdb)."
     ),
     fmt: str = typer.Option("table", "--format", "-f", help="Output format: table, csv or json."),
+    lake: str | None = LAKE_OPTION,
 ) -> None:
     from khabar.warehouse.db import WarehouseError
     from khabar.warehouse.query import format_rows, run_query
 
     if fmt not in ("table", "csv", "json"):
         raise _fail(f"unknown format {fmt!r}: use table, csv or json", 2)
-    con = _open_reader(db)
+    con = _open_reader(db, lake)
     try:
         columns, rows = run_query(con, query)
     except WarehouseError as exc:
@@ -493,6 +498,7 @@ def search_command(
     copies: bool = typer.Option(False, "--copies", help="List every copy, not one row per release."),
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
     fmt: str = typer.Option("table", "--format", "-f", help="Output format: table, csv or json."),
+    lake: str | None = LAKE_OPTION,
 ) -> None:
     from khabar.extractors import search_form
     from khabar.warehouse.db import WarehouseError
@@ -501,7 +507,7 @@ def search_command(
 
     if fmt not in ("table", "csv", "json"):
         raise _fail(f"unknown format {fmt!r}: use table, csv or json", 2)
-    con = _open_reader(db)
+    con = _open_reader(db, lake)
     try:
         rows = search(con, search_form(query), limit, canonical_only=not copies)
     except WarehouseError as exc:  # no search index yet, or a query the index refused
@@ -516,11 +522,12 @@ def export_command(
     table: str = typer.Option("releases", "--table", "-t", help="Table or report_* view to export."),
     canonical_only: bool = typer.Option(False, "--canonical-only", help="One row per release (no copies)."),
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
+    lake: str | None = LAKE_OPTION,
 ) -> None:
     from khabar.warehouse.db import WarehouseError
     from khabar.warehouse.export import export
 
-    con = _open_reader(db)
+    con = _open_reader(db, lake)
     try:
         n = export(con, table, out, fmt, canonical_only=canonical_only)
     except WarehouseError as exc:  # an unknown table, format or option
@@ -534,12 +541,13 @@ def export_command(
 def status_command(
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
     runs: int = typer.Option(10, "--runs", help="How many recent runs to show."),
+    lake: str | None = LAKE_OPTION,
 ) -> None:
     from khabar.warehouse.db import WarehouseError
     from khabar.warehouse.query import blocked_sources, format_rows, run_query
     from khabar.warehouse.watch_state import watch_status
 
-    con = _open_reader(db)
+    con = _open_reader(db, lake)
     try:
         # cause: why a run is interrupted, completed_with_errors or failed (khabar.warehouse.runs.STATUSES)
         cols, rows = run_query(
@@ -583,16 +591,21 @@ def report_command(
     by: str = typer.Option(
         "auto", "--by", help="Time axis: day, month, or auto (days up to 62 days, else months)."
     ),
+    lake: str | None = LAKE_OPTION,
 ) -> None:
+    import os
+
     from khabar.report import ReportError, make_filter, write_report
     from khabar.warehouse.db import WarehouseError
 
+    # write_report opens the warehouse through open_readonly, which reads the environment
+    os.environ["KHABAR_LAKE"] = lake or ""
     try:
         result = write_report(db, out, make_filter(start, end, agency, province), by=by)
     except ReportError as exc:
         raise _fail(str(exc), 2) from None
     except WarehouseError as exc:
-        raise _fail(str(exc), 2 if _missing(db) else 1) from None
+        raise _fail(str(exc), 2 if not lake and _missing(db) else 1) from None
     except OSError as exc:
         raise _unwritable(exc) from None
     s = result.summary

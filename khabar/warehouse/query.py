@@ -13,13 +13,29 @@ from typing import Any
 
 import duckdb
 
-from khabar.warehouse.db import WarehouseError, _explain_io_error, default_db_path
+from khabar.warehouse import lake as lakes
+from khabar.warehouse.db import WarehouseError, _explain_io_error, default_db_path, open_db
 from khabar.warehouse.search import load_fts
 
 
-def open_readonly(path: str | Path | None = None) -> duckdb.DuckDBPyConnection:
+def open_readonly(path: str | Path | None = None, *, lake: str | None = None) -> duckdb.DuckDBPyConnection:
     """A connection on which INSERT/DROP fail (read-only file) and ATTACH/COPY TO/file reads fail (no external
-    access, and the configuration is locked so a query cannot switch it back on)."""
+    access, and the configuration is locked so a query cannot switch it back on).
+
+    With `lake` (default `$KHABAR_LAKE`) the lake, attached read-only: its catalog's PostgreSQL transactions are
+    READ ONLY too. For readers who must not write even by hand, give them a PostgreSQL role with SELECT only."""
+    lake_url = lake if lake is not None else lakes.lake_from_env()
+    if lake_url:
+        con = open_db(lake=lake_url, read_only=True)
+        load_fts(con)
+        try:
+            data = lakes.data_path(con)
+            con.execute("SET allowed_directories = ?", [[data]])  # the lake's own files stay readable
+            con.execute("SET enable_external_access = false")
+        except duckdb.Error as exc:
+            con.close()
+            raise WarehouseError(f"cannot lock the lake reader down: {exc}") from None
+        return con
     db_path = Path(path) if path is not None else default_db_path()
     if not db_path.exists():
         raise WarehouseError(f"no database at {db_path}: run an ingest first (or pass --db)")
