@@ -11,7 +11,7 @@ export KHABAR_DB ?= $(CURDIR)/data/khabar.duckdb
 export PREFECT_LOGGING_EXTRA_LOGGERS := khabar
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 180
 
-.PHONY: install demo test test-browser browser lint bench soak serve lock clean
+.PHONY: install demo test test-browser browser lint bench soak serve lock clean pg pg-up pg-down
 
 install: $(STAMP)
 
@@ -42,6 +42,26 @@ browser:
 
 test-browser: $(STAMP) browser
 	$(PY) -m pytest -q -s tests/report/test_browser.py
+
+# PostgreSQL for the lake's catalog (issue 21; README «Storage»): Debian's server, installed here when missing and we
+# are root with apt (as in CI), like chromium above. `pg-up` initialises a cluster in $(PG_DIR) (once) and starts it on
+# 127.0.0.1:$(PG_PORT) with scram-sha-256 and the password in $$KHABAR_LAKE_PASSWORD (never stored in the repository);
+# as root the cluster belongs to Debian's `postgres` user, since initdb refuses root. `pg-down` stops it.
+PG_DIR  ?= $(CURDIR)/data/pg
+PG_PORT ?= 55432
+pg:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian's postgresql for the lake's catalog"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	  else echo "PostgreSQL is missing and this user cannot install it: the lake tests will skip"; fi; }
+
+pg-up: $(STAMP) pg
+	@test -n "$$KHABAR_LAKE_PASSWORD" || { echo "set KHABAR_LAKE_PASSWORD first (the catalog's password)"; exit 2; }
+	$(PY) -m tools.pg up --dir $(PG_DIR) --port $(PG_PORT)
+
+pg-down: $(STAMP)
+	$(PY) -m tools.pg down --dir $(PG_DIR)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

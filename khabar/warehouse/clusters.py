@@ -126,7 +126,11 @@ def write_assignment(con: duckdb.DuckDBPyConnection, a: ClusterWrites) -> None:
         tbl = pa.Table.from_pylist([dict(r) for r in a.signatures], schema=SIGNATURE_SCHEMA)
         con.register("_dedup_new_sigs", tbl)
         try:
-            con.execute("INSERT OR REPLACE INTO dedup_signatures BY NAME SELECT * FROM _dedup_new_sigs")
+            con.execute(
+                "MERGE INTO dedup_signatures USING _dedup_new_sigs n"
+                " ON dedup_signatures.release_id = n.release_id AND dedup_signatures.version = n.version"
+                " WHEN MATCHED THEN UPDATE BY NAME WHEN NOT MATCHED THEN INSERT BY NAME"
+            )
         finally:
             con.unregister("_dedup_new_sigs")
     write_evidence(con, [dict(r) for r in a.evidence])
@@ -140,11 +144,13 @@ def _archive_versions(
         return
     con.execute(
         """
-        INSERT OR IGNORE INTO release_versions
-        SELECT r.release_id, r.version, url, title, lead, body, published_at, content_hash, cluster_id, fetched_at,
-               extractor_version, ? FROM releases r
-        JOIN (SELECT unnest(?) AS release_id, unnest(?) AS version) s
-          ON s.release_id = r.release_id AND s.version = r.version
+        MERGE INTO release_versions USING (
+            SELECT r.release_id, r.version, url, title, lead, body, published_at, content_hash, cluster_id,
+                   fetched_at, extractor_version, ?::TIMESTAMPTZ AS superseded_at FROM releases r
+            JOIN (SELECT DISTINCT * FROM (SELECT unnest(?) AS release_id, unnest(?) AS version)) s
+              ON s.release_id = r.release_id AND s.version = r.version
+        ) n ON release_versions.release_id = n.release_id AND release_versions.version = n.version
+        WHEN NOT MATCHED THEN INSERT BY NAME
         """,
         [now, [r for r, _ in superseded], [v for _, v in superseded]],
     )
@@ -201,8 +207,8 @@ def write_aliases(
     con.register("_new_aliases", table)
     try:
         con.execute(
-            "INSERT OR IGNORE INTO url_aliases (alias_url, canonical_url, source_id, via, first_seen)"
-            " SELECT alias_url, canonical_url, source_id, via, first_seen FROM _new_aliases"
+            "MERGE INTO url_aliases USING _new_aliases n ON url_aliases.alias_url = n.alias_url"
+            " WHEN NOT MATCHED THEN INSERT BY NAME"
         )
     finally:
         con.unregister("_new_aliases")

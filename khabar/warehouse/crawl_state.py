@@ -133,54 +133,139 @@ def save_batch_state(con: duckdb.DuckDBPyConnection, batch: CrawlBatch) -> None:
             con.register("_crawl_urls", table)
             try:
                 con.execute("""
-                    INSERT INTO crawl_urls BY NAME SELECT * FROM _crawl_urls ON CONFLICT (key) DO UPDATE SET
-                        url = excluded.url,
-                        etag = CASE WHEN excluded.last_status = 200 THEN excluded.etag
-                                    ELSE coalesce(excluded.etag, crawl_urls.etag) END,
-                        last_modified = CASE WHEN excluded.last_status = 200 THEN excluded.last_modified
-                                    ELSE coalesce(excluded.last_modified, crawl_urls.last_modified) END,
-                        published = coalesce(excluded.published, crawl_urls.published),
-                        last_fetched = CASE WHEN excluded.ok OR NOT crawl_urls.ok THEN excluded.last_fetched
+                    MERGE INTO crawl_urls USING _crawl_urls n ON crawl_urls.key = n.key
+                    WHEN MATCHED THEN UPDATE SET
+                        url = n.url,
+                        etag = CASE WHEN n.last_status = 200 THEN n.etag
+                                    ELSE coalesce(n.etag, crawl_urls.etag) END,
+                        last_modified = CASE WHEN n.last_status = 200 THEN n.last_modified
+                                    ELSE coalesce(n.last_modified, crawl_urls.last_modified) END,
+                        published = coalesce(n.published, crawl_urls.published),
+                        last_fetched = CASE WHEN n.ok OR NOT crawl_urls.ok THEN n.last_fetched
                                             ELSE crawl_urls.last_fetched END,
-                        last_status = excluded.last_status,
-                        ok = excluded.ok OR crawl_urls.ok,
-                        fail_count = CASE WHEN excluded.ok THEN 0 ELSE crawl_urls.fail_count + 1 END,
-                        last_error = excluded.last_error
+                        last_status = n.last_status,
+                        ok = n.ok OR crawl_urls.ok,
+                        fail_count = CASE WHEN n.ok THEN 0 ELSE crawl_urls.fail_count + 1 END,
+                        last_error = n.last_error
+                    WHEN NOT MATCHED THEN INSERT BY NAME
                 """)
             finally:
                 con.unregister("_crawl_urls")
-        for s in batch.surfaces:
-            con.execute(
-                "INSERT INTO crawl_surfaces VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET"
-                " etag = excluded.etag, last_modified = excluded.last_modified, last_fetched = excluded.last_fetched,"
-                " children = coalesce(excluded.children, crawl_surfaces.children)",
-                [
-                    s.url,
-                    s.source_id,
-                    s.kind,
-                    s.etag,
-                    s.last_modified,
-                    s.last_fetched,
-                    json.dumps(s.children) if s.children is not None else None,
-                ],
+        surfaces = _fold_surfaces(batch.surfaces)
+        if surfaces:
+            con.register("_crawl_surfaces", pa.Table.from_pylist(surfaces, schema=_SURFACES))
+            try:
+                con.execute("""
+                    MERGE INTO crawl_surfaces USING _crawl_surfaces n ON crawl_surfaces.url = n.url
+                    WHEN MATCHED THEN UPDATE SET etag = n.etag, last_modified = n.last_modified,
+                        last_fetched = n.last_fetched, children = coalesce(n.children, crawl_surfaces.children)
+                    WHEN NOT MATCHED THEN INSERT BY NAME
+                """)
+            finally:
+                con.unregister("_crawl_surfaces")
+        sources = _fold_sources(batch.sources, datetime.now(UTC))
+        if sources:
+            con.register("_crawl_sources", pa.Table.from_pylist(sources, schema=_SOURCES))
+            try:
+                con.execute("""
+                    MERGE INTO crawl_sources USING _crawl_sources n ON crawl_sources.source_id = n.source_id
+                    WHEN MATCHED THEN UPDATE SET watermark = greatest(n.watermark, crawl_sources.watermark),
+                        surfaces = coalesce(n.surfaces, crawl_sources.surfaces), updated_at = n.updated_at
+                    WHEN NOT MATCHED THEN INSERT BY NAME
+                """)
+            finally:
+                con.unregister("_crawl_sources")
+        backfills = sorted(set(batch.backfills))
+        if backfills:
+            stamp = datetime.now(UTC)
+            con.register(
+                "_crawl_backfills",
+                pa.Table.from_pylist(
+                    [
+                        {"source_id": sid, "start_day": start, "end_day": end, "completed_at": stamp}
+                        for sid, start, end in backfills
+                    ],
+                    schema=_BACKFILLS,
+                ),
             )
-        for src in batch.sources:
-            con.execute(
-                "INSERT INTO crawl_sources VALUES (?, ?, ?, ?) ON CONFLICT (source_id) DO UPDATE SET"
-                " watermark = greatest(excluded.watermark, crawl_sources.watermark),"
-                " surfaces = coalesce(excluded.surfaces, crawl_sources.surfaces), updated_at = excluded.updated_at",
-                [
-                    src.source_id,
-                    src.watermark,
-                    json.dumps(src.surfaces, ensure_ascii=False) if src.surfaces else None,
-                    datetime.now(UTC),
-                ],
-            )
-        for sid, start, end in batch.backfills:
-            con.execute(
-                "INSERT INTO crawl_backfills VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                [sid, start, end, datetime.now(UTC)],
-            )
+            try:
+                con.execute("""
+                    MERGE INTO crawl_backfills USING _crawl_backfills n
+                    ON crawl_backfills.source_id = n.source_id AND crawl_backfills.start_day = n.start_day
+                       AND crawl_backfills.end_day = n.end_day
+                    WHEN NOT MATCHED THEN INSERT BY NAME
+                """)
+            finally:
+                con.unregister("_crawl_backfills")
+
+
+_SURFACES = pa.schema(
+    [
+        ("url", pa.string()),
+        ("source_id", pa.string()),
+        ("kind", pa.string()),
+        ("etag", pa.string()),
+        ("last_modified", pa.string()),
+        ("last_fetched", pa.timestamp("us", tz="UTC")),
+        ("children", pa.string()),
+    ]
+)
+_SOURCES = pa.schema(
+    [
+        ("source_id", pa.string()),
+        ("watermark", pa.timestamp("us", tz="UTC")),
+        ("surfaces", pa.string()),
+        ("updated_at", pa.timestamp("us", tz="UTC")),
+    ]
+)
+_BACKFILLS = pa.schema(
+    [
+        ("source_id", pa.string()),
+        ("start_day", pa.date32()),
+        ("end_day", pa.date32()),
+        ("completed_at", pa.timestamp("us", tz="UTC")),
+    ]
+)
+
+
+def _fold_surfaces(surfaces: Sequence[SurfaceState]) -> list[dict]:
+    """One row per surface URL, as applying the batch's rows one after another would leave it (a MERGE takes
+    each target row once): the later row wins, its children falling back on the earlier ones."""
+    out: dict[str, dict] = {}
+    for s in surfaces:
+        children = json.dumps(s.children) if s.children is not None else None
+        prev = out.get(s.url)
+        out[s.url] = {
+            "url": s.url,
+            "source_id": prev["source_id"] if prev else s.source_id,  # an update keeps the first insert's
+            "kind": prev["kind"] if prev else s.kind,
+            "etag": s.etag,
+            "last_modified": s.last_modified,
+            "last_fetched": s.last_fetched,
+            "children": children if children is not None or prev is None else prev["children"],
+        }
+    return list(out.values())
+
+
+def _fold_sources(sources: Sequence[SourceState], now: datetime) -> list[dict]:
+    """One row per source, as one-after-another upserts would leave it: the newest watermark, the last surfaces."""
+    out: dict[str, dict] = {}
+    for src in sources:
+        surfaces = json.dumps(src.surfaces, ensure_ascii=False) if src.surfaces else None
+        prev = out.get(src.source_id)
+        if prev is not None:
+            marks = [m for m in (prev["watermark"], src.watermark) if m is not None]
+            watermark = max(marks) if marks else None
+            surfaces = surfaces if surfaces is not None else prev["surfaces"]
+        else:
+            watermark = src.watermark
+        out[src.source_id] = {
+            "source_id": src.source_id,
+            "watermark": watermark,
+            "surfaces": surfaces,
+            "updated_at": now,
+        }
+    return list(out.values())
 
 
 __all__ = ["load_state", "retry_backoff", "save_batch_state"]

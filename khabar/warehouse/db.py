@@ -1,14 +1,16 @@
-"""Opening the DuckDB file and applying versioned migrations.
+"""Opening the warehouse (the DuckDB file, or the lake) and applying versioned migrations.
 
 The warehouse is the only layer that opens DuckDB. DuckDB allows one writing process per file, so every command
-opens the database through here and keeps one connection for its whole run.
+opens the database through here and keeps one connection for its whole run. With `lake` (or `KHABAR_LAKE`) the
+connection's default catalog is a DuckLake instead (`khabar.warehouse.lake`): same tables, same write functions,
+many writers.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -16,13 +18,11 @@ from pathlib import Path
 import duckdb
 
 from khabar import settings
+from khabar.warehouse import lake as lakes
+from khabar.warehouse.errors import WarehouseError
 
 DEFAULT_DB = "data/khabar.duckdb"
 _MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
-
-
-class WarehouseError(RuntimeError):
-    """A database problem worth one clear line to the user (locked, read-only, corrupt, disk full)."""
 
 
 def default_db_path() -> Path:
@@ -55,25 +55,49 @@ def migrations() -> list[tuple[int, str, str]]:
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
-    """Apply every migration not yet recorded; each in its own transaction. Returns the versions applied."""
-    con.execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations ("
-        " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
-    )
-    done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
-    applied = []
-    for version, name, sql in migrations():
-        if version in done:
-            continue
-        with transaction(con):
-            con.execute(sql)
-            con.execute("INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, name, datetime.now(UTC)])
-        applied.append(version)
-    return applied
+    """Apply every migration not yet recorded; each in its own transaction. Returns the versions applied.
+
+    On the lake the migrations lose their keys and indexes (`lake.lake_dialect`), and a migration that another
+    writer committed first (both started at once) is simply found done on the retry."""
+    on_lake = lakes.is_lake(con)
+    key = "" if on_lake else " PRIMARY KEY"
+    for attempt in range(_MIGRATE_ATTEMPTS):
+        try:
+            con.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                f" version INTEGER{key}, name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL)"
+            )
+            done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+            applied = []
+            for version, name, sql in migrations():
+                if version in done:
+                    continue
+                with transaction(con):
+                    con.execute(lakes.lake_dialect(sql) if on_lake else sql)
+                    con.execute(
+                        "INSERT INTO schema_migrations VALUES (?, ?, ?)", [version, name, datetime.now(UTC)]
+                    )
+                applied.append(version)
+            return applied
+        except duckdb.Error:
+            if not on_lake or attempt + 1 == _MIGRATE_ATTEMPTS:
+                raise
+            # another writer migrated at the same moment: read what it committed and go on
+    return []
 
 
-def open_db(path: str | Path | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open (creating when needed) and migrate the warehouse; read-only connections are never migrated."""
+_MIGRATE_ATTEMPTS = 5
+
+
+def open_db(
+    path: str | Path | None = None, *, read_only: bool = False, lake: str | None = None
+) -> duckdb.DuckDBPyConnection:
+    """Open (creating when needed) and migrate the warehouse; read-only connections are never migrated.
+
+    `lake` (default `$KHABAR_LAKE`) opens the DuckLake it names instead of the file `path`."""
+    lake_url = lake if lake is not None else lakes.lake_from_env()
+    if lake_url:
+        return _open_lake(lakes.parse_lake(lake_url), read_only=read_only)
     db_path = Path(path) if path is not None else default_db_path()
     try:
         if read_only:
@@ -98,6 +122,19 @@ def open_db(path: str | Path | None = None, *, read_only: bool = False) -> duckd
     return con
 
 
+def _open_lake(spec: lakes.LakeSpec, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    con = lakes.connect(spec, read_only=read_only)
+    try:
+        con.execute("SET TimeZone = 'UTC'")
+        if not read_only:
+            con.execute("SET memory_limit = ?", [writer_memory_limit()])
+            migrate(con)
+    except duckdb.Error as exc:
+        con.close()
+        raise WarehouseError(lakes.explain(exc, spec)) from None
+    return con
+
+
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
     """One atomic batch: everything inside commits together or not at all.
@@ -109,16 +146,35 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     if key in _open_transactions:
         yield con  # the enclosing transaction commits or rolls back
         return
-    con.execute("BEGIN TRANSACTION")
+    on_lake = lakes.is_lake(con)
+    try:
+        con.execute("BEGIN TRANSACTION")
+    except duckdb.Error as exc:
+        if on_lake:
+            raise lakes.translate(con, exc) from None
+        raise
     _open_transactions.add(key)
     try:
         yield con
-    except BaseException:
+    except BaseException as exc:
         _open_transactions.discard(key)
-        con.execute("ROLLBACK")
+        if not on_lake:
+            con.execute("ROLLBACK")
+            raise
+        with suppress(duckdb.Error):  # the catalog may be the thing that failed: the rollback is local then
+            con.execute("ROLLBACK")
+        if isinstance(exc, duckdb.Error):
+            raise lakes.translate(con, exc) from None
         raise
     _open_transactions.discard(key)
-    con.execute("COMMIT")
+    try:
+        con.execute("COMMIT")
+    except duckdb.Error as exc:
+        if not on_lake:
+            raise
+        with suppress(duckdb.Error):
+            con.execute("ROLLBACK")
+        raise lakes.translate(con, exc) from None
 
 
 # Connections (by id) inside a transaction() block. DuckDB aborts a transaction on a nested BEGIN, so nesting

@@ -32,7 +32,11 @@ def write_evidence(con: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, Any]
     tbl = pa.Table.from_pylist(list(rows), schema=EVIDENCE_SCHEMA)
     con.register("_dedup_new_evidence", tbl)
     try:
-        con.execute("INSERT OR REPLACE INTO dedup_evidence BY NAME SELECT * FROM _dedup_new_evidence")
+        con.execute(
+            "MERGE INTO dedup_evidence USING _dedup_new_evidence n"
+            " ON dedup_evidence.release_id = n.release_id AND dedup_evidence.version = n.version"
+            " WHEN MATCHED THEN UPDATE BY NAME WHEN NOT MATCHED THEN INSERT BY NAME"
+        )
     finally:
         con.unregister("_dedup_new_evidence")
 

@@ -86,7 +86,10 @@ def write_pages(con: duckdb.DuckDBPyConnection, pages: Sequence[RawPage]) -> lis
         with transaction(con):
             con.register("_new_pages", table)
             try:
-                con.execute("INSERT INTO pages BY NAME SELECT * FROM _new_pages ON CONFLICT DO NOTHING")
+                con.execute(
+                    "MERGE INTO pages USING _new_pages n ON pages.page_id = n.page_id"
+                    " WHEN NOT MATCHED THEN INSERT BY NAME"
+                )
             finally:
                 con.unregister("_new_pages")
     return ids

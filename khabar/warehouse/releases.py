@@ -195,15 +195,14 @@ def write_releases(con: duckdb.DuckDBPyConnection, rows: Sequence[ReleaseRow]) -
             ]
         ),
     )
-    updates = ", ".join(f"{c} = excluded.{c}" for c in RELEASE_COLUMNS if c != "release_id")
     with transaction(con):
         con.register("_new_releases", releases)
         con.register("_new_persons", persons)
         con.register("_new_quantities", quantities)
         try:
             con.execute(
-                f"INSERT INTO releases BY NAME SELECT * FROM _new_releases "
-                f"ON CONFLICT (release_id) DO UPDATE SET {updates}"
+                "MERGE INTO releases USING _new_releases n ON releases.release_id = n.release_id"
+                " WHEN MATCHED THEN UPDATE BY NAME WHEN NOT MATCHED THEN INSERT BY NAME"
             )
             con.execute("DELETE FROM persons WHERE release_id IN (SELECT release_id FROM _new_releases)")
             con.execute("DELETE FROM quantities WHERE release_id IN (SELECT release_id FROM _new_releases)")

@@ -16,8 +16,8 @@ def start_run(con: duckdb.DuckDBPyConnection, run_id: str, flow: str, params: di
     """Record a run as running; a run that never finishes stays visible as such (a crash is never silent)."""
     with transaction(con):
         con.execute(
-            "INSERT INTO runs (run_id, flow, started_at, status, params) VALUES (?, ?, ?, 'running', ?)"
-            " ON CONFLICT DO NOTHING",
+            "MERGE INTO runs USING (SELECT ? AS run_id, ? AS flow, ? AS started_at, 'running' AS status,"
+            " ?::JSON AS params) n ON runs.run_id = n.run_id WHEN NOT MATCHED THEN INSERT BY NAME",
             [run_id, flow, datetime.now(UTC), json.dumps(params, ensure_ascii=False, default=str)],
         )
 

@@ -58,10 +58,8 @@ def upsert_sources(
         con.register("_new_sources", table)
         try:
             con.execute(
-                "INSERT INTO sources (source_id, kind, agency, province, url, updated_at)"
-                " SELECT source_id, kind, agency, province, url, updated_at FROM _new_sources"
-                " ON CONFLICT (source_id) DO UPDATE SET kind = excluded.kind, agency = excluded.agency,"
-                " province = excluded.province, url = excluded.url, updated_at = excluded.updated_at"
+                "MERGE INTO sources USING _new_sources n ON sources.source_id = n.source_id"
+                " WHEN MATCHED THEN UPDATE BY NAME WHEN NOT MATCHED THEN INSERT BY NAME"
             )
         finally:
             con.unregister("_new_sources")

@@ -92,10 +92,10 @@ def save_schedule(
                 "DELETE FROM watch_surfaces w WHERE w.source_id IN (SELECT DISTINCT source_id FROM _watch_rows)"
                 " AND NOT EXISTS (SELECT 1 FROM _watch_rows n WHERE n.source_id = w.source_id AND n.url = w.url)"
             )
-            updates = ", ".join(f"{c} = excluded.{c}" for c in _SCHEMA.names if c not in ("source_id", "url"))
             con.execute(
-                f"INSERT INTO watch_surfaces ({_COLUMNS}) SELECT {_COLUMNS} FROM _watch_rows"
-                f" ON CONFLICT (source_id, url) DO UPDATE SET {updates}"
+                "MERGE INTO watch_surfaces USING _watch_rows n"
+                " ON watch_surfaces.source_id = n.source_id AND watch_surfaces.url = n.url"
+                " WHEN MATCHED THEN UPDATE BY NAME WHEN NOT MATCHED THEN INSERT BY NAME"
             )
         finally:
             con.unregister("_watch_rows")
