@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import contextlib
 import json
 import os
 import shutil
@@ -75,6 +76,7 @@ class Cluster:
     env: dict[str, str] = field(default_factory=dict)  # more environment for every process (KHABAR_DB, …)
     server_port: int = 0
     simweb_port: int = 0
+    seen_runs: set[object] = field(default_factory=set)  # for callers telling new flow runs from old ones
     _procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     _logs: list[IO[bytes]] = field(default_factory=list)
 
@@ -126,7 +128,9 @@ class Cluster:
             timeout=timeout,
         )
         if check and proc.returncode != 0:
-            raise ClusterError(f"prefect {' '.join(args)} exited {proc.returncode}: {proc.stdout[-1500:]}{proc.stderr[-1500:]}")
+            raise ClusterError(
+                f"prefect {' '.join(args)} exited {proc.returncode}: {proc.stdout[-1500:]}{proc.stderr[-1500:]}"
+            )
         return proc.stdout + proc.stderr
 
     def start(self, *, simweb: bool = True, deploy: bool = True) -> Cluster:
@@ -149,15 +153,25 @@ class Cluster:
 
     def start_simweb(self) -> None:
         self.simweb_port = self.simweb_port or free_port(SIMWEB_PORTS)
-        web = self._start(
-            "simweb", [str(BIN / "khabar"), "simweb", "serve", "--port", str(self.simweb_port)]
+        web = self._start("simweb", [str(BIN / "khabar"), "simweb", "serve", "--port", str(self.simweb_port)])
+        _wait_http(
+            f"http://127.0.0.1:{self.simweb_port}/", web, "the simulated web", 120, self.log_path("simweb")
         )
-        _wait_http(f"http://127.0.0.1:{self.simweb_port}/", web, "the simulated web", 120, self.log_path("simweb"))
 
     def start_worker(self, i: int) -> subprocess.Popen[bytes]:
         return self._start(
             f"worker-{i}",
-            [str(BIN / "prefect"), "worker", "start", "--pool", "khabar", "--name", f"worker-{i}", "--type", "process"],
+            [
+                str(BIN / "prefect"),
+                "worker",
+                "start",
+                "--pool",
+                "khabar",
+                "--name",
+                f"worker-{i}",
+                "--type",
+                "process",
+            ],
         )
 
     def worker(self, i: int) -> subprocess.Popen[bytes]:
@@ -166,25 +180,27 @@ class Cluster:
     def kill_worker(self, i: int) -> None:
         """SIGKILL a worker and every flow run it started (its session): a machine gone at once."""
         proc = self._procs.pop(f"worker-{i}")
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         proc.wait(30)
 
     def web_params(self) -> list[str]:
         return ["-p", "web=simweb", "-p", f"web_options={json.dumps({'port': str(self.simweb_port)})}"]
 
-    def run(self, deployment: str, params: dict[str, object], timeout: float = 1800) -> dict[str, object]:
-        """Run a deployment on the pool and wait for its end; its final flow run (as the API returns it)."""
+    def run_nowait(self, deployment: str, params: dict[str, object]) -> str:
+        """Start a deployment run on the pool (`prefect deployment run`); its flow run id."""
         args = ["deployment", "run", deployment]
         for k, v in params.items():
-            args += ["-p", f"{k}={json.dumps(v) if not isinstance(v, str) else v}"]
+            args += ["-p", f"{k}={v if isinstance(v, str) else json.dumps(v)}"]
         out = self.prefect(*args)
         run_id = next((line.split()[-1] for line in out.splitlines() if "UUID" in line), None)
         if run_id is None:
             raise ClusterError(f"no flow run id in: {out[-1000:]}")
-        return self.wait(run_id, timeout)
+        return run_id
+
+    def run(self, deployment: str, params: dict[str, object], timeout: float = 1800) -> dict[str, object]:
+        """Run a deployment on the pool and wait for its end; its final flow run (as the API returns it)."""
+        return self.wait(self.run_nowait(deployment, params), timeout)
 
     def wait(self, run_id: str, timeout: float = 1800) -> dict[str, object]:
         deadline = time.monotonic() + timeout
@@ -196,6 +212,21 @@ class Cluster:
             if time.monotonic() > deadline:
                 raise ClusterError(f"flow run {run_id} still {state.get('type')} after {timeout:.0f} s")
             time.sleep(1)
+
+    def worker_of(self, pid: int) -> int:
+        """The number of the worker whose process tree holds `pid` (a flow run it started)."""
+        workers = {p.pid: int(n.split("-")[1]) for n, p in self._procs.items() if n.startswith("worker-")}
+        while pid > 1:
+            if pid in workers:
+                return workers[pid]
+            stat = Path(f"/proc/{pid}/stat").read_text()
+            pid = int(stat.rsplit(")", 1)[1].split()[1])
+        raise ClusterError(f"process {pid} belongs to no worker")
+
+    def crash(self, run_id: str) -> None:
+        """Mark a flow run Crashed (what a heartbeat automation does for a run whose machine died)."""
+        body = {"state": {"type": "CRASHED", "message": "its worker was killed"}, "force": True}
+        httpx.post(f"{self.api}/flow_runs/{run_id}/set_state", json=body, timeout=10).raise_for_status()
 
     def flow_runs(self) -> list[dict[str, object]]:
         return httpx.post(f"{self.api}/flow_runs/filter", json={"limit": 200}, timeout=10).json()
@@ -225,6 +256,55 @@ class Cluster:
         self.close()
 
 
+# ------------------------------------------------------------------------------------------------ compare ---
+
+# Differ by design between one run and several shard runs: which copy of a republished release arrives first (the
+# cluster's founder, the copy each one matched, the score) follows crawl order (bench/sameness.py: two one-machine
+# runs differ there too). The clusters themselves, relabelled by their smallest member, are compared.
+ARRIVAL_ORDER = {
+    "dedup_evidence": frozenset(
+        {"signal", "matched_to", "jaccard", "containment", "containment_rev", "guard"}
+    ),
+    "dedup_signatures": frozenset({"matched_to", "similarity", "contain"}),
+}
+
+
+def dump_tables(db: Path, leave_out: frozenset[str] = frozenset({"runs"})) -> dict[str, list[str]]:
+    """Every table of a warehouse file as sorted canonical lines (bench/sameness.py: run ids, times and timings
+    ignored, clusters relabelled), but `leave_out` (`runs`: one row per shard) and the full-text index."""
+    import duckdb
+
+    from bench.sameness import cluster_labels, dump_rows
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        labels = cluster_labels(con)
+        tables = [
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+                " AND table_type = 'BASE TABLE' ORDER BY 1"
+            ).fetchall()
+        ]
+        return {
+            t: dump_rows(con, t, "", labels, ARRIVAL_ORDER.get(t, frozenset()))[1]
+            for t in tables
+            if t not in leave_out and not t.startswith("fts_")
+        }
+    finally:
+        con.close()
+
+
+def differences(a: dict[str, list[str]], b: dict[str, list[str]], sample: int = 2) -> list[str]:
+    """What differs between two `dump_tables`, table by table, with a few rows each way (empty: identical)."""
+    out = [f"{t}: only on one side" for t in sorted(a.keys() ^ b.keys())]
+    for t in sorted(a.keys() & b.keys()):
+        if a[t] != b[t]:
+            gone, new = sorted(set(a[t]) - set(b[t])), sorted(set(b[t]) - set(a[t]))
+            out.append(f"{t}: {len(a[t])} -> {len(b[t])} rows; - {gone[:sample]} + {new[:sample]}")
+    return out
+
+
 # ------------------------------------------------------------------------------------------------- demo ---
 
 
@@ -246,19 +326,26 @@ def demo(home: Path, workers: int, days: int, shards: int) -> int:
     db = home / "khabar.duckdb"
     today = SimWebConfig().today
     start, end = _jalali(today - timedelta(days=days)), _jalali(today)
-    where = lake and "the lake (KHABAR_LAKE)" or f"the embedded DuckDB file {db}"
+    where = "the lake (KHABAR_LAKE)" if lake else f"the embedded DuckDB file {db}"
     with Cluster(home, workers, env={"KHABAR_DB": str(db), "KHABAR_EXTRACT_WORKERS": "1"}) as c:
         print(f"Prefect server {c.api} (PREFECT_HOME {home / 'prefect'}), {workers} workers on pool khabar")
         print(f"simulated web on 127.0.0.1:{c.simweb_port}; warehouse: {where}")
         print(f"backfill {start}..{end} across {shards} shards …", flush=True)
         t0 = time.monotonic()
-        params: dict[str, object] = {"start": start, "end": end, "shards": shards, "db": str(db), "web": "simweb"}
+        params: dict[str, object] = {
+            "start": start,
+            "end": end,
+            "shards": shards,
+            "db": str(db),
+            "web": "simweb",
+        }
         params["web_options"] = {"port": str(c.simweb_port)}
         run = c.run("backfill/backfill", params)
         state = run["state"]
         print(f"backfill: {state['type']} in {time.monotonic() - t0:.0f} s — {state.get('message') or ''}")
         for r in sorted(c.flow_runs(), key=lambda r: str(r.get("name"))):
-            print(f"  {r['name']}: {r['state_type']}")
+            if r["state_type"] != "SCHEDULED":  # the daily deployment's next runs
+                print(f"  {r['name']}: {r['state_type']}")
         if state["type"] != "COMPLETED":
             print(f"logs: {home / 'logs'}", file=sys.stderr)
             return 1
@@ -270,7 +357,12 @@ def demo(home: Path, workers: int, days: int, shards: int) -> int:
         print(f"\n{title}")
         subprocess.run([khabar, "sql", *target, sql], check=True)
     subprocess.run(
-        [khabar, "sql", *target, "SELECT flow, status, params->>'sources' AS sources FROM runs ORDER BY started_at"],
+        [
+            khabar,
+            "sql",
+            *target,
+            "SELECT flow, status, params->>'sources' AS sources FROM runs ORDER BY started_at",
+        ],
         check=True,
     )
     return 0

@@ -5,22 +5,15 @@ created at 1; the fan-out's summary adds its shards up."""
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import duckdb
 import pytest
 
-from bench.sameness import cluster_labels, dump_rows
+from tools.cluster import differences, dump_tables
 
 pytestmark = pytest.mark.timeout(900)
 
 START, END = "1402-12-27", "1402-12-29"  # two simulated days
-# Differ by design between one run and two shard runs: `runs` has a row per shard (compared apart), and which copy
-# of a republished release arrives first (the cluster's founder, the copy each one matched) follows crawl order.
-ARRIVAL = {
-    "dedup_evidence": frozenset({"signal", "matched_to", "jaccard", "containment", "containment_rev", "guard"}),
-    "dedup_signatures": frozenset({"matched_to", "similarity", "contain"}),
-}
 
 
 @pytest.fixture(scope="module")
@@ -31,27 +24,6 @@ def prefect_api(tmp_path_factory):
 
     with prefect_test_harness(server_startup_timeout=180):
         yield
-
-
-def dump(db: Path) -> dict[str, list[str]]:
-    """Every table but `runs` and the full-text index, canonical (tests/cluster compares the same way)."""
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        labels = cluster_labels(con)
-        tables = [
-            r[0]
-            for r in con.execute(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
-                " AND table_type = 'BASE TABLE' ORDER BY 1"
-            ).fetchall()
-        ]
-        return {
-            t: dump_rows(con, t, str(db.parent), labels, ARRIVAL.get(t, frozenset()))[1]
-            for t in tables
-            if t != "runs" and not t.startswith("fts_")
-        }
-    finally:
-        con.close()
 
 
 def test_two_shards_equal_one_run(prefect_api, tmp_path):
@@ -77,11 +49,9 @@ def test_two_shards_equal_one_run(prefect_api, tmp_path):
     with get_client(sync_client=True) as client:
         assert client.read_global_concurrency_limit_by_name(WRITERS).limit == 1
 
-    a, b = dump(one), dump(two)
-    assert a.keys() == b.keys()
+    a, b = dump_tables(one), dump_tables(two)
     assert {"releases", "persons", "quantities", "pages", "fetch_log", "sources"} <= a.keys()
-    for table in a:
-        assert a[table] == b[table], table
+    assert differences(a, b) == []
     con = duckdb.connect(str(two), read_only=True)
     runs = con.execute("SELECT flow, status, params->>'sources' FROM runs ORDER BY started_at").fetchall()
     con.close()
@@ -109,7 +79,13 @@ def test_aggregate_adds_shards_up_and_keeps_the_worst_status():
     rows = [
         {"run_id": "r1", "status": "completed", "shard": 0, "pages": 10, "articles": 7},
         {"run_id": None, "status": "empty", "shard": 1, "pages": 0},
-        {"run_id": "r3", "status": "completed_with_errors", "shard": 2, "pages": 5, "cause": "1 of 3 source(s)"},
+        {
+            "run_id": "r3",
+            "status": "completed_with_errors",
+            "shard": 2,
+            "pages": 5,
+            "cause": "1 of 3 source(s)",
+        },
     ]
     total = aggregate(rows)
     assert total["pages"] == 15 and total["articles"] == 7
