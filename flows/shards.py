@@ -68,8 +68,9 @@ def writers_limit() -> int:
 
 def lease_seconds() -> float:
     """How long a writer slot outlives a holder that died without releasing it (SIGKILL, power loss): Prefect
-    renews the lease while the holder lives and reclaims it this long after the last renewal."""
-    return float(os.environ.get("KHABAR_WRITER_LEASE_SECONDS") or 300)
+    renews the lease while the holder lives and reclaims it this long after the last renewal (its API takes 60 s
+    at least)."""
+    return max(60.0, float(os.environ.get("KHABAR_WRITER_LEASE_SECONDS") or 300))
 
 
 def ensure_writers_limit(limit: int | None = None) -> None:

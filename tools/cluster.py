@@ -67,6 +67,15 @@ def _wait_http(url: str, proc: subprocess.Popen[bytes], what: str, timeout: floa
         time.sleep(0.5)
 
 
+def _die_with_parent() -> None:
+    """In the child, before exec: SIGTERM when the process that started it dies, however it died (Linux), so a
+    driver killed outright (a test timeout, SIGKILL) leaves no server or worker behind."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 @dataclass
 class Cluster:
     """A Prefect server, a work pool, workers and a simulated web under `home`; `close()` stops them all."""
@@ -110,6 +119,7 @@ class Cluster:
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,  # a group of its own: stopped (or killed) with its children
+            preexec_fn=_die_with_parent,
         )
         self._procs[name] = proc
         return proc

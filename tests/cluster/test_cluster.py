@@ -40,7 +40,7 @@ def home(tmp_path_factory) -> Path:
 def cluster(home):
     env = {
         "KHABAR_EXTRACT_WORKERS": "1",
-        "KHABAR_WRITER_LEASE_SECONDS": "20",  # a killed holder's slot comes back soon (Prefect's default 300 s)
+        "KHABAR_WRITER_LEASE_SECONDS": "60",  # a killed holder's slot comes back within a minute (default 300 s)
         "PREFECT_SERVER_SERVICES_REPOSSESSOR_LOOP_SECONDS": "2",
         "KHABAR_DB": str(home / "unused.duckdb"),  # every run here names its warehouse
     }
