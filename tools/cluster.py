@@ -25,6 +25,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -324,19 +325,86 @@ def _jalali(day: object) -> str:
     return jdatetime.date.fromgregorian(date=day).strftime("%Y-%m-%d")
 
 
-def demo(home: Path, workers: int, days: int, shards: int) -> int:
+def _print_tables(db: Path) -> None:
+    """The demo's report tables (khabar.simweb.demo.REPORTS) and the runs, from the warehouse as the workers left
+    it: the file, or the lake when KHABAR_LAKE is set (`open_db` reads it)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from khabar.simweb.demo import REPORTS
+    from khabar.warehouse.db import open_db
+    from khabar.warehouse.query import run_query
+
+    console = Console()
+    con = open_db(db, read_only=True)
+    try:
+        runs = "SELECT flow, status, params->>'sources' AS sources FROM runs ORDER BY started_at"
+        for title, sql in [*REPORTS, ("Runs: one per shard", runs)]:
+            columns, rows = run_query(con, sql)
+            table = Table(title=title, title_justify="left")
+            for c in columns:
+                table.add_column(c)
+            for r in rows:
+                table.add_row(*["" if v is None else str(v) for v in r])
+            console.print(table)
+    finally:
+        con.close()
+
+
+@contextlib.contextmanager
+def _lake(home: Path) -> Iterator[None]:
+    """A throw-away PostgreSQL catalog (tools/pg.py) and a Parquet folder under `home`, as KHABAR_LAKE for
+    everything started after; the password is random, lives only in this process's environment, never printed."""
+    import secrets
+
+    from tools.pg import Cluster as Pg
+    from tools.pg import free_port as pg_port
+
+    pg = Pg(home / "pg", pg_port())
+    password = secrets.token_urlsafe(24)
+    pg.init(password)
+    data = home / "lake-data"
+    data.mkdir(parents=True, exist_ok=True)
+    saved = {k: os.environ.get(k) for k in ("KHABAR_LAKE", "KHABAR_LAKE_DATA", "KHABAR_LAKE_PASSWORD")}
+    os.environ |= {
+        "KHABAR_LAKE": pg.lake_url,
+        "KHABAR_LAKE_DATA": f"{data}/",
+        "KHABAR_LAKE_PASSWORD": password,
+    }
+    try:
+        yield
+    finally:
+        pg.stop()
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def demo(home: Path, workers: int, days: int, shards: int, lake: bool = False) -> int:
     """`make cluster-demo`: a `days`-day backfill of the simulated web across `shards` shards on `workers`
-    workers, then the report tables. A fresh warehouse each time (the previous demo's folder is removed)."""
+    workers, then the report tables. A fresh warehouse each time (the previous demo's folder is removed); `lake`:
+    into a DuckLake on a PostgreSQL started for the demo instead of the DuckDB file."""
+    shutil.rmtree(home, ignore_errors=True)
+    home.mkdir(parents=True)
+    if lake:
+        home.chmod(0o755)  # PostgreSQL runs as its own user when we are root: it must reach home/pg
+        with _lake(home):
+            return _demo(home, workers, days, shards)
+    return _demo(home, workers, days, shards)
+
+
+def _demo(home: Path, workers: int, days: int, shards: int) -> int:
     from datetime import timedelta
 
     from khabar.simweb.config import SimWebConfig
 
-    shutil.rmtree(home, ignore_errors=True)
     lake = os.environ.get("KHABAR_LAKE")
     db = home / "khabar.duckdb"
     today = SimWebConfig().today
     start, end = _jalali(today - timedelta(days=days)), _jalali(today)
-    where = "the lake (KHABAR_LAKE)" if lake else f"the embedded DuckDB file {db}"
+    where = f"the lake {lake}" if lake else f"the embedded DuckDB file {db}"
     with Cluster(home, workers, env={"KHABAR_DB": str(db), "KHABAR_EXTRACT_WORKERS": "1"}) as c:
         print(f"Prefect server {c.api} (PREFECT_HOME {home / 'prefect'}), {workers} workers on pool khabar")
         print(f"simulated web on 127.0.0.1:{c.simweb_port}; warehouse: {where}")
@@ -359,22 +427,7 @@ def demo(home: Path, workers: int, days: int, shards: int) -> int:
         if state["type"] != "COMPLETED":
             print(f"logs: {home / 'logs'}", file=sys.stderr)
             return 1
-    from khabar.simweb.demo import REPORTS
-
-    khabar = str(BIN / "khabar")
-    target = [] if lake else ["--db", str(db)]
-    for title, sql in REPORTS:
-        print(f"\n{title}")
-        subprocess.run([khabar, "sql", *target, sql], check=True)
-    subprocess.run(
-        [
-            khabar,
-            "sql",
-            *target,
-            "SELECT flow, status, params->>'sources' AS sources FROM runs ORDER BY started_at",
-        ],
-        check=True,
-    )
+    _print_tables(db)
     return 0
 
 
@@ -386,9 +439,10 @@ def main(argv: list[str] | None = None) -> int:
     d.add_argument("--workers", type=int, default=2)
     d.add_argument("--days", type=int, default=3)
     d.add_argument("--shards", type=int, default=2)
+    d.add_argument("--lake", action="store_true", help="into a DuckLake on a PostgreSQL started for the demo")
     args = parser.parse_args(argv)
     try:
-        return demo(args.dir.resolve(), args.workers, args.days, args.shards)
+        return demo(args.dir.resolve(), args.workers, args.days, args.shards, args.lake)
     except ClusterError as exc:
         print(f"cluster-demo: {exc}", file=sys.stderr)
         return 1
