@@ -19,9 +19,9 @@ Every flow here is callable as plain Python (with Prefect's temporary local serv
 import json
 import os
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from khabar.flows.artifacts import publish_summary
@@ -223,14 +223,19 @@ def _wait(client: Any, ids: list[UUID], poll: float, timeout: float | None) -> l
         time.sleep(poll)
 
 
-def aggregate(results: list[Mapping[str, object]]) -> dict[str, object]:
+def _count(value: object) -> int:
+    """A counter as a shard reported it (JSON numbers from its artifact; nothing there counts as 0)."""
+    return int(value) if isinstance(value, int | float) else 0
+
+
+def aggregate(results: Sequence[Mapping[str, object]]) -> dict[str, object]:
     """The shards' results as one summary: counters added up, the worst status, each shard's line."""
     statuses = [str(r.get("status")) for r in results]
     worst = min(statuses, key=lambda s: STATUSES.index(s) if s in STATUSES else 0, default="empty")
     out: dict[str, object] = {"run_id": ",".join(str(r["run_id"]) for r in results if r.get("run_id"))}
     out["status"] = "completed" if worst == "empty" else worst
     for k in COUNTERS:
-        out[k] = sum(int(r.get(k) or 0) for r in results)
+        out[k] = sum(_count(r.get(k)) for r in results)
     causes = [f"shard {r.get('shard')}: {r['cause']}" for r in results if r.get("cause")]
     if causes:
         out["cause"] = "; ".join(causes)
@@ -263,16 +268,15 @@ def fan_out(
         params: dict[str, Any] = {"index": i, "count": count, "job": job, "start": start, "end": end}
         params |= {"sources_path": sources_path, "db": db, "web": web, "web_options": web_options}
         params["sources"] = sources
-        started.append(
-            run_deployment(
-                deployment,
-                parameters=params,
-                timeout=0,
-                flow_run_name=f"{job}-shard-{i + 1}-of-{count}",
-                tags=["khabar", f"shard-{i}"],
-                idempotency_key=f"{parent}-{i}" if parent else None,
-            )
+        run = run_deployment(
+            deployment,
+            parameters=params,
+            timeout=0,
+            flow_run_name=f"{job}-shard-{i + 1}-of-{count}",
+            tags=["khabar", f"shard-{i}"],
+            idempotency_key=f"{parent}-{i}" if parent else None,
         )
+        started.append(cast(FlowRun, run))  # called from sync code: the run, not a coroutine
     logger.info("started %d shard runs of %s: %s", count, deployment, ", ".join(str(r.id) for r in started))
     with get_client(sync_client=True) as client:
         runs = _wait(client, [r.id for r in started], poll_seconds, timeout_seconds)
@@ -288,10 +292,12 @@ def fan_out(
 def fan_out_outcome(summary: dict[str, object], title: str, key: str) -> dict[str, object] | State:
     """Publish the summed summary; a shard that did not end well fails the fan-out with its cause."""
     publish_summary(key, title, summary)
-    bad = [s for s in summary["shards"] if s.get("status") in ("crashed", "failed", "interrupted")]  # type: ignore[union-attr]
+    shards = summary.get("shards")
+    rows = [s for s in shards if isinstance(s, dict)] if isinstance(shards, list) else []
+    bad = [s for s in rows if s.get("status") in ("crashed", "failed", "interrupted")]
     if bad:
         shown = "; ".join(f"shard {s.get('shard')} {s.get('status')}: {s.get('cause') or ''}" for s in bad)
-        return Failed(message=f"{len(bad)} of {len(summary['shards'])} shard(s) did not complete: {shown}")  # type: ignore[arg-type]
+        return Failed(message=f"{len(bad)} of {len(rows)} shard(s) did not complete: {shown}")
     return summary
 
 
