@@ -145,7 +145,8 @@ def test_a_worker_killed_mid_run_leaves_whole_batches_and_a_rerun_converges(clus
     con = duckdb.connect(str(db), read_only=True)
     statuses = sorted(r[0] for r in con.execute("SELECT status FROM runs").fetchall())
     con.close()
-    assert "running" in statuses  # the killed shard's run, never finished (shown `crashed` by the next run)
+    # the killed shard's run never finished: `running`, or already `crashed` when the other shard started after it
+    assert statuses.count("completed") <= 1 and set(statuses) - {"completed"} in ({"running"}, {"crashed"})
 
     again = cluster.run("backfill/backfill", _backfill(cluster, db))
     assert again["state"]["type"] == "COMPLETED", again["state"]
