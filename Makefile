@@ -86,3 +86,16 @@ lock: $(STAMP)
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .ruff_cache
+
+# Issue 21: the cluster on one machine, on loopback (tools/cluster.py): a Prefect server (a free port in 4310-4330,
+# PREFECT_HOME under data/cluster/), the process work pool `khabar`, two `prefect worker start --pool khabar`, the
+# prefect.yaml deployments, the simulated web; a 3-day backfill across two shards, the report tables, and everything
+# stopped on the way out. The warehouse is data/cluster/khabar.duckdb, or the lake when KHABAR_LAKE is set, or with
+# `make cluster-demo LAKE=1` a DuckLake on a PostgreSQL started for the demo (make pg: Debian's postgresql).
+.PHONY: cluster-demo test-cluster
+cluster-demo: $(STAMP) $(if $(LAKE),pg)
+	$(PY) -m tools.cluster demo --dir $(CURDIR)/data/cluster --workers 2 --days 3 --shards 2 $(if $(LAKE),--lake)
+
+# The two-worker run equals the single-machine run; a worker SIGKILLed mid-run leaves whole batches (tests/cluster).
+test-cluster: $(STAMP)
+	$(PY) -m pytest -q -m cluster -p no:cacheprovider tests/cluster

@@ -14,6 +14,7 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 
 from khabar.flows.ingest import backfill, daily_ingest
 from khabar.flows.reprocess import reprocess
+from khabar.flows.shards import khabar_shard
 from khabar.flows.watch import watch_cycle
 
-__all__ = ["backfill", "daily_ingest", "reprocess", "watch_cycle"]
+__all__ = ["backfill", "daily_ingest", "khabar_shard", "reprocess", "watch_cycle"]

@@ -19,7 +19,7 @@ from khabar.stop import Stop
 from khabar.warehouse.db import open_db
 
 
-def _crawl(
+def crawl_run(
     run: Callable[[duckdb.DuckDBPyConnection, CrawlOptions], RunSummary],
     db: str | None,
     sources_path: str | None,
@@ -28,7 +28,8 @@ def _crawl(
     web_options: dict[str, str] | None,
 ) -> RunSummary | State:
     """Both crawl flows: one connection, the batch loader as a Prefect task, cancellation as a graceful stop.
-    Returns the run, or the Cancelled state of a hard stop (the run was recorded interrupted on the way out)."""
+    Returns the run, or the Cancelled state of a hard stop (the run was recorded interrupted on the way out).
+    Also the body of a shard's run (khabar.flows.shards), with the shard's source ids as `sources`."""
     con = open_db(db)
     stop = Stop()
     options = CrawlOptions(
@@ -57,13 +58,21 @@ def daily_ingest(
     db: str | None = None,
     web: str | None = None,
     web_options: dict[str, str] | None = None,
+    shards: int = 1,
 ) -> Mapping[str, object] | State:
     """Incremental ingest of all (or some) sources: new and changed pages only. Cancelled (SIGTERM from the
     runner) it stops at a batch boundary: `interrupted` in `runs`, Cancelled in Prefect. `web` names a stand-in
     web plug-in to crawl instead of the internet (`khabar.plugins`: "simweb", `web_options` {"port": "8765"}).
-    `sources_path` None: the registry of khabar.settings (KHABAR_SOURCES, the settings file, config/)."""
+    `sources_path` None: the registry of khabar.settings (KHABAR_SOURCES, the settings file, config/).
+    `shards` > 1: one run of the `khabar-shard` deployment per shard instead (khabar.flows.shards), summed."""
     logger = get_run_logger()
-    run = _crawl(run_ingest, db, sources_path, sources, web, web_options)
+    if shards > 1:
+        from khabar.flows.shards import fan_out, fan_out_outcome
+
+        total = fan_out("daily", shards, None, None, sources_path, db, web, web_options, sources)
+        publish_report(db, "daily-ingest", "Daily ingest report")
+        return fan_out_outcome(total, f"Daily ingest ({shards} shards)", "daily-ingest-summary")
+    run = crawl_run(run_ingest, db, sources_path, sources, web, web_options)
     if not isinstance(run, RunSummary):
         return run
     summary = run.as_dict()
@@ -87,15 +96,23 @@ def backfill(
     db: str | None = None,
     web: str | None = None,
     web_options: dict[str, str] | None = None,
+    shards: int = 1,
 ) -> Mapping[str, object] | State:
     """Every release published in [start, end): Jalali (1402-01-01) or Gregorian (2023-03-21) days; resumable.
-    Cancelled, it stops at a batch boundary (`interrupted` in `runs`, Cancelled in Prefect): run it again."""
+    Cancelled, it stops at a batch boundary (`interrupted` in `runs`, Cancelled in Prefect): run it again.
+    `shards` > 1: one run of the `khabar-shard` deployment per shard instead (khabar.flows.shards), summed."""
     logger = get_run_logger()
+    if shards > 1:
+        from khabar.flows.shards import fan_out, fan_out_outcome
+
+        total = fan_out("backfill", shards, start, end, sources_path, db, web, web_options, sources)
+        publish_report(db, "backfill", f"Backfill {start}..{end} report", start, end)
+        return fan_out_outcome(total, f"Backfill {start}..{end} ({shards} shards)", "backfill-summary")
 
     def run_range(con: duckdb.DuckDBPyConnection, options: CrawlOptions) -> RunSummary:
         return run_backfill(con, start, end, options)
 
-    run = _crawl(run_range, db, sources_path, sources, web, web_options)
+    run = crawl_run(run_range, db, sources_path, sources, web, web_options)
     if not isinstance(run, RunSummary):
         return run
     summary = run.as_dict()
