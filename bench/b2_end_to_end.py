@@ -179,6 +179,22 @@ class _PhaseClock:
         return out
 
 
+# How late copies arrive: for each copy joined to an earlier release, how many fingerprinted releases came
+# between them (arrival order, as the index sees them), by the signal that joined it. A window of W releases
+# would miss the near-duplicate and containment joins past W (exact keys stay answerable from the warehouse).
+LAG_SQL = """
+WITH s AS (
+    SELECT release_id, version, matched_to, row_number() OVER (ORDER BY created_at, release_id, version) AS doc
+    FROM dedup_signatures
+), first_doc AS (SELECT release_id, min(doc) AS doc FROM s GROUP BY 1)
+SELECT e.signal, count(*) AS copies, quantile_disc(s.doc - f.doc, [0.5, 0.9, 0.99, 0.999, 1.0]) AS lag_docs,
+       count(*) FILTER (WHERE s.doc - f.doc > 10000) AS over_10k, count(*) FILTER (WHERE s.doc - f.doc > 50000) AS over_50k
+FROM s JOIN first_doc f ON f.release_id = s.matched_to
+JOIN dedup_evidence e ON e.release_id = s.release_id AND e.version = s.version
+GROUP BY 1 ORDER BY 1
+"""
+
+
 def _index_bytes(con: Any) -> dict[str, Any]:
     """Bytes the in-memory near-duplicate index holds at the end of a run (numpy arrays and bytes objects)."""
     import sys as _sys
@@ -231,6 +247,7 @@ def backfill_once(
                 ).as_dict()
                 if clock:
                     out["index"] = _index_bytes(con)
+                    out["lag"] = [[str(v) for v in row] for row in con.execute(LAG_SQL).fetchall()]
                 return summary
             finally:
                 con.close()
