@@ -95,8 +95,126 @@ def _prefect_env(tmp: Path) -> None:
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 
-def backfill_once(port: int, start: str, end: str, mode: str = "plain", profile: int = 0) -> dict[str, Any]:
-    """One backfill into a fresh DuckDB file (run in a child process). mode: plain | prefect."""
+# Where the crawler's process spends its time, per batch: the pipeline's calls into the warehouse and dedup,
+# wrapped by name in `khabar.pipeline.batch` (and the search index rebuilt at the end, in `khabar.pipeline.run`).
+_PHASES = {
+    "khabar.pipeline.batch": (
+        "build_rows",
+        "write_pages",
+        "write_aliases",
+        "cluster_state",
+        "write_assignment",
+        "write_releases",
+        "refresh_canonical",
+        "load_signatures",
+    ),
+    "khabar.pipeline.run": ("rebuild_search_index",),
+}
+
+
+class _PhaseClock:
+    """CPU seconds (of the batch's own thread: the crawl runs beside it) per phase, and per batch (with the releases stored before it), to tell what grows with the
+    warehouse: the dedup index (``assign``), the upserts (``write_*``), the archive (``write_pages``)."""
+
+    def __init__(self) -> None:
+        self.total: dict[str, float] = {}
+        self.batches: list[tuple[int, int, dict[str, float]]] = []  # (stored before, rows, cpu per phase)
+        self._current: dict[str, float] = {}
+        self._stored = 0
+
+    def wrap(self, name: str, fn: Any) -> Any:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            c0 = time.thread_time()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                dt = time.thread_time() - c0
+                self.total[name] = self.total.get(name, 0.0) + dt
+                self._current[name] = self._current.get(name, 0.0) + dt
+
+        return timed
+
+    def install(self) -> None:
+        import importlib
+
+        from khabar.dedup import Clusterer
+
+        for module, names in _PHASES.items():
+            mod = importlib.import_module(module)
+            for name in names:
+                setattr(mod, name, self.wrap(name, getattr(mod, name)))
+        Clusterer.assign = self.wrap("dedup_assign", Clusterer.assign)  # type: ignore[method-assign]
+        batch = importlib.import_module("khabar.pipeline.batch")
+        inner = batch.process_batch
+
+        def process_batch(con: Any, pages: Any, *args: Any, **kwargs: Any) -> Any:
+            self._current = {}
+            c0 = time.thread_time()
+            stats = inner(con, pages, *args, **kwargs)
+            self._current["batch"] = time.thread_time() - c0
+            self.batches.append((self._stored, len(pages), self._current))
+            self._stored += stats.releases_written
+            return stats
+
+        for module in ("khabar.pipeline.batch", "khabar.pipeline.run", "khabar.pipeline.crawl_source"):
+            mod = importlib.import_module(module)
+            if getattr(mod, "process_batch", None) is inner:
+                mod.process_batch = process_batch
+
+    def summary(self) -> dict[str, Any]:
+        """Totals, and CPU µs per page of each phase in the first and last fifth of the batches."""
+        n = len(self.batches)
+        out: dict[str, Any] = {"cpu_s": {k: round(v, 2) for k, v in sorted(self.total.items())}}
+        if n >= 5:
+            fifth = max(1, n // 5)
+            for label, part in (("first_fifth", self.batches[:fifth]), ("last_fifth", self.batches[-fifth:])):
+                pages = sum(p for _, p, _ in part) or 1
+                names = sorted({k for _, _, d in part for k in d})
+                out[label] = {
+                    "stored_before": part[0][0],
+                    "us_per_page": {
+                        k: round(1e6 * sum(d.get(k, 0.0) for _, _, d in part) / pages) for k in names
+                    },
+                }
+        return out
+
+
+# How late copies arrive: for each copy joined to an earlier release, how many fingerprinted releases came
+# between them (arrival order, as the index sees them), by the signal that joined it. A window of W releases
+# would miss the near-duplicate and containment joins past W (exact keys stay answerable from the warehouse).
+LAG_SQL = """
+WITH s AS (
+    SELECT release_id, version, matched_to, row_number() OVER (ORDER BY created_at, release_id, version) AS doc
+    FROM dedup_signatures
+), first_doc AS (SELECT release_id, min(doc) AS doc FROM s GROUP BY 1)
+SELECT e.signal, count(*) AS copies, quantile_disc(s.doc - f.doc, [0.5, 0.9, 0.99, 0.999, 1.0]) AS lag_docs,
+       count(*) FILTER (WHERE s.doc - f.doc > 10000) AS over_10k, count(*) FILTER (WHERE s.doc - f.doc > 50000) AS over_50k
+FROM s JOIN first_doc f ON f.release_id = s.matched_to
+JOIN dedup_evidence e ON e.release_id = s.release_id AND e.version = s.version
+GROUP BY 1 ORDER BY 1
+"""
+
+
+def _index_bytes(con: Any) -> dict[str, Any]:
+    """Bytes the in-memory near-duplicate index holds at the end of a run (numpy arrays and bytes objects)."""
+    import sys as _sys
+
+    from khabar.pipeline.batch import _CLUSTERERS
+
+    c = _CLUSTERERS.get(con)
+    if c is None:
+        return {}
+    core = c.core
+    seg = sum(k.nbytes + d.nbytes for ix in (core.index, core.cindex) for k, d in ix._segments)
+    objs = sum(_sys.getsizeof(x) for x in (*core._guards, *core._samples, *core.release_of))
+    return {"docs": core.n, "segments_mb": round(seg / 2**20, 1), "objects_mb": round(objs / 2**20, 1)}
+
+
+def backfill_once(
+    port: int, start: str, end: str, mode: str = "plain", profile: int = 0, phases: bool = False
+) -> dict[str, Any]:
+    """One backfill into a fresh DuckDB file (run in a child process). mode: plain | prefect. ``phases``: CPU
+    time per pipeline phase, first and last fifth of the run (`_PhaseClock`), and the dedup index's size."""
     from khabar.pipeline import CrawlOptions, run_backfill, workers
     from khabar.simweb.plugin import SimWeb
     from khabar.simweb.sites import all_hosts
@@ -104,6 +222,9 @@ def backfill_once(port: int, start: str, end: str, mode: str = "plain", profile:
     from khabar.warehouse.db import open_db
 
     out: dict[str, Any] = {"mode": mode}
+    clock = _PhaseClock() if phases else None
+    if clock:
+        clock.install()
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
         sources = _sources(tmp)
@@ -112,7 +233,7 @@ def backfill_once(port: int, start: str, end: str, mode: str = "plain", profile:
         def work(loader: Any = None) -> dict[str, Any]:
             con = open_db(tmp / "b2.duckdb")
             try:
-                return run_backfill(
+                summary = run_backfill(
                     con,
                     start,
                     end,
@@ -124,6 +245,10 @@ def backfill_once(port: int, start: str, end: str, mode: str = "plain", profile:
                         loader=loader,
                     ),
                 ).as_dict()
+                if clock:
+                    out["index"] = _index_bytes(con)
+                    out["lag"] = [[str(v) for v in row] for row in con.execute(LAG_SQL).fetchall()]
+                return summary
             finally:
                 con.close()
 
@@ -182,6 +307,8 @@ def backfill_once(port: int, start: str, end: str, mode: str = "plain", profile:
     )
     if prof:
         out["profile"] = _top(prof, profile)
+    if clock:
+        out["phases"] = clock.summary()
     return out
 
 
@@ -258,6 +385,7 @@ def run(
     profile: bool = True,
     prefect: bool = True,
     politeness_days: int = 1,
+    phases: bool = False,
 ) -> dict[str, Any]:
     if quick:
         sizes = [s // 20 for s in sizes]
@@ -267,7 +395,12 @@ def run(
             lo, hi = window(size)
             # profiled only when the smallest size is below the aim
             r = isolated(
-                "bench.b2_end_to_end", "backfill_once", port=port, start=lo.isoformat(), end=hi.isoformat()
+                "bench.b2_end_to_end",
+                "backfill_once",
+                port=port,
+                start=lo.isoformat(),
+                end=hi.isoformat(),
+                phases=phases,
             )
             rows.append({"size": size, **r})
             if i == 0 and profile and r["pages_per_s"] < 300:
@@ -331,10 +464,24 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--sizes", default="10000,100000")
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument(
+        "--plain-only", action="store_true", help="only the plain backfills (no profile, Prefect, politeness)"
+    )
+    ap.add_argument(
+        "--phases",
+        action="store_true",
+        help="CPU per pipeline phase, first and last fifth, and the index size",
+    )
     args = ap.parse_args()
-    out = run([int(s) for s in args.sizes.split(",")], quick=args.quick)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    if args.plain_only:
+        out = run(sizes, args.quick, profile=False, prefect=False, politeness_days=0, phases=args.phases)
+    else:
+        out = run(sizes, quick=args.quick, phases=args.phases)
     for key, value in out.items():
         print(f"-- {key}\n{table(value)}" if isinstance(value, list) else f"-- {key}: {value}")
+    if args.phases:
+        print("-- json\n" + json.dumps(out, default=str))
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ and drops them itself, so the in-memory index never holds documents the database
 from __future__ import annotations
 
 import json
+import operator
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,8 +29,8 @@ import numpy as np
 import pyarrow as pa
 
 from khabar.dedup import minhash
-from khabar.dedup.core import MatchCore
-from khabar.dedup.fingerprint import containment_of, fingerprints
+from khabar.dedup.core import WINDOW, Archived, MatchCore, StoreCandidates
+from khabar.dedup.fingerprint import Fingerprint, containment_of, fingerprints
 
 
 class ClusterRow(Protocol):
@@ -70,21 +71,31 @@ def _clusterable(row: ClusterRow) -> bool:
 class Clusterer:
     """Assigns cluster ids and versions to release rows; keeps an LSH index of every fingerprinted release."""
 
-    def __init__(self) -> None:
-        self.core = MatchCore()
+    def __init__(self, window: int | None = WINDOW) -> None:
+        self.core = MatchCore(window)
         self._checkpoint = 0
         self._staged: list[tuple[str, int]] = []
+        self._beyond_window = False  # stored fingerprints exist that the in-memory index does not hold
+        self._prepared: tuple[tuple[dict, ...], dict[int, Fingerprint]] | None = None
 
     # ------------------------------------------------------------------------------------------ start-up
     @classmethod
     def from_signatures(
-        cls, tbl: pa.Table, texts: Mapping[tuple[str, int], Mapping[str, Any]] | None = None
+        cls,
+        tbl: pa.Table,
+        texts: Mapping[tuple[str, int], Mapping[str, Any]] | None = None,
+        stored: int | None = None,
+        *,
+        window: int | None = WINDOW,
     ) -> Clusterer:
         """Rebuild the index from stored signatures (`khabar.warehouse.clusters.load_signatures`: columns
-        release_id, version, cluster_id, exact_key, minhash, guard, contain, oldest first); `texts` holds the
-        (release, version) → {title, lead, body} of rows stored without a containment sample."""
-        self = cls()
+        release_id, version, cluster_id, exact_key, minhash, guard, contain, oldest first; the newest `window`
+        of them); `texts` holds the (release, version) → {title, lead, body} of rows stored without a
+        containment sample; `stored` counts every stored signature (more than loaded: the older ones are
+        matched by exact key only, through `exact_keys_to_load`)."""
+        self = cls(window)
         n = tbl.num_rows
+        self._beyond_window = stored is not None and stored > n
         if not n:
             return self
         sig_bytes = b"".join(tbl.column("minhash").to_pylist())
@@ -110,6 +121,25 @@ class Clusterer:
         self.core.truncate(self._checkpoint)
         self._staged = []
 
+    def exact_keys_to_load(self, rows: Sequence[ClusterRow]) -> list[int]:
+        """The exact keys of the batch's records whose stored fingerprints outside the in-memory window the next
+        `assign` needs (`khabar.warehouse.candidates.stored_exact`); none while every stored fingerprint is in
+        memory. Fingerprints the rows once for both calls."""
+        if not (self._beyond_window or self.core.first):
+            return []
+        return sorted({fp.exact for fp in self._fingerprints(rows).values()})
+
+    def _fingerprints(self, rows: Sequence[ClusterRow]) -> dict[int, Fingerprint]:
+        """Row position → fingerprint of the clusterable rows (cached for the same row objects)."""
+        ident = tuple(r.record for r in rows)  # the objects themselves: held, their ids cannot be reused
+        prev = self._prepared
+        if prev is not None and len(prev[0]) == len(ident) and all(map(operator.is_, prev[0], ident)):
+            return prev[1]
+        todo = [i for i, r in enumerate(rows) if _clusterable(r)]
+        fps = dict(zip(todo, fingerprints([rows[i].record for i in todo]), strict=True))
+        self._prepared = (ident, fps)
+        return fps
+
     def ids_to_load(self, rows: Sequence[ClusterRow]) -> list[str]:
         """The releases whose stored state the next `assign` needs: the batch's, and the previous batch's (to
         confirm it committed)."""
@@ -132,23 +162,27 @@ class Clusterer:
         ],
         *,
         now: datetime | None = None,
+        archived: Mapping[int, Sequence[tuple[str, str, bytes, bytes]]] | None = None,
     ) -> Assignment:
         """Set ``cluster_id`` and ``version`` of every row (in order, each matched against all earlier
         releases and earlier rows of this batch) and return the fingerprints and superseded versions to store.
 
         `state` is (stored, fingerprinted) for `ids_to_load(rows)` (`khabar.warehouse.clusters.cluster_state`):
         release → (cluster, content hash, version) as the warehouse holds it, and the (release, version)
-        pairs that have a fingerprint there."""
+        pairs that have a fingerprint there. `archived`: exact key → stored (cluster, release, minhash, guard),
+        oldest first, for `exact_keys_to_load(rows)` (`khabar.warehouse.candidates.stored_exact`)."""
         stored, fingerprinted_before = state
         self._settle(fingerprinted_before)
         now = now or datetime.now(UTC)
         if not rows:
             return Assignment(at=now)
         fingerprinted = set(fingerprinted_before)
-        todo = [i for i, r in enumerate(rows) if _clusterable(r)]
-        fps = dict(zip(todo, fingerprints([rows[i].record for i in todo]), strict=True))
-        fresh = [i for i in todo if rows[i].release_id not in stored]
+        fps = self._fingerprints(rows)
+        self._prepared = None
+        fresh = [i for i in fps if rows[i].release_id not in stored]
         store_cands = dict(zip(fresh, self.core.candidates_in_store([fps[i] for i in fresh]), strict=True))
+        for i, cands in store_cands.items():
+            _attach_archived(cands, (archived or {}).get(fps[i].exact, ()))
         current: dict[str, tuple[str | None, str | None, int]] = dict(stored)
         superseded: list[tuple[str, int]] = []
         sig_rows: dict[tuple[str, int], dict] = {}
@@ -180,7 +214,10 @@ class Clusterer:
                 m = self.core.match(fps[i], store_cands.get(i)) if i in fps else None
                 if m is not None:
                     row.cluster_id = m.cluster_id
-                    matched_to, sim = self.core.release_of[m.doc] if m.doc is not None else None, m.jaccard
+                    matched_to, sim = (
+                        m.release or (self.core.release(m.doc) if m.doc is not None else None),
+                        m.jaccard,
+                    )
                     ev = {
                         "signal": m.signal,
                         "matched_to": matched_to,
@@ -234,6 +271,10 @@ def _samples(tbl: pa.Table, texts: Mapping[tuple[str, int], Mapping[str, Any]]) 
         for i, sample in zip(missing, containment_of(recs), strict=True):
             out[i] = sample
     return [x if x is not None else np.zeros(0, dtype=np.uint32) for x in out]
+
+
+def _attach_archived(cands: StoreCandidates, rows: Sequence[tuple[str, str, bytes, bytes]]) -> None:
+    cands.archived = [Archived(c, r, sig, guard) for c, r, sig, guard in rows]
 
 
 def _exact_band(exact: np.ndarray) -> np.ndarray:

@@ -54,6 +54,25 @@ class BandIndex:
         for d, k in zip(docs, keys, strict=True):
             self.add(d, k)
 
+    def drop_below(self, first_doc: int) -> None:
+        """Forget every document numbered below ``first_doc`` (the bounded window, `MatchCore.evict`): each
+        segment filtered in place of order, the pending entries rebuilt without them."""
+        kept = []
+        for keys, docs in self._segments:
+            keep = docs >= first_doc
+            if keep.all():
+                kept.append((keys, docs))
+            elif keep.any():
+                kept.append((keys[keep], docs[keep]))
+        self._segments = sorted(kept, key=lambda s: -len(s[0]))
+        if self._pending_docs and self._pending_docs[0] < first_doc:
+            pairs = [
+                (d, k) for d, k in zip(self._pending_docs, self._pending_keys, strict=True) if d >= first_doc
+            ]
+            self._pending, self._pending_keys, self._pending_docs, self._pending_n = {}, [], [], 0
+            for d, k in pairs:
+                self.add(d, k)
+
     def query_pending(self, keys: np.ndarray) -> set[int]:
         out: set[int] = set()
         get = self._pending.get

@@ -17,11 +17,13 @@ from urllib.parse import urlsplit, urlunsplit
 import duckdb
 
 from khabar.dedup import Clusterer, alias_rows
+from khabar.dedup.core import WINDOW
 from khabar.extractors.record import ExtractionRecord
 from khabar.pipeline.registry import Registry
 from khabar.pipeline.workers import map_items
 from khabar.records import RawPage
 from khabar.urls import canonical_url, same_site, url_key, variant_article
+from khabar.warehouse.candidates import stored_exact
 from khabar.warehouse.clusters import (
     cluster_state,
     load_signatures,
@@ -201,7 +203,7 @@ def clusterer_for(con: duckdb.DuckDBPyConnection) -> Clusterer:
     earlier release). A cache of the database's own rows, not run state: any run on `con` may share it."""
     c = _CLUSTERERS.get(con)
     if c is None:
-        c = _CLUSTERERS[con] = Clusterer.from_signatures(*load_signatures(con))
+        c = _CLUSTERERS[con] = Clusterer.from_signatures(*load_signatures(con, WINDOW), window=WINDOW)
     return c
 
 
@@ -218,7 +220,9 @@ def _dedup_and_load(
             if r.record.get("url")
         ),
     )
-    write_assignment(con, clusterer.assign(rows, cluster_state(con, clusterer.ids_to_load(rows))))
+    state = cluster_state(con, clusterer.ids_to_load(rows))
+    archived = stored_exact(con, clusterer.exact_keys_to_load(rows))  # outside the in-memory window
+    write_assignment(con, clusterer.assign(rows, state, archived=archived))
     written = write_releases(con, rows)
     refresh_canonical(con, [r.cluster_id for r in rows if r.cluster_id])
     return written

@@ -46,11 +46,13 @@ _ALIAS_SCHEMA = pa.schema(
 
 
 class StoredSignatures(NamedTuple):
-    """Every stored fingerprint, oldest first (columns release_id, version, cluster_id, exact_key, minhash, guard,
-    contain), and the stored texts of those fingerprinted before containment samples existed (null `contain`)."""
+    """The stored fingerprints (every one, or the newest `limit`), oldest first (columns release_id, version,
+    cluster_id, exact_key, minhash, guard, contain), the stored texts of those fingerprinted before containment
+    samples existed (null `contain`), and how many are stored in all."""
 
     table: pa.Table
     texts: dict[tuple[str, int], dict[str, Any]]
+    stored: int
 
 
 class ClusterState(NamedTuple):
@@ -77,15 +79,28 @@ class ClusterWrites(Protocol):
     def at(self) -> datetime: ...
 
 
-def load_signatures(con: duckdb.DuckDBPyConnection) -> StoredSignatures:
-    """The index's start-up read (one sorted scan; ~1 s per 100k signatures)."""
-    tbl = con.execute(
-        "SELECT release_id, version, cluster_id, exact_key, minhash, guard, contain FROM dedup_signatures"
-        " ORDER BY created_at, release_id, version"
-    ).to_arrow_table()
+def load_signatures(con: duckdb.DuckDBPyConnection, limit: int | None = None) -> StoredSignatures:
+    """The index's start-up read (one sorted scan; ~1 s per 100k signatures): the newest `limit` (the bounded
+    window, `khabar.dedup.core.WINDOW`; None: all), oldest first."""
+    cols = "release_id, version, cluster_id, exact_key, minhash, guard, contain"
+    if limit is None:
+        tbl = con.execute(
+            f"SELECT {cols} FROM dedup_signatures ORDER BY created_at, release_id, version"
+        ).to_arrow_table()
+    else:
+        tbl = con.execute(
+            f"SELECT {cols} FROM (SELECT {cols}, created_at FROM dedup_signatures"
+            " ORDER BY created_at DESC, release_id DESC, version DESC LIMIT ?)"
+            " ORDER BY created_at, release_id, version",
+            [limit],
+        ).to_arrow_table()
+    total = tbl.num_rows
+    if limit is not None and total == limit:
+        row = con.execute("SELECT count(*) FROM dedup_signatures").fetchone()
+        total = int(row[0]) if row else 0
     contain = tbl.column("contain")
     if not contain.null_count:
-        return StoredSignatures(tbl, {})
+        return StoredSignatures(tbl, {}, total)
     missing = {
         rid
         for rid, valid in zip(
@@ -93,7 +108,7 @@ def load_signatures(con: duckdb.DuckDBPyConnection) -> StoredSignatures:
         )
         if not valid
     }
-    return StoredSignatures(tbl, release_texts(con, sorted(missing)))
+    return StoredSignatures(tbl, release_texts(con, sorted(missing)), total)
 
 
 def cluster_state(con: duckdb.DuckDBPyConnection, release_ids: Iterable[str]) -> ClusterState:
