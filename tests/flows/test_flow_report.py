@@ -3,21 +3,9 @@ database and publish a markdown summary artifact and a link artifact to the file
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 pytestmark = pytest.mark.timeout(600)
-
-
-@pytest.fixture(scope="module")
-def prefect_api(tmp_path_factory):
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ["PREFECT_HOME"] = str(tmp_path_factory.mktemp("prefect-home"))
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=180):
-        yield
 
 
 def test_crawl_flows_publish_the_report(prefect_api, tmp_path):

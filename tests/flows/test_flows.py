@@ -11,16 +11,6 @@ import pytest
 pytestmark = pytest.mark.timeout(600)
 
 
-@pytest.fixture(scope="module")
-def prefect_api(tmp_path_factory):
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ["PREFECT_HOME"] = str(tmp_path_factory.mktemp("prefect-home"))
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=180):
-        yield
-
-
 def test_backfill_and_daily_flows(prefect_api, tmp_path):
     from khabar.flows import backfill, daily_ingest
     from prefect.artifacts import Artifact

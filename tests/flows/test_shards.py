@@ -4,8 +4,6 @@ created at 1; the fan-out's summary adds its shards up."""
 
 from __future__ import annotations
 
-import os
-
 import duckdb
 import pytest
 
@@ -14,16 +12,6 @@ from tools.cluster import differences, dump_tables
 pytestmark = pytest.mark.timeout(900)
 
 START, END = "1402-12-27", "1402-12-29"  # two simulated days
-
-
-@pytest.fixture(scope="module")
-def prefect_api(tmp_path_factory):
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ["PREFECT_HOME"] = str(tmp_path_factory.mktemp("prefect-home"))
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=180):
-        yield
 
 
 def test_two_shards_equal_one_run(prefect_api, tmp_path):

@@ -4,24 +4,12 @@ crawls nothing and says so in its own artifact; both run the same `run_cycle` as
 
 from __future__ import annotations
 
-import os
-
 import duckdb
 import pytest
 
 pytestmark = pytest.mark.timeout(600)
 
 SOURCE = "kerman-behzisti"
-
-
-@pytest.fixture(scope="module")
-def prefect_api(tmp_path_factory):
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ["PREFECT_HOME"] = str(tmp_path_factory.mktemp("prefect-home"))
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=180):
-        yield
 
 
 def test_watch_cycles_crawl_what_is_due_and_only_that(prefect_api, tmp_path):
